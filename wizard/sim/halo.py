@@ -1,0 +1,305 @@
+"""SimulatedHalo: a Halo instance on local sockets, behaving as its scenario says."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from ssl import SSLContext
+from types import TracebackType
+from typing import Any
+
+from . import replies
+from .oauth import Grant, Registration, TokenStore, id_token, token_request, token_response
+from .resources import agent_me, probe
+from .scenarios import AREAS_BY_PATH, SCENARIO_DATA, SCENARIOS, Scenario
+from .server import Listener, RecordedRequest, Reply
+
+HOSTED_GROUP = "US16-Stable8"
+
+
+class SimulatedHalo:
+    """A simulated Halo: the agent web app (API, auth) and, for trials, a separate auth host."""
+
+    def __init__(
+        self,
+        scenario: str = "healthy",
+        *,
+        bind: str = "127.0.0.1",
+        port: int = 0,
+        public_host: str = "127.0.0.1",
+        tls: SSLContext | None = None,
+        latency_ms: int = 0,
+    ) -> None:
+        _check_scenario(scenario)
+        self._scenario = scenario
+        self._bind = bind
+        self._port = port
+        self._public_host = public_host
+        self._tls = tls
+        self.latency_ms = latency_ms
+        self.client_id = str(uuid.uuid4())
+        self.client_secret = f"{uuid.uuid4()}-{uuid.uuid4()}"
+        # What Halo holds after the admin regenerated the secret or re-saved the application.
+        self._regenerated_secret = f"{uuid.uuid4()}-{uuid.uuid4()}"
+        self._saved_client_id = str(uuid.uuid4())
+        self.dbid = str(uuid.uuid4())
+        self.requests: list[RecordedRequest] = []
+        # Tunable, mostly for tests: token lifetime and the instance-wide rate limit.
+        self.token_lifetime_s = 3600
+        self.rate_limit_requests = 300
+        self.rate_limit_window_s = 300.0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._tokens = TokenStore()
+        self._api_calls: deque[float] = deque()
+        self._first_calls_seen: set[tuple[str, str]] = set()
+        self._listeners: dict[str, Listener] = {}
+        self._threads: list[threading.Thread] = []
+        self._stopped = False
+
+    # Lifecycle
+
+    def start(self) -> None:
+        """Start both listeners in daemon threads; returns once they are listening."""
+        if self._listeners or self._stopped:
+            raise RuntimeError("a SimulatedHalo can be started only once")
+        # The auth listener always runs so that switching to "trial" works while running.
+        for name, port in (("agent", self._port), ("auth", 0)):
+            listener = Listener(
+                (self._bind, port), name, self._app(name), self._tls, self._stopping
+            )
+            self._listeners[name] = listener
+            thread = threading.Thread(
+                target=listener.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"SimulatedHalo-{name}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop listening and cut every connection, interrupting hanging answers; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._stopping.set()
+        for listener in self._listeners.values():
+            listener.abort()
+            listener.shutdown()
+            listener.server_close()
+        for thread in self._threads:
+            thread.join(timeout=1.0)
+
+    def __enter__(self) -> SimulatedHalo:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # What users see
+
+    @property
+    def scenario(self) -> str:
+        with self._lock:
+            return self._scenario
+
+    @scenario.setter
+    def scenario(self, name: str) -> None:
+        _check_scenario(name)
+        with self._lock:
+            self._scenario = name
+
+    @property
+    def url(self) -> str:
+        return self._listener_url("agent")
+
+    @property
+    def auth_url(self) -> str:
+        return self._auth_url(SCENARIO_DATA[self.scenario])
+
+    @property
+    def tenant(self) -> str | None:
+        return SCENARIO_DATA[self.scenario].tenant
+
+    def describe(self) -> str:
+        name = self.scenario
+        data = SCENARIO_DATA[name]
+        started = bool(self._listeners)
+        lines = [
+            f"Simulated {data.product} {data.version}, scenario '{name}':",
+            f"  {SCENARIOS[name]}",
+            f"  URL:           {self.url if started else '(not started)'}",
+            f"  Auth URL:      {self._auth_url(data) if started else '(not started)'}",
+            f"  Tenant:        {data.tenant or '(none: on-premise)'}",
+            f"  Client ID:     {self.client_id}",
+            f"  Client secret: {self.client_secret}",
+        ]
+        if self.latency_ms:
+            lines.append(f"  Latency:       {self.latency_ms} ms per request")
+        return "\n".join(lines)
+
+    def _auth_url(self, scenario: Scenario) -> str:
+        return self._listener_url("auth") if scenario.trial else f"{self.url}/auth"
+
+    def _listener_url(self, name: str) -> str:
+        listener = self._listeners.get(name)
+        if listener is None:
+            raise RuntimeError("the simulator is not started")
+        host = self._public_host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://{host}:{listener.port}"
+
+    # Behaviour
+
+    def _app(self, listener: str) -> Callable[[RecordedRequest], Reply]:
+        def app(request: RecordedRequest) -> Reply:
+            with self._lock:
+                self.requests.append(request)
+                scenario = SCENARIO_DATA[self._scenario]
+            reply = self._route(listener, request, scenario)
+            reply.delay_s = max(0, self.latency_ms) / 1000
+            reply.date_skew_s = scenario.clock_skew_s
+            return reply
+
+        return app
+
+    def _route(self, listener: str, request: RecordedRequest, scenario: Scenario) -> Reply:
+        if scenario.transport == "never_answers":
+            return Reply(0, hang=True)
+        if scenario.transport == "not_halo":
+            return replies.html(200, replies.COMPANY_PAGE)
+        path = request.path.lower().rstrip("/") or "/"
+        if listener == "auth":
+            if scenario.trial and path == "/token":
+                return self._token(request, scenario, tenant_required=True)
+            return replies.html(404, replies.NOT_FOUND_PAGE)
+        if path == "/api" or path.startswith("/api/"):
+            return self._api(request, scenario, path)
+        if path == "/auth/token":
+            if scenario.trial or scenario.unknown_instance:
+                return replies.html(404, replies.NOT_FOUND_PAGE)
+            return self._token(request, scenario, tenant_required=False)
+        return replies.empty(404)
+
+    def _token(self, request: RecordedRequest, scenario: Scenario, tenant_required: bool) -> Reply:
+        registration = Registration(
+            self._saved_client_id if scenario.client_id_changed else self.client_id,
+            self._regenerated_secret if scenario.secret_regenerated else self.client_secret,
+        )
+        outcome = token_request(request, scenario, registration, tenant_required)
+        if not isinstance(outcome, Grant):
+            return outcome
+        lifetime = self.token_lifetime_s
+        access_token = self._tokens.issue(outcome, lifetime)
+        identity = id_token(self._auth_url(scenario), outcome.client_id, scenario.agent, lifetime)
+        return token_response(access_token, outcome, lifetime, identity)
+
+    def _api(self, request: RecordedRequest, scenario: Scenario, path: str) -> Reply:
+        retry_after = self._count_api_call()
+        if retry_after is not None:
+            window_min = self.rate_limit_window_s / 60
+            message = (
+                f"Rate Limit Reached - {self.rate_limit_requests} Requests per rolling"
+                f" {window_min:g} minute window"
+            )
+            return replies.rate_limited(retry_after, message)
+        if request.method not in ("GET", "HEAD"):
+            return replies.empty(405, {"Allow": "GET"})  # our client must never write
+        if scenario.unknown_instance:
+            return replies.empty(500)
+        if path in ("/api/authinfo", "/api/instanceinfo"):
+            payload = (
+                self._authinfo(scenario)
+                if path == "/api/authinfo"
+                else self._instanceinfo(scenario)
+            )
+            reply = replies.json_reply(200, payload)
+            if scenario.transport == "drip":
+                reply.drip_s = 0.5
+            return reply
+        area = AREAS_BY_PATH.get(path)
+        if area is None and path != "/api/agent/me":
+            return replies.empty(404)
+        if scenario.rate_limit == "always":
+            return replies.rate_limited(2)
+        authorization = request.headers.get("authorization", "")
+        if scenario.rate_limit == "first":
+            with self._lock:
+                first = (path, authorization) not in self._first_calls_seen
+                self._first_calls_seen.add((path, authorization))
+            if first:
+                return replies.rate_limited(1)
+        token = self._tokens.lookup(authorization)
+        if area is None:
+            return agent_me(scenario, token)
+        return probe(request, scenario, area, token)
+
+    def _count_api_call(self) -> int | None:
+        """Count one API call in the rolling window; the Retry-After seconds if over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            calls = self._api_calls
+            while calls and calls[0] <= now - self.rate_limit_window_s:
+                calls.popleft()
+            if len(calls) >= self.rate_limit_requests:
+                if not calls:
+                    return math.ceil(self.rate_limit_window_s) or 1
+                return max(1, math.ceil(calls[0] + self.rate_limit_window_s - now))
+            calls.append(now)
+        return None
+
+    def _authinfo(self, scenario: Scenario) -> dict[str, Any]:
+        auth_url = self._auth_url(scenario) + ("/" if scenario.authinfo_trailing_slash else "")
+        # On-premise answers an empty tenant here and none at all in instanceinfo.
+        return {"auth_url": auth_url, "tenant_id": scenario.tenant or ""}
+
+    def _instanceinfo(self, scenario: Scenario) -> dict[str, Any]:
+        url = self.url
+        major, minor, *_ = scenario.version.split(".")
+        info: dict[str, Any] = {
+            "agent_count": 12,
+            "agent_url": scenario.reported_agent_url or url,
+            "app_name": scenario.product,
+            "app_version": scenario.version,
+            "auth_url": self._auth_url(scenario),
+            "chat_service_url": f"{url}/api",
+            "database_version": f"{major}{minor}",
+            "dbid": self.dbid,
+        }
+        if scenario.tenant is not None:
+            info["hosted_group"] = HOSTED_GROUP
+        info.update(
+            {
+                "incoming_service_url": f"{url}/api/$ENDPOINT",
+                "mobileapp_enabled": True,
+                "nhserver_version": "1364.01",
+                "portal_url": f"{url}/portal/",
+            }
+        )
+        if scenario.tenant is not None:
+            info["tenant_id"] = scenario.tenant
+        if scenario.trial:
+            expiry = datetime.date.today() + datetime.timedelta(days=30)
+            info["trial_expiry"] = f"{expiry.isoformat()}T00:00:00"
+        info["using_event_service"] = True
+        info["using_incoming_service"] = True
+        return info
+
+
+def _check_scenario(name: str) -> None:
+    if name not in SCENARIO_DATA:
+        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
