@@ -1,0 +1,66 @@
+"""Set up a private environment on first use, then run the demo or the tests.
+
+    python3 run.py demo     (Windows: py run.py demo)
+    python3 run.py test     (Windows: py run.py test)
+
+Needs only Python 3.11 or later. The environment lives in .venv/ beside this file and is
+refreshed when pyproject.toml changes. Anything after the command is passed on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".installed-from"
+
+
+def _venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def _ensure_environment() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or later is needed; this is {sys.version.split()[0]}.")
+    python = _venv_python()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return python
+    if not python.exists():
+        print("Creating a private Python environment in .venv (first run only)...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    print("Installing the wizard and its test tools into .venv...", flush=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--editable", f"{ROOT}[test]"],
+        check=True,
+    )
+    STAMP.write_text(wanted)
+    return python
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("demo", "test", "wizard"):
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    python = str(_ensure_environment())
+    if command == "demo":
+        args = [python, "-m", "wizard", "demo", *rest]
+    elif command == "wizard":
+        args = [python, "-m", "wizard", *rest]
+    else:
+        args = [python, "-m", "pytest", *rest]
+    return subprocess.run(args, cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,249 @@
+"""The command line: `halo-wizard check`, `simulate` and `demo`. Imports no Qt."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from typing import TextIO
+
+from wizard import __version__
+
+SECRET_ENV = "HALO_CLIENT_SECRET"
+DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given; exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="halo-wizard",
+        description="Set up and diagnose a Halo (HaloPSA, HaloITSM, HaloServiceDesk) API "
+        "connection.",
+    )
+    parser.add_argument("--version", action="version", version=f"halo-wizard {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="test a connection: discovery, a new token, each scope and the identity",
+        description="Test a Halo API connection and explain every problem with its fix. "
+        f"The client secret is read from the environment variable {SECRET_ENV}, from "
+        "standard input with --client-secret-stdin, or asked for when run in a terminal; "
+        "never from an argument, which other users of the computer can read.",
+    )
+    check.add_argument("--host", required=True,
+                       help="the Halo address, as copied from the browser (any form)")
+    check.add_argument("--client-id", required=True, help="the application's Client ID")
+    check.add_argument("--scopes", required=True,
+                       help='permission scopes, separated by spaces or commas, e.g. '
+                       '"read:tickets read:assets"')
+    check.add_argument("--tenant", help="the tenant your tool uses (checked against Halo's)")
+    check.add_argument("--auth-url", help="use this authorisation server instead of Halo's own")
+    check.add_argument("--ca-bundle", metavar="FILE",
+                       help="a PEM file of extra CA certificates to trust (e.g. a company "
+                       "proxy's root); wins over REQUESTS_CA_BUNDLE")
+    check.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                       help="give up on any request after S seconds (default 10)")
+    check.add_argument("--client-secret-stdin", action="store_true",
+                       help="read the client secret from standard input")
+    check.add_argument("--json", action="store_true",
+                       help="print one JSON object instead of the readable report")
+
+    simulate = commands.add_parser(
+        "simulate", help="run a simulated Halo on this computer, for trying things out")
+    simulate.add_argument("--scenario", default="healthy",
+                          help="how the simulated Halo behaves (see --list)")
+    simulate.add_argument("--port", type=int, default=0, help="port to listen on (default: any)")
+    simulate.add_argument("--latency-ms", type=int, default=0,
+                          help="delay every answer by this many milliseconds")
+    simulate.add_argument("--tls", action="store_true",
+                          help="serve HTTPS with a freshly made certificate (needs trustme)")
+    simulate.add_argument("--list", action="store_true", help="list the scenarios and exit")
+
+    demo = commands.add_parser(
+        "demo", help="start the simulated Halo and check a connection to it")
+    demo.add_argument("--scenario", default="healthy",
+                      help="how the simulated Halo behaves (see `simulate --list`)")
+    demo.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def _read_secret(args: argparse.Namespace, stdin: TextIO) -> str:
+    if args.client_secret_stdin:
+        return stdin.read()
+    from_env = os.environ.get(SECRET_ENV)
+    if from_env is not None:
+        return from_env
+    if stdin.isatty():
+        return getpass.getpass("Client secret (input hidden): ")
+    raise UsageError(
+        f"No client secret: set the environment variable {SECRET_ENV}, or pass "
+        "--client-secret-stdin and send the secret on standard input."
+    )
+
+
+def _wants_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return False
+    if sys.platform == "win32":
+        return _enable_windows_ansi()
+    return True
+
+
+def _enable_windows_ansi() -> bool:
+    try:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.GetStdHandle(-11)
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))
+    except (AttributeError, OSError):
+        return False
+
+
+def _can_print_unicode(stream: TextIO) -> bool:
+    try:
+        "\u2714\u2718\u2026".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _print_report(report: object, as_json: bool, out: TextIO) -> None:
+    from wizard.core.model import CheckReport
+    from wizard.core.textreport import render
+
+    assert isinstance(report, CheckReport)
+    if as_json:
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(render(report, colour=_wants_colour(out), unicode=_can_print_unicode(out)))
+    out.flush()
+
+
+def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    from wizard.core import CheckRequest, run_check_sync
+    from wizard.core.scopes import parse_scopes
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds.")
+    if not parse_scopes(args.scopes):
+        raise UsageError('--scopes is empty; give at least one, e.g. --scopes "read:tickets".')
+    if args.ca_bundle and not os.path.isfile(args.ca_bundle):
+        raise UsageError(f"--ca-bundle: no such file: {args.ca_bundle}")
+    secret = _read_secret(args, stdin)
+    request = CheckRequest(
+        host=args.host,
+        client_id=args.client_id,
+        client_secret=secret,
+        scopes=args.scopes,
+        tenant=args.tenant,
+        auth_url=args.auth_url,
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+    )
+    del secret
+    report = run_check_sync(request)
+    _print_report(report, args.json, out)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from wizard.sim import SCENARIOS, SimulatedHalo
+
+    if args.list:
+        width = max(len(name) for name in SCENARIOS)
+        for name, description in SCENARIOS.items():
+            out.write(f"{name:<{width}}  {description}\n")
+        return EXIT_OK
+    if args.scenario not in SCENARIOS:
+        raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
+    tls = None
+    ca_path = None
+    if args.tls:
+        from wizard.sim.tls import make_tls
+
+        try:
+            tls, ca_path = make_tls()
+        except RuntimeError as exc:
+            raise UsageError(str(exc)) from exc
+    halo = SimulatedHalo(args.scenario, port=args.port, latency_ms=args.latency_ms, tls=tls,
+                         public_host="localhost" if tls else "127.0.0.1")
+    halo.start()
+    try:
+        out.write(halo.describe().rstrip() + "\n\n")
+        extra = f" --ca-bundle {ca_path}" if ca_path else ""
+        out.write(
+            "Check it from another terminal:\n"
+            f"  {SECRET_ENV}=<the secret above> halo-wizard check --host {halo.url} "
+            f"--client-id {halo.client_id} --scopes \"{DEMO_SCOPES}\"{extra}\n\n"
+            "Press Ctrl+C to stop.\n"
+        )
+        out.flush()
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        out.write("Stopped.\n")
+    finally:
+        halo.stop()
+    return EXIT_OK
+
+
+def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from wizard.core import CheckRequest, run_check_sync
+    from wizard.sim import SCENARIOS, SimulatedHalo
+
+    if args.scenario not in SCENARIOS:
+        raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
+    with SimulatedHalo(args.scenario) as halo:
+        if not args.json:
+            out.write(f"Demo: a simulated Halo runs at {halo.url} "
+                      f"(scenario \"{args.scenario}\": {SCENARIOS[args.scenario]})\n\n")
+        request = CheckRequest(host=halo.url, client_id=halo.client_id,
+                               client_secret=halo.client_secret, scopes=DEMO_SCOPES, timeout=5.0)
+        report = run_check_sync(request)
+    _print_report(report, args.json, out)
+    if not args.json and args.scenario == "healthy":
+        out.write("\nTry a failure: halo-wizard demo --scenario wrong_secret "
+                  "(all scenarios: halo-wizard simulate --list)\n")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
+         stdout: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _run_check(args, stdin, out)
+        if args.command == "simulate":
+            return _run_simulate(args, out)
+        if args.command == "demo":
+            return _run_demo(args, out)
+        parser.print_help(out)
+        return EXIT_USAGE
+    except UsageError as exc:
+        sys.stderr.write(f"halo-wizard: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("Cancelled.\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""HTTPS to Halo: the OS trust store, system proxies, a deadline and a size cap on every request."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import socket
+import ssl
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import requests.adapters
+import truststore
+
+from wizard import __version__
+from wizard.core.address import is_loopback_host
+
+USER_AGENT = f"halo-wizard/{__version__}"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 1024 * 1024
+_CHUNK = 16 * 1024
+
+# OpenSSL verify codes (X509_V_ERR_*) that say what is wrong with a certificate.
+_HOSTNAME_MISMATCH = 62
+_NOT_YET_VALID = 9
+_EXPIRED = 10
+
+
+class NetworkError(Exception):
+    """A request that got no usable HTTP answer, classified as a finding code."""
+
+    def __init__(self, code: str, server: str, reason: str) -> None:
+        super().__init__(f"{code}: {server}: {reason}")
+        self.code = code
+        self.server = server
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP answer, read in full up to a size cap."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    truncated: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON, or None when it is empty, cut short, HTML or not JSON at all."""
+        if self.truncated or not self.body.strip():
+            return None
+        try:
+            return json.loads(self.body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    @property
+    def looks_like_html(self) -> bool:
+        head = self.body[:512].lstrip().lower()
+        return self.content_type == "text/html" or head.startswith((b"<!doctype", b"<html"))
+
+    @property
+    def server_date(self) -> datetime | None:
+        value = self.headers.get("date")
+        if not value:
+            return None
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    def text_excerpt(self, limit: int = 300) -> str:
+        text = self.body[:limit].decode("utf-8", "replace").strip()
+        return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class TransportOptions:
+    timeout: float = DEFAULT_TIMEOUT
+    # An extra CA bundle (PEM) trusted on top of the operating system's store.
+    ca_bundle: str | None = None
+    user_agent: str = USER_AGENT
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class _TrustStoreAdapter(requests.adapters.HTTPAdapter):
+    """Sends every HTTPS request through one SSLContext, whatever requests would pick."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self._context = context
+        super().__init__(pool_connections=4, pool_maxsize=32, max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self._context
+        return super().proxy_manager_for(proxy, **kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        # requests would load its own CA file into the context here, on top of the OS
+        # store; the context already trusts exactly what it should.
+        if url.lower().startswith("https"):
+            conn.cert_reqs = "CERT_REQUIRED"
+
+
+def make_ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
+    """The OS certificate store, plus `ca_bundle` when given."""
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    return context  # type: ignore[return-value]
+
+
+def proxies_for(url: str) -> dict[str, str]:
+    """The proxy for `url` from the environment and the OS settings; none for loopback."""
+    host = urlsplit(url).hostname or ""
+    if is_loopback_host(host):
+        return {}
+    try:
+        if urllib.request.proxy_bypass(host):
+            return {}
+        found = urllib.request.getproxies()
+    except OSError:
+        return {}
+    return {k: v for k, v in found.items() if k in ("http", "https") and v}
+
+
+class Transport:
+    """A small blocking HTTP client; safe to call from several threads at once."""
+
+    def __init__(self, options: TransportOptions | None = None) -> None:
+        self.options = options or TransportOptions()
+        self._session = requests.Session()
+        # Without trust_env, requests ignores REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and .netrc,
+        # which would otherwise silently replace the CA bundle chosen here or add
+        # credentials; proxies are looked up explicitly instead.
+        self._session.trust_env = False
+        self._session.headers.clear()
+        self._session.headers.update(
+            {"User-Agent": self.options.user_agent, "Accept": "application/json"}
+        )
+        self._session.headers.update(self.options.extra_headers)
+        adapter = _TrustStoreAdapter(make_ssl_context(self.options.ca_bundle))
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
+
+    def close(self) -> None:
+        self._session.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Response:
+        """GET `url`; a body longer than `max_bytes` is cut there (Response.truncated)."""
+        return self._send("GET", url, params=params, headers=headers, max_bytes=max_bytes)
+
+    def post_form(
+        self,
+        url: str,
+        data: Mapping[str, str],
+        *,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> Response:
+        return self._send("POST", url, data=data, headers=headers, max_bytes=max_bytes)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int,
+    ) -> Response:
+        timeout = self.options.timeout
+        started = time.monotonic()
+        deadline = started + timeout
+        server = urlsplit(url).netloc
+        try:
+            raw = self._session.request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=dict(headers or {}),
+                timeout=(timeout, timeout),
+                allow_redirects=False,
+                stream=True,
+                proxies=proxies_for(url),
+                verify=True,
+            )
+        except requests.exceptions.RequestException as exc:
+            raise classify(exc, server, timeout) from exc
+        try:
+            body, truncated = _read_capped(raw, max_bytes, deadline)
+        except TimeoutError:
+            raise NetworkError(
+                "TIMEOUT", server, f"the answer did not finish within {timeout:g} seconds"
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise classify(exc, server, timeout) from exc
+        finally:
+            raw.close()
+        return Response(
+            url=url,
+            status=raw.status_code,
+            headers={k.lower(): v for k, v in raw.headers.items()},
+            body=body,
+            truncated=truncated,
+            elapsed=time.monotonic() - started,
+        )
+
+
+def _read_capped(raw: requests.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
+    """Read at most `max_bytes` of the body before `deadline`; (body, whether it was cut)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in raw.iter_content(_CHUNK):
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= max_bytes:
+            return b"".join(chunks)[:max_bytes], True
+    return b"".join(chunks), False
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """Every exception behind `exc`: causes, contexts, urllib3 reasons and wrapped args."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        linked.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        stack.extend(item for item in linked if isinstance(item, BaseException))
+
+
+def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
+    """Tell apart DNS, connection, timeout and TLS failures in plain English."""
+    chain = list(_causes(exc))
+    for cause in chain:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return _classify_certificate(cause, server)
+    text = " ".join(str(c) for c in chain).lower()
+    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in text \
+            or "failed to resolve" in text or "nodename nor servname" in text \
+            or "getaddrinfo failed" in text:
+        return NetworkError("DNS_FAILED", server, "the name could not be looked up")
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return NetworkError(
+            "CONNECT_FAILED", server, "the proxy set on this computer refused or failed the "
+            "connection"
+        )
+    if isinstance(exc, requests.exceptions.Timeout) or any(
+        isinstance(c, (TimeoutError, socket.timeout)) for c in chain
+    ):
+        return NetworkError("TIMEOUT", server, f"no answer within {timeout:g} seconds")
+    if isinstance(exc, requests.exceptions.SSLError) or any(
+        isinstance(c, ssl.SSLError) for c in chain
+    ):
+        if "wrong version number" in text or "record layer failure" in text:
+            reason = "the server did not speak HTTPS on this port"
+        else:
+            reason = "the secure connection could not be set up"
+        return NetworkError("CONNECT_FAILED", server, reason)
+    if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+        return NetworkError(
+            "CONNECT_FAILED", server, "the server refused the connection (nothing listens "
+            "on that port)"
+        )
+    if any(isinstance(c, ConnectionResetError) for c in chain) or "reset" in text:
+        return NetworkError("CONNECT_FAILED", server, "the connection was cut by the server or "
+                            "by a firewall")
+    if "remotedisconnected" in text or "closed connection" in text or "aborted" in text:
+        return NetworkError("CONNECT_FAILED", server, "the server closed the connection without "
+                            "answering")
+    if any(isinstance(c, OSError) and "unreachable" in str(c).lower() for c in chain):
+        return NetworkError("CONNECT_FAILED", server, "the network is unreachable")
+    return NetworkError("CONNECT_FAILED", server, str(exc) or type(exc).__name__)
+
+
+def _classify_certificate(error: ssl.SSLCertVerificationError, server: str) -> NetworkError:
+    message = (error.verify_message or str(error) or "").strip()
+    lower = message.lower()
+    if error.verify_code == _HOSTNAME_MISMATCH or "hostname mismatch" in lower \
+            or "doesn't match" in lower or "does not match" in lower:
+        return NetworkError("TLS_HOSTNAME_MISMATCH", server, message or "hostname mismatch")
+    if error.verify_code == _NOT_YET_VALID or "not yet valid" in lower:
+        reason = "the certificate is not yet valid: check this computer's date and time"
+    elif error.verify_code == _EXPIRED or "expired" in lower:
+        reason = "the certificate has expired, or this computer's date is wrong"
+    else:
+        reason = message or "certificate verify failed"
+    return NetworkError("TLS_UNTRUSTED", server, reason)
+
+
+def clock_skew(response: Response, now: datetime | None = None) -> float | None:
+    """Seconds by which the server's Date header is ahead of this computer (negative: behind)."""
+    server_time = response.server_date
+    if server_time is None:
+        return None
+    local = now or datetime.now(UTC)
+    # The Date header is stamped when the answer is made; allow for the time it took.
+    return (server_time - local).total_seconds() + response.elapsed / 2

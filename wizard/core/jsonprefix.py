@@ -1,0 +1,48 @@
+"""Read the top-level fields of a JSON object even when only its beginning arrived."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_DECODER = json.JSONDecoder()
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def top_level_fields(data: bytes) -> dict[str, Any]:
+    """The complete key/value pairs at the top of a JSON object, stopping where it was cut.
+
+    An agent record can be megabytes long (a long list of claims); only its first part is
+    read, and the fields before the cut are what the check needs.
+    """
+    text = data.decode("utf-8", "ignore")
+    pos = _skip_space(text, 0)
+    if text[pos : pos + 1] == "\ufeff":
+        pos = _skip_space(text, pos + 1)
+    if text[pos : pos + 1] != "{":
+        return {}
+    fields: dict[str, Any] = {}
+    pos += 1
+    while True:
+        pos = _skip_space(text, pos)
+        if text[pos : pos + 1] != '"':
+            return fields
+        try:
+            key, pos = _DECODER.raw_decode(text, pos)
+            pos = _skip_space(text, pos)
+            if text[pos : pos + 1] != ":":
+                return fields
+            pos = _skip_space(text, pos + 1)
+            value, pos = _DECODER.raw_decode(text, pos)
+        except ValueError:
+            return fields
+        fields[key] = value
+        pos = _skip_space(text, pos)
+        if text[pos : pos + 1] != ",":
+            return fields
+        pos += 1

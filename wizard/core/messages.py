@@ -1,0 +1,578 @@
+"""Every sentence an admin reads about a finding, in one place (English), so it can be reviewed and translated.
+
+Placeholders in braces are filled from what the check learnt: {product} ("HaloPSA"),
+{api_menu} ("HaloPSA API"), {host}, {tenant}, {scope}, {area}, {agent}... A value the
+check does not know reads as "(unknown)", never as an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Template:
+    severity: str
+    title: str
+    detail: str
+    fix: tuple[str, ...] = ()
+
+
+DEFAULT_CONTEXT = {
+    "product": "Halo",
+    "api_menu": "Halo API",
+    "application": "your application",
+    "agent": "The agent the application logs in as",
+    "area": "this area",
+}
+
+HALO_SAID = 'Halo\'s own words: "{text}"'
+
+# Menu paths, in Halo's own words. Kept here so every fix names them the same way.
+_APPS = "In {product}, go to Configuration > Integrations > {api_menu} > View Applications"
+_OPEN_APP = _APPS + " and open {application}."
+_NEW_TOKEN = "Run the test again: it always asks Halo for a new token, so the change is seen at once."
+_AGENT = "Configuration > Teams & Agents > Agents"
+
+FINDINGS: dict[str, Template] = {
+    # ----- what the admin typed -----
+    "HOST_INVALID": Template(
+        "error",
+        "The Halo address cannot be used",
+        "{reason}",
+        (
+            "Copy the address from your browser's address bar while you are signed in to "
+            "{product}, for example https://yourcompany.halopsa.com.",
+            "Paste it as it is: the rest of the address (such as /api or /portal) is removed "
+            "for you.",
+        ),
+    ),
+    "SCOPE_UNKNOWN": Template(
+        "error",
+        "Halo has no permission scope called {scope}",
+        "{scope} is not one of Halo's permission scopes, so Halo would refuse the whole "
+        "token request.",
+        (
+            "Remove {scope} from the scopes your tool asks for.",
+            "{suggestion}",
+        ),
+    ),
+    "NO_SCOPES": Template(
+        "error",
+        "No permission scope was chosen",
+        "A token request without scopes gets a token that every API call then refuses, so "
+        "at least one scope is needed.",
+        ("Choose the scopes your tool needs, for example read:tickets.",),
+    ),
+    "SECRET_MISSING": Template(
+        "error",
+        "No client secret was entered",
+        "The test needs the application's client secret to ask Halo for a token.",
+        (
+            _OPEN_APP,
+            "If you no longer have the secret, click Generate next to Client Secret, copy the "
+            "new secret at once (it is shown only once), then click Save.",
+        ),
+    ),
+    "SECRET_TRIMMED": Template(
+        "warning",
+        "Extra characters were removed from the client secret",
+        "The secret you pasted contained {removed}. A Halo client secret never contains "
+        "them, so they were removed before testing. If your tool keeps them, Halo will "
+        "reject the secret.",
+        (
+            "Paste the secret into your tool without surrounding spaces, quotes or line "
+            "breaks.",
+        ),
+    ),
+    "CLIENT_ID_FORMAT": Template(
+        "warning",
+        "The Client ID does not look like a Halo Client ID",
+        "{reason}",
+        (
+            _OPEN_APP,
+            "Copy the value of the Client ID field (after the application was saved: the "
+            "Client ID can change on Save).",
+        ),
+    ),
+    "SECRET_LOOKS_LIKE_CLIENT_ID": Template(
+        "error",
+        "The client secret looks like a Client ID",
+        "The secret entered has the shape of a Client ID (one GUID). A Halo client secret is "
+        "longer: two GUIDs joined by a dash. The Client ID was probably pasted into the "
+        "secret field.",
+        (
+            _OPEN_APP,
+            "If you no longer have the secret, click Generate next to Client Secret, copy the "
+            "new secret, then click Save. Every other tool that uses this application will "
+            "need the new secret too.",
+        ),
+    ),
+    # ----- the network -----
+    "DNS_FAILED": Template(
+        "error",
+        "The address {server} could not be found",
+        "This computer could not look up {server} (no such name, or no DNS answer). Either "
+        "the address is mistyped, or this computer cannot reach the internet or the "
+        "company network.",
+        (
+            "Check the spelling of the address against your browser's address bar when you "
+            "are signed in to {product}.",
+            "If the address is right, check that this computer is online and, for an "
+            "on-premise Halo, connected to the company network or VPN.",
+        ),
+    ),
+    "CONNECT_FAILED": Template(
+        "error",
+        "Could not connect to {server}",
+        "The name was found, but the connection failed: {reason}",
+        (
+            "Open {server} in a browser on this computer. If the browser cannot open it "
+            "either, ask your network team to allow outgoing HTTPS (port 443) to it.",
+            "If your company uses a proxy, set it in this computer's network settings; this "
+            "program uses the same proxy settings as the system.",
+        ),
+    ),
+    "TIMEOUT": Template(
+        "error",
+        "{server} did not answer in time",
+        "No complete answer came from {server} within {timeout} seconds. A firewall that "
+        "silently drops traffic, a slow proxy or an overloaded server can cause this.",
+        (
+            "Run the test again in a minute.",
+            "If it keeps happening, open {server} in a browser on this computer; if that is "
+            "slow too, ask your network team about firewalls or proxies on the way.",
+        ),
+    ),
+    "TLS_UNTRUSTED": Template(
+        "error",
+        "The secure connection to {server} is not trusted",
+        "The certificate that {server} presented is not trusted by this computer ({reason}). "
+        "This usually means a company proxy inspects secure traffic with its own certificate "
+        "that this computer does not trust yet, or, for an on-premise Halo, an incomplete "
+        "certificate chain. A wrong date or time on this computer causes this too.",
+        (
+            "Check that this computer's date, time and time zone are correct.",
+            "If your company inspects secure traffic, ask IT to install the company's root "
+            "certificate in this computer's certificate store (or give this program its CA "
+            "file with the certificate-bundle option).",
+            "For an on-premise Halo, ask whoever runs the server to install the full "
+            "certificate chain, including intermediate certificates.",
+            "Never turn certificate checking off: it protects the client secret.",
+        ),
+    ),
+    "TLS_HOSTNAME_MISMATCH": Template(
+        "error",
+        "The certificate of {server} is for another name",
+        "The server presented a valid certificate, but for a different name ({reason}). "
+        "The address may be an alias of the real one, or a proxy is answering instead of "
+        "Halo.",
+        (
+            "Use the address exactly as your browser shows it when you are signed in to "
+            "{product}.",
+            "For an on-premise Halo, ask whoever runs the server for a certificate that "
+            "covers {server}.",
+        ),
+    ),
+    "CLOCK_SKEW": Template(
+        "warning",
+        "This computer's clock is off by {skew}",
+        "Halo's server says the time is {server_time}, but this computer says {local_time}. "
+        "Tokens and certificates have validity times, so a wrong clock can make them look "
+        "expired or not yet valid.",
+        (
+            "Set this computer's date and time to update automatically (Windows: Settings > "
+            "Time & language > Date & time; macOS: System Settings > General > Date & Time).",
+        ),
+    ),
+    # ----- discovery -----
+    "NOT_HALO": Template(
+        "error",
+        "No Halo API answers at {host}",
+        "{reason}",
+        (
+            "Sign in to {product} in your browser and copy the address from the address bar "
+            "(for example https://yourcompany.halopsa.com).",
+            "Do not use the self-service portal address or your company's website.",
+        ),
+    ),
+    "AGENT_URL_DIFFERS": Template(
+        "warning",
+        "Halo says its address is {reported_agent_url}",
+        "You entered {host}, but this Halo instance reports its agent web app at "
+        "{reported_agent_url}. The address entered may be the portal's or an old domain; "
+        "tools should use the address Halo reports.",
+        ("Use {reported_agent_url} as the Halo address in your tool.",),
+    ),
+    "TENANT_DETECTED": Template(
+        "info",
+        "Tenant detected: {tenant}",
+        "Halo reports the tenant {tenant} for this instance. Type it exactly so, with the "
+        "same capital letters, where a tool asks for the tenant.",
+    ),
+    "ON_PREMISE": Template(
+        "info",
+        "On-premise Halo: no tenant",
+        "This instance reports no tenant, as on-premise installations do. Leave the tenant "
+        "empty in your tool; do not type \"None\".",
+    ),
+    "TENANT_MISMATCH": Template(
+        "error",
+        "The tenant {given_tenant} is not this instance's tenant",
+        "{reason} The test went on with the tenant Halo reports.",
+        (
+            "Set the tenant in your tool to {expected_tenant}.",
+            "You can check it in {product} under Configuration > Integrations > {api_menu} "
+            "(API Details).",
+        ),
+    ),
+    "AUTH_SERVER_SEPARATE": Template(
+        "info",
+        "The authorisation server is on another host: {auth_url}",
+        "Tokens for this instance come from {auth_url}, not from {host}/auth (trial "
+        "instances work this way). Tools that build the token address from the Halo "
+        "address will fail with this instance.",
+        ("Where your tool asks for the authorisation server, enter {auth_url}.",),
+    ),
+    "AUTH_URL_DIFFERS": Template(
+        "warning",
+        "The authorisation server entered differs from the one Halo reports",
+        "You asked to use {given_auth_url}, but this instance reports {auth_url}. The test "
+        "used the address you entered.",
+        ("Use {auth_url} unless your Halo administrator told you otherwise.",),
+    ),
+    "AUTH_SERVER_NOT_FOUND": Template(
+        "error",
+        "No token service answers at {token_url}",
+        "{reason}",
+        (
+            "Leave the authorisation server empty so the address Halo reports is used.",
+            "For an on-premise Halo, check that the Halo Auth service is installed and "
+            "running (it is a separate web application, usually at /auth).",
+        ),
+    ),
+    # ----- the token -----
+    "INVALID_CLIENT": Template(
+        "error",
+        "Halo rejected the Client ID or the client secret",
+        "The token service answered that the client credentials are invalid. Usually the "
+        "secret is wrong (it was regenerated, or only part of it was copied), or the "
+        "Client ID was copied before the application was saved (it can change on Save), or "
+        "the application belongs to another Halo instance.",
+        (
+            _OPEN_APP,
+            "Copy the Client ID again from the Details tab and compare it with the one you "
+            "entered.",
+            "If you are not sure of the secret, click Generate next to Client Secret, copy the "
+            "new secret at once (it is shown only once), then click Save. Every other tool "
+            "that uses this application will need the new secret too.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "UNAUTHORIZED_CLIENT": Template(
+        "error",
+        "Halo does not let this application get a token this way",
+        "The Client ID and secret were recognised, but the application may not use the "
+        "client credentials flow: it is not Active, or its Authentication Method is not "
+        "\"Client ID and Secret (Services)\", or it is awaiting approval.",
+        (
+            _OPEN_APP,
+            "On the Details tab, tick Active.",
+            "Set Authentication Method to \"Client ID and Secret (Services)\".",
+            "Click Save, then copy the Client ID again (it can change on Save).",
+            _NEW_TOKEN,
+        ),
+    ),
+    "INVALID_SCOPE": Template(
+        "error",
+        "Halo refused the permission scopes requested",
+        "The token service refused one or more of the scopes asked for ({scopes}). Either "
+        "a scope name is misspelt, or the application does not allow it.",
+        (
+            _OPEN_APP,
+            "On the Permissions tab, tick {scopes_to_tick}, then click Save.",
+            "Make sure your tool asks only for scopes that are ticked there.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "TOKEN_REJECTED": Template(
+        "error",
+        "Halo refused to issue a token",
+        "The token service at {token_url} answered HTTP {status}.",
+        (
+            _OPEN_APP,
+            "Check that the application is Active and its Authentication Method is "
+            "\"Client ID and Secret (Services)\", then click Save.",
+            "Check the tenant: it must be {tenant}.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "TOKEN_WITHOUT_SCOPE": Template(
+        "error",
+        "The token carries no permission scopes, so every API call is refused",
+        "Halo issued a token without any scope, and the API refused it (HTTP 401) on every "
+        "call. This happens when a tool does not send the scope with its token request, or "
+        "when no scope is ticked on the application. Such a connection looks fine and then "
+        "nothing works.",
+        (
+            _OPEN_APP,
+            "On the Permissions tab, tick {scopes_to_tick}, then click Save.",
+            "Make sure your tool sends the scope with its token request (space-separated).",
+            _NEW_TOKEN,
+        ),
+    ),
+    "SCOPE_NOT_GRANTED": Template(
+        "error",
+        "The application does not allow {scope}",
+        "The token was issued, but without {scope}: the scope is not ticked on the "
+        "application's Permissions tab. Calls needing it will be refused.",
+        (
+            _OPEN_APP,
+            "On the Permissions tab, tick {scope}, then click Save.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "TOKEN_MALFORMED": Template(
+        "error",
+        "The token service gave an answer that is not a token",
+        "{token_url} answered HTTP {status} with {what} instead of a token. A proxy or a "
+        "web page may be answering in place of Halo's token service.",
+        (
+            "Leave the authorisation server empty so the address Halo reports is used.",
+            "If your company uses a proxy, ask IT to let this program reach {auth_url} "
+            "directly.",
+        ),
+    ),
+    "REDIRECTED": Template(
+        "error",
+        "The token address redirects elsewhere",
+        "{token_url} answered with a redirect to {location}. It was not followed: following "
+        "it would send the client secret to another address.",
+        (
+            "Use the Halo address exactly as your browser shows it when you are signed in, "
+            "and leave the authorisation server empty so the address Halo reports is used.",
+            "If the redirect points to your company's sign-in page, a proxy is intercepting "
+            "the request: ask IT to let this program reach Halo directly.",
+        ),
+    ),
+    # ----- the API -----
+    "API_UNAUTHORIZED": Template(
+        "error",
+        "The API refused the token",
+        "Halo issued a token, but its API answered 401 Unauthorized to every call. The "
+        "token may come from another instance's authorisation server, or the application "
+        "or its agent was disabled after the token was issued.",
+        (
+            "Leave the authorisation server empty so the address Halo reports is used.",
+            _OPEN_APP + " Check that it is Active and that its \"Agent to log in as\" is an "
+            "active agent.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "PERMISSION_DENIED": Template(
+        "error",
+        "{agent} may not read {area}",
+        "The token carries {scope}, but Halo refused to list {area} (HTTP {status}). The "
+        "application's scopes only allow what the identity it acts as may do, and that "
+        "identity has no access to {area}.",
+        (
+            "In {product}, go to {agent_fix_path}.",
+            "Give access to {area} (Feature Access at least \"Read\"), then click Save.",
+            _NEW_TOKEN,
+        ),
+    ),
+    "NO_VISIBLE_DATA": Template(
+        "warning",
+        "{agent} sees no {area}",
+        "Halo allowed the request for {area} but returned no records. If {area} exist in "
+        "Halo, the identity the application acts as cannot see them: it is not in the "
+        "teams or departments that own them, or its role restricts customers or ticket "
+        "types.",
+        (
+            "In {product}, go to {visibility_fix_path}.",
+            "Add the teams that own the {area} you need to sync.",
+            "In its role, under Client Restrictions, set \"Allow use of all Customers\" to Yes"
+            " (and \"Allow use of all Ticket Types\" if tickets are missing).",
+            _NEW_TOKEN,
+        ),
+    ),
+    "RATE_LIMITED": Template(
+        "warning",
+        "Halo is limiting the number of requests",
+        "Halo answered 429 Too Many Requests{retry_note}. Another tool using the same "
+        "application may be making many calls.",
+        (
+            "Wait a few minutes, then run the test again.",
+            "Give each integration its own application, so that one busy tool does not slow "
+            "down the others.",
+        ),
+    ),
+    "SERVER_ERROR": Template(
+        "error",
+        "Halo had an internal error",
+        "{what} answered HTTP {status}: the problem is on Halo's side, not in your settings.",
+        (
+            "Run the test again in a few minutes.",
+            "If it keeps happening, contact Halo support and give them the time of the test "
+            "and the message shown here.",
+        ),
+    ),
+    "UNEXPECTED_RESPONSE": Template(
+        "error",
+        "Halo gave an unexpected answer",
+        "{what} answered HTTP {status} with {shape}.",
+        (
+            "If your company uses a proxy or web filter, ask IT to let this program reach "
+            "{host} directly.",
+            "Run the test again; if it keeps happening, send this report to support.",
+        ),
+    ),
+    # ----- who the token acts as -----
+    "ACTS_AS_AGENT": Template(
+        "info",
+        "The application acts as the agent {agent_name}",
+        "Everything this connection does is done, and audited, as the agent {agent_name}"
+        "{agent_extra}. What it may do is the application's scopes limited by this agent's "
+        "role, teams and restrictions.",
+    ),
+    "ACTS_AS_APPLICATION": Template(
+        "info",
+        "The application acts as itself (application identity)",
+        "Halo reports no agent behind this token: the application uses its own identity "
+        "(Halo 2.234 and later). Its changes are audited as the application's, and what it "
+        "may do is set by its Identity Roles limited by its scopes.",
+    ),
+    "AGENT_NOT_API_ONLY": Template(
+        "warning",
+        "The application acts as a person's account, {agent_name}",
+        "{agent_name} is not an API-only agent: it takes a licence, its changes mix with "
+        "a person's own in the audit trail, and the connection breaks when the person leaves "
+        "or their permissions change.",
+        (
+            "In {product}, go to " + _AGENT + " > New. Name it (for example \"Integration "
+            "API\"), tick \"Is an API-only Agent\", give it a role with only the access the "
+            "tool needs, and Save.",
+            _OPEN_APP + " Set \"Agent to log in as\" to the new agent, or to \"Application "
+            "identity\" on Halo 2.234 or later, then click Save.",
+            "Changing the login type can make Halo generate a new secret: copy it if one is "
+            "shown.",
+        ),
+    ),
+    "BROAD_ACCESS": Template(
+        "warning",
+        "This connection has more access than it needs",
+        "{reason} If the secret leaks, whoever holds it can do all of that.",
+        (
+            "{narrow_fix}",
+        ),
+    ),
+}
+
+# Plain-English words for each area a scope covers, as Halo's menus name it.
+AREA_NAMES = {
+    "tickets": "tickets",
+    "customers": "customers",
+    "assets": "assets",
+    "invoices": "invoices",
+    "items": "items",
+    "projects": "projects",
+    "crm": "opportunities",
+    "quotes": "quotations",
+    "sos": "sales orders",
+    "pos": "purchase orders",
+    "contracts": "contracts",
+    "suppliers": "suppliers",
+    "kb": "knowledge base articles",
+    "reporting": "reports",
+    "softwarelicensing": "software licences",
+    "calendar": "appointments",
+    "timesheets": "timesheets",
+    "sales": "sales",
+    "software": "software",
+    "distributionlists": "distribution lists",
+}
+
+# Words used inside findings' details.
+HTML_PAGE = "a web page (HTML)"
+EMPTY_BODY = "an empty answer"
+UNREADABLE_BODY = "an answer that is not JSON"
+WRONG_SHAPE = "JSON of an unexpected shape"
+
+NOT_HALO_HTML = (
+    "{host} answered with a web page instead of Halo's API. It may be the self-service "
+    "portal, your company's website or a sign-in page, not the Halo agent web app."
+)
+NOT_HALO_STATUS = (
+    "{host} answered HTTP {status} where Halo answers its discovery address "
+    "(/api/authinfo). It is not a Halo agent web app, or the address is mistyped."
+)
+NOT_HALO_HOSTED_500 = (
+    "Halo's cloud answered HTTP {status} for {host}. This is how it answers for an instance "
+    "name that does not exist: the name before .{domain} is probably mistyped."
+)
+NOT_HALO_REDIRECT = (
+    "{host} redirected its API discovery address to {location}. If that is your Halo, use "
+    "its address instead."
+)
+NOT_HALO_SHAPE = (
+    "{host} answered its discovery address with something other than Halo's description "
+    "of itself."
+)
+
+AUTH_404 = (
+    "{token_url} answered HTTP {status}: there is no token service at this address."
+)
+
+TENANT_MISMATCH_OTHER = (
+    "You entered the tenant {given_tenant}, but this instance reports {reported_tenant}."
+)
+TENANT_MISMATCH_CASE = (
+    "You entered the tenant {given_tenant}, but Halo spells it {reported_tenant}. Some "
+    "authorisation servers compare it exactly."
+)
+TENANT_MISMATCH_ONPREM = (
+    "You entered the tenant {given_tenant}, but this instance is on-premise and has no "
+    "tenant."
+)
+
+CLIENT_ID_IS_SECRET = (
+    "The Client ID entered is {length} characters long, like a client secret. The secret "
+    "was probably pasted into the Client ID field. A Client ID is a GUID such as "
+    "1a2b3c4d-0000-4000-8000-123456789abc."
+)
+CLIENT_ID_NOT_GUID = (
+    "A Halo Client ID is a GUID such as 1a2b3c4d-0000-4000-8000-123456789abc; the value "
+    "entered is not. It may be incomplete or another field's value."
+)
+
+BROAD_SCOPES = "The application asks for {scopes}, which cover far more than one integration needs."
+BROAD_ADMIN_AGENT = "It acts as {agent_name}, an administrator of {product}."
+BROAD_SCOPES_FIX = (
+    "Ask for named scopes only (for example read:tickets), tick exactly those on the "
+    "application's Permissions tab, and untick all and admin."
+)
+BROAD_AGENT_FIX = (
+    "Make the application act as a dedicated API-only agent whose role allows only what the "
+    "tool needs, or as the application identity with a narrow Identity Role."
+)
+
+SCOPE_SUGGEST_ACTIONS = "Actions are covered by read:tickets (and edit:tickets to add them)."
+SCOPE_SUGGEST_SITES = "Sites are covered by read:customers (and edit:customers)."
+SCOPE_SUGGEST_CLOSE = "Did you mean {candidate}?"
+SCOPE_SUGGEST_NONE = "See the list of Halo's scopes on the application's Permissions tab."
+
+AGENT_FIX_PATH = _AGENT + " > {agent_name} > Permissions (or the agent's role under Roles)"
+AGENT_FIX_PATH_UNKNOWN = (
+    _AGENT + " > (the agent set as \"Agent to log in as\" on the application) > Permissions"
+)
+APP_IDENTITY_FIX_PATH = (
+    "Configuration > Integrations > {api_menu} > View Applications > {application} > Identity "
+    "Roles, and then to the role under Configuration > Teams & Agents > Roles"
+)
+VISIBILITY_FIX_PATH = _AGENT + " > {agent_name} > Departments & Teams > Edit"
+VISIBILITY_FIX_PATH_UNKNOWN = (
+    _AGENT + " > (the agent set as \"Agent to log in as\") > Departments & Teams > Edit"
+)
+
+RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
+RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"

@@ -1,0 +1,154 @@
+"""What a check is asked to test, and what it reports back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from wizard.core.findings import Finding, has_errors
+from wizard.core.http import DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """The connection to test, as the admin entered it (nothing normalised yet)."""
+
+    host: str
+    client_id: str
+    client_secret: str
+    scopes: str | Sequence[str]
+    tenant: str | None = None
+    auth_url: str | None = None
+    ca_bundle: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __repr__(self) -> str:
+        # Never let the secret reach a log or a traceback through repr().
+        return (
+            f"CheckRequest(host={self.host!r}, client_id={self.client_id!r}, "
+            f"client_secret='***', scopes={self.scopes!r}, tenant={self.tenant!r})"
+        )
+
+
+class ScopeStatus(StrEnum):
+    OK = "ok"  # records seen
+    EMPTY = "empty"  # allowed, but zero records: a visibility problem
+    DENIED = "denied"  # 403 or Halo's own refusal
+    ERROR = "error"  # no usable answer
+    NOT_TESTED = "not_tested"  # no read-only probe exists for this scope
+    GRANTED = "granted"  # an edit: scope the token carries (never written to)
+
+
+@dataclass(frozen=True)
+class ScopeResult:
+    scope: str
+    status: ScopeStatus
+    records: int | None = None
+    http_status: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"scope": self.scope, "status": str(self.status)}
+        if self.records is not None:
+            data["records"] = self.records
+        if self.http_status is not None:
+            data["http_status"] = self.http_status
+        return data
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the token acts as: an agent, or the application itself."""
+
+    kind: str  # "agent" or "application"
+    name: str | None = None
+    id: int | None = None
+    email: str | None = None
+    api_only: bool | None = None
+    is_admin: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "id": self.id,
+            "email": self.email,
+            "api_only": self.api_only,
+            "is_admin": self.is_admin,
+        }
+
+
+class StepStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    WARNING = "warning"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the checklist: "discovery", "token", "scope:read:tickets", "identity"."""
+
+    key: str
+    label: str
+    status: StepStatus
+    summary: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "status": str(self.status),
+                "summary": self.summary}
+
+
+ProgressCallback = Callable[[Step], None]
+
+
+@dataclass
+class CheckReport:
+    """Everything a check learnt. `ok` is true when no finding is an error."""
+
+    host: str | None = None
+    product: str | None = None
+    version: str | None = None
+    tenant: str | None = None
+    auth_url: str | None = None
+    token_url: str | None = None
+    client_id: str | None = None
+    requested_scopes: list[str] = field(default_factory=list)
+    granted_scopes: list[str] | None = None
+    identity: Identity | None = None
+    scopes: list[ScopeResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    address_notes: list[str] = field(default_factory=list)
+    started_at: str | None = None
+    duration: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    def codes(self) -> list[str]:
+        return [finding.code for finding in self.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "host": self.host,
+            "product": self.product,
+            "version": self.version,
+            "tenant": self.tenant,
+            "auth_url": self.auth_url,
+            "token_url": self.token_url,
+            "client_id": self.client_id,
+            "identity": self.identity.to_dict() if self.identity else None,
+            "requested_scopes": list(self.requested_scopes),
+            "granted_scopes": self.granted_scopes,
+            "scopes": [result.to_dict() for result in self.scopes],
+            "findings": [finding.to_dict() for finding in self.findings],
+            "steps": [step.to_dict() for step in self.steps],
+            "address_notes": list(self.address_notes),
+            "started_at": self.started_at,
+            "duration_seconds": round(self.duration, 3),
+        }

@@ -1,0 +1,110 @@
+"""A check report as readable text: the steps with their outcome, then each finding with its fix."""
+
+from __future__ import annotations
+
+from wizard.core.findings import SEVERITY_ORDER, Finding, Severity
+from wizard.core.model import CheckReport, StepStatus
+
+_RESET = "\033[0m"
+_STYLE = {
+    "ok": "\033[32m",
+    "warning": "\033[33m",
+    "error": "\033[31m",
+    "info": "\033[36m",
+    "dim": "\033[2m",
+    "bold": "\033[1m",
+}
+_MARKS_UNICODE = {
+    StepStatus.OK: ("\u2714", "ok"),
+    StepStatus.WARNING: ("!", "warning"),
+    StepStatus.FAILED: ("\u2718", "error"),
+    StepStatus.SKIPPED: ("-", "dim"),
+    StepStatus.RUNNING: ("\u2026", "dim"),
+}
+_MARKS_ASCII = {
+    StepStatus.OK: ("OK", "ok"),
+    StepStatus.WARNING: ("!!", "warning"),
+    StepStatus.FAILED: ("XX", "error"),
+    StepStatus.SKIPPED: ("--", "dim"),
+    StepStatus.RUNNING: ("..", "dim"),
+}
+_SEVERITY_WORD = {Severity.ERROR: "Problem", Severity.WARNING: "Warning", Severity.INFO: "Note"}
+_SEVERITY_STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -> str:
+    """The report as text lines; colour uses ANSI escapes, unicode=False keeps to ASCII."""
+
+    def paint(text: str, style: str) -> str:
+        return f"{_STYLE[style]}{text}{_RESET}" if colour else text
+
+    marks = _MARKS_UNICODE if unicode else _MARKS_ASCII
+    lines: list[str] = []
+    title = "Halo connection check"
+    if report.host:
+        title += f": {report.host}"
+    lines.append(paint(title, "bold"))
+    facts = [
+        ("Product", " ".join(p for p in (report.product, report.version) if p)),
+        ("Tenant", report.tenant or ("none (on-premise)" if report.product else "")),
+        ("Token URL", report.token_url or ""),
+    ]
+    for name, value in facts:
+        if value:
+            lines.append(f"  {name + ':':<11}{value}")
+    for note in report.address_notes:
+        lines.append(paint(f"  {note}", "dim"))
+    lines.append("")
+
+    for step in report.steps:
+        mark, style = marks[step.status]
+        summary = f"  {step.summary}" if step.summary else ""
+        lines.append(f"  {paint(mark.ljust(2), style)} {step.label:<28}{summary}".rstrip())
+    lines.append("")
+
+    ordered = sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    for number, finding in enumerate(ordered, 1):
+        lines.extend(_render_finding(number, finding, paint))
+        lines.append("")
+
+    if report.ok:
+        verdict = paint("Result: the connection works.", "ok")
+    else:
+        errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+        verdict = paint(
+            f"Result: {errors} problem{'s' if errors != 1 else ''} to fix before the connection "
+            "works.",
+            "error",
+        )
+    lines.append(verdict)
+    return "\n".join(lines) + "\n"
+
+
+def _render_finding(number: int, finding: Finding, paint: object) -> list[str]:
+    assert callable(paint)
+    word = _SEVERITY_WORD[finding.severity]
+    head = paint(f"{number}. {word}: {finding.title}", _SEVERITY_STYLE[finding.severity])
+    lines = [f"{head}  {paint('[' + finding.code + ']', 'dim')}"]
+    lines.extend(_wrap(finding.detail, "   "))
+    if finding.fix:
+        lines.append("   How to fix it:")
+        for index, step in enumerate(finding.fix, 1):
+            lines.extend(_wrap(step, f"     {index}. ", "        "))
+    if finding.link:
+        lines.append(f"   Open in Halo: {finding.link}")
+    return lines
+
+
+def _wrap(text: str, first: str, rest: str | None = None, width: int = 88) -> list[str]:
+    rest = first if rest is None else rest
+    words = text.split()
+    lines: list[str] = []
+    current = first
+    for word in words:
+        if len(current) + len(word) + 1 > width and current.strip():
+            lines.append(current.rstrip())
+            current = rest
+        current += word + " "
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
