@@ -623,8 +623,10 @@ class Checker:
                     self._add("PERMISSION_DENIED", scope=scope, area=area, status=answer.status,
                               halo_said=_denial_text(answer), **self._fix_paths())
             else:
+                summary = ("Halo asked to slow down (HTTP 429)" if kind == "rate_limited"
+                           else f"Unexpected answer (HTTP {answer.status})")
                 self._set_scope(ScopeResult(scope, ScopeStatus.ERROR, None, answer.status),
-                                f"Unexpected answer (HTTP {answer.status})", StepStatus.FAILED)
+                                summary, StepStatus.FAILED)
                 if not first_for_area or kind == "rate_limited":
                     continue
                 what = f"Listing {area} ({probe.path})"
@@ -658,7 +660,8 @@ class Checker:
         if still_limited:
             waited = max(self._rate_limit_waits, default=0.0)
             note = messages.RETRY_NOTE.format(seconds=f"{waited:g}") if waited else ""
-            self._add("RATE_LIMITED", retry_note=note)
+            # The test could not finish, so it cannot say the connection works.
+            self._add("RATE_LIMITED", retry_note=note, severity=Severity.ERROR)
         elif self._rate_limit_waits:
             note = messages.RETRY_NOTE_BRIEF.format(seconds=f"{max(self._rate_limit_waits):g}")
             self._add("RATE_LIMITED", retry_note=note, severity=Severity.INFO)

@@ -28,6 +28,7 @@ _CHUNK = 16 * 1024
 
 # OpenSSL verify codes (X509_V_ERR_*) that say what is wrong with a certificate.
 _HOSTNAME_MISMATCH = 62
+_IP_ADDRESS_MISMATCH = 64
 _NOT_YET_VALID = 9
 _EXPIRED = 10
 
@@ -308,7 +309,7 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
 def _classify_certificate(error: ssl.SSLCertVerificationError, server: str) -> NetworkError:
     message = (error.verify_message or str(error) or "").strip()
     lower = message.lower()
-    if error.verify_code == _HOSTNAME_MISMATCH or "hostname mismatch" in lower \
+    if error.verify_code in (_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH) or "mismatch" in lower \
             or "doesn't match" in lower or "does not match" in lower:
         return NetworkError("TLS_HOSTNAME_MISMATCH", server, message or "hostname mismatch")
     if error.verify_code == _NOT_YET_VALID or "not yet valid" in lower:

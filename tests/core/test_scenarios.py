@@ -1,0 +1,304 @@
+"""Each way a Halo setup fails, against the simulated Halo over real TLS: the right finding, with a fix."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass, field
+
+import pytest
+import trustme
+
+from tests.conftest import check, server_context
+from wizard.core import CheckReport, ScopeStatus, Severity
+from wizard.core.findings import ALL_CODES
+from wizard.sim import SCENARIOS, SimulatedHalo
+
+
+@dataclass(frozen=True)
+class Case:
+    """A realistic situation: a simulator scenario plus what the admin entered."""
+
+    scenario: str = "healthy"
+    expect: tuple[str, ...] = ()
+    ok: bool = False
+    entered: dict[str, object] = field(default_factory=dict)
+    # How the simulator's address is reached and which names its certificate covers.
+    public_host: str = "localhost"
+    cert_names: tuple[str, ...] = ("localhost", "127.0.0.1")
+    trust_ca: bool = True
+
+
+CASES: dict[str, Case] = {
+    "healthy": Case(expect=("TENANT_DETECTED", "ACTS_AS_AGENT"), ok=True),
+    "wrong_secret": Case("wrong_secret", ("INVALID_CLIENT",)),
+    "client_id_changed": Case("client_id_changed", ("INVALID_CLIENT",)),
+    "inactive_app": Case("inactive_app", ("UNAUTHORIZED_CLIENT",)),
+    "trial": Case("trial", ("AUTH_SERVER_SEPARATE", "TENANT_DETECTED"), ok=True),
+    "on_premise": Case("on_premise", ("ON_PREMISE",), ok=True),
+    "custom_domain": Case("custom_domain", ("TENANT_DETECTED",), ok=True),
+    "agent_url_differs": Case("agent_url_differs", ("AGENT_URL_DIFFERS",), ok=True),
+    "not_halo": Case("not_halo", ("NOT_HALO",)),
+    "unknown_instance": Case("unknown_instance", ("SERVER_ERROR",)),
+    "auth_missing": Case("auth_missing", ("AUTH_SERVER_NOT_FOUND",)),
+    "token_redirect": Case("token_redirect", ("REDIRECTED",)),
+    "token_malformed": Case("token_malformed", ("TOKEN_MALFORMED",)),
+    "unsupported_grant": Case("unsupported_grant", ("TOKEN_REJECTED",)),
+    "scope_not_ticked": Case("scope_not_ticked", ("SCOPE_NOT_GRANTED",)),
+    "scope_rejected": Case("scope_rejected", ("INVALID_SCOPE",)),
+    "no_scope_token": Case("no_scope_token", ("TOKEN_WITHOUT_SCOPE",)),
+    "api_unauthorized": Case("api_unauthorized", ("API_UNAUTHORIZED",)),
+    "agent_no_permission": Case("agent_no_permission", ("PERMISSION_DENIED",)),
+    "agent_sees_nothing": Case("agent_sees_nothing", ("NO_VISIBLE_DATA",), ok=True),
+    "human_admin_agent": Case("human_admin_agent", ("AGENT_NOT_API_ONLY", "BROAD_ACCESS"),
+                              ok=True),
+    "application_identity": Case("application_identity", ("ACTS_AS_APPLICATION",), ok=True),
+    "rate_limited": Case("rate_limited", ("RATE_LIMITED",)),
+    "rate_limited_briefly": Case("rate_limited_briefly", ("RATE_LIMITED",), ok=True),
+    "server_error": Case("server_error", ("SERVER_ERROR",)),
+    "unexpected_response": Case("unexpected_response", ("UNEXPECTED_RESPONSE",)),
+    "huge_agent": Case("huge_agent", ("ACTS_AS_AGENT",), ok=True),
+    "clock_skew": Case("clock_skew", ("CLOCK_SKEW",), ok=True),
+    "never_answers": Case("never_answers", ("TIMEOUT",), entered={"timeout": 1.0}),
+    "drip": Case("drip", ("TIMEOUT",), entered={"timeout": 1.5}),
+    # What the admin typed.
+    "hostname_typo": Case(expect=("HOST_INVALID",), entered={"host": "https://acme..halopsa.com"}),
+    "made_up_scope": Case(expect=("SCOPE_UNKNOWN",),
+                          entered={"scopes": "read:tickets read:actions"}),
+    "no_scope": Case(expect=("NO_SCOPES",), entered={"scopes": " , "}),
+    "secret_with_quotes": Case(expect=("SECRET_TRIMMED",), ok=True,
+                               entered={"client_secret": "secret-from-halo"}),
+    "no_secret": Case(expect=("SECRET_MISSING",), entered={"client_secret": "  \n"}),
+    "client_id_is_secret": Case(expect=("CLIENT_ID_FORMAT",), entered={"client_id": "swap"}),
+    "client_id_in_secret": Case(expect=("SECRET_LOOKS_LIKE_CLIENT_ID", "INVALID_CLIENT"),
+                                entered={"client_secret": "client-id"}),
+    "wrong_tenant": Case(expect=("TENANT_MISMATCH",), entered={"tenant": "acme-ltd"}),
+    "other_auth_url": Case(expect=("AUTH_URL_DIFFERS", "CONNECT_FAILED"),
+                           entered={"auth_url": "https://localhost:1/auth"}),
+    # "all" is not ticked on the simulated application, as on most real ones.
+    "everything_scope": Case(expect=("BROAD_ACCESS", "SCOPE_NOT_GRANTED"),
+                             entered={"scopes": "all read:tickets"}),
+    # The network.
+    "no_such_host": Case(expect=("DNS_FAILED",), entered={"host": "halo-wizard-test.invalid"}),
+    "nothing_listening": Case(expect=("CONNECT_FAILED",), entered={"host": "https://127.0.0.1:1"}),
+    "untrusted_certificate": Case(expect=("TLS_UNTRUSTED",), trust_ca=False),
+    "certificate_for_another_name": Case(expect=("TLS_HOSTNAME_MISMATCH",),
+                                         public_host="127.0.0.1", cert_names=("localhost",)),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: CheckReport
+    halo: SimulatedHalo
+    seconds: float
+
+
+_outcomes: dict[str, Outcome] = {}
+
+
+def _entered(case: Case, halo: SimulatedHalo) -> dict[str, object]:
+    """What the admin typed, with the simulator's own credentials filled in where asked."""
+    entered = dict(case.entered)
+    secret = entered.get("client_secret")
+    if secret == "secret-from-halo":
+        entered["client_secret"] = f'  "{halo.client_secret}"\n'
+    elif secret == "client-id":
+        entered["client_secret"] = halo.client_id
+    if entered.get("client_id") == "swap":
+        entered["client_id"] = halo.client_secret
+    return entered
+
+
+def run_case(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
+    """Run a case once per test session; several tests look at the same outcome."""
+    if name not in _outcomes:
+        case = CASES[name]
+        context: ssl.SSLContext = server_context(ca, *case.cert_names)
+        halo = SimulatedHalo(case.scenario, tls=context, public_host=case.public_host)
+        with halo:
+            started = time.monotonic()
+            report = check(halo, ca_bundle if case.trust_ca else None, **_entered(case, halo))
+            _outcomes[name] = Outcome(report, halo, time.monotonic() - started)
+    return _outcomes[name]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_situation_gives_its_finding_with_a_fix(name: str, ca: trustme.CA,
+                                                     ca_bundle: str) -> None:
+    case = CASES[name]
+    report = run_case(name, ca, ca_bundle).report
+    codes = report.codes()
+    for code in case.expect:
+        assert code in codes, f"{name}: expected {code}, got {codes}"
+    assert report.ok is case.ok, f"{name}: ok={report.ok}, findings {codes}"
+    for finding in report.findings:
+        assert finding.title and finding.detail
+        assert "(unknown)" not in finding.title, finding
+        assert "{" not in finding.title + finding.detail + " ".join(finding.fix), finding
+        if finding.severity is Severity.ERROR:
+            assert finding.fix, f"{finding.code} has no fix"
+
+
+def test_every_finding_code_is_produced_by_a_realistic_situation(ca: trustme.CA,
+                                                                  ca_bundle: str) -> None:
+    produced: set[str] = set()
+    for name in CASES:
+        produced.update(run_case(name, ca, ca_bundle).report.codes())
+    assert set(ALL_CODES) - produced == set()
+
+
+def test_every_simulator_scenario_is_checked() -> None:
+    assert set(SCENARIOS) <= {case.scenario for case in CASES.values()}
+
+
+def _outcome(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
+    return run_case(name, ca, ca_bundle)
+
+
+def test_healthy_instance_reports_product_tenant_identity_and_records(
+        ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("healthy", ca, ca_bundle)
+    report, halo = outcome.report, outcome.halo
+    assert report.host == halo.url
+    assert report.product == "Halo PSA" and report.version == "2.236.133"
+    assert report.tenant == "acme"
+    assert report.auth_url == f"{halo.url}/auth"
+    assert report.token_url == f"{halo.url}/auth/token?tenant=acme"
+    assert report.identity is not None and report.identity.kind == "agent"
+    assert report.identity.name == "Integration API" and report.identity.api_only is True
+    assert [(s.scope, s.status) for s in report.scopes] == [
+        ("read:tickets", ScopeStatus.OK), ("read:customers", ScopeStatus.OK),
+        ("read:assets", ScopeStatus.OK)]
+    assert report.scopes[0].records == 137
+
+
+def test_the_check_never_writes_to_halo(ca: trustme.CA, ca_bundle: str) -> None:
+    for name in ("healthy", "agent_no_permission", "rate_limited_briefly"):
+        halo = _outcome(name, ca, ca_bundle).halo
+        methods = {(r.method, r.path) for r in halo.requests if r.method != "GET"}
+        assert methods == {("POST", "/auth/token")}
+
+
+def test_token_request_sends_scopes_space_separated_and_the_tenant(
+        ca: trustme.CA, ca_bundle: str) -> None:
+    halo = _outcome("healthy", ca, ca_bundle).halo
+    (token_request,) = [r for r in halo.requests if r.method == "POST"]
+    assert token_request.query == {"tenant": "acme"}
+    assert token_request.form["scope"] == "read:tickets read:customers read:assets"
+    assert token_request.form["grant_type"] == "client_credentials"
+
+
+def test_trial_instance_uses_the_shared_auth_host(ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("trial", ca, ca_bundle)
+    report, halo = outcome.report, outcome.halo
+    assert report.tenant == "SimTrial42"
+    assert report.token_url == f"{halo.auth_url}/token?tenant=SimTrial42"
+    assert "/auth/" not in (report.token_url or "")
+    assert [r.listener for r in halo.requests if r.method == "POST"] == ["auth"]
+
+
+def test_on_premise_sends_no_tenant(ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("on_premise", ca, ca_bundle)
+    assert outcome.report.tenant is None
+    assert outcome.report.token_url == f"{outcome.halo.url}/auth/token"
+    assert outcome.report.to_dict()["tenant"] is None
+
+
+def test_a_tenant_unlike_the_hostname_is_taken_from_halo(ca: trustme.CA, ca_bundle: str) -> None:
+    assert _outcome("custom_domain", ca, ca_bundle).report.tenant == "northwindit"
+
+
+def test_redirect_from_the_token_service_is_never_followed(ca: trustme.CA,
+                                                           ca_bundle: str) -> None:
+    outcome = _outcome("token_redirect", ca, ca_bundle)
+    finding = next(f for f in outcome.report.findings if f.code == "REDIRECTED")
+    assert "login.elsewhere.example" in finding.detail
+    assert [r.method for r in outcome.halo.requests].count("POST") == 1
+
+
+def test_agent_without_permission_names_the_area_and_the_agent(ca: trustme.CA,
+                                                                ca_bundle: str) -> None:
+    report = _outcome("agent_no_permission", ca, ca_bundle).report
+    denied = {f.scope: f for f in report.findings if f.code == "PERMISSION_DENIED"}
+    assert set(denied) == {"read:tickets", "read:assets"}
+    assert "Integration API" in denied["read:tickets"].title
+    assert any("Teams & Agents > Agents > Integration API" in step
+               for step in denied["read:tickets"].fix)
+    statuses = {s.scope: s.status for s in report.scopes}
+    assert statuses["read:customers"] is ScopeStatus.OK
+    assert statuses["read:tickets"] is ScopeStatus.DENIED
+
+
+def test_scope_not_ticked_points_to_the_permissions_tab(ca: trustme.CA, ca_bundle: str) -> None:
+    report = _outcome("scope_not_ticked", ca, ca_bundle).report
+    missing = [f for f in report.findings if f.code == "SCOPE_NOT_GRANTED"]
+    assert [f.scope for f in missing] == ["read:assets"]
+    assert any("Permissions tab" in step and "read:assets" in step for step in missing[0].fix)
+    assert not any(f.code == "PERMISSION_DENIED" for f in report.findings)
+
+
+def test_agent_that_sees_nothing_is_told_which_teams_to_join(ca: trustme.CA,
+                                                             ca_bundle: str) -> None:
+    report = _outcome("agent_sees_nothing", ca, ca_bundle).report
+    empty = [f for f in report.findings if f.code == "NO_VISIBLE_DATA"]
+    assert len(empty) == 3
+    assert all(s.status is ScopeStatus.EMPTY and s.records == 0 for s in report.scopes)
+    assert any("Departments & Teams" in step for step in empty[0].fix)
+
+
+def test_halo_error_text_is_quoted_verbatim(ca: trustme.CA, ca_bundle: str) -> None:
+    report = _outcome("wrong_secret", ca, ca_bundle).report
+    finding = next(f for f in report.findings if f.code == "INVALID_CLIENT")
+    assert "invalid_client: The specified client credentials are invalid." in finding.detail
+    assert finding.link and finding.link.endswith("/config/integrations/api/applications")
+
+
+def test_product_name_appears_in_menu_paths(ca: trustme.CA, ca_bundle: str) -> None:
+    report = _outcome("wrong_secret", ca, ca_bundle).report
+    finding = next(f for f in report.findings if f.code == "INVALID_CLIENT")
+    assert "Configuration > Integrations > HaloPSA API > View Applications" in finding.fix[0]
+    on_premise_itsm = _outcome("on_premise", ca, ca_bundle).report
+    assert on_premise_itsm.product == "Halo ITSM"
+
+
+def test_application_identity_is_reported_as_such(ca: trustme.CA, ca_bundle: str) -> None:
+    report = _outcome("application_identity", ca, ca_bundle).report
+    assert report.identity is not None and report.identity.kind == "application"
+
+
+def test_huge_agent_record_still_names_the_agent(ca: trustme.CA, ca_bundle: str) -> None:
+    report = _outcome("huge_agent", ca, ca_bundle).report
+    assert report.identity is not None and report.identity.name
+
+
+def test_a_server_that_never_answers_is_given_up_on_quickly(ca: trustme.CA,
+                                                            ca_bundle: str) -> None:
+    for name in ("never_answers", "drip"):
+        outcome = _outcome(name, ca, ca_bundle)
+        timeout = float(CASES[name].entered["timeout"])  # type: ignore[arg-type]
+        assert outcome.seconds < timeout + 3.0, (name, outcome.seconds)
+
+
+def test_unknown_scope_is_caught_before_any_request(ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("made_up_scope", ca, ca_bundle)
+    assert outcome.halo.requests == []
+    finding = next(f for f in outcome.report.findings if f.code == "SCOPE_UNKNOWN")
+    assert "read:tickets" in " ".join(finding.fix)
+
+
+def test_trimmed_secret_still_connects(ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("secret_with_quotes", ca, ca_bundle)
+    assert outcome.report.ok
+    assert "quotes" in next(f for f in outcome.report.findings
+                            if f.code == "SECRET_TRIMMED").detail
+
+
+def test_untrusted_certificate_mentions_inspection_and_the_clock(ca: trustme.CA,
+                                                                 ca_bundle: str) -> None:
+    finding = next(f for f in _outcome("untrusted_certificate", ca, ca_bundle).report.findings
+                   if f.code == "TLS_UNTRUSTED")
+    text = (finding.detail + " ".join(finding.fix)).lower()
+    assert "proxy" in text and "time" in text
+
+
