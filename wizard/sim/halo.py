@@ -70,9 +70,13 @@ class SimulatedHalo:
             raise RuntimeError("a SimulatedHalo can be started only once")
         # The auth listener always runs so that switching to "trial" works while running.
         for name, port in (("agent", self._port), ("auth", 0)):
-            listener = Listener(
-                (self._bind, port), name, self._app(name), self._tls, self._stopping
-            )
+            try:
+                listener = Listener(
+                    (self._bind, port), name, self._app(name), self._tls, self._stopping
+                )
+            except OSError:
+                self.stop()
+                raise
             self._listeners[name] = listener
             thread = threading.Thread(
                 target=listener.serve_forever,
@@ -85,13 +89,21 @@ class SimulatedHalo:
 
     def stop(self) -> None:
         """Stop listening and cut every connection, interrupting hanging answers; idempotent."""
-        if self._stopped:
-            return
-        self._stopped = True
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
         self._stopping.set()
-        for listener in self._listeners.values():
+        listeners = list(self._listeners.values())
+        for listener in listeners:
             listener.abort()
-            listener.shutdown()
+        # shutdown() waits out a poll interval; wait for both listeners at once.
+        stoppers = [threading.Thread(target=listener.shutdown) for listener in listeners]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
+        for listener in listeners:
             listener.server_close()
         for thread in self._threads:
             thread.join(timeout=1.0)

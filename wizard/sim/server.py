@@ -77,7 +77,8 @@ class Listener(ThreadingHTTPServer):
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup that can stall.
         socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
 
     @property
     def port(self) -> int:
@@ -85,12 +86,16 @@ class Listener(ThreadingHTTPServer):
 
     def get_request(self) -> tuple[socket.socket, Any]:
         sock, address = super().get_request()
+        # Headers and body may leave in separate writes: without this, Nagle's algorithm and
+        # the client's delayed ACK add ~40 ms to every answer.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.tls is not None:
             # The handshake itself happens in the connection's own thread (finish_request).
             sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         return sock, address
 
     def finish_request(self, request: Any, client_address: Any) -> None:
+        # Registered before stopping is checked, so either abort() or this check sees it.
         with self._lock:
             self._connections.add(request)
         try:
@@ -131,18 +136,16 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def version_string(self) -> str:
-        return self.server_version
-
     def _dispatch(self) -> None:
         request = self._read_request()
-        if request is None:
-            self.close_connection = True
-            return
-        try:
-            reply = self.server.app(request)
-        except Exception as exc:  # a simulator bug: say so to the client rather than hang up
-            reply = Reply(500, f"simulator error: {exc!r}".encode(), {"Content-Type": "text/plain"})
+        if request is None:  # an unreadable body: the stream cannot be trusted any more
+            reply = Reply(400, headers={"Connection": "close"})
+        else:
+            try:
+                reply = self.server.app(request)
+            except Exception as exc:  # a simulator bug: say so rather than hang up
+                message = f"simulator error: {exc!r}".encode()
+                reply = Reply(500, message, {"Content-Type": "text/plain"})
         try:
             self._send(reply)
         except OSError:
@@ -212,15 +215,14 @@ class Handler(BaseHTTPRequestHandler):
         length = len(body) if isinstance(body, bytes) else reply.length
         if length is None:
             raise ValueError("a streamed Reply needs a length")
-        self.send_response_only(reply.status)
-        self.send_header("Server", self.version_string())
-        self.send_header("Date", formatdate(time.time() - reply.date_skew_s, usegmt=True))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
+        head = self._head(reply, length)
         if self.command == "HEAD":
+            self.wfile.write(head)
             return
+        if isinstance(body, bytes) and reply.drip_s <= 0:
+            self.wfile.write(head + body)  # one write: one segment for small answers
+            return
+        self.wfile.write(head)
         chunks = [body] if isinstance(body, bytes) else body
         if reply.drip_s > 0:
             chunks = (bytes([b]) for chunk in chunks for b in chunk)
@@ -230,6 +232,22 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             self.wfile.write(chunk)
+
+    def _head(self, reply: Reply, length: int) -> bytes:
+        phrase = self.responses.get(reply.status, ("",))[0]
+        headers = {
+            "Server": self.server_version,
+            "Date": formatdate(time.time() - reply.date_skew_s, usegmt=True),
+            **reply.headers,
+            "Content-Length": str(length),
+        }
+        if headers.get("Connection", "").lower() == "close":
+            self.close_connection = True
+        elif self.close_connection:
+            headers["Connection"] = "close"
+        lines = [f"{self.protocol_version} {reply.status} {phrase}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _hang(self) -> None:
         """Answer nothing until the client goes away or the simulator stops."""
