@@ -126,10 +126,12 @@ def _check_host(host: str) -> str:
     host = host.lower().rstrip(".")
     if not host:
         raise HostInvalid("There is no host name in the address.")
+    if ":" not in host:
+        return _check_name(host)
     try:
-        return str(ipaddress.ip_address(host)) if ":" in host else _check_name(host)
-    except ValueError as exc:
-        raise HostInvalid(f"\"{host}\" is not a valid IP address.") from exc
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        raise HostInvalid(f"\"{host}\" is not a valid IP address.") from None
 
 
 def _check_name(host: str) -> str:
@@ -146,6 +148,9 @@ def _check_name(host: str) -> str:
         ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         raise HostInvalid(f"\"{host}\" is not a valid host name.") from None
+    if ascii_host != host and re.fullmatch(r"[0-9.]+", ascii_host):
+        # A name like "²" becomes "2" once encoded: it must then pass as an IP address.
+        return _check_name(ascii_host)
     if len(ascii_host) > 253:
         raise HostInvalid("The host name is longer than 253 characters.")
     for label in ascii_host.split("."):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
 import socket
 import ssl
+import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -36,11 +39,14 @@ _EXPIRED = 10
 class NetworkError(Exception):
     """A request that got no usable HTTP answer, classified as a finding code."""
 
-    def __init__(self, code: str, server: str, reason: str) -> None:
+    def __init__(self, code: str, server: str, reason: str, *,
+                 unknown_issuer: bool = False) -> None:
         super().__init__(f"{code}: {server}: {reason}")
         self.code = code
         self.server = server
         self.reason = reason
+        # The certificate chain leads to no root this verifier knows (not expiry or name).
+        self.unknown_issuer = unknown_issuer
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ class TransportOptions:
     extra_headers: Mapping[str, str] = field(default_factory=dict)
 
 
-class _TrustStoreAdapter(requests.adapters.HTTPAdapter):
+class _ContextAdapter(requests.adapters.HTTPAdapter):
     """Sends every HTTPS request through one SSLContext, whatever requests would pick."""
 
     def __init__(self, context: ssl.SSLContext) -> None:
@@ -113,18 +119,44 @@ class _TrustStoreAdapter(requests.adapters.HTTPAdapter):
         return super().proxy_manager_for(proxy, **kwargs)
 
     def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
-        # requests would load its own CA file into the context here, on top of the OS
-        # store; the context already trusts exactly what it should.
+        # requests would load its own CA file into the context here; the context already
+        # trusts exactly what it should.
         if url.lower().startswith("https"):
             conn.cert_reqs = "CERT_REQUIRED"
 
 
-def make_ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
-    """The OS certificate store, plus `ca_bundle` when given."""
-    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+# Where the operating system's own verifier knows more than OpenSSL's view of the store:
+# the macOS Keychain, and Windows' roots that are fetched on demand.
+NATIVE_VERIFIER = sys.platform in ("darwin", "win32")
+_CA_FILES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+    "/etc/ssl/ca-bundle.pem",
+)
+
+
+def make_ssl_context(ca_bundle: str | None = None, *, native: bool = False) -> ssl.SSLContext:
+    """A context trusting the system's certificates, plus `ca_bundle` when given.
+
+    native=True verifies through the OS (truststore). It serialises TLS handshakes behind
+    one lock, so the check starts with OpenSSL's view of the same store (on Windows that is
+    the system store; on Linux it is what truststore would use) and turns to the native
+    verifier only for a host whose certificate OpenSSL cannot place.
+    """
+    context: ssl.SSLContext
+    if native:
+        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # type: ignore[assignment]
+    else:
+        context = ssl.create_default_context()
+        if not context.cert_store_stats().get("x509_ca"):
+            for path in _CA_FILES:
+                if os.path.isfile(path):
+                    context.load_verify_locations(cafile=path)
+                    break
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
-    return context  # type: ignore[return-value]
+    return context
 
 
 def proxies_for(url: str) -> dict[str, str]:
@@ -146,22 +178,38 @@ class Transport:
 
     def __init__(self, options: TransportOptions | None = None) -> None:
         self.options = options or TransportOptions()
-        self._session = requests.Session()
+        self._session = self._new_session(native=False)
+        self._native_session: requests.Session | None = None
+        self._native_hosts: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _new_session(self, *, native: bool) -> requests.Session:
+        session = requests.Session()
         # Without trust_env, requests ignores REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and .netrc,
         # which would otherwise silently replace the CA bundle chosen here or add
         # credentials; proxies are looked up explicitly instead.
-        self._session.trust_env = False
-        self._session.headers.clear()
-        self._session.headers.update(
-            {"User-Agent": self.options.user_agent, "Accept": "application/json"}
-        )
-        self._session.headers.update(self.options.extra_headers)
-        adapter = _TrustStoreAdapter(make_ssl_context(self.options.ca_bundle))
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
+        session.trust_env = False
+        session.headers.clear()
+        session.headers.update({"User-Agent": self.options.user_agent,
+                                "Accept": "application/json"})
+        session.headers.update(self.options.extra_headers)
+        context = make_ssl_context(self.options.ca_bundle, native=native)
+        session.mount("https://", _ContextAdapter(context))
+        session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
+        return session
+
+    def _session_for(self, server: str) -> requests.Session:
+        with self._lock:
+            if server not in self._native_hosts:
+                return self._session
+            if self._native_session is None:
+                self._native_session = self._new_session(native=True)
+            return self._native_session
 
     def close(self) -> None:
         self._session.close()
+        if self._native_session is not None:
+            self._native_session.close()
 
     def get(
         self,
@@ -194,12 +242,36 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         max_bytes: int,
     ) -> Response:
+        server = urlsplit(url).netloc
+        try:
+            return self._send_once(method, url, server, params=params, data=data,
+                                   headers=headers, max_bytes=max_bytes)
+        except NetworkError as error:
+            if not (NATIVE_VERIFIER and error.code == "TLS_UNTRUSTED" and error.unknown_issuer):
+                raise
+            with self._lock:
+                if server in self._native_hosts:
+                    raise
+                self._native_hosts.add(server)
+        return self._send_once(method, url, server, params=params, data=data, headers=headers,
+                               max_bytes=max_bytes)
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        server: str,
+        *,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        max_bytes: int,
+    ) -> Response:
         timeout = self.options.timeout
         started = time.monotonic()
         deadline = started + timeout
-        server = urlsplit(url).netloc
         try:
-            raw = self._session.request(
+            raw = self._session_for(server).request(
                 method,
                 url,
                 params=params,
@@ -317,7 +389,8 @@ def _classify_certificate(error: ssl.SSLCertVerificationError, server: str) -> N
     elif error.verify_code == _EXPIRED or "expired" in lower:
         reason = "the certificate has expired, or this computer's date is wrong"
     else:
-        reason = message or "certificate verify failed"
+        return NetworkError("TLS_UNTRUSTED", server, message or "certificate verify failed",
+                            unknown_issuer=True)
     return NetworkError("TLS_UNTRUSTED", server, reason)
 
 
