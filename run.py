@@ -28,7 +28,7 @@ def _venv_python() -> Path:
 
 
 def _ensure_environment() -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (run.py is what older Pythons run first)
         sys.exit(f"Python 3.11 or later is needed; this is {sys.version.split()[0]}.")
     python = _venv_python()
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -39,8 +39,16 @@ def _ensure_environment() -> Path:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     print("Installing the wizard and its test tools into .venv...", flush=True)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--editable", f"{ROOT}[test]"],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--editable",
+            f"{ROOT}[test]",
+        ],
         check=True,
     )
     STAMP.write_text(wanted)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wizard.core import CheckRequest, run_check_sync  # noqa: E402
-from wizard.sim import SimulatedHalo, make_tls  # noqa: E402
+from wizard.core import CheckRequest, run_check_sync
+from wizard.sim import SimulatedHalo, make_tls
 
 SCOPES = (
     "read:tickets read:customers read:assets read:invoices read:items read:projects "
@@ -28,8 +28,13 @@ SCOPES = (
 
 
 def timed_check(halo: SimulatedHalo, ca_bundle: str) -> float:
-    request = CheckRequest(host=halo.url, client_id=halo.client_id,
-                           client_secret=halo.client_secret, scopes=SCOPES, ca_bundle=ca_bundle)
+    request = CheckRequest(
+        host=halo.url,
+        client_id=halo.client_id,
+        client_secret=halo.client_secret,
+        scopes=SCOPES,
+        ca_bundle=ca_bundle,
+    )
     started = time.perf_counter()
     report = run_check_sync(request)
     elapsed = time.perf_counter() - started

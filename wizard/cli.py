@@ -40,39 +40,62 @@ def _parser() -> argparse.ArgumentParser:
         "standard input with --client-secret-stdin, or asked for when run in a terminal; "
         "never from an argument, which other users of the computer can read.",
     )
-    check.add_argument("--host", required=True,
-                       help="the Halo address, as copied from the browser (any form)")
+    check.add_argument(
+        "--host", required=True, help="the Halo address, as copied from the browser (any form)"
+    )
     check.add_argument("--client-id", required=True, help="the application's Client ID")
-    check.add_argument("--scopes", required=True,
-                       help='permission scopes, separated by spaces or commas, e.g. '
-                       '"read:tickets read:assets"')
+    check.add_argument(
+        "--scopes",
+        required=True,
+        help='permission scopes, separated by spaces or commas, e.g. "read:tickets read:assets"',
+    )
     check.add_argument("--tenant", help="the tenant your tool uses (checked against Halo's)")
     check.add_argument("--auth-url", help="use this authorisation server instead of Halo's own")
-    check.add_argument("--ca-bundle", metavar="FILE",
-                       help="a PEM file of extra CA certificates to trust (e.g. a company "
-                       "proxy's root); wins over REQUESTS_CA_BUNDLE")
-    check.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                       help="give up on any request after S seconds (default 10)")
-    check.add_argument("--client-secret-stdin", action="store_true",
-                       help="read the client secret from standard input")
-    check.add_argument("--json", action="store_true",
-                       help="print one JSON object instead of the readable report")
+    check.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help="a PEM file of extra CA certificates to trust (e.g. a company "
+        "proxy's root); wins over REQUESTS_CA_BUNDLE",
+    )
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="give up on any request after S seconds (default 10)",
+    )
+    check.add_argument(
+        "--client-secret-stdin",
+        action="store_true",
+        help="read the client secret from standard input",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of the readable report"
+    )
 
     simulate = commands.add_parser(
-        "simulate", help="run a simulated Halo on this computer, for trying things out")
-    simulate.add_argument("--scenario", default="healthy",
-                          help="how the simulated Halo behaves (see --list)")
+        "simulate", help="run a simulated Halo on this computer, for trying things out"
+    )
+    simulate.add_argument(
+        "--scenario", default="healthy", help="how the simulated Halo behaves (see --list)"
+    )
     simulate.add_argument("--port", type=int, default=0, help="port to listen on (default: any)")
-    simulate.add_argument("--latency-ms", type=int, default=0,
-                          help="delay every answer by this many milliseconds")
-    simulate.add_argument("--tls", action="store_true",
-                          help="serve HTTPS with a freshly made certificate (needs trustme)")
+    simulate.add_argument(
+        "--latency-ms", type=int, default=0, help="delay every answer by this many milliseconds"
+    )
+    simulate.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a freshly made certificate (needs trustme)",
+    )
     simulate.add_argument("--list", action="store_true", help="list the scenarios and exit")
 
-    demo = commands.add_parser(
-        "demo", help="start the simulated Halo and check a connection to it")
-    demo.add_argument("--scenario", default="healthy",
-                      help="how the simulated Halo behaves (see `simulate --list`)")
+    demo = commands.add_parser("demo", help="start the simulated Halo and check a connection to it")
+    demo.add_argument(
+        "--scenario",
+        default="healthy",
+        help="how the simulated Halo behaves (see `simulate --list`)",
+    )
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -181,8 +204,13 @@ def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
             tls, ca_path = make_tls()
         except RuntimeError as exc:
             raise UsageError(str(exc)) from exc
-    halo = SimulatedHalo(args.scenario, port=args.port, latency_ms=args.latency_ms, tls=tls,
-                         public_host="localhost" if tls else "127.0.0.1")
+    halo = SimulatedHalo(
+        args.scenario,
+        port=args.port,
+        latency_ms=args.latency_ms,
+        tls=tls,
+        public_host="localhost" if tls else "127.0.0.1",
+    )
     halo.start()
     try:
         out.write(halo.describe().rstrip() + "\n\n")
@@ -190,7 +218,7 @@ def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
         out.write(
             "Check it from another terminal:\n"
             f"  {SECRET_ENV}=<the secret above> halo-wizard check --host {halo.url} "
-            f"--client-id {halo.client_id} --scopes \"{DEMO_SCOPES}\"{extra}\n\n"
+            f'--client-id {halo.client_id} --scopes "{DEMO_SCOPES}"{extra}\n\n'
             "Press Ctrl+C to stop.\n"
         )
         out.flush()
@@ -210,20 +238,30 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
     with SimulatedHalo(args.scenario) as halo:
         if not args.json:
-            out.write(f"Demo: a simulated Halo runs at {halo.url} "
-                      f"(scenario \"{args.scenario}\": {SCENARIOS[args.scenario]})\n\n")
-        request = CheckRequest(host=halo.url, client_id=halo.client_id,
-                               client_secret=halo.client_secret, scopes=DEMO_SCOPES, timeout=5.0)
+            out.write(
+                f"Demo: a simulated Halo runs at {halo.url} "
+                f'(scenario "{args.scenario}": {SCENARIOS[args.scenario]})\n\n'
+            )
+        request = CheckRequest(
+            host=halo.url,
+            client_id=halo.client_id,
+            client_secret=halo.client_secret,
+            scopes=DEMO_SCOPES,
+            timeout=5.0,
+        )
         report = run_check_sync(request)
     _print_report(report, args.json, out)
     if not args.json and args.scenario == "healthy":
-        out.write("\nTry a failure: halo-wizard demo --scenario wrong_secret "
-                  "(all scenarios: halo-wizard simulate --list)\n")
+        out.write(
+            "\nTry a failure: halo-wizard demo --scenario wrong_secret "
+            "(all scenarios: halo-wizard simulate --list)\n"
+        )
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None,
-         stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     parser = _parser()

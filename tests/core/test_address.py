@@ -110,8 +110,9 @@ _label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
     suffix=st.sampled_from(["", "/", "/api", "/auth/", "/portal/", "/api?x=1", "#frag"]),
     wrap=st.sampled_from(["{}", " {} ", '"{}"', "'{}'\n"]),
 )
-def test_pasted_variants_of_a_real_host_normalise_to_it(labels: list[str], scheme: str,
-                                                          suffix: str, wrap: str) -> None:
+def test_pasted_variants_of_a_real_host_normalise_to_it(
+    labels: list[str], scheme: str, suffix: str, wrap: str
+) -> None:
     host = ".".join(labels)
     if all(part.isdigit() for part in labels):
         return  # looks like an IP address; covered elsewhere

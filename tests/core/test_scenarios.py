@@ -1,4 +1,4 @@
-"""Each way a Halo setup fails, against the simulated Halo over real TLS: the right finding, with a fix."""
+"""Each way a Halo setup fails, against the simulated Halo over real TLS: finding and fix."""
 
 from __future__ import annotations
 
@@ -50,8 +50,7 @@ CASES: dict[str, Case] = {
     "api_unauthorized": Case("api_unauthorized", ("API_UNAUTHORIZED",)),
     "agent_no_permission": Case("agent_no_permission", ("PERMISSION_DENIED",)),
     "agent_sees_nothing": Case("agent_sees_nothing", ("NO_VISIBLE_DATA",), ok=True),
-    "human_admin_agent": Case("human_admin_agent", ("AGENT_NOT_API_ONLY", "BROAD_ACCESS"),
-                              ok=True),
+    "human_admin_agent": Case("human_admin_agent", ("AGENT_NOT_API_ONLY", "BROAD_ACCESS"), ok=True),
     "application_identity": Case("application_identity", ("ACTS_AS_APPLICATION",), ok=True),
     "rate_limited": Case("rate_limited", ("RATE_LIMITED",)),
     "rate_limited_briefly": Case("rate_limited_briefly", ("RATE_LIMITED",), ok=True),
@@ -63,27 +62,35 @@ CASES: dict[str, Case] = {
     "drip": Case("drip", ("TIMEOUT",), entered={"timeout": 1.5}),
     # What the admin typed.
     "hostname_typo": Case(expect=("HOST_INVALID",), entered={"host": "https://acme..halopsa.com"}),
-    "made_up_scope": Case(expect=("SCOPE_UNKNOWN",),
-                          entered={"scopes": "read:tickets read:actions"}),
+    "made_up_scope": Case(
+        expect=("SCOPE_UNKNOWN",), entered={"scopes": "read:tickets read:actions"}
+    ),
     "no_scope": Case(expect=("NO_SCOPES",), entered={"scopes": " , "}),
-    "secret_with_quotes": Case(expect=("SECRET_TRIMMED",), ok=True,
-                               entered={"client_secret": "secret-from-halo"}),
+    "secret_with_quotes": Case(
+        expect=("SECRET_TRIMMED",), ok=True, entered={"client_secret": "secret-from-halo"}
+    ),
     "no_secret": Case(expect=("SECRET_MISSING",), entered={"client_secret": "  \n"}),
     "client_id_is_secret": Case(expect=("CLIENT_ID_FORMAT",), entered={"client_id": "swap"}),
-    "client_id_in_secret": Case(expect=("SECRET_LOOKS_LIKE_CLIENT_ID", "INVALID_CLIENT"),
-                                entered={"client_secret": "client-id"}),
+    "client_id_in_secret": Case(
+        expect=("SECRET_LOOKS_LIKE_CLIENT_ID", "INVALID_CLIENT"),
+        entered={"client_secret": "client-id"},
+    ),
     "wrong_tenant": Case(expect=("TENANT_MISMATCH",), entered={"tenant": "acme-ltd"}),
-    "other_auth_url": Case(expect=("AUTH_URL_DIFFERS", "CONNECT_FAILED"),
-                           entered={"auth_url": "https://localhost:1/auth"}),
+    "other_auth_url": Case(
+        expect=("AUTH_URL_DIFFERS", "CONNECT_FAILED"),
+        entered={"auth_url": "https://localhost:1/auth"},
+    ),
     # "all" is not ticked on the simulated application, as on most real ones.
-    "everything_scope": Case(expect=("BROAD_ACCESS", "SCOPE_NOT_GRANTED"),
-                             entered={"scopes": "all read:tickets"}),
+    "everything_scope": Case(
+        expect=("BROAD_ACCESS", "SCOPE_NOT_GRANTED"), entered={"scopes": "all read:tickets"}
+    ),
     # The network.
     "no_such_host": Case(expect=("DNS_FAILED",), entered={"host": "halo-wizard-test.invalid"}),
     "nothing_listening": Case(expect=("CONNECT_FAILED",), entered={"host": "https://127.0.0.1:1"}),
     "untrusted_certificate": Case(expect=("TLS_UNTRUSTED",), trust_ca=False),
-    "certificate_for_another_name": Case(expect=("TLS_HOSTNAME_MISMATCH",),
-                                         public_host="127.0.0.1", cert_names=("localhost",)),
+    "certificate_for_another_name": Case(
+        expect=("TLS_HOSTNAME_MISMATCH",), public_host="127.0.0.1", cert_names=("localhost",)
+    ),
 }
 
 
@@ -124,8 +131,9 @@ def run_case(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_each_situation_gives_its_finding_with_a_fix(name: str, ca: trustme.CA,
-                                                     ca_bundle: str) -> None:
+def test_each_situation_gives_its_finding_with_a_fix(
+    name: str, ca: trustme.CA, ca_bundle: str
+) -> None:
     case = CASES[name]
     report = run_case(name, ca, ca_bundle).report
     codes = report.codes()
@@ -140,8 +148,9 @@ def test_each_situation_gives_its_finding_with_a_fix(name: str, ca: trustme.CA,
             assert finding.fix, f"{finding.code} has no fix"
 
 
-def test_every_finding_code_is_produced_by_a_realistic_situation(ca: trustme.CA,
-                                                                  ca_bundle: str) -> None:
+def test_every_finding_code_is_produced_by_a_realistic_situation(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     produced: set[str] = set()
     for name in CASES:
         produced.update(run_case(name, ca, ca_bundle).report.codes())
@@ -157,7 +166,8 @@ def _outcome(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
 
 
 def test_healthy_instance_reports_product_tenant_identity_and_records(
-        ca: trustme.CA, ca_bundle: str) -> None:
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     outcome = _outcome("healthy", ca, ca_bundle)
     report, halo = outcome.report, outcome.halo
     assert report.host == halo.url
@@ -168,8 +178,10 @@ def test_healthy_instance_reports_product_tenant_identity_and_records(
     assert report.identity is not None and report.identity.kind == "agent"
     assert report.identity.name == "Integration API" and report.identity.api_only is True
     assert [(s.scope, s.status) for s in report.scopes] == [
-        ("read:tickets", ScopeStatus.OK), ("read:customers", ScopeStatus.OK),
-        ("read:assets", ScopeStatus.OK)]
+        ("read:tickets", ScopeStatus.OK),
+        ("read:customers", ScopeStatus.OK),
+        ("read:assets", ScopeStatus.OK),
+    ]
     assert report.scopes[0].records == 137
 
 
@@ -181,7 +193,8 @@ def test_the_check_never_writes_to_halo(ca: trustme.CA, ca_bundle: str) -> None:
 
 
 def test_token_request_sends_scopes_space_separated_and_the_tenant(
-        ca: trustme.CA, ca_bundle: str) -> None:
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     halo = _outcome("healthy", ca, ca_bundle).halo
     (token_request,) = [r for r in halo.requests if r.method == "POST"]
     assert token_request.query == {"tenant": "acme"}
@@ -209,22 +222,23 @@ def test_a_tenant_unlike_the_hostname_is_taken_from_halo(ca: trustme.CA, ca_bund
     assert _outcome("custom_domain", ca, ca_bundle).report.tenant == "northwindit"
 
 
-def test_redirect_from_the_token_service_is_never_followed(ca: trustme.CA,
-                                                           ca_bundle: str) -> None:
+def test_redirect_from_the_token_service_is_never_followed(ca: trustme.CA, ca_bundle: str) -> None:
     outcome = _outcome("token_redirect", ca, ca_bundle)
     finding = next(f for f in outcome.report.findings if f.code == "REDIRECTED")
     assert "login.elsewhere.example" in finding.detail
     assert [r.method for r in outcome.halo.requests].count("POST") == 1
 
 
-def test_agent_without_permission_names_the_area_and_the_agent(ca: trustme.CA,
-                                                                ca_bundle: str) -> None:
+def test_agent_without_permission_names_the_area_and_the_agent(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     report = _outcome("agent_no_permission", ca, ca_bundle).report
     denied = {f.scope: f for f in report.findings if f.code == "PERMISSION_DENIED"}
     assert set(denied) == {"read:tickets", "read:assets"}
     assert "Integration API" in denied["read:tickets"].title
-    assert any("Teams & Agents > Agents > Integration API" in step
-               for step in denied["read:tickets"].fix)
+    assert any(
+        "Teams & Agents > Agents > Integration API" in step for step in denied["read:tickets"].fix
+    )
     statuses = {s.scope: s.status for s in report.scopes}
     assert statuses["read:customers"] is ScopeStatus.OK
     assert statuses["read:tickets"] is ScopeStatus.DENIED
@@ -238,8 +252,9 @@ def test_scope_not_ticked_points_to_the_permissions_tab(ca: trustme.CA, ca_bundl
     assert not any(f.code == "PERMISSION_DENIED" for f in report.findings)
 
 
-def test_agent_that_sees_nothing_is_told_which_teams_to_join(ca: trustme.CA,
-                                                             ca_bundle: str) -> None:
+def test_agent_that_sees_nothing_is_told_which_teams_to_join(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     report = _outcome("agent_sees_nothing", ca, ca_bundle).report
     empty = [f for f in report.findings if f.code == "NO_VISIBLE_DATA"]
     assert len(empty) == 3
@@ -272,8 +287,7 @@ def test_huge_agent_record_still_names_the_agent(ca: trustme.CA, ca_bundle: str)
     assert report.identity is not None and report.identity.name
 
 
-def test_a_server_that_never_answers_is_given_up_on_quickly(ca: trustme.CA,
-                                                            ca_bundle: str) -> None:
+def test_a_server_that_never_answers_is_given_up_on_quickly(ca: trustme.CA, ca_bundle: str) -> None:
     for name in ("never_answers", "drip"):
         outcome = _outcome(name, ca, ca_bundle)
         timeout = float(CASES[name].entered["timeout"])  # type: ignore[arg-type]
@@ -290,15 +304,16 @@ def test_unknown_scope_is_caught_before_any_request(ca: trustme.CA, ca_bundle: s
 def test_trimmed_secret_still_connects(ca: trustme.CA, ca_bundle: str) -> None:
     outcome = _outcome("secret_with_quotes", ca, ca_bundle)
     assert outcome.report.ok
-    assert "quotes" in next(f for f in outcome.report.findings
-                            if f.code == "SECRET_TRIMMED").detail
+    assert "quotes" in next(f for f in outcome.report.findings if f.code == "SECRET_TRIMMED").detail
 
 
-def test_untrusted_certificate_mentions_inspection_and_the_clock(ca: trustme.CA,
-                                                                 ca_bundle: str) -> None:
-    finding = next(f for f in _outcome("untrusted_certificate", ca, ca_bundle).report.findings
-                   if f.code == "TLS_UNTRUSTED")
+def test_untrusted_certificate_mentions_inspection_and_the_clock(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    finding = next(
+        f
+        for f in _outcome("untrusted_certificate", ca, ca_bundle).report.findings
+        if f.code == "TLS_UNTRUSTED"
+    )
     text = (finding.detail + " ".join(finding.fix)).lower()
     assert "proxy" in text and "time" in text
-
-

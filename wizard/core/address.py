@@ -94,9 +94,7 @@ def _split_scheme(text: str) -> tuple[str | None, str]:
     if scheme not in ("http", "https") and "://" not in text[: match.end() + 1]:
         return None, text
     if scheme not in ("http", "https"):
-        raise HostInvalid(
-            f"{scheme}:// is not a web address. A Halo address starts with https://."
-        )
+        raise HostInvalid(f"{scheme}:// is not a web address. A Halo address starts with https://.")
     return scheme, rest
 
 
@@ -118,7 +116,7 @@ def _split_port(authority: str) -> tuple[str, int | None]:
     if port_text is None or port_text == "":
         return host, None
     if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise HostInvalid(f"\"{port_text}\" is not a port number (1 to 65535).")
+        raise HostInvalid(f'"{port_text}" is not a port number (1 to 65535).')
     return host, int(port_text)
 
 
@@ -131,7 +129,7 @@ def _check_host(host: str) -> str:
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
-        raise HostInvalid(f"\"{host}\" is not a valid IP address.") from None
+        raise HostInvalid(f'"{host}" is not a valid IP address.') from None
 
 
 def _check_name(host: str) -> str:
@@ -139,7 +137,7 @@ def _check_name(host: str) -> str:
         try:
             return str(ipaddress.IPv4Address(host))
         except ValueError:
-            raise HostInvalid(f"\"{host}\" is not a valid IP address.") from None
+            raise HostInvalid(f'"{host}" is not a valid IP address.') from None
     bad = sorted({c for c in host if c.isspace() or c in "\\\"'<>{}|^`,;!$&()*+=%"})
     if bad:
         shown = " ".join("space" if c.isspace() else c for c in bad)
@@ -147,7 +145,7 @@ def _check_name(host: str) -> str:
     try:
         ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
-        raise HostInvalid(f"\"{host}\" is not a valid host name.") from None
+        raise HostInvalid(f'"{host}" is not a valid host name.') from None
     if ascii_host != host and re.fullmatch(r"[0-9.]+", ascii_host):
         # A name like "²" becomes "2" once encoded: it must then pass as an IP address.
         return _check_name(ascii_host)
@@ -155,12 +153,12 @@ def _check_name(host: str) -> str:
         raise HostInvalid("The host name is longer than 253 characters.")
     for label in ascii_host.split("."):
         if not label:
-            raise HostInvalid(f"\"{host}\" has two dots in a row or starts with a dot.")
+            raise HostInvalid(f'"{host}" has two dots in a row or starts with a dot.')
         if len(label) > 63:
             raise HostInvalid("One part of the host name is longer than 63 characters.")
         if not _LABEL.match(label):
             raise HostInvalid(
-                f"\"{label}\" cannot be part of a host name: use letters, digits and "
+                f'"{label}" cannot be part of a host name: use letters, digits and '
                 "dashes, not starting or ending with a dash."
             )
     return ascii_host

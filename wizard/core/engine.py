@@ -1,4 +1,4 @@
-"""The check: discovery, a new token, one read-only probe per scope and the identity, concurrently."""
+"""The check: discovery, a new token, then a read-only probe per scope and the identity at once."""
 
 from __future__ import annotations
 
@@ -124,8 +124,12 @@ class Checker:
         return finding
 
     def _add_network(self, error: NetworkError) -> None:
-        self._add(error.code, server=error.server, reason=error.reason,
-                  timeout=f"{self.request.timeout:g}")
+        self._add(
+            error.code,
+            server=error.server,
+            reason=error.reason,
+            timeout=f"{self.request.timeout:g}",
+        )
 
     async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking call in a worker thread, with a hard limit on how long it may take."""
@@ -208,11 +212,15 @@ class Checker:
         elif secret.removed:
             self._add("SECRET_TRIMMED", removed=credentials.describe_removed(secret.removed))
         if credentials.looks_like_secret(client_id):
-            self._add("CLIENT_ID_FORMAT", reason=messages.CLIENT_ID_IS_SECRET.format(
-                length=len(client_id)), severity=Severity.ERROR)
+            self._add(
+                "CLIENT_ID_FORMAT",
+                reason=messages.CLIENT_ID_IS_SECRET.format(length=len(client_id)),
+                severity=Severity.ERROR,
+            )
         elif not credentials.looks_like_guid(client_id):
-            self._add("CLIENT_ID_FORMAT", reason=messages.CLIENT_ID_NOT_GUID.format(
-                length=len(client_id)))
+            self._add(
+                "CLIENT_ID_FORMAT", reason=messages.CLIENT_ID_NOT_GUID.format(length=len(client_id))
+            )
         if secret.value and credentials.looks_like_guid(secret.value):
             self._add("SECRET_LOOKS_LIKE_CLIENT_ID")
 
@@ -227,8 +235,9 @@ class Checker:
         self._step("discovery", "Find the instance", StepStatus.RUNNING)
         results = await asyncio.gather(
             self._call(self._transport.get, base + "/api/authinfo", max_bytes=DISCOVERY_MAX_BYTES),
-            self._call(self._transport.get, base + "/api/instanceinfo",
-                       max_bytes=DISCOVERY_MAX_BYTES),
+            self._call(
+                self._transport.get, base + "/api/instanceinfo", max_bytes=DISCOVERY_MAX_BYTES
+            ),
             return_exceptions=True,
         )
         for result in results:
@@ -264,10 +273,12 @@ class Checker:
         self._decide_auth_url(reported_auth)
 
         summary = ", ".join(
-            part for part in (
+            part
+            for part in (
                 f"{app_name} {version}".strip() if app_name else None,
                 f"tenant {self.report.tenant}" if self.report.tenant else "on-premise",
-            ) if part
+            )
+            if part
         )
         self._step("discovery", "Find the instance", StepStatus.OK, summary)
 
@@ -285,12 +296,17 @@ class Checker:
         domain = self._address.hosted_domain
         if 300 <= status < 400:
             reason = messages.NOT_HALO_REDIRECT.format(
-                host=host, location=response.headers.get("location", "another address"))
+                host=host, location=response.headers.get("location", "another address")
+            )
         elif status >= 500 and domain:
             reason = messages.NOT_HALO_HOSTED_500.format(host=host, status=status, domain=domain)
         elif status >= 500:
-            self._add("SERVER_ERROR", what=f"{host}/api/authinfo", status=status,
-                      halo_said=response.text_excerpt() or None)
+            self._add(
+                "SERVER_ERROR",
+                what=f"{host}/api/authinfo",
+                status=status,
+                halo_said=response.text_excerpt() or None,
+            )
             return f"Server error (HTTP {status})"
         elif response.looks_like_html:
             reason = messages.NOT_HALO_HTML.format(host=host)
@@ -315,12 +331,14 @@ class Checker:
             reason = messages.TENANT_MISMATCH_ONPREM.format(given_tenant=given)
             expected = "nothing (leave the tenant empty)"
         elif given.lower() == reported.lower():
-            reason = messages.TENANT_MISMATCH_CASE.format(given_tenant=given,
-                                                          reported_tenant=reported)
+            reason = messages.TENANT_MISMATCH_CASE.format(
+                given_tenant=given, reported_tenant=reported
+            )
             expected = reported
         else:
-            reason = messages.TENANT_MISMATCH_OTHER.format(given_tenant=given,
-                                                           reported_tenant=reported)
+            reason = messages.TENANT_MISMATCH_OTHER.format(
+                given_tenant=given, reported_tenant=reported
+            )
             expected = reported
         self._add("TENANT_MISMATCH", given_tenant=given, reason=reason, expected_tenant=expected)
 
@@ -347,8 +365,12 @@ class Checker:
                 given_url = normalise_url(self.request.auth_url)
             except HostInvalid as exc:
                 self._add("HOST_INVALID", reason=f"Authorisation server: {exc}")
-                self._step("discovery", "Find the instance", StepStatus.FAILED,
-                           "Authorisation server address unusable")
+                self._step(
+                    "discovery",
+                    "Find the instance",
+                    StepStatus.FAILED,
+                    "Authorisation server address unusable",
+                )
                 raise _Stop from None
         auth_url = given_url or reported_url or f"{self._address.url}/auth"
         tenant = self.report.tenant
@@ -373,8 +395,9 @@ class Checker:
             "scope": " ".join(self.report.requested_scopes),
         }
         try:
-            response = await self._call(self._transport.post_form, token_url, form,
-                                        max_bytes=TOKEN_MAX_BYTES)
+            response = await self._call(
+                self._transport.post_form, token_url, form, max_bytes=TOKEN_MAX_BYTES
+            )
         except NetworkError as error:
             self._add_network(error)
             self._step("token", label, StepStatus.FAILED, "No answer from the token service")
@@ -386,20 +409,30 @@ class Checker:
         status = response.status
         if 300 <= status < 400:
             self._add("REDIRECTED", location=response.headers.get("location", "(not given)"))
-        elif status == 200 and isinstance(body, dict) and isinstance(
-                body.get("access_token"), str) and body["access_token"]:
+        elif (
+            status == 200
+            and isinstance(body, dict)
+            and isinstance(body.get("access_token"), str)
+            and body["access_token"]
+        ):
             self._accept_token(body)
             return
         elif status == 200:
             self._add("TOKEN_MALFORMED", status=status, what=_shape_words(response))
         elif status in (404, 405):
-            self._add("AUTH_SERVER_NOT_FOUND",
-                      reason=messages.AUTH_404.format(token_url=token_url, status=status))
+            self._add(
+                "AUTH_SERVER_NOT_FOUND",
+                reason=messages.AUTH_404.format(token_url=token_url, status=status),
+            )
         elif status == 429:
             self._add("RATE_LIMITED", retry_note="")
         elif status >= 500:
-            self._add("SERVER_ERROR", what=f"The token service ({token_url})", status=status,
-                      halo_said=_halo_error(body) or response.text_excerpt() or None)
+            self._add(
+                "SERVER_ERROR",
+                what=f"The token service ({token_url})",
+                status=status,
+                halo_said=_halo_error(body) or response.text_excerpt() or None,
+            )
         else:
             self._explain_token_error(response, body)
         self._step("token", label, StepStatus.FAILED, f"Refused (HTTP {status})")
@@ -414,11 +447,18 @@ class Checker:
         elif error == "unauthorized_client":
             self._add("UNAUTHORIZED_CLIENT", halo_said=said)
         elif error == "invalid_scope":
-            self._add("INVALID_SCOPE", scopes=" ".join(requested),
-                      scopes_to_tick=", ".join(requested), halo_said=said)
+            self._add(
+                "INVALID_SCOPE",
+                scopes=" ".join(requested),
+                scopes_to_tick=", ".join(requested),
+                halo_said=said,
+            )
         else:
-            self._add("TOKEN_REJECTED", status=response.status,
-                      halo_said=said or response.text_excerpt() or None)
+            self._add(
+                "TOKEN_REJECTED",
+                status=response.status,
+                halo_said=said or response.text_excerpt() or None,
+            )
 
     def _accept_token(self, body: dict[str, Any]) -> None:
         self._token = body["access_token"]
@@ -434,21 +474,24 @@ class Checker:
 
     # ----- probes -----
 
-    async def _api_get(self, path: str, params: dict[str, str] | None = None, *,
-                       max_bytes: int = PROBE_MAX_BYTES) -> Response:
+    async def _api_get(
+        self, path: str, params: dict[str, str] | None = None, *, max_bytes: int = PROBE_MAX_BYTES
+    ) -> Response:
         assert self._address is not None and self._token is not None
         url = self._address.url + path
         headers = {"Authorization": f"Bearer {self._token}"}
-        response = await self._call(self._transport.get, url, params=params, headers=headers,
-                                    max_bytes=max_bytes)
+        response = await self._call(
+            self._transport.get, url, params=params, headers=headers, max_bytes=max_bytes
+        )
         if response.status == 429:
             wait = _retry_after(response)
             wait = 2.0 if wait is None else wait
             if wait <= MAX_RETRY_WAIT:
                 self._rate_limit_waits.append(wait)
                 await asyncio.sleep(wait)
-                response = await self._call(self._transport.get, url, params=params,
-                                            headers=headers, max_bytes=max_bytes)
+                response = await self._call(
+                    self._transport.get, url, params=params, headers=headers, max_bytes=max_bytes
+                )
         return response
 
     async def _probe_all(self) -> None:
@@ -484,8 +527,9 @@ class Checker:
         all_401 = all(isinstance(a, Response) and a.status == 401 for a in answers)
         if all_401:
             self._refused_everywhere(probe_answers)
-            self._step("identity", "Who the application acts as", StepStatus.FAILED,
-                       "Refused (HTTP 401)")
+            self._step(
+                "identity", "Who the application acts as", StepStatus.FAILED, "Refused (HTTP 401)"
+            )
             return
 
         self._read_identity(identity_answer)
@@ -505,11 +549,15 @@ class Checker:
             if probe is None:
                 self._set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED), "No read-only test")
             else:
-                self._set_scope(ScopeResult(scope, ScopeStatus.ERROR, http_status=401),
-                                "Refused (HTTP 401)", StepStatus.FAILED)
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.ERROR, http_status=401),
+                    "Refused (HTTP 401)",
+                    StepStatus.FAILED,
+                )
 
-    def _set_scope(self, result: ScopeResult, summary: str,
-                   status: StepStatus = StepStatus.OK) -> None:
+    def _set_scope(
+        self, result: ScopeResult, summary: str, status: StepStatus = StepStatus.OK
+    ) -> None:
         self.report.scopes.append(result)
         self._step(f"scope:{result.scope}", result.scope, status, summary)
 
@@ -522,23 +570,27 @@ class Checker:
         claims = self._claims
         agent_id = record.get("id")
         name = _text(record.get("name"))
-        if isinstance(agent_id, int) and agent_id > 0 or name:
+        if (isinstance(agent_id, int) and agent_id > 0) or name:
             identity = Identity(
                 kind="agent",
                 name=name,
                 id=agent_id if isinstance(agent_id, int) else None,
                 email=_text(record.get("email")),
-                api_only=record["isapiagent"] if isinstance(record.get("isapiagent"),
-                                                            bool) else None,
-                is_admin=record["is_admin"] if isinstance(record.get("is_admin"),
-                                                          bool) else None,
+                api_only=record["isapiagent"]
+                if isinstance(record.get("isapiagent"), bool)
+                else None,
+                is_admin=record["is_admin"] if isinstance(record.get("is_admin"), bool) else None,
             )
-        elif isinstance(answer, Response) and answer.status in (200, 204, 404) and (
-                not _text(claims.get("name")) or claims.get("sub") == self.report.client_id):
+        elif (
+            isinstance(answer, Response)
+            and answer.status in (200, 204, 404)
+            and (not _text(claims.get("name")) or claims.get("sub") == self.report.client_id)
+        ):
             identity = Identity(kind="application", name=_text(claims.get("name")))
         elif _text(claims.get("name")):
-            identity = Identity(kind="agent", name=_text(claims.get("name")),
-                                email=_text(claims.get("email")))
+            identity = Identity(
+                kind="agent", name=_text(claims.get("name")), email=_text(claims.get("email"))
+            )
         else:
             self._context["agent"] = messages.DEFAULT_CONTEXT["agent"]
             self._step("identity", label, StepStatus.WARNING, "Could not be read")
@@ -574,10 +626,14 @@ class Checker:
             return {"agent_fix_path": path, "visibility_fix_path": path}
         if identity is not None and identity.name:
             fill = _Fill(self._context)
-            return {"agent_fix_path": messages.AGENT_FIX_PATH.format_map(fill),
-                    "visibility_fix_path": messages.VISIBILITY_FIX_PATH.format_map(fill)}
-        return {"agent_fix_path": messages.AGENT_FIX_PATH_UNKNOWN,
-                "visibility_fix_path": messages.VISIBILITY_FIX_PATH_UNKNOWN}
+            return {
+                "agent_fix_path": messages.AGENT_FIX_PATH.format_map(fill),
+                "visibility_fix_path": messages.VISIBILITY_FIX_PATH.format_map(fill),
+            }
+        return {
+            "agent_fix_path": messages.AGENT_FIX_PATH_UNKNOWN,
+            "visibility_fix_path": messages.VISIBILITY_FIX_PATH_UNKNOWN,
+        }
 
     def _judge_scopes(self, answers: dict[str, Response | NetworkError]) -> None:
         granted = self.report.granted_scopes
@@ -588,15 +644,17 @@ class Checker:
             carried = granted is None or scopes.covers(granted, scope)
             area = scopes.area_name(scope)
             if probe is None:
-                self._set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED),
-                                "No read-only test for this scope")
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.NOT_TESTED), "No read-only test for this scope"
+                )
                 if not carried:
                     self._add("SCOPE_NOT_GRANTED", scope=scope)
                 continue
             answer = answers[probe.key]
             if isinstance(answer, NetworkError):
-                self._set_scope(ScopeResult(scope, ScopeStatus.ERROR), "No answer",
-                                StepStatus.FAILED)
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.ERROR), "No answer", StepStatus.FAILED
+                )
                 if not network_reported:
                     network_reported = True
                     self._add_network(answer)
@@ -607,36 +665,66 @@ class Checker:
             kind, records = outcome
             if kind == "records" and records is not None and records > 0:
                 status = ScopeStatus.GRANTED if scope.startswith("edit:") else ScopeStatus.OK
-                self._set_scope(ScopeResult(scope, status, records, answer.status),
-                                f"{records} {area} visible")
+                self._set_scope(
+                    ScopeResult(scope, status, records, answer.status), f"{records} {area} visible"
+                )
             elif kind == "records":
-                self._set_scope(ScopeResult(scope, ScopeStatus.EMPTY, 0, answer.status),
-                                f"No {area} visible", StepStatus.WARNING)
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.EMPTY, 0, answer.status),
+                    f"No {area} visible",
+                    StepStatus.WARNING,
+                )
                 if first_for_area:
                     self._add("NO_VISIBLE_DATA", scope=scope, area=area, **self._fix_paths())
             elif kind == "denied":
-                self._set_scope(ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
-                                f"Refused (HTTP {answer.status})", StepStatus.FAILED)
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
+                    f"Refused (HTTP {answer.status})",
+                    StepStatus.FAILED,
+                )
                 if not carried:
                     self._add("SCOPE_NOT_GRANTED", scope=scope)
                 elif first_for_area:
-                    self._add("PERMISSION_DENIED", scope=scope, area=area, status=answer.status,
-                              halo_said=_denial_text(answer), **self._fix_paths())
+                    self._add(
+                        "PERMISSION_DENIED",
+                        scope=scope,
+                        area=area,
+                        status=answer.status,
+                        halo_said=_denial_text(answer),
+                        **self._fix_paths(),
+                    )
             else:
-                summary = ("Halo asked to slow down (HTTP 429)" if kind == "rate_limited"
-                           else f"Unexpected answer (HTTP {answer.status})")
-                self._set_scope(ScopeResult(scope, ScopeStatus.ERROR, None, answer.status),
-                                summary, StepStatus.FAILED)
+                summary = (
+                    "Halo asked to slow down (HTTP 429)"
+                    if kind == "rate_limited"
+                    else f"Unexpected answer (HTTP {answer.status})"
+                )
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.ERROR, None, answer.status),
+                    summary,
+                    StepStatus.FAILED,
+                )
                 if not first_for_area or kind == "rate_limited":
                     continue
                 what = f"Listing {area} ({probe.path})"
                 if kind == "server_error":
-                    self._add("SERVER_ERROR", scope=scope, what=what, status=answer.status,
-                              halo_said=_halo_error(answer.json()) or
-                              _dotnet_message(answer.json()) or None)
+                    self._add(
+                        "SERVER_ERROR",
+                        scope=scope,
+                        what=what,
+                        status=answer.status,
+                        halo_said=_halo_error(answer.json())
+                        or _dotnet_message(answer.json())
+                        or None,
+                    )
                 else:
-                    self._add("UNEXPECTED_RESPONSE", scope=scope, what=what,
-                              status=answer.status, shape=_shape_words(answer))
+                    self._add(
+                        "UNEXPECTED_RESPONSE",
+                        scope=scope,
+                        what=what,
+                        status=answer.status,
+                        shape=_shape_words(answer),
+                    )
 
     def _judge_breadth(self) -> None:
         requested = self.report.requested_scopes
@@ -667,11 +755,22 @@ class Checker:
             self._add("RATE_LIMITED", retry_note=note, severity=Severity.INFO)
 
 
-_APPLICATION_PAGE_CODES = frozenset({
-    "CLIENT_ID_FORMAT", "SECRET_LOOKS_LIKE_CLIENT_ID", "SECRET_MISSING", "INVALID_CLIENT",
-    "UNAUTHORIZED_CLIENT", "INVALID_SCOPE", "TOKEN_REJECTED", "TOKEN_WITHOUT_SCOPE",
-    "SCOPE_NOT_GRANTED", "API_UNAUTHORIZED", "AGENT_NOT_API_ONLY", "BROAD_ACCESS",
-})
+_APPLICATION_PAGE_CODES = frozenset(
+    {
+        "CLIENT_ID_FORMAT",
+        "SECRET_LOOKS_LIKE_CLIENT_ID",
+        "SECRET_MISSING",
+        "INVALID_CLIENT",
+        "UNAUTHORIZED_CLIENT",
+        "INVALID_SCOPE",
+        "TOKEN_REJECTED",
+        "TOKEN_WITHOUT_SCOPE",
+        "SCOPE_NOT_GRANTED",
+        "API_UNAUTHORIZED",
+        "AGENT_NOT_API_ONLY",
+        "BROAD_ACCESS",
+    }
+)
 
 
 class _Fill(dict[str, Any]):
@@ -720,9 +819,15 @@ def _dotnet_message(body: object) -> str | None:
 
 def _denial_text(response: Response) -> str | None:
     body = response.json()
-    return _halo_error(body) or _dotnet_message(body) or (
-        response.text_excerpt() if response.body.strip() and not response.looks_like_html
-        else None)
+    return (
+        _halo_error(body)
+        or _dotnet_message(body)
+        or (
+            response.text_excerpt()
+            if response.body.strip() and not response.looks_like_html
+            else None
+        )
+    )
 
 
 def _shape_words(response: Response) -> str:
@@ -760,8 +865,11 @@ def _probe_outcome(response: Response, probe: scopes.Probe) -> tuple[str, int | 
         return "unexpected", None
     if status == 403:
         return "denied", None
-    if status == 400 and _denial_text(response) and "access" in (_denial_text(response) or
-                                                                  "").lower():
+    if (
+        status == 400
+        and _denial_text(response)
+        and "access" in (_denial_text(response) or "").lower()
+    ):
         # Halo sometimes refuses an agent with 400 and a sentence ("You do not have access").
         return "denied", None
     if status == 429:
@@ -771,14 +879,19 @@ def _probe_outcome(response: Response, probe: scopes.Probe) -> tuple[str, int | 
     return "unexpected", None
 
 
-async def run_check(request: CheckRequest, *, progress: ProgressCallback | None = None,
-                    transport: Transport | None = None) -> CheckReport:
+async def run_check(
+    request: CheckRequest,
+    *,
+    progress: ProgressCallback | None = None,
+    transport: Transport | None = None,
+) -> CheckReport:
     """Check the connection described by `request`; never raises for anything Halo or the
     network does: every outcome is a finding in the report."""
     return await Checker(request, progress=progress, transport=transport).run()
 
 
-def run_check_sync(request: CheckRequest, *, progress: ProgressCallback | None = None
-                   ) -> CheckReport:
+def run_check_sync(
+    request: CheckRequest, *, progress: ProgressCallback | None = None
+) -> CheckReport:
     """run_check for scripts without an event loop of their own."""
     return asyncio.run(run_check(request, progress=progress))

@@ -39,8 +39,9 @@ _EXPIRED = 10
 class NetworkError(Exception):
     """A request that got no usable HTTP answer, classified as a finding code."""
 
-    def __init__(self, code: str, server: str, reason: str, *,
-                 unknown_issuer: bool = False) -> None:
+    def __init__(
+        self, code: str, server: str, reason: str, *, unknown_issuer: bool = False
+    ) -> None:
         super().__init__(f"{code}: {server}: {reason}")
         self.code = code
         self.server = server
@@ -146,7 +147,7 @@ def make_ssl_context(ca_bundle: str | None = None, *, native: bool = False) -> s
     """
     context: ssl.SSLContext
     if native:
-        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # type: ignore[assignment]
+        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     else:
         context = ssl.create_default_context()
         if not context.cert_store_stats().get("x509_ca"):
@@ -190,8 +191,9 @@ class Transport:
         # credentials; proxies are looked up explicitly instead.
         session.trust_env = False
         session.headers.clear()
-        session.headers.update({"User-Agent": self.options.user_agent,
-                                "Accept": "application/json"})
+        session.headers.update(
+            {"User-Agent": self.options.user_agent, "Accept": "application/json"}
+        )
         session.headers.update(self.options.extra_headers)
         context = make_ssl_context(self.options.ca_bundle, native=native)
         session.mount("https://", _ContextAdapter(context))
@@ -244,8 +246,9 @@ class Transport:
     ) -> Response:
         server = urlsplit(url).netloc
         try:
-            return self._send_once(method, url, server, params=params, data=data,
-                                   headers=headers, max_bytes=max_bytes)
+            return self._send_once(
+                method, url, server, params=params, data=data, headers=headers, max_bytes=max_bytes
+            )
         except NetworkError as error:
             if not (NATIVE_VERIFIER and error.code == "TLS_UNTRUSTED" and error.unknown_issuer):
                 raise
@@ -253,8 +256,9 @@ class Transport:
                 if server in self._native_hosts:
                     raise
                 self._native_hosts.add(server)
-        return self._send_once(method, url, server, params=params, data=data, headers=headers,
-                               max_bytes=max_bytes)
+        return self._send_once(
+            method, url, server, params=params, data=data, headers=headers, max_bytes=max_bytes
+        )
 
     def _send_once(
         self,
@@ -341,14 +345,19 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
         if isinstance(cause, ssl.SSLCertVerificationError):
             return _classify_certificate(cause, server)
     text = " ".join(str(c) for c in chain).lower()
-    if any(isinstance(c, socket.gaierror) for c in chain) or "name or service not known" in text \
-            or "failed to resolve" in text or "nodename nor servname" in text \
-            or "getaddrinfo failed" in text:
+    if (
+        any(isinstance(c, socket.gaierror) for c in chain)
+        or "name or service not known" in text
+        or "failed to resolve" in text
+        or "nodename nor servname" in text
+        or "getaddrinfo failed" in text
+    ):
         return NetworkError("DNS_FAILED", server, "the name could not be looked up")
     if isinstance(exc, requests.exceptions.ProxyError):
         return NetworkError(
-            "CONNECT_FAILED", server, "the proxy set on this computer refused or failed the "
-            "connection"
+            "CONNECT_FAILED",
+            server,
+            "the proxy set on this computer refused or failed the connection",
         )
     if isinstance(exc, requests.exceptions.Timeout) or any(
         isinstance(c, (TimeoutError, socket.timeout)) for c in chain
@@ -364,15 +373,18 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
         return NetworkError("CONNECT_FAILED", server, reason)
     if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
         return NetworkError(
-            "CONNECT_FAILED", server, "the server refused the connection (nothing listens "
-            "on that port)"
+            "CONNECT_FAILED",
+            server,
+            "the server refused the connection (nothing listens on that port)",
         )
     if any(isinstance(c, ConnectionResetError) for c in chain) or "reset" in text:
-        return NetworkError("CONNECT_FAILED", server, "the connection was cut by the server or "
-                            "by a firewall")
+        return NetworkError(
+            "CONNECT_FAILED", server, "the connection was cut by the server or by a firewall"
+        )
     if "remotedisconnected" in text or "closed connection" in text or "aborted" in text:
-        return NetworkError("CONNECT_FAILED", server, "the server closed the connection without "
-                            "answering")
+        return NetworkError(
+            "CONNECT_FAILED", server, "the server closed the connection without answering"
+        )
     if any(isinstance(c, OSError) and "unreachable" in str(c).lower() for c in chain):
         return NetworkError("CONNECT_FAILED", server, "the network is unreachable")
     return NetworkError("CONNECT_FAILED", server, str(exc) or type(exc).__name__)
@@ -381,16 +393,21 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
 def _classify_certificate(error: ssl.SSLCertVerificationError, server: str) -> NetworkError:
     message = (error.verify_message or str(error) or "").strip()
     lower = message.lower()
-    if error.verify_code in (_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH) or "mismatch" in lower \
-            or "doesn't match" in lower or "does not match" in lower:
+    if (
+        error.verify_code in (_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH)
+        or "mismatch" in lower
+        or "doesn't match" in lower
+        or "does not match" in lower
+    ):
         return NetworkError("TLS_HOSTNAME_MISMATCH", server, message or "hostname mismatch")
     if error.verify_code == _NOT_YET_VALID or "not yet valid" in lower:
         reason = "the certificate is not yet valid: check this computer's date and time"
     elif error.verify_code == _EXPIRED or "expired" in lower:
         reason = "the certificate has expired, or this computer's date is wrong"
     else:
-        return NetworkError("TLS_UNTRUSTED", server, message or "certificate verify failed",
-                            unknown_issuer=True)
+        return NetworkError(
+            "TLS_UNTRUSTED", server, message or "certificate verify failed", unknown_issuer=True
+        )
     return NetworkError("TLS_UNTRUSTED", server, reason)
 
 

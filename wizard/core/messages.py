@@ -1,4 +1,4 @@
-"""Every sentence an admin reads about a finding, in one place (English), so it can be reviewed and translated.
+"""Every sentence an admin reads about a finding, in one place, for review and translation.
 
 Placeholders in braces are filled from what the check learnt: {product} ("HaloPSA"),
 {api_menu} ("HaloPSA API"), {host}, {tenant}, {scope}, {area}, {agent}... A value the
@@ -31,7 +31,9 @@ HALO_SAID = 'Halo\'s own words: "{text}"'
 # Menu paths, in Halo's own words. Kept here so every fix names them the same way.
 _APPS = "In {product}, go to Configuration > Integrations > {api_menu} > View Applications"
 _OPEN_APP = _APPS + " and open {application}."
-_NEW_TOKEN = "Run the test again: it always asks Halo for a new token, so the change is seen at once."
+_NEW_TOKEN = (
+    "Run the test again: it always asks Halo for a new token, so the change is seen at once."
+)
 _AGENT = "Configuration > Teams & Agents > Agents"
 
 FINDINGS: dict[str, Template] = {
@@ -80,10 +82,7 @@ FINDINGS: dict[str, Template] = {
         "The secret you pasted contained {removed}. A Halo client secret never contains "
         "them, so they were removed before testing. If your tool keeps them, Halo will "
         "reject the secret.",
-        (
-            "Paste the secret into your tool without surrounding spaces, quotes or line "
-            "breaks.",
-        ),
+        ("Paste the secret into your tool without surrounding spaces, quotes or line breaks.",),
     ),
     "CLIENT_ID_FORMAT": Template(
         "warning",
@@ -168,8 +167,7 @@ FINDINGS: dict[str, Template] = {
         "The address may be an alias of the real one, or a proxy is answering instead of "
         "Halo.",
         (
-            "Use the address exactly as your browser shows it when you are signed in to "
-            "{product}.",
+            "Use the address exactly as your browser shows it when you are signed in to {product}.",
             "For an on-premise Halo, ask whoever runs the server for a certificate that "
             "covers {server}.",
         ),
@@ -214,7 +212,7 @@ FINDINGS: dict[str, Template] = {
         "info",
         "On-premise Halo: no tenant",
         "This instance reports no tenant, as on-premise installations do. Leave the tenant "
-        "empty in your tool; do not type \"None\".",
+        'empty in your tool; do not type "None".',
     ),
     "TENANT_MISMATCH": Template(
         "error",
@@ -274,11 +272,11 @@ FINDINGS: dict[str, Template] = {
         "Halo does not let this application get a token this way",
         "The Client ID and secret were recognised, but the application may not use the "
         "client credentials flow: it is not Active, or its Authentication Method is not "
-        "\"Client ID and Secret (Services)\", or it is awaiting approval.",
+        '"Client ID and Secret (Services)", or it is awaiting approval.',
         (
             _OPEN_APP,
             "On the Details tab, tick Active.",
-            "Set Authentication Method to \"Client ID and Secret (Services)\".",
+            'Set Authentication Method to "Client ID and Secret (Services)".',
             "Click Save, then copy the Client ID again (it can change on Save).",
             _NEW_TOKEN,
         ),
@@ -302,7 +300,7 @@ FINDINGS: dict[str, Template] = {
         (
             _OPEN_APP,
             "Check that the application is Active and its Authentication Method is "
-            "\"Client ID and Secret (Services)\", then click Save.",
+            '"Client ID and Secret (Services)", then click Save.',
             "Check the tenant: it must be {tenant}.",
             _NEW_TOKEN,
         ),
@@ -339,8 +337,7 @@ FINDINGS: dict[str, Template] = {
         "web page may be answering in place of Halo's token service.",
         (
             "Leave the authorisation server empty so the address Halo reports is used.",
-            "If your company uses a proxy, ask IT to let this program reach {auth_url} "
-            "directly.",
+            "If your company uses a proxy, ask IT to let this program reach {auth_url} directly.",
         ),
     ),
     "REDIRECTED": Template(
@@ -364,7 +361,7 @@ FINDINGS: dict[str, Template] = {
         "or its agent was disabled after the token was issued.",
         (
             "Leave the authorisation server empty so the address Halo reports is used.",
-            _OPEN_APP + " Check that it is Active and that its \"Agent to log in as\" is an "
+            _OPEN_APP + ' Check that it is Active and that its "Agent to log in as" is an '
             "active agent.",
             _NEW_TOKEN,
         ),
@@ -377,7 +374,7 @@ FINDINGS: dict[str, Template] = {
         "identity has no access to {area}.",
         (
             "In {product}, go to {agent_fix_path}.",
-            "Give access to {area} (Feature Access at least \"Read\"), then click Save.",
+            'Give access to {area} (Feature Access at least "Read"), then click Save.',
             _NEW_TOKEN,
         ),
     ),
@@ -391,8 +388,8 @@ FINDINGS: dict[str, Template] = {
         (
             "In {product}, go to {visibility_fix_path}.",
             "Add the teams that own the {area} you need to sync.",
-            "In its role, under Client Restrictions, set \"Allow use of all Customers\" to Yes"
-            " (and \"Allow use of all Ticket Types\" if tickets are missing).",
+            'In its role, under Client Restrictions, set "Allow use of all Customers" to Yes'
+            ' (and "Allow use of all Ticket Types" if tickets are missing).',
             _NEW_TOKEN,
         ),
     ),
@@ -449,22 +446,19 @@ FINDINGS: dict[str, Template] = {
         "a person's own in the audit trail, and the connection breaks when the person leaves "
         "or their permissions change.",
         (
-            "In {product}, go to " + _AGENT + " > New. Name it (for example \"Integration "
-            "API\"), tick \"Is an API-only Agent\", give it a role with only the access the "
+            "In {product}, go to " + _AGENT + ' > New. Name it (for example "Integration '
+            'API"), tick "Is an API-only Agent", give it a role with only the access the '
             "tool needs, and Save.",
-            _OPEN_APP + " Set \"Agent to log in as\" to the new agent, or to \"Application "
-            "identity\" on Halo 2.234 or later, then click Save.",
-            "Changing the login type can make Halo generate a new secret: copy it if one is "
-            "shown.",
+            _OPEN_APP + ' Set "Agent to log in as" to the new agent, or to "Application '
+            'identity" on Halo 2.234 or later, then click Save.',
+            "Changing the login type can make Halo generate a new secret: copy it if one is shown.",
         ),
     ),
     "BROAD_ACCESS": Template(
         "warning",
         "This connection has more access than it needs",
         "{reason} If the secret leaks, whoever holds it can do all of that.",
-        (
-            "{narrow_fix}",
-        ),
+        ("{narrow_fix}",),
     ),
 }
 
@@ -515,13 +509,10 @@ NOT_HALO_REDIRECT = (
     "its address instead."
 )
 NOT_HALO_SHAPE = (
-    "{host} answered its discovery address with something other than Halo's description "
-    "of itself."
+    "{host} answered its discovery address with something other than Halo's description of itself."
 )
 
-AUTH_404 = (
-    "{token_url} answered HTTP {status}: there is no token service at this address."
-)
+AUTH_404 = "{token_url} answered HTTP {status}: there is no token service at this address."
 
 TENANT_MISMATCH_OTHER = (
     "You entered the tenant {given_tenant}, but this instance reports {reported_tenant}."
@@ -531,8 +522,7 @@ TENANT_MISMATCH_CASE = (
     "authorisation servers compare it exactly."
 )
 TENANT_MISMATCH_ONPREM = (
-    "You entered the tenant {given_tenant}, but this instance is on-premise and has no "
-    "tenant."
+    "You entered the tenant {given_tenant}, but this instance is on-premise and has no tenant."
 )
 
 CLIENT_ID_IS_SECRET = (
@@ -563,7 +553,7 @@ SCOPE_SUGGEST_NONE = "See the list of Halo's scopes on the application's Permiss
 
 AGENT_FIX_PATH = _AGENT + " > {agent_name} > Permissions (or the agent's role under Roles)"
 AGENT_FIX_PATH_UNKNOWN = (
-    _AGENT + " > (the agent set as \"Agent to log in as\" on the application) > Permissions"
+    _AGENT + ' > (the agent set as "Agent to log in as" on the application) > Permissions'
 )
 APP_IDENTITY_FIX_PATH = (
     "Configuration > Integrations > {api_menu} > View Applications > {application} > Identity "
@@ -571,7 +561,7 @@ APP_IDENTITY_FIX_PATH = (
 )
 VISIBILITY_FIX_PATH = _AGENT + " > {agent_name} > Departments & Teams > Edit"
 VISIBILITY_FIX_PATH_UNKNOWN = (
-    _AGENT + " > (the agent set as \"Agent to log in as\") > Departments & Teams > Edit"
+    _AGENT + ' > (the agent set as "Agent to log in as") > Departments & Teams > Edit'
 )
 
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"

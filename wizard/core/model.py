@@ -97,8 +97,12 @@ class Step:
     summary: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "status": str(self.status),
-                "summary": self.summary}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "status": str(self.status),
+            "summary": self.summary,
+        }
 
 
 ProgressCallback = Callable[[Step], None]

@@ -1,4 +1,4 @@
-"""Halo's permission scopes: which exist, what each covers, and the read-only call that probes it."""
+"""Halo's permission scopes: which exist, what each covers, and the read-only call probing it."""
 
 from __future__ import annotations
 
