@@ -35,8 +35,13 @@ def _env(secret: str | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, secret: str | None = None, stdin: str | None = None,
-            timeout: float = 60.0, **extra_env: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    secret: str | None = None,
+    stdin: str | None = None,
+    timeout: float = 60.0,
+    **extra_env: str,
+) -> subprocess.CompletedProcess[str]:
     """`python -m wizard ARGS` with the secret in the environment or on stdin (never a TTY)."""
     return subprocess.run(
         [sys.executable, "-m", "wizard", *args],
@@ -51,10 +56,23 @@ def run_cli(*args: str, secret: str | None = None, stdin: str | None = None,
     )
 
 
-def check_args(halo: SimulatedHalo, ca_bundle: str, *extra: str,
-               scopes: str = DEFAULT_SCOPES) -> list[str]:
-    return ["check", "--host", halo.url, "--client-id", halo.client_id, "--scopes", scopes,
-            "--ca-bundle", ca_bundle, "--timeout", "5", *extra]
+def check_args(
+    halo: SimulatedHalo, ca_bundle: str, *extra: str, scopes: str = DEFAULT_SCOPES
+) -> list[str]:
+    return [
+        "check",
+        "--host",
+        halo.url,
+        "--client-id",
+        halo.client_id,
+        "--scopes",
+        scopes,
+        "--ca-bundle",
+        ca_bundle,
+        "--timeout",
+        "5",
+        *extra,
+    ]
 
 
 def _printed(exc: subprocess.TimeoutExpired) -> str:
@@ -76,8 +94,9 @@ def issued_tokens(halo: SimulatedHalo) -> set[str]:
 # ----- exit codes and the readable report -----
 
 
-def test_healthy_instance_exits_0_with_a_readable_report(halo: SimulatedHalo,
-                                                         ca_bundle: str) -> None:
+def test_healthy_instance_exits_0_with_a_readable_report(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
     result = run_cli(*check_args(halo, ca_bundle), secret=halo.client_secret)
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     out = result.stdout
@@ -90,8 +109,9 @@ def test_healthy_instance_exits_0_with_a_readable_report(halo: SimulatedHalo,
     assert "Traceback" not in result.stderr
 
 
-def test_wrong_secret_exits_1_and_names_the_problem(start_halo: HaloFactory,
-                                                   ca_bundle: str) -> None:
+def test_wrong_secret_exits_1_and_names_the_problem(
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("wrong_secret")
     result = run_cli(*check_args(halo, ca_bundle), secret=halo.client_secret)
     assert result.returncode == EXIT_PROBLEMS, result.stdout + result.stderr
@@ -109,11 +129,11 @@ def test_wrong_secret_exits_1_and_names_the_problem(start_halo: HaloFactory,
         (["--scopes", " , "], "--scopes"),
         (["--ca-bundle", "no-such-ca-bundle.pem"], "no-such-ca-bundle.pem"),
     ],
-    ids=["unknown-option", "zero-timeout", "negative-timeout", "empty-scopes",
-         "missing-ca-bundle"],
+    ids=["unknown-option", "zero-timeout", "negative-timeout", "empty-scopes", "missing-ca-bundle"],
 )
 def test_usage_errors_exit_2_without_contacting_halo(
-        halo: SimulatedHalo, ca_bundle: str, extra: list[str], says: str) -> None:
+    halo: SimulatedHalo, ca_bundle: str, extra: list[str], says: str
+) -> None:
     result = run_cli(*check_args(halo, ca_bundle), *extra, secret=halo.client_secret)
     assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
     assert says in result.stderr
@@ -122,7 +142,8 @@ def test_usage_errors_exit_2_without_contacting_halo(
 
 
 def test_no_secret_and_no_terminal_exits_2_and_says_how_to_give_it(
-        halo: SimulatedHalo, ca_bundle: str) -> None:
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
     result = run_cli(*check_args(halo, ca_bundle))
     assert result.returncode == EXIT_USAGE
     assert SECRET_ENV in result.stderr and "--client-secret-stdin" in result.stderr
@@ -130,11 +151,14 @@ def test_no_secret_and_no_terminal_exits_2_and_says_how_to_give_it(
     assert halo.requests == []
 
 
-@pytest.mark.parametrize("option", [["--client-secret", "VALUE"], ["--client-secret=VALUE"],
-                                    ["--secret", "VALUE"]],
-                         ids=["client-secret", "client-secret=", "secret"])
+@pytest.mark.parametrize(
+    "option",
+    [["--client-secret", "VALUE"], ["--client-secret=VALUE"], ["--secret", "VALUE"]],
+    ids=["client-secret", "client-secret=", "secret"],
+)
 def test_there_is_no_option_taking_the_secret_as_an_argument(
-        halo: SimulatedHalo, ca_bundle: str, option: list[str]) -> None:
+    halo: SimulatedHalo, ca_bundle: str, option: list[str]
+) -> None:
     secret = secrets.token_urlsafe(24)
     args = [part.replace("VALUE", secret) for part in option]
     result = run_cli(*check_args(halo, ca_bundle), *args)
@@ -152,22 +176,18 @@ def test_help_offers_no_way_to_pass_the_secret_as_an_argument() -> None:
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])
-@pytest.mark.xfail(strict=True, reason="cli.py _run_check: `args.timeout <= 0` lets nan and inf "
-                   "through; the check then crashes with a traceback (ValueError / "
-                   "OverflowError from socket.settimeout) and exits 1")
 def test_timeout_that_is_not_a_finite_number_is_a_usage_error(
-        halo: SimulatedHalo, ca_bundle: str, value: str) -> None:
+    halo: SimulatedHalo, ca_bundle: str, value: str
+) -> None:
     result = run_cli(*check_args(halo, ca_bundle), "--timeout", value, secret=halo.client_secret)
     assert "Traceback" not in result.stderr
     assert result.returncode == EXIT_USAGE
     assert "--timeout" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="engine.py Checker.__init__ builds the Transport, whose "
-                   "load_verify_locations raises ssl.SSLError for a file that is not PEM; "
-                   "run_check does not catch it and the CLI dies with a traceback")
 def test_ca_bundle_that_is_not_a_certificate_is_explained_without_a_traceback(
-        halo: SimulatedHalo, tmp_path: Path) -> None:
+    halo: SimulatedHalo, tmp_path: Path
+) -> None:
     not_pem = tmp_path / "proxy-root.cer"
     not_pem.write_text("this is not a certificate\n")
     result = run_cli(*check_args(halo, str(not_pem)), secret=halo.client_secret)
@@ -182,8 +202,18 @@ def test_ca_bundle_that_is_not_a_certificate_is_explained_without_a_traceback(
 def _check_json(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
     report = json.loads(result.stdout)  # the whole of stdout is one JSON object
     assert isinstance(report, dict)
-    for key in ("ok", "host", "product", "version", "tenant", "auth_url", "token_url",
-                "identity", "scopes", "findings"):
+    for key in (
+        "ok",
+        "host",
+        "product",
+        "version",
+        "tenant",
+        "auth_url",
+        "token_url",
+        "identity",
+        "scopes",
+        "findings",
+    ):
         assert key in report, key
     for scope in report["scopes"]:  # type: ignore[attr-defined]
         assert {"scope", "status"} <= set(scope)
@@ -193,8 +223,9 @@ def _check_json(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
     return report
 
 
-def test_json_output_is_one_object_with_the_whole_report(halo: SimulatedHalo,
-                                                         ca_bundle: str) -> None:
+def test_json_output_is_one_object_with_the_whole_report(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
     result = run_cli(*check_args(halo, ca_bundle, "--json"), secret=halo.client_secret)
     assert result.returncode == EXIT_OK, result.stderr
     report = _check_json(result)
@@ -207,7 +238,11 @@ def test_json_output_is_one_object_with_the_whole_report(halo: SimulatedHalo,
     identity = report["identity"]
     assert isinstance(identity, dict)
     assert {k: identity[k] for k in ("kind", "name", "id", "api_only")} == {
-        "kind": "agent", "name": "Integration API", "id": 42, "api_only": True}
+        "kind": "agent",
+        "name": "Integration API",
+        "id": 42,
+        "api_only": True,
+    }
     scopes = {s["scope"]: s for s in report["scopes"]}  # type: ignore[attr-defined]
     assert list(scopes) == ["read:tickets", "read:customers", "read:assets"]
     assert scopes["read:tickets"]["status"] == "ok" and scopes["read:tickets"]["records"] == 137
@@ -216,15 +251,19 @@ def test_json_output_is_one_object_with_the_whole_report(halo: SimulatedHalo,
     assert not ANSI.search(result.stdout)
 
 
-def test_json_output_for_a_failure_is_still_one_object(start_halo: HaloFactory,
-                                                       ca_bundle: str) -> None:
+def test_json_output_for_a_failure_is_still_one_object(
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("agent_no_permission")
     result = run_cli(*check_args(halo, ca_bundle, "--json"), secret=halo.client_secret)
     assert result.returncode == EXIT_PROBLEMS
     report = _check_json(result)
     assert report["ok"] is False
-    denied = [f for f in report["findings"]  # type: ignore[attr-defined]
-              if f["code"] == "PERMISSION_DENIED"]
+    denied = [
+        f
+        for f in report["findings"]  # type: ignore[attr-defined]
+        if f["code"] == "PERMISSION_DENIED"
+    ]
     assert denied and all(f["severity"] == "error" and f["fix"] for f in denied)
     statuses = {s["scope"]: s["status"] for s in report["scopes"]}  # type: ignore[attr-defined]
     assert statuses["read:tickets"] == "denied"
@@ -243,33 +282,40 @@ def test_json_tenant_is_null_on_premise(start_halo: HaloFactory, ca_bundle: str)
 # ----- the secret on standard input, scopes with commas -----
 
 
-def test_secret_from_stdin_and_comma_separated_scopes(halo: SimulatedHalo,
-                                                      ca_bundle: str) -> None:
-    result = run_cli(*check_args(halo, ca_bundle, "--client-secret-stdin", "--json",
-                                 scopes="read:tickets,read:customers"),
-                     stdin=halo.client_secret)
+def test_secret_from_stdin_and_comma_separated_scopes(halo: SimulatedHalo, ca_bundle: str) -> None:
+    result = run_cli(
+        *check_args(
+            halo, ca_bundle, "--client-secret-stdin", "--json", scopes="read:tickets,read:customers"
+        ),
+        stdin=halo.client_secret,
+    )
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     report = _check_json(result)
     assert [s["scope"] for s in report["scopes"]] == [  # type: ignore[attr-defined]
-        "read:tickets", "read:customers"]
+        "read:tickets",
+        "read:customers",
+    ]
     (token_request,) = [r for r in halo.requests if r.method == "POST"]
     assert token_request.form["client_secret"] == halo.client_secret
     assert token_request.form["scope"] == "read:tickets read:customers"
 
 
 def test_secret_on_stdin_wins_over_the_environment(halo: SimulatedHalo, ca_bundle: str) -> None:
-    result = run_cli(*check_args(halo, ca_bundle, "--client-secret-stdin"),
-                     stdin=halo.client_secret, secret=secrets.token_urlsafe(24))
+    result = run_cli(
+        *check_args(halo, ca_bundle, "--client-secret-stdin"),
+        stdin=halo.client_secret,
+        secret=secrets.token_urlsafe(24),
+    )
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py _read_secret returns stdin.read() unchanged, so "
-                   "the newline that `echo` adds is reported as SECRET_TRIMMED: 'The secret you "
-                   "pasted contained line breaks ... Halo will reject the secret'")
-def test_secret_piped_with_a_trailing_newline_gives_no_warning(halo: SimulatedHalo,
-                                                               ca_bundle: str) -> None:
-    result = run_cli(*check_args(halo, ca_bundle, "--client-secret-stdin", "--json"),
-                     stdin=halo.client_secret + "\n")
+def test_secret_piped_with_a_trailing_newline_gives_no_warning(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    result = run_cli(
+        *check_args(halo, ca_bundle, "--client-secret-stdin", "--json"),
+        stdin=halo.client_secret + "\n",
+    )
     assert result.returncode == EXIT_OK
     report = _check_json(result)
     codes = [f["code"] for f in report["findings"]]  # type: ignore[attr-defined]
@@ -282,7 +328,8 @@ def test_secret_piped_with_a_trailing_newline_gives_no_warning(halo: SimulatedHa
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
 @pytest.mark.parametrize("which", ["right", "made-up"])
 def test_secret_and_token_never_appear_in_the_output(
-        halo: SimulatedHalo, ca_bundle: str, as_json: bool, which: str) -> None:
+    halo: SimulatedHalo, ca_bundle: str, as_json: bool, which: str
+) -> None:
     secret = halo.client_secret if which == "right" else secrets.token_urlsafe(32)
     args = check_args(halo, ca_bundle, *(["--json"] if as_json else []))
     result = run_cli(*args, secret=secret)
@@ -299,8 +346,9 @@ def test_secret_and_token_never_appear_in_the_output(
         assert token[:16] not in shown
 
 
-def test_secret_from_stdin_never_appears_when_wrong(start_halo: HaloFactory,
-                                                    ca_bundle: str) -> None:
+def test_secret_from_stdin_never_appears_when_wrong(
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("wrong_secret")
     secret = secrets.token_urlsafe(32)
     result = run_cli(*check_args(halo, ca_bundle, "--client-secret-stdin"), stdin=secret)
@@ -319,16 +367,21 @@ def test_report_to_a_pipe_has_no_colour_codes(start_halo: HaloFactory, ca_bundle
     assert not ANSI.search(result.stdout + result.stderr)
 
 
-def run_in_terminal(args: list[str], env: dict[str, str],
-                    timeout: float = 60.0) -> tuple[int, str]:
+def run_in_terminal(args: list[str], env: dict[str, str], timeout: float = 60.0) -> tuple[int, str]:
     """Run `python -m wizard ARGS` with its stdout and stderr on a pseudo-terminal."""
     import pty
     import select
 
     master, slave = pty.openpty()
     try:
-        process = subprocess.Popen([sys.executable, "-m", "wizard", *args], cwd=REPO, env=env,
-                                   stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wizard", *args],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=slave,
+        )
     finally:
         os.close(slave)
     output = bytearray()
@@ -353,7 +406,8 @@ def run_in_terminal(args: list[str], env: dict[str, str],
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_report_in_a_terminal_is_coloured_unless_no_color_is_set(
-        start_halo: HaloFactory, ca_bundle: str) -> None:
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("agent_no_permission")
     args = check_args(halo, ca_bundle)
     code, coloured = run_in_terminal(args, _env(halo.client_secret, TERM="xterm"))
@@ -368,8 +422,9 @@ def test_report_in_a_terminal_is_coloured_unless_no_color_is_set(
 # ----- deadlines -----
 
 
-def test_check_exits_soon_after_a_dripping_server_times_out(start_halo: HaloFactory,
-                                                             ca_bundle: str) -> None:
+def test_check_exits_soon_after_a_dripping_server_times_out(
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("drip")
     args = [*check_args(halo, ca_bundle)[:-2], "--timeout", "1"]
     try:
@@ -380,16 +435,19 @@ def test_check_exits_soon_after_a_dripping_server_times_out(start_halo: HaloFact
     assert "TIMEOUT" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="engine.py Checker._call gives up after timeout + 2 s "
-                   "and Checker.run calls executor.shutdown(wait=False), but the worker thread "
-                   "stays blocked in Transport (http.py: no total deadline while headers "
-                   "arrive); concurrent.futures joins it at interpreter exit, so the report is "
-                   "printed and then the process does not exit while the server keeps dripping")
 def test_check_exits_soon_after_a_server_dripping_headers_times_out() -> None:
     with HeaderDripServer() as server:
-        args = ["check", "--host", server.url, "--client-id",
-                "5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b", "--scopes", "read:tickets",
-                "--timeout", "0.5"]
+        args = [
+            "check",
+            "--host",
+            server.url,
+            "--client-id",
+            "5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
+            "--scopes",
+            "read:tickets",
+            "--timeout",
+            "0.5",
+        ]
         try:
             result = run_cli(*args, secret=secrets.token_urlsafe(24), timeout=6.0)
         except subprocess.TimeoutExpired as exc:
@@ -431,20 +489,36 @@ def test_simulate_list_names_the_scenarios() -> None:
 
 
 def test_importing_the_cli_and_the_engine_loads_no_qt() -> None:
-    code = ("import sys, wizard.cli, wizard.core, wizard.core.engine; "
-            f"assert not any(m.startswith({QT_MODULES!r}) for m in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=_env(),
-                            capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys, wizard.cli, wizard.core, wizard.core.engine; "
+        f"assert not any(m.startswith({QT_MODULES!r}) for m in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_running_a_check_loads_no_qt(halo: SimulatedHalo, ca_bundle: str) -> None:
-    code = ("import sys; from wizard.cli import main; rc = main(sys.argv[1:]); "
-            f"qt = sorted(m for m in sys.modules if m.startswith({QT_MODULES!r})); "
-            "print('QT', qt, file=sys.stderr); sys.exit(rc if not qt else 99)")
-    result = subprocess.run([sys.executable, "-c", code, *check_args(halo, ca_bundle)],
-                            cwd=REPO, env=_env(halo.client_secret), capture_output=True,
-                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    code = (
+        "import sys; from wizard.cli import main; rc = main(sys.argv[1:]); "
+        f"qt = sorted(m for m in sys.modules if m.startswith({QT_MODULES!r})); "
+        "print('QT', qt, file=sys.stderr); sys.exit(rc if not qt else 99)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *check_args(halo, ca_bundle)],
+        cwd=REPO,
+        env=_env(halo.client_secret),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     assert "QT []" in result.stderr
 

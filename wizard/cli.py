@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import os
+import ssl
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from wizard import __version__
 
@@ -17,23 +19,35 @@ SECRET_ENV = "HALO_CLIENT_SECRET"
 DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+MAX_TIMEOUT = 600
 
 
 class UsageError(Exception):
     """A command line that cannot be run as given; exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that it never repeats an unknown argument: it may be a secret."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            message = "unrecognized arguments (not repeated here, in case one is a secret)"
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="halo-wizard",
+        allow_abbrev=False,
         description="Set up and diagnose a Halo (HaloPSA, HaloITSM, HaloServiceDesk) API "
         "connection.",
     )
     parser.add_argument("--version", action="version", version=f"halo-wizard {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser(
         "check",
+        allow_abbrev=False,
         help="test a connection: discovery, a new token, each scope and the identity",
         description="Test a Halo API connection and explain every problem with its fix. "
         f"The client secret is read from the environment variable {SECRET_ENV}, from "
@@ -102,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read_secret(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.client_secret_stdin:
-        return stdin.read()
+        # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
+        text = stdin.read()
+        return text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
     from_env = os.environ.get(SECRET_ENV)
     if from_env is not None:
         return from_env
@@ -158,16 +174,28 @@ def _print_report(report: object, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
+def _check_ca_bundle(path: str) -> None:
+    if not os.path.isfile(path):
+        raise UsageError(f"--ca-bundle: no such file: {path}")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise UsageError(
+            f"--ca-bundle: {path} holds no CA certificate in PEM form (text starting with "
+            "-----BEGIN CERTIFICATE-----). Export the certificate as Base-64 (PEM)."
+        ) from None
+
+
 def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     from wizard.core import CheckRequest, run_check_sync
     from wizard.core.scopes import parse_scopes
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds.")
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds above 0, at most {MAX_TIMEOUT}.")
     if not parse_scopes(args.scopes):
         raise UsageError('--scopes is empty; give at least one, e.g. --scopes "read:tickets".')
-    if args.ca_bundle and not os.path.isfile(args.ca_bundle):
-        raise UsageError(f"--ca-bundle: no such file: {args.ca_bundle}")
+    if args.ca_bundle:
+        _check_ca_bundle(args.ca_bundle)
     secret = _read_secret(args, stdin)
     request = CheckRequest(
         host=args.host,
@@ -264,8 +292,16 @@ def main(
 ) -> int:
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if any(a.split("=", 1)[0] in ("--client-secret", "--secret") for a in arguments):
+        sys.stderr.write(
+            "halo-wizard: the client secret cannot be given as an argument (other users of "
+            f"this computer can read arguments). Set {SECRET_ENV}, or use "
+            "--client-secret-stdin.\n"
+        )
+        return EXIT_USAGE
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.command == "check":
             return _run_check(args, stdin, out)

@@ -24,8 +24,14 @@ from wizard.core.http import NetworkError, Response, Transport, TransportOptions
 from wizard.sim import SimulatedHalo
 
 CLOSED_PROXY = "http://127.0.0.1:1"
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-                   "all_proxy")
+PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
 
 
 @pytest.fixture
@@ -69,8 +75,12 @@ class HeaderDripServer:
         self._spawn(self._accept)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=2.0)
@@ -109,8 +119,8 @@ def _codes(report: object) -> list[str]:
 
 
 def test_explicit_ca_bundle_wins_over_ca_bundle_environment_variables(
-        start_halo: HaloFactory, ca_bundle: str, other_ca_bundle: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    start_halo: HaloFactory, ca_bundle: str, other_ca_bundle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", other_ca_bundle)
     monkeypatch.setenv("CURL_CA_BUNDLE", other_ca_bundle)
     halo = start_halo("healthy")
@@ -121,7 +131,8 @@ def test_explicit_ca_bundle_wins_over_ca_bundle_environment_variables(
 
 
 def test_requests_ca_bundle_variable_alone_does_not_make_a_server_trusted(
-        start_halo: HaloFactory, ca_bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    start_halo: HaloFactory, ca_bundle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The variable points at the very CA that signed the simulator; by design only the OS
     # store and the bundle given to the check are trusted.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca_bundle)
@@ -139,8 +150,8 @@ def test_requests_ca_bundle_variable_alone_does_not_make_a_server_trusted(
 
 @pytest.mark.parametrize("public_host", ["localhost", "127.0.0.1"])
 def test_proxy_in_the_environment_is_not_used_for_loopback_hosts(
-        start_halo: HaloFactory, ca_bundle: str, monkeypatch: pytest.MonkeyPatch,
-        public_host: str) -> None:
+    start_halo: HaloFactory, ca_bundle: str, monkeypatch: pytest.MonkeyPatch, public_host: str
+) -> None:
     for name in PROXY_VARIABLES:
         monkeypatch.setenv(name, CLOSED_PROXY)
     monkeypatch.delenv("NO_PROXY", raising=False)
@@ -152,16 +163,23 @@ def test_proxy_in_the_environment_is_not_used_for_loopback_hosts(
 
 
 def test_proxy_in_the_environment_is_used_for_other_hosts(
-        ca_bundle: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ca_bundle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The name is never looked up here: it goes to the (closed) proxy, which is reported.
     for name in ("HTTPS_PROXY", "https_proxy"):
         monkeypatch.setenv(name, CLOSED_PROXY)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    report = run_check_sync(CheckRequest(
-        host="https://halo-wizard-test.invalid", client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
-        client_secret=secrets.token_urlsafe(24), scopes=DEFAULT_SCOPES, ca_bundle=ca_bundle,
-        timeout=5.0))
+    report = run_check_sync(
+        CheckRequest(
+            host="https://halo-wizard-test.invalid",
+            client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
+            client_secret=secrets.token_urlsafe(24),
+            scopes=DEFAULT_SCOPES,
+            ca_bundle=ca_bundle,
+            timeout=5.0,
+        )
+    )
     assert "DNS_FAILED" not in _codes(report)
     failed = [f for f in report.findings if f.code == "CONNECT_FAILED"]
     assert failed and "proxy" in failed[0].detail.lower()
@@ -171,7 +189,8 @@ def test_proxy_in_the_environment_is_used_for_other_hosts(
 
 
 def test_body_longer_than_the_cap_is_cut_and_marked_truncated(
-        halo: SimulatedHalo, transport: Transport) -> None:
+    halo: SimulatedHalo, transport: Transport
+) -> None:
     url = halo.url + "/api/instanceinfo"
     full = transport.get(url)
     assert full.status == 200 and not full.truncated and len(full.body) > 200
@@ -184,7 +203,8 @@ def test_body_longer_than_the_cap_is_cut_and_marked_truncated(
 
 
 def test_body_shorter_than_the_cap_is_not_marked_truncated(
-        halo: SimulatedHalo, transport: Transport) -> None:
+    halo: SimulatedHalo, transport: Transport
+) -> None:
     url = halo.url + "/api/instanceinfo"
     size = len(transport.get(url).body)
     answer = transport.get(url, max_bytes=size + 1)
@@ -193,7 +213,8 @@ def test_body_shorter_than_the_cap_is_not_marked_truncated(
 
 
 def test_body_exactly_as_long_as_the_cap_is_complete(
-        halo: SimulatedHalo, transport: Transport) -> None:
+    halo: SimulatedHalo, transport: Transport
+) -> None:
     url = halo.url + "/api/instanceinfo"
     size = len(transport.get(url).body)
     answer = transport.get(url, max_bytes=size)
@@ -202,8 +223,7 @@ def test_body_exactly_as_long_as_the_cap_is_complete(
     assert isinstance(answer.json(), dict)
 
 
-def test_huge_agent_record_still_names_the_agent(start_halo: HaloFactory,
-                                                 ca_bundle: str) -> None:
+def test_huge_agent_record_still_names_the_agent(start_halo: HaloFactory, ca_bundle: str) -> None:
     halo = start_halo("huge_agent")
     report = check(halo, ca_bundle)
     assert report.ok, _codes(report)
@@ -221,7 +241,8 @@ def test_huge_agent_record_still_names_the_agent(start_halo: HaloFactory,
 
 @pytest.mark.parametrize("scenario", ["drip", "never_answers"])
 def test_server_too_slow_to_answer_gives_timeout_without_hanging(
-        start_halo: HaloFactory, ca_bundle: str, scenario: str) -> None:
+    start_halo: HaloFactory, ca_bundle: str, scenario: str
+) -> None:
     halo = start_halo(scenario)
     timeout = 1.0
     started = time.monotonic()
@@ -233,7 +254,8 @@ def test_server_too_slow_to_answer_gives_timeout_without_hanging(
 
 
 def test_transport_gives_up_on_a_dripping_body_at_its_deadline(
-        start_halo: HaloFactory, ca_bundle: str) -> None:
+    start_halo: HaloFactory, ca_bundle: str
+) -> None:
     halo = start_halo("drip")
     timeout = 1.0
     outcome: dict[str, object] = {}
@@ -262,17 +284,20 @@ def test_server_dripping_its_headers_gives_timeout_without_hanging() -> None:
     timeout = 0.5
     with HeaderDripServer() as server:
         started = time.monotonic()
-        report = run_check_sync(CheckRequest(
-            host=server.url, client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
-            client_secret=secrets.token_urlsafe(24), scopes="read:tickets", timeout=timeout))
+        report = run_check_sync(
+            CheckRequest(
+                host=server.url,
+                client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
+                client_secret=secrets.token_urlsafe(24),
+                scopes="read:tickets",
+                timeout=timeout,
+            )
+        )
         elapsed = time.monotonic() - started
     assert "TIMEOUT" in _codes(report)
     assert elapsed < timeout + 3.0, elapsed
 
 
-@pytest.mark.xfail(strict=True, reason="http.py Transport._send_once: the total deadline covers "
-                   "only the body; requests' (timeout, timeout) limits each socket read, so "
-                   "headers arriving a byte at a time keep Transport.get blocked indefinitely")
 def test_transport_gives_up_on_dripping_headers_at_its_deadline() -> None:
     timeout = 0.5
     outcome: dict[str, object] = {}
@@ -329,7 +354,8 @@ def test_plain_http_server_spoken_to_over_https_is_explained(start_halo: HaloFac
 
 
 def test_plain_http_server_checked_over_https_reports_connect_failed(
-        start_halo: HaloFactory) -> None:
+    start_halo: HaloFactory,
+) -> None:
     halo = start_halo("healthy", tls=None, public_host="127.0.0.1")
     report = check(halo, None, host="https://" + halo.url.removeprefix("http://"))
     failed = [f for f in report.findings if f.code == "CONNECT_FAILED"]
@@ -339,10 +365,16 @@ def test_plain_http_server_checked_over_https_reports_connect_failed(
 # ----- reading bodies (pure) -----
 
 
-def _response(body: bytes, *, content_type: str = "application/json",
-              truncated: bool = False) -> Response:
-    return Response(url="https://acme.halopsa.com/api/x", status=200,
-                    headers={"content-type": content_type}, body=body, truncated=truncated)
+def _response(
+    body: bytes, *, content_type: str = "application/json", truncated: bool = False
+) -> Response:
+    return Response(
+        url="https://acme.halopsa.com/api/x",
+        status=200,
+        headers={"content-type": content_type},
+        body=body,
+        truncated=truncated,
+    )
 
 
 @pytest.mark.parametrize(
@@ -352,17 +384,29 @@ def _response(body: bytes, *, content_type: str = "application/json",
         (b"<html><head><title>Halo</title></head></html>", "application/json", False),
         (b"", "application/json", False),
         (b"   \r\n ", "application/json", False),
-        (b'{"auth_url": "https://acme.halopsa.com/auth", "tenant_id": "acme"}',
-         "application/json", True),
+        (
+            b'{"auth_url": "https://acme.halopsa.com/auth", "tenant_id": "acme"}',
+            "application/json",
+            True,
+        ),
         (b'{"auth_url": "https://acme.hal', "application/json", True),
         (b"\xff\xfe not utf-8", "application/json", False),
         (b"{not json", "application/json", False),
     ],
-    ids=["html", "html-labelled-json", "empty", "whitespace", "complete-but-truncated",
-         "cut-mid-string", "not-utf8", "broken-json"],
+    ids=[
+        "html",
+        "html-labelled-json",
+        "empty",
+        "whitespace",
+        "complete-but-truncated",
+        "cut-mid-string",
+        "not-utf8",
+        "broken-json",
+    ],
 )
 def test_json_is_none_for_bodies_that_are_not_usable_json(
-        body: bytes, content_type: str, truncated: bool) -> None:
+    body: bytes, content_type: str, truncated: bool
+) -> None:
     assert _response(body, content_type=content_type, truncated=truncated).json() is None
 
 
@@ -373,8 +417,9 @@ def test_json_reads_a_body_with_a_byte_order_mark() -> None:
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -395,22 +440,37 @@ def test_every_check_asks_for_a_new_token(halo: SimulatedHalo, ca_bundle: str) -
     assert first.ok and second.ok
     posts = [r for r in halo.requests if r.method == "POST"]
     assert [r.path for r in posts] == ["/auth/token", "/auth/token"]
-    bearers = {r.headers["authorization"] for r in halo.requests
-               if r.headers.get("authorization", "").lower().startswith("bearer ")}
+    bearers = {
+        r.headers["authorization"]
+        for r in halo.requests
+        if r.headers.get("authorization", "").lower().startswith("bearer ")
+    }
     assert len(bearers) == 2, "the second check reused the first check's token"
 
 
-@pytest.mark.parametrize("secret", [
-    secrets.token_urlsafe(32),
-    "3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f-9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
-    'with "quotes" and\nline breaks',
-], ids=["random", "halo-shaped", "odd-characters"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        secrets.token_urlsafe(32),
+        "3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f-9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        'with "quotes" and\nline breaks',
+    ],
+    ids=["random", "halo-shaped", "odd-characters"],
+)
 def test_check_request_repr_does_not_show_the_secret(secret: str) -> None:
-    request = CheckRequest(host="https://acme.halopsa.com",
-                           client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
-                           client_secret=secret, scopes="read:tickets")
-    for shown in (repr(request), str(request), f"{request}", repr([request]),
-                  repr({"request": request})):
+    request = CheckRequest(
+        host="https://acme.halopsa.com",
+        client_id="5b1a2c6e-8f21-4d5c-9e0b-1c2d3e4f5a6b",
+        client_secret=secret,
+        scopes="read:tickets",
+    )
+    for shown in (
+        repr(request),
+        str(request),
+        f"{request}",
+        repr([request]),
+        repr({"request": request}),
+    ):
         assert secret not in shown
         assert repr(secret) not in shown
     assert "acme.halopsa.com" in repr(request)

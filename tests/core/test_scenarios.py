@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ssl
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import trustme
@@ -69,6 +71,7 @@ CASES: dict[str, Case] = {
     "secret_with_quotes": Case(
         expect=("SECRET_TRIMMED",), ok=True, entered={"client_secret": "secret-from-halo"}
     ),
+    "ca_file_not_pem": Case(expect=("CA_BUNDLE_INVALID",), entered={"ca_bundle": "not-pem"}),
     "no_secret": Case(expect=("SECRET_MISSING",), entered={"client_secret": "  \n"}),
     "client_id_is_secret": Case(expect=("CLIENT_ID_FORMAT",), entered={"client_id": "swap"}),
     "client_id_in_secret": Case(
@@ -112,6 +115,10 @@ def _entered(case: Case, halo: SimulatedHalo) -> dict[str, object]:
         entered["client_secret"] = f'  "{halo.client_secret}"\n'
     elif secret == "client-id":
         entered["client_secret"] = halo.client_id
+    if entered.get("ca_bundle") == "not-pem":
+        path = Path(tempfile.mkdtemp()) / "company-root.cer"
+        path.write_bytes(b"\x30\x82\x01\x0a binary DER is not PEM")
+        entered["ca_bundle"] = str(path)
     if entered.get("client_id") == "swap":
         entered["client_id"] = halo.client_secret
     return entered
@@ -125,7 +132,9 @@ def run_case(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
         halo = SimulatedHalo(case.scenario, tls=context, public_host=case.public_host)
         with halo:
             started = time.monotonic()
-            report = check(halo, ca_bundle if case.trust_ca else None, **_entered(case, halo))
+            entered = _entered(case, halo)
+            bundle = entered.pop("ca_bundle", ca_bundle if case.trust_ca else None)
+            report = check(halo, bundle, **entered)  # type: ignore[arg-type]
             _outcomes[name] = Outcome(report, halo, time.monotonic() - started)
     return _outcomes[name]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import ssl
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -94,9 +95,8 @@ class Checker:
         self.request = request
         self._progress = progress
         self._own_transport = transport is None
-        self._transport = transport or Transport(
-            TransportOptions(timeout=request.timeout, ca_bundle=request.ca_bundle)
-        )
+        self._transport_given = transport
+        self._transport: Transport | None = None
         self._executor = ThreadPoolExecutor(_WORKERS, thread_name_prefix="halo-check")
         self.report = CheckReport()
         self._context: dict[str, Any] = {}
@@ -109,10 +109,20 @@ class Checker:
 
     # ----- plumbing -----
 
+    @property
+    def _http(self) -> Transport:
+        assert self._transport is not None, "the transport opens after the entries are checked"
+        return self._transport
+
     def _step(self, key: str, label: str, status: StepStatus, summary: str = "") -> None:
         step = Step(key, label, status, summary)
-        if status is not StepStatus.RUNNING:
-            self.report.steps = [s for s in self.report.steps if s.key != key] + [step]
+        # A step keeps the place it had when it started, so the checklist reads in order.
+        steps = self.report.steps
+        index = next((i for i, s in enumerate(steps) if s.key == key), None)
+        if index is None:
+            steps.append(step)
+        else:
+            steps[index] = step
         if self._progress is not None:
             self._progress(step)
 
@@ -164,6 +174,7 @@ class Checker:
         self.report.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             self._check_input()
+            self._transport = self._open_transport()
             await self._discover()
             await self._get_token()
             await self._probe_all()
@@ -173,9 +184,20 @@ class Checker:
             self.report.duration = time.monotonic() - started
             self._token = None
             self._executor.shutdown(wait=False, cancel_futures=True)
-            if self._own_transport:
+            if self._own_transport and self._transport is not None:
                 self._transport.close()
         return self.report
+
+    def _open_transport(self) -> Transport:
+        if self._transport_given is not None:
+            return self._transport_given
+        bundle = self.request.ca_bundle
+        try:
+            return Transport(TransportOptions(timeout=self.request.timeout, ca_bundle=bundle))
+        except (ssl.SSLError, OSError) as exc:
+            self._add("CA_BUNDLE_INVALID", path=bundle, reason=exc.strerror or str(exc))
+            self._step("input", "Your entries", StepStatus.FAILED, "CA file unusable")
+            raise _Stop from None
 
     def _check_input(self) -> None:
         request = self.request
@@ -234,10 +256,8 @@ class Checker:
         base = self._address.url
         self._step("discovery", "Find the instance", StepStatus.RUNNING)
         results = await asyncio.gather(
-            self._call(self._transport.get, base + "/api/authinfo", max_bytes=DISCOVERY_MAX_BYTES),
-            self._call(
-                self._transport.get, base + "/api/instanceinfo", max_bytes=DISCOVERY_MAX_BYTES
-            ),
+            self._call(self._http.get, base + "/api/authinfo", max_bytes=DISCOVERY_MAX_BYTES),
+            self._call(self._http.get, base + "/api/instanceinfo", max_bytes=DISCOVERY_MAX_BYTES),
             return_exceptions=True,
         )
         for result in results:
@@ -396,7 +416,7 @@ class Checker:
         }
         try:
             response = await self._call(
-                self._transport.post_form, token_url, form, max_bytes=TOKEN_MAX_BYTES
+                self._http.post_form, token_url, form, max_bytes=TOKEN_MAX_BYTES
             )
         except NetworkError as error:
             self._add_network(error)
@@ -481,7 +501,7 @@ class Checker:
         url = self._address.url + path
         headers = {"Authorization": f"Bearer {self._token}"}
         response = await self._call(
-            self._transport.get, url, params=params, headers=headers, max_bytes=max_bytes
+            self._http.get, url, params=params, headers=headers, max_bytes=max_bytes
         )
         if response.status == 429:
             wait = _retry_after(response)
@@ -490,7 +510,7 @@ class Checker:
                 self._rate_limit_waits.append(wait)
                 await asyncio.sleep(wait)
                 response = await self._call(
-                    self._transport.get, url, params=params, headers=headers, max_bytes=max_bytes
+                    self._http.get, url, params=params, headers=headers, max_bytes=max_bytes
                 )
         return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import os
@@ -20,6 +21,9 @@ from urllib.parse import urlsplit
 import requests
 import requests.adapters
 import truststore
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
 
 from wizard import __version__
 from wizard.core.address import is_loopback_host
@@ -104,12 +108,98 @@ class TransportOptions:
     extra_headers: Mapping[str, str] = field(default_factory=dict)
 
 
-class _ContextAdapter(requests.adapters.HTTPAdapter):
+# The socket each request thread is waiting on, so that a watchdog can cut it at the
+# request's deadline: a read timeout alone restarts with every byte, so a server that
+# sends its headers or body a byte at a time would otherwise hold a request for ever.
+_waiting_lock = threading.Lock()
+_waiting: dict[int, tuple[object, socket.socket | None]] = {}
+
+
+class _Watched:
+    sock: socket.socket | None
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        ident = threading.get_ident()
+        with _waiting_lock:
+            entry = _waiting.get(ident)
+            if entry is not None and self.sock is not None:
+                _waiting[ident] = (entry[0], self.sock)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _Watchdog:
+    """Cuts the current thread's connection if the request is still running at `deadline`."""
+
+    def __init__(self, seconds: float) -> None:
+        self._ident = threading.get_ident()
+        self._token = object()
+        self.fired = False
+        with _waiting_lock:
+            _waiting[self._ident] = (self._token, None)
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with _waiting_lock:
+            entry = _waiting.get(self._ident)
+            if entry is None or entry[0] is not self._token:
+                return
+            self.fired = True
+            sock = entry[1]
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with _waiting_lock:
+            entry = _waiting.get(self._ident)
+            if entry is not None and entry[0] is self._token:
+                del _waiting[self._ident]
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """Connection pools whose connections a _Watchdog can cut."""
+
+    def __init__(self) -> None:
+        super().__init__(pool_connections=4, pool_maxsize=32, max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+class _ContextAdapter(_WatchedAdapter):
     """Sends every HTTPS request through one SSLContext, whatever requests would pick."""
 
     def __init__(self, context: ssl.SSLContext) -> None:
         self._context = context
-        super().__init__(pool_connections=4, pool_maxsize=32, max_retries=0)
+        super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["ssl_context"] = self._context
@@ -197,7 +287,7 @@ class Transport:
         session.headers.update(self.options.extra_headers)
         context = make_ssl_context(self.options.ca_bundle, native=native)
         session.mount("https://", _ContextAdapter(context))
-        session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
+        session.mount("http://", _WatchedAdapter())
         return session
 
     def _session_for(self, server: str) -> requests.Session:
@@ -274,31 +364,36 @@ class Transport:
         timeout = self.options.timeout
         started = time.monotonic()
         deadline = started + timeout
+        watchdog = _Watchdog(timeout)
+        late = NetworkError(
+            "TIMEOUT", server, f"the answer did not finish within {timeout:g} seconds"
+        )
         try:
-            raw = self._session_for(server).request(
-                method,
-                url,
-                params=params,
-                data=data,
-                headers=dict(headers or {}),
-                timeout=(timeout, timeout),
-                allow_redirects=False,
-                stream=True,
-                proxies=proxies_for(url),
-                verify=True,
-            )
-        except requests.exceptions.RequestException as exc:
-            raise classify(exc, server, timeout) from exc
-        try:
-            body, truncated = _read_capped(raw, max_bytes, deadline)
-        except TimeoutError:
-            raise NetworkError(
-                "TIMEOUT", server, f"the answer did not finish within {timeout:g} seconds"
-            ) from None
-        except requests.exceptions.RequestException as exc:
-            raise classify(exc, server, timeout) from exc
+            try:
+                raw = self._session_for(server).request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    headers=dict(headers or {}),
+                    timeout=(timeout, timeout),
+                    allow_redirects=False,
+                    stream=True,
+                    proxies=proxies_for(url),
+                    verify=True,
+                )
+            except requests.exceptions.RequestException as exc:
+                raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
+            try:
+                body, truncated = _read_capped(raw, max_bytes, deadline)
+            except TimeoutError:
+                raise late from None
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
+                raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
+            finally:
+                raw.close()
         finally:
-            raw.close()
+            watchdog.stop()
         return Response(
             url=url,
             status=raw.status_code,
@@ -310,17 +405,24 @@ class Transport:
 
 
 def _read_capped(raw: requests.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
-    """Read at most `max_bytes` of the body before `deadline`; (body, whether it was cut)."""
+    """Read at most `max_bytes` of the body before `deadline`; (body, whether it was cut).
+
+    read1 returns whatever one socket read brings, so a server that drips its answer a
+    byte at a time is noticed at the deadline, not after a whole chunk has trickled in.
+    """
+    stream = raw.raw
     chunks: list[bytes] = []
     size = 0
-    for chunk in raw.iter_content(_CHUNK):
+    while True:
         if time.monotonic() > deadline:
             raise TimeoutError
+        chunk = stream.read1(min(_CHUNK, max_bytes + 1 - size), decode_content=True)
+        if not chunk:
+            return b"".join(chunks), False
         chunks.append(chunk)
         size += len(chunk)
-        if size >= max_bytes:
+        if size > max_bytes:
             return b"".join(chunks)[:max_bytes], True
-    return b"".join(chunks), False
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -381,7 +483,13 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
         return NetworkError(
             "CONNECT_FAILED", server, "the connection was cut by the server or by a firewall"
         )
-    if "remotedisconnected" in text or "closed connection" in text or "aborted" in text:
+    if (
+        "remotedisconnected" in text
+        or "closed connection" in text
+        or "aborted" in text
+        or "incompleteread" in text
+        or "connection broken" in text
+    ):
         return NetworkError(
             "CONNECT_FAILED", server, "the server closed the connection without answering"
         )

@@ -76,6 +76,17 @@ FINDINGS: dict[str, Template] = {
             "new secret at once (it is shown only once), then click Save.",
         ),
     ),
+    "CA_BUNDLE_INVALID": Template(
+        "error",
+        "The extra CA certificate file cannot be used",
+        "{path} could not be read as CA certificates in PEM form ({reason}).",
+        (
+            'Export the company\'s root certificate as "Base-64 encoded X.509 (.CER)" (PEM): '
+            "a text file starting with -----BEGIN CERTIFICATE-----.",
+            "Or leave the file out: the certificates in this computer's own store are always "
+            "trusted.",
+        ),
+    ),
     "SECRET_TRIMMED": Template(
         "warning",
         "Extra characters were removed from the client secret",
@@ -124,7 +135,7 @@ FINDINGS: dict[str, Template] = {
     "CONNECT_FAILED": Template(
         "error",
         "Could not connect to {server}",
-        "The name was found, but the connection failed: {reason}",
+        "The connection to {server} failed: {reason}.",
         (
             "Open {server} in a browser on this computer. If the browser cannot open it "
             "either, ask your network team to allow outgoing HTTPS (port 443) to it.",

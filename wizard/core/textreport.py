@@ -67,7 +67,14 @@ def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -
         lines.extend(_render_finding(number, finding, paint))
         lines.append("")
 
-    if report.ok:
+    warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
+    if report.ok and warnings:
+        verdict = paint(
+            f"Result: the connection works, but {warnings} warning"
+            f"{'s are' if warnings != 1 else ' is'} worth fixing.",
+            "warning",
+        )
+    elif report.ok:
         verdict = paint("Result: the connection works.", "ok")
     else:
         errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
