@@ -61,10 +61,6 @@ class HostAddress:
         domain = self.hosted_domain
         return HOSTED_DOMAINS[domain] if domain else None
 
-    @property
-    def is_trial(self) -> bool:
-        return self.host.endswith(".trial.usehalo.com") or ".trial." in self.host
-
 
 def is_loopback_host(host: str) -> bool:
     host = host.strip("[]").lower()

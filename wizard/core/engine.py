@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from wizard.core import credentials, messages, scopes
 from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
-from wizard.core.findings import Finding, Severity, make
+from wizard.core.findings import Fill, Finding, Severity, make
 from wizard.core.http import NetworkError, Response, Transport, TransportOptions, clock_skew
 from wizard.core.idtoken import claims as id_token_claims
 from wizard.core.jsonprefix import top_level_fields
@@ -183,6 +183,7 @@ class Checker:
         finally:
             self.report.duration = time.monotonic() - started
             self._token = None
+            self._secret = ""
             self._executor.shutdown(wait=False, cancel_futures=True)
             if self._own_transport and self._transport is not None:
                 self._transport.close()
@@ -642,10 +643,10 @@ class Checker:
     def _fix_paths(self) -> dict[str, str]:
         identity = self.report.identity
         if identity is not None and identity.kind == "application":
-            path = messages.APP_IDENTITY_FIX_PATH.format_map(_Fill(self._context))
+            path = messages.APP_IDENTITY_FIX_PATH.format_map(Fill(self._context))
             return {"agent_fix_path": path, "visibility_fix_path": path}
         if identity is not None and identity.name:
-            fill = _Fill(self._context)
+            fill = Fill(self._context)
             return {
                 "agent_fix_path": messages.AGENT_FIX_PATH.format_map(fill),
                 "visibility_fix_path": messages.VISIBILITY_FIX_PATH.format_map(fill),
@@ -752,7 +753,7 @@ class Checker:
         broad = [s for s in dict.fromkeys([*requested, *granted]) if s in scopes.BROAD_SCOPES]
         reasons: list[str] = []
         fixes: list[str] = []
-        fill = _Fill(self._context)
+        fill = Fill(self._context)
         if broad:
             reasons.append(messages.BROAD_SCOPES.format(scopes=" and ".join(broad)))
             fixes.append(messages.BROAD_SCOPES_FIX)
@@ -791,11 +792,6 @@ _APPLICATION_PAGE_CODES = frozenset(
         "BROAD_ACCESS",
     }
 )
-
-
-class _Fill(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return str(messages.DEFAULT_CONTEXT.get(key, "(unknown)"))
 
 
 def _text(value: object) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -47,21 +47,11 @@ class Finding:
         return data
 
 
-class _Blank(dict[str, Any]):
+class Fill(dict[str, Any]):
     """Formatting context where a missing value reads as a neutral word, never a KeyError."""
 
     def __missing__(self, key: str) -> str:
-        return "(unknown)"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What is known about the instance, for wording messages in the product's own terms."""
-
-    values: Mapping[str, Any] = field(default_factory=dict)
-
-    def with_(self, **more: Any) -> Context:
-        return Context({**self.values, **more})
+        return str(messages.DEFAULT_CONTEXT.get(key, "(unknown)"))
 
 
 def make(
@@ -76,7 +66,7 @@ def make(
 ) -> Finding:
     """Build the finding for `code`, worded with what is known (`context` and `values`)."""
     template = messages.FINDINGS[code]
-    ctx = _Blank({**messages.DEFAULT_CONTEXT, **(context or {}), **values})
+    ctx = Fill({**(context or {}), **values})
     if scope is not None:
         ctx.setdefault("scope", scope)
     detail = template.detail.format_map(ctx)
@@ -91,12 +81,6 @@ def make(
         scope=scope,
         link=link,
     )
-
-
-def worst(findings: list[Finding]) -> Severity | None:
-    if not findings:
-        return None
-    return min((f.severity for f in findings), key=SEVERITY_ORDER.__getitem__)
 
 
 def has_errors(findings: list[Finding]) -> bool:
