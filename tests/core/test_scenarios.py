@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 import trustme
 
 from tests.conftest import check, server_context
-from wizard.core import CheckReport, ScopeStatus, Severity
+from wizard.core import CheckReport, ScopeStatus, Severity, run_discovery
 from wizard.core.findings import ALL_CODES
 from wizard.sim import SCENARIOS, SimulatedHalo
 
@@ -326,3 +328,23 @@ def test_untrusted_certificate_mentions_inspection_and_the_clock(
     )
     text = (finding.detail + " ".join(finding.fix)).lower()
     assert "proxy" in text and "time" in text
+
+
+def test_discovery_alone_finds_tenant_and_auth_server_without_credentials(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    halo = start_halo("trial")
+    report = asyncio.run(run_discovery(f"  {halo.url}/portal/ ", ca_bundle=ca_bundle))
+    assert report.ok and report.tenant == "SimTrial42"
+    assert report.auth_url == halo.auth_url
+    assert "AUTH_SERVER_SEPARATE" in report.codes()
+    assert all(r.method == "GET" for r in halo.requests)
+    assert [s.key for s in report.steps] == ["input", "discovery"]
+
+
+def test_discovery_alone_explains_a_wrong_address(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    halo = start_halo("not_halo")
+    report = asyncio.run(run_discovery(halo.url, ca_bundle=ca_bundle))
+    assert not report.ok and report.codes() == ["NOT_HALO"]

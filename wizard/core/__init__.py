@@ -5,7 +5,7 @@ report = run_check_sync(CheckRequest(host="acme.halopsa.com", client_id=..., cli
                                      scopes="read:tickets"))
 """
 
-from wizard.core.engine import run_check, run_check_sync
+from wizard.core.engine import run_check, run_check_sync, run_discovery
 from wizard.core.findings import Finding, Severity
 from wizard.core.model import CheckReport, CheckRequest, Identity, ScopeResult, ScopeStatus, Step
 
@@ -20,4 +20,5 @@ __all__ = [
     "Step",
     "run_check",
     "run_check_sync",
+    "run_discovery",
 ]

@@ -16,7 +16,14 @@ from urllib.parse import quote, urlsplit
 from wizard.core import credentials, messages, scopes
 from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
 from wizard.core.findings import Fill, Finding, Severity, make
-from wizard.core.http import NetworkError, Response, Transport, TransportOptions, clock_skew
+from wizard.core.http import (
+    DEFAULT_TIMEOUT,
+    NetworkError,
+    Response,
+    Transport,
+    TransportOptions,
+    clock_skew,
+)
 from wizard.core.idtoken import claims as id_token_claims
 from wizard.core.jsonprefix import top_level_fields
 from wizard.core.model import (
@@ -91,8 +98,10 @@ class Checker:
         *,
         progress: ProgressCallback | None = None,
         transport: Transport | None = None,
+        discovery_only: bool = False,
     ) -> None:
         self.request = request
+        self._discovery_only = discovery_only
         self._progress = progress
         self._own_transport = transport is None
         self._transport_given = transport
@@ -176,8 +185,9 @@ class Checker:
             self._check_input()
             self._transport = self._open_transport()
             await self._discover()
-            await self._get_token()
-            await self._probe_all()
+            if not self._discovery_only:
+                await self._get_token()
+                await self._probe_all()
         except _Stop:
             pass
         finally:
@@ -214,6 +224,13 @@ class Checker:
             self.report.host = self._address.url
             self.report.address_notes = list(self._address.notes)
             self._context.update(product=product, api_menu=api_menu, host=self._address.url)
+
+        if self._discovery_only:
+            if self._address is None:
+                self._step("input", "Your entries", StepStatus.FAILED, "Fix the address first")
+                raise _Stop
+            self._step("input", "Your entries", StepStatus.OK, self._address.url)
+            return
 
         requested = scopes.parse_scopes(request.scopes)
         self.report.requested_scopes = requested
@@ -904,6 +921,32 @@ async def run_check(
     """Check the connection described by `request`; never raises for anything Halo or the
     network does: every outcome is a finding in the report."""
     return await Checker(request, progress=progress, transport=transport).run()
+
+
+async def run_discovery(
+    host: str,
+    *,
+    tenant: str | None = None,
+    auth_url: str | None = None,
+    ca_bundle: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    transport: Transport | None = None,
+) -> CheckReport:
+    """Only find the instance: product, version, tenant and auth server, without credentials.
+
+    The report's findings explain a failure exactly as a full check would.
+    """
+    request = CheckRequest(
+        host=host,
+        client_id="",
+        client_secret="",
+        scopes=(),
+        tenant=tenant,
+        auth_url=auth_url,
+        ca_bundle=ca_bundle,
+        timeout=timeout,
+    )
+    return await Checker(request, transport=transport, discovery_only=True).run()
 
 
 def run_check_sync(
