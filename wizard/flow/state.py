@@ -1,0 +1,116 @@
+"""What the admin has chosen and entered so far: one immutable snapshot, replaced on each change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from wizard.core import CheckReport
+from wizard.core.address import HostAddress, HostInvalid, normalise_host
+from wizard.core.credentials import clean_client_id, clean_secret
+
+
+class AppChoice(StrEnum):
+    NEW = "new"  # create a new API application (the wizard shows how)
+    EXISTING = "existing"  # one exists already: skip the creation instructions
+
+
+class IdentityChoice(StrEnum):
+    AGENT = "agent"  # a dedicated API-only agent
+    APPLICATION = "application"  # the application identity (Halo 2.234+)
+
+
+@dataclass(frozen=True)
+class WizardState:
+    """Everything the wizard holds. The secret is excluded from repr so it never reaches a log."""
+
+    app_choice: AppChoice | None = None
+    identity: IdentityChoice | None = None
+    scopes: tuple[str, ...] = ()
+    preset: str | None = None
+    host_text: str = ""
+    # What the tenant page learnt from the instance (a discovery-only report).
+    discovery: CheckReport | None = None
+    tenant_override: str = ""
+    client_id_text: str = ""
+    secret_text: str = field(default="", repr=False)
+    remember_secret: bool = True
+    # The last live test; None until one has finished for the current entries.
+    report: CheckReport | None = None
+    embed_secret: bool = False
+    exported_to: str | None = None
+
+    # ----- derived values: computed, never stored, so they cannot go stale -----
+
+    @property
+    def address(self) -> HostAddress | None:
+        try:
+            return normalise_host(self.host_text)
+        except HostInvalid:
+            return None
+
+    @property
+    def address_error(self) -> str | None:
+        """Why the address cannot be used, or None; checked without any network."""
+        if not self.host_text.strip():
+            return None
+        try:
+            normalise_host(self.host_text)
+        except HostInvalid as error:
+            return str(error)
+        return None
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant the live test and the connection file use."""
+        override = self.tenant_override.strip()
+        if override:
+            return override
+        return self.discovery.tenant if self.discovery else None
+
+    @property
+    def tenant_differs(self) -> bool:
+        override = self.tenant_override.strip()
+        return bool(override) and self.discovery is not None and override != self.discovery.tenant
+
+    @property
+    def client_id(self) -> str:
+        return clean_client_id(self.client_id_text)
+
+    @property
+    def secret(self) -> str:
+        return clean_secret(self.secret_text).value
+
+    @property
+    def secret_was_trimmed(self) -> tuple[str, ...]:
+        """What was removed from the pasted secret (spaces, line breaks, quotes), if anything."""
+        return clean_secret(self.secret_text).removed
+
+    @property
+    def identity_mismatch(self) -> str | None:
+        """The identity the live test saw ("agent"/"application") when it is not the one chosen."""
+        if self.report is None or self.report.identity is None or self.identity is None:
+            return None
+        seen = self.report.identity.kind
+        return seen if seen != self.identity.value else None
+
+    def changed(self, **changes: Any) -> WizardState:
+        """A new snapshot with `changes`, dropping results that the changes make stale."""
+        new = replace(self, **changes)
+        if new.host_text != self.host_text and new.address != self.address:
+            new = replace(new, discovery=None)
+        test_inputs = (
+            "identity",
+            "scopes",
+            "host_text",
+            "tenant_override",
+            "client_id_text",
+            "secret_text",
+            "discovery",
+        )
+        if "report" not in changes and any(
+            getattr(new, name) != getattr(self, name) for name in test_inputs
+        ):
+            new = replace(new, report=None, exported_to=None)
+        return new

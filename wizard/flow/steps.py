@@ -1,0 +1,177 @@
+"""The wizard's steps as data: their order, what each needs to be complete, where Next and Back go.
+
+This module serves every user interface, so it imports no Qt. The Qt pages attach to the
+same step keys; tests drive every path without a QApplication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from wizard.core import scopes as halo_scopes
+from wizard.flow.state import AppChoice, WizardState
+
+
+class StepKey(StrEnum):
+    WELCOME = "welcome"
+    CREATE_APP = "create_app"
+    IDENTITY = "identity"
+    SCOPES = "scopes"
+    HOSTNAME = "hostname"
+    TENANT = "tenant"
+    CREDENTIALS = "credentials"
+    TEST = "test"
+    EXPORT = "export"
+
+
+def _welcome_done(state: WizardState) -> bool:
+    return state.app_choice is not None
+
+
+def _always(state: WizardState) -> bool:
+    return True
+
+
+def _identity_done(state: WizardState) -> bool:
+    return state.identity is not None
+
+
+def _scopes_done(state: WizardState) -> bool:
+    return bool(state.scopes) and all(halo_scopes.is_known(s) for s in state.scopes)
+
+
+def _hostname_done(state: WizardState) -> bool:
+    return state.address is not None
+
+
+def _tenant_done(state: WizardState) -> bool:
+    # Detection must have succeeded; a tenant typed by hand alone cannot stand in for it,
+    # since the live test needs the auth server that detection finds.
+    return state.discovery is not None and state.discovery.ok
+
+
+def _credentials_done(state: WizardState) -> bool:
+    return bool(state.client_id) and bool(state.secret)
+
+
+def _test_done(state: WizardState) -> bool:
+    return state.report is not None
+
+
+def _after_welcome(state: WizardState) -> StepKey:
+    return StepKey.CREATE_APP if state.app_choice is AppChoice.NEW else StepKey.IDENTITY
+
+
+def _next_of(key: StepKey) -> Callable[[WizardState], StepKey | None]:
+    def following(state: WizardState) -> StepKey | None:
+        return key
+
+    return following
+
+
+def _last(state: WizardState) -> StepKey | None:
+    return None
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """What a step needs to be complete and which step comes after it."""
+
+    complete: Callable[[WizardState], bool]
+    next: Callable[[WizardState], StepKey | None]
+
+
+STEPS: dict[StepKey, StepSpec] = {
+    StepKey.WELCOME: StepSpec(_welcome_done, _after_welcome),
+    StepKey.CREATE_APP: StepSpec(_always, _next_of(StepKey.IDENTITY)),
+    StepKey.IDENTITY: StepSpec(_identity_done, _next_of(StepKey.SCOPES)),
+    StepKey.SCOPES: StepSpec(_scopes_done, _next_of(StepKey.HOSTNAME)),
+    StepKey.HOSTNAME: StepSpec(_hostname_done, _next_of(StepKey.TENANT)),
+    StepKey.TENANT: StepSpec(_tenant_done, _next_of(StepKey.CREDENTIALS)),
+    StepKey.CREDENTIALS: StepSpec(_credentials_done, _next_of(StepKey.TEST)),
+    StepKey.TEST: StepSpec(_test_done, _next_of(StepKey.EXPORT)),
+    StepKey.EXPORT: StepSpec(_always, _last),
+}
+
+
+class WizardFlow:
+    """Where the admin is, and the one place that decides whether Next and Back may be used.
+
+    Back never loses anything: the entries are one state that travels with the admin, and
+    only the stack of visited steps shrinks.
+    """
+
+    def __init__(self, state: WizardState | None = None) -> None:
+        self._state = state or WizardState()
+        self._visited: list[StepKey] = [StepKey.WELCOME]
+        self._listeners: list[Callable[[], None]] = []
+
+    # ----- reading -----
+
+    @property
+    def state(self) -> WizardState:
+        return self._state
+
+    @property
+    def current(self) -> StepKey:
+        return self._visited[-1]
+
+    @property
+    def is_last(self) -> bool:
+        return STEPS[self.current].next(self._state) is None
+
+    def can_go_next(self, *, busy: bool = False) -> bool:
+        return not busy and not self.is_last and STEPS[self.current].complete(self._state)
+
+    def can_go_back(self, *, busy: bool = False) -> bool:
+        return not busy and len(self._visited) > 1
+
+    def can_finish(self, *, busy: bool = False) -> bool:
+        return not busy and self.is_last and STEPS[self.current].complete(self._state)
+
+    def path(self) -> list[StepKey]:
+        """The steps this admin will see, from the first to the last, given the choices so far."""
+        keys = [StepKey.WELCOME]
+        while (following := STEPS[keys[-1]].next(self._state)) is not None:
+            keys.append(following)
+        return keys
+
+    def position(self) -> tuple[int, int]:
+        """(number of the current step, number of steps), both counted from 1."""
+        path = self.path()
+        return path.index(self.current) + 1, len(path)
+
+    # ----- changing -----
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every change of state or step."""
+        self._listeners.append(listener)
+
+    def update(self, **changes: Any) -> WizardState:
+        """Apply what a page entered; results that became stale are dropped."""
+        self._state = self._state.changed(**changes)
+        self._notify()
+        return self._state
+
+    def go_next(self) -> StepKey:
+        if not self.can_go_next():
+            raise RuntimeError(f"step {self.current} is not complete")
+        following = STEPS[self.current].next(self._state)
+        assert following is not None
+        self._visited.append(following)
+        self._notify()
+        return following
+
+    def go_back(self) -> StepKey:
+        if not self.can_go_back():
+            raise RuntimeError("already at the first step")
+        self._visited.pop()
+        self._notify()
+        return self.current
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
