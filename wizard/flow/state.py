@@ -98,7 +98,7 @@ class WizardState:
     def changed(self, **changes: Any) -> WizardState:
         """A new snapshot with `changes`, dropping results that the changes make stale."""
         new = replace(self, **changes)
-        if new.host_text != self.host_text and new.address != self.address:
+        if new.host_text != self.host_text and _url(new.address) != _url(self.address):
             new = replace(new, discovery=None)
         test_inputs = (
             "identity",
@@ -114,3 +114,7 @@ class WizardState:
         ):
             new = replace(new, report=None, exported_to=None)
         return new
+
+
+def _url(address: HostAddress | None) -> str | None:
+    return address.url if address else None
