@@ -1,0 +1,46 @@
+"""How answers that no simulator scenario can give (a real Halo cloud domain) are explained."""
+
+from __future__ import annotations
+
+from wizard.core import CheckRequest
+from wizard.core.address import normalise_host
+from wizard.core.engine import Checker
+from wizard.core.http import Response
+
+
+def _explain(host: str, response: Response) -> list[tuple[str, str]]:
+    checker = Checker(CheckRequest(host=host, client_id="", client_secret="", scopes=()))
+    checker._address = normalise_host(host)
+    checker._explain_not_halo(response, response)
+    return [(f.code, f.detail) for f in checker.report.findings]
+
+
+def test_mistyped_hosted_instance_name_is_called_a_typo() -> None:
+    answer = Response(
+        url="https://acmee.halopsa.com/api/authinfo", status=500, headers={}, body=b""
+    )
+    ((code, detail),) = _explain("acmee.halopsa.com", answer)
+    assert code == "NOT_HALO"
+    assert "mistyped" in detail and ".halopsa.com" in detail
+
+
+def test_server_error_on_an_own_domain_is_a_server_error() -> None:
+    answer = Response(
+        url="https://halo.example.org/api/authinfo",
+        status=503,
+        headers={},
+        body=b"Service Unavailable",
+    )
+    ((code, detail),) = _explain("halo.example.org", answer)
+    assert code == "SERVER_ERROR" and "Service Unavailable" in detail
+
+
+def test_redirect_names_where_it_goes() -> None:
+    answer = Response(
+        url="https://psa.example.com/api/authinfo",
+        status=302,
+        headers={"location": "https://login.example.com/sso"},
+        body=b"",
+    )
+    ((code, detail),) = _explain("psa.example.com", answer)
+    assert code == "NOT_HALO" and "https://login.example.com/sso" in detail
