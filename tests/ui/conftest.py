@@ -1,0 +1,143 @@
+"""Fixtures for driving the real wizard window: offscreen Qt, a qasync loop, a fake browser.
+
+QT_QPA_PLATFORM is set before anything creates a QApplication, so the tests run without a
+display, on CI and on a developer's machine alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402 (after the platform is chosen)
+import qasync  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from tests.conftest import HaloFactory  # noqa: E402
+from wizard.flow import WizardFlow, WizardState  # noqa: E402
+from wizard.sim import SimulatedHalo  # noqa: E402
+from wizard.ui.context import Services, UiContext  # noqa: E402
+from wizard.ui.tasks import running_tasks  # noqa: E402
+from wizard.ui.window import WizardWindow  # noqa: E402
+
+
+@dataclass
+class FakeKeychain:
+    """An in-memory keychain for tests that are not about the keychain."""
+
+    available: bool = True
+    name: str = "Test Keychain"
+    reason: str | None = None
+    stored: dict[tuple[str, str], str] = field(default_factory=dict)
+    fail_with: Exception | None = None
+
+    def info(self) -> Any:
+        from wizard.core.secrets import KeychainInfo
+
+        return KeychainInfo(self.available, self.name, self.reason)
+
+    def store(self, host: str, client_id: str, secret: str) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.stored[(host, client_id)] = secret
+
+
+@dataclass
+class Browser:
+    """Stands in for the system browser: records the addresses the wizard opens."""
+
+    opened: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
+@pytest.fixture
+def event_loop_qt(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """A qasync loop that runs whenever pytest-qt processes Qt events (waitUntil, waitSignal)."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in running_tasks():
+        task.cancel()
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    # Let the cancelled tasks run their clean-up code.
+    deadline = loop.time() + 2.0
+    while asyncio.all_tasks(loop) and loop.time() < deadline:
+        qapp.processEvents()
+    loop.stop()
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def keychain() -> FakeKeychain:
+    return FakeKeychain()
+
+
+@pytest.fixture
+def browser() -> Browser:
+    return Browser()
+
+
+WizardFactory = Callable[..., WizardWindow]
+
+
+@pytest.fixture
+def make_wizard(
+    qtbot: Any,
+    event_loop_qt: qasync.QEventLoop,
+    keychain: FakeKeychain,
+    browser: Browser,
+    tmp_path: Path,
+    ca_bundle: str,
+) -> Iterator[WizardFactory]:
+    """Open the real wizard window, with a fake keychain and browser unless told otherwise."""
+    windows: list[WizardWindow] = []
+
+    def make(
+        state: WizardState | None = None,
+        *,
+        services: Services | None = None,
+        demo: Any = None,
+        timeout: float = 5.0,
+    ) -> WizardWindow:
+        services = services or Services(
+            keychain_info=keychain.info,
+            store_secret=keychain.store,
+            open_url=browser.open,
+            keychain_timeout=5.0,
+        )
+        context = UiContext(
+            flow=WizardFlow(state),
+            services=services,
+            ca_bundle=ca_bundle,
+            timeout=timeout,
+            demo=demo,
+            documents_dir=str(tmp_path),
+        )
+        window = WizardWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close_now()
+
+
+@pytest.fixture
+def halo(start_halo: HaloFactory) -> SimulatedHalo:
+    return start_halo("healthy")

@@ -1,0 +1,115 @@
+"""Start the wizard's window: the QApplication, the qasync event loop and, in demo mode, a simulated Halo.
+
+    python -m wizard              the wizard
+    python -m wizard --demo       the wizard connected to a simulated Halo on this computer
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from wizard import __version__
+from wizard.flow import WizardFlow, WizardState
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.demo import DemoSession
+from wizard.ui.window import WizardWindow
+
+ICON = "resources/icons/halo-wizard.svg"
+
+
+def application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication, made once, looking native on this platform in light and dark mode."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("halo-wizard")
+    app.setApplicationDisplayName(text.APP_NAME)
+    app.setApplicationVersion(__version__)
+    icon = _icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    if (
+        sys.platform == "win32"
+        and QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        and app.style().name().lower() == "windowsvista"
+    ):
+        # The classic Windows style has no dark mode; Fusion follows the system's palette.
+        app.setStyle("Fusion")
+    return app
+
+
+def _icon() -> QIcon | None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / ICON
+    return QIcon(str(path)) if path.is_file() else None
+
+
+def demo_state(session: DemoSession) -> WizardState:
+    """The entries a demo starts with: the simulated Halo's address, Client ID and secret."""
+    return WizardState(
+        host_text=session.url,
+        client_id_text=session.client_id,
+        secret_text=session.client_secret,
+    )
+
+
+async def show_wizard(context: UiContext) -> int:
+    """Show the window and wait until it is closed; 0 when finished, 1 when cancelled."""
+    window = WizardWindow(context)
+    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(result: int) -> None:
+        if not closed.done():
+            closed.set_result(result)
+
+    window.finished.connect(finished)
+    window.show()
+    result = await closed
+    return 0 if result == 1 else 1
+
+
+def run(
+    *,
+    demo: bool = False,
+    scenario: str = "healthy",
+    ca_bundle: str | None = None,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Open the wizard and return the exit code once its window is closed."""
+    application(argv)
+    session: DemoSession | None = None
+    flow = WizardFlow()
+    if demo:
+        session = DemoSession(scenario)
+        session.start()
+        flow = WizardFlow(demo_state(session))
+    context = UiContext(flow=flow, ca_bundle=ca_bundle, demo=session)
+    try:
+        return int(qasync.run(show_wizard(context)))
+    finally:
+        if session is not None:
+            session.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="halo-wizard", description=text.APP_NAME)
+    parser.add_argument("--demo", action="store_true", help="connect to a simulated Halo")
+    parser.add_argument("--scenario", default="healthy", help="the demo's first situation")
+    parser.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates to trust")
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    return run(demo=args.demo, scenario=args.scenario, ca_bundle=args.ca_bundle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

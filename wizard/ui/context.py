@@ -1,0 +1,72 @@
+"""What every page is given: the flow, the engine and keychain calls, and the run's settings.
+
+The calls are passed in rather than imported by the pages, so tests can hand a page a
+keychain that fails or hangs, and the keychain library is loaded only when first used
+(it is slow to import and the first page must paint fast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+
+from wizard.core import CheckReport, run_check, run_discovery
+from wizard.flow import WizardFlow
+
+if TYPE_CHECKING:
+    from wizard.core.secrets import KeychainInfo
+    from wizard.ui.demo import DemoSession
+    from wizard.ui.keychain import Keychain
+
+
+def _keychain_info() -> KeychainInfo:
+    from wizard.core.secrets import keychain_info
+
+    return keychain_info()
+
+
+def _store_secret(host: str, client_id: str, secret: str) -> None:
+    from wizard.core.secrets import store_secret
+
+    store_secret(host, client_id, secret)
+
+
+def _open_url(url: str) -> bool:
+    return QDesktopServices.openUrl(QUrl(url))
+
+
+def documents_folder() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The blocking and network calls the pages make, replaceable in tests."""
+
+    run_check: Callable[..., Awaitable[CheckReport]] = run_check
+    run_discovery: Callable[..., Awaitable[CheckReport]] = run_discovery
+    keychain_info: Callable[[], Any] = _keychain_info
+    store_secret: Callable[[str, str, str], None] = _store_secret
+    open_url: Callable[[str], bool] = _open_url
+    # A locked Secret Service can wait for a password prompt forever.
+    keychain_timeout: float = 20.0
+
+
+@dataclass
+class UiContext:
+    flow: WizardFlow
+    services: Services = field(default_factory=Services)
+    ca_bundle: str | None = None
+    timeout: float = 10.0
+    demo: DemoSession | None = None
+    documents_dir: str = field(default_factory=documents_folder)
+    keychain: Keychain = field(init=False)
+
+    def __post_init__(self) -> None:
+        from wizard.ui.keychain import Keychain
+
+        self.keychain = Keychain(self.services)

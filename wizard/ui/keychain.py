@@ -1,0 +1,111 @@
+"""The keychain as the pages see it: where a secret would go, and saving it off the GUI thread.
+
+Vorta's lesson: say where the secret will be kept before it is saved, ask the keychain
+once rather than on every keystroke, and never fall back to a plain file in silence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from PySide6.QtCore import QObject, Signal
+
+from wizard.ui.context import Services
+from wizard.ui.tasks import BlockingTimeout, TaskSlot, run_blocking
+
+
+class Keychain(QObject):
+    """Whether this computer has a usable keychain, and what has been saved in it this session.
+
+    Signals:
+        changed: what is known about the keychain changed (checked, timed out).
+    """
+
+    changed = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self._services = services
+        self._slot = TaskSlot()
+        self._checked = False
+        self._available = False
+        self._name: str | None = None
+        self._reason: str | None = None
+        self._timed_out = False
+        self._stored: set[str] = set()
+
+    # ----- what is known -----
+
+    @property
+    def checked(self) -> bool:
+        return self._checked
+
+    @property
+    def checking(self) -> bool:
+        return self._slot.busy
+
+    @property
+    def available(self) -> bool:
+        return self._available
+
+    @property
+    def name(self) -> str | None:
+        """The keychain's name for admins ("macOS Keychain"), when one was found."""
+        return self._name
+
+    @property
+    def reason(self) -> str | None:
+        """Why no keychain can be used, in plain English."""
+        return self._reason
+
+    @property
+    def timed_out(self) -> bool:
+        return self._timed_out
+
+    @property
+    def timeout(self) -> float:
+        return self._services.keychain_timeout
+
+    # ----- asking -----
+
+    def ensure_checked(self) -> None:
+        """Find out which keychain there is, once, in the background."""
+        if not self._checked and not self._slot.busy:
+            self._slot.start(self.check())
+
+    async def check(self) -> None:
+        try:
+            info = await run_blocking(
+                self._services.keychain_info, timeout=self._services.keychain_timeout
+            )
+        except BlockingTimeout:
+            self._available, self._timed_out = False, True
+        except Exception as exc:  # keychain_info reports problems itself; this is a last resort
+            self._available, self._reason = False, str(exc)
+        else:
+            self._available = bool(info.available)
+            self._name = info.name if info.available else None
+            self._reason = info.reason
+        self._checked = True
+        self.changed.emit()
+
+    def is_stored(self, host: str, client_id: str, secret: str) -> bool:
+        return _fingerprint(host, client_id, secret) in self._stored
+
+    async def store(self, host: str, client_id: str, secret: str) -> None:
+        """Save the secret; raises BlockingTimeout or the keychain's own error (KeychainError)."""
+        if self.is_stored(host, client_id, secret):
+            return
+        await run_blocking(
+            self._services.store_secret,
+            host,
+            client_id,
+            secret,
+            timeout=self._services.keychain_timeout,
+        )
+        self._stored.add(_fingerprint(host, client_id, secret))
+
+
+def _fingerprint(host: str, client_id: str, secret: str) -> str:
+    # Remember what was saved without keeping a second copy of the secret around.
+    return hashlib.sha256(f"{host}\0{client_id}\0{secret}".encode()).hexdigest()

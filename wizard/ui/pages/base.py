@@ -1,0 +1,137 @@
+"""The page contract every wizard page follows (after Electrum's): show the flow, apply, busy.
+
+- `load()` puts the flow's state into the widgets; called whenever the page is shown, so
+  Back and Next never lose what was entered.
+- `apply()` is the only way widget values reach the flow (`flow.update(...)`).
+- `refresh()` redraws what is derived from the state (previews, warnings) after any change.
+- `busy` is true while the page waits for the network or the keychain.
+- `isComplete()` asks the flow, the one place deciding whether Next (or Finish) is enabled.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+
+from wizard.flow import STEPS, StepKey, WizardFlow
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.tasks import TaskSlot
+from wizard.ui.widgets import WrapLabel
+
+ORDER: tuple[StepKey, ...] = tuple(StepKey)
+
+
+def page_id(key: StepKey) -> int:
+    return ORDER.index(key)
+
+
+def step_of(page_number: int) -> StepKey:
+    return ORDER[page_number]
+
+
+class FlowPage(QWizardPage):
+    """A wizard page attached to one step of the flow."""
+
+    key: StepKey
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__()
+        self.context = context
+        self.tasks = TaskSlot(self._tasks_changed)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(8)
+        # Above the scrolling part: what must stay in view (a verdict and its buttons).
+        self.top = QVBoxLayout()
+        self.top.setSpacing(8)
+        outer.addLayout(self.top)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Tab moves between the controls inside; the area itself needs no stop of its own.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        content = QWidget()
+        content.setAutoFillBackground(False)
+        self.scroll.viewport().setAutoFillBackground(False)
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 12, 0)
+        self.body.setSpacing(12)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
+
+        self.blocked = WrapLabel()
+        self.blocked.setObjectName("blocked")
+        outer.addWidget(self.blocked)
+
+    # ----- the contract -----
+
+    @property
+    def flow(self) -> WizardFlow:
+        return self.context.flow
+
+    @property
+    def busy(self) -> bool:
+        return self.tasks.busy
+
+    def load(self) -> None:
+        """Show the flow's state in the widgets."""
+        self.refresh()
+
+    def apply(self) -> None:
+        """Hand the widgets' values to the flow."""
+
+    def refresh(self) -> None:
+        """Redraw what derives from the state; never writes to the flow."""
+
+    def entered(self) -> None:
+        """The page was reached with Next: start what it does on its own (detection, test)."""
+
+    def leave(self) -> None:
+        """The admin goes Back from this page: stop its work."""
+        self.tasks.cancel()
+
+    def blocked_reason(self) -> str | None:
+        """Why Next is disabled, in a few words, or None."""
+        return None
+
+    def changed(self) -> None:
+        """State or busy changed: update derived widgets and tell QWizard to re-ask isComplete."""
+        self.refresh()
+        self._show_blocked()
+        self.completeChanged.emit()
+
+    # ----- QWizardPage -----
+
+    def initializePage(self) -> None:
+        self.load()
+        self._show_blocked()
+        self.entered()
+
+    def cleanupPage(self) -> None:
+        # QWizard's default resets registered fields; entries live in the flow instead.
+        pass
+
+    def isComplete(self) -> bool:
+        flow = self.flow
+        if flow.current is not self.key:
+            return False
+        if flow.is_last:
+            return flow.can_finish(busy=self.busy)
+        return flow.can_go_next(busy=self.busy)
+
+    def nextId(self) -> int:
+        following = STEPS[self.key].next(self.flow.state)
+        return -1 if following is None else page_id(following)
+
+    # ----- helpers -----
+
+    def _tasks_changed(self, _busy: bool) -> None:
+        self.changed()
+
+    def _show_blocked(self) -> None:
+        reason = None if self.isComplete() else self.blocked_reason()
+        self.blocked.setText(text.NEXT_BLOCKED_PREFIX + reason if reason else "")
+        self.blocked.setVisible(bool(reason))

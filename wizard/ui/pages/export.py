@@ -1,0 +1,384 @@
+"""Step 9: save the tested connection to a file, keep the secret safe, copy it for scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWizard,
+)
+
+from wizard.core import CheckReport, Severity
+from wizard.flow import StepKey
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, push_button
+
+KEYCHAIN, EMBED, NOWHERE = "keychain", "embed", "none"
+FILE_TIMEOUT = 30.0
+
+
+def default_shell() -> str:
+    return "powershell" if sys.platform == "win32" else "posix"
+
+
+def file_name_for(tenant: str | None, host_url: str | None) -> str:
+    """halo-connection-<tenant or host>.json, safe as a file name on every system."""
+    name = tenant or re.sub(r"^[a-z]+://", "", host_url or "") or "halo"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.").lower() or "halo"
+    return text.DEFAULT_FILE_NAME.format(name=safe)
+
+
+def tested_when(report: CheckReport) -> str:
+    if not report.started_at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(report.started_at)
+    except ValueError:
+        return report.started_at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class ExportPage(FlowPage):
+    key = StepKey.EXPORT
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__(context)
+        self.setTitle(text.EXPORT_TITLE)
+        self.setSubTitle(text.EXPORT_SUBTITLE)
+        self._default_path = ""
+
+        self.test_status = Callout("ok")
+        self.body.addWidget(self.test_status)
+
+        secret_box = QGroupBox(text.EXPORT_SECRET_TITLE)
+        secret_layout = QVBoxLayout(secret_box)
+        self.secret_group = QButtonGroup(self)
+        self.keychain_radio = QRadioButton()
+        self.embed_radio = QRadioButton(text.EXPORT_SECRET_EMBED)
+        self.none_radio = QRadioButton(text.EXPORT_SECRET_NONE)
+        for button, mode in (
+            (self.keychain_radio, KEYCHAIN),
+            (self.embed_radio, EMBED),
+            (self.none_radio, NOWHERE),
+        ):
+            button.setProperty("mode", mode)
+            button.setAccessibleDescription(text.EXPORT_SECRET_NAME)
+            self.secret_group.addButton(button)
+            secret_layout.addWidget(button)
+            if button is self.embed_radio:
+                self.embed_warning = Callout("warning", text.EXPORT_SECRET_EMBED_WARNING)
+                secret_layout.addWidget(self.embed_warning)
+        self.none_note = WrapLabel(text.EXPORT_SECRET_NONE_NOTE)
+        self.none_note.setIndent(self.none_radio.sizeHint().height())
+        secret_layout.addWidget(self.none_note)
+        self.body.addWidget(secret_box)
+
+        file_box = QGroupBox(text.EXPORT_FILE_TITLE)
+        file_layout = QVBoxLayout(file_box)
+        grid = QGridLayout()
+        path_label = QLabel(text.EXPORT_PATH_LABEL)
+        self.path = QLineEdit()
+        self.path.setAccessibleName(text.EXPORT_PATH_NAME)
+        path_label.setBuddy(self.path)
+        self.choose_button = push_button(text.EXPORT_CHOOSE, text.EXPORT_CHOOSE_NAME)
+        grid.addWidget(path_label, 0, 0)
+        grid.addWidget(self.path, 0, 1)
+        grid.addWidget(self.choose_button, 0, 2)
+        grid.setColumnStretch(1, 1)
+        file_layout.addLayout(grid)
+        save_row = QHBoxLayout()
+        self.save_button = push_button(text.EXPORT_SAVE, text.EXPORT_SAVE_NAME)
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        file_layout.addLayout(save_row)
+        self.save_result = Callout("ok")
+        self.save_result.setVisible(False)
+        file_layout.addWidget(self.save_result)
+        self.body.addWidget(file_box)
+
+        env_box = QGroupBox(text.EXPORT_ENV_TITLE)
+        env_layout = QVBoxLayout(env_box)
+        env_row = QHBoxLayout()
+        shell_label = QLabel(text.EXPORT_SHELL_LABEL)
+        self.shell = QComboBox()
+        self.shell.setAccessibleName(text.EXPORT_SHELL_NAME)
+        for shell, name in text.SHELL_NAMES.items():
+            self.shell.addItem(name, shell)
+        self.shell.setCurrentIndex(self.shell.findData(default_shell()))
+        shell_label.setBuddy(self.shell)
+        self.env_button = push_button(text.EXPORT_COPY_ENV, text.EXPORT_COPY_ENV_NAME)
+        env_row.addWidget(shell_label)
+        env_row.addWidget(self.shell, 1)
+        env_row.addWidget(self.env_button)
+        env_layout.addLayout(env_row)
+        self.env_result = WrapLabel()
+        env_layout.addWidget(self.env_result)
+        self.body.addWidget(env_box)
+
+        self.finish_status = Callout("info")
+        self.finish_status.setVisible(False)
+        self.body.addWidget(self.finish_status)
+        self.body.addStretch(1)
+
+        self.secret_group.buttonToggled.connect(self._secret_toggled)
+        self.choose_button.clicked.connect(self._choose)
+        self.save_button.clicked.connect(self.start_save)
+        self.env_button.clicked.connect(self._copy_environment)
+        context.keychain.changed.connect(self.refresh)
+
+    # ----- where the secret goes -----
+
+    def mode(self) -> str:
+        state = self.flow.state
+        if state.embed_secret:
+            return EMBED
+        if state.remember_secret and self.context.keychain.available:
+            return KEYCHAIN
+        return NOWHERE
+
+    def _secret_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
+
+    def apply(self) -> None:
+        button = self.secret_group.checkedButton()
+        if button is None:
+            return
+        mode = str(button.property("mode"))
+        if mode == self.mode():
+            return
+        if mode == KEYCHAIN:
+            self.flow.update(remember_secret=True, embed_secret=False)
+        elif mode == EMBED:
+            self.flow.update(remember_secret=False, embed_secret=True)
+        else:
+            self.flow.update(remember_secret=False, embed_secret=False)
+
+    # ----- showing -----
+
+    def entered(self) -> None:
+        self.context.keychain.ensure_checked()
+        self.save_result.setVisible(False)
+        self.finish_status.setVisible(False)
+        self.env_result.setText("")
+
+    def load(self) -> None:
+        state = self.flow.state
+        report = state.report
+        suggested = os.path.join(
+            self.context.documents_dir,
+            file_name_for(state.tenant, report.host if report else None),
+        )
+        if not self.path.text() or self.path.text() == self._default_path:
+            self.path.setText(suggested)
+        self._default_path = suggested
+        super().load()
+
+    def refresh(self) -> None:
+        state = self.flow.state
+        report = state.report
+        if report is not None:
+            errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+            warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
+            when = tested_when(report)
+            if errors:
+                them = "it" if errors == 1 else "them"
+                message = text.EXPORT_TEST_FAILED.format(
+                    when=when, count=errors, s=text.plural(errors), them=them
+                )
+                self.test_status.show_message("error", message)
+            elif warnings:
+                message = text.EXPORT_TEST_WARNINGS.format(
+                    when=when, count=warnings, s=text.plural(warnings)
+                )
+                self.test_status.show_message("warning", message)
+            else:
+                self.test_status.show_message("ok", text.EXPORT_TEST_OK.format(when=when))
+
+        keychain = self.context.keychain
+        if keychain.available:
+            self.keychain_radio.setText(text.EXPORT_SECRET_KEYCHAIN.format(name=keychain.name))
+        elif keychain.checked:
+            reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
+                seconds=f"{keychain.timeout:g}"
+            )
+            self.keychain_radio.setText(
+                text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason.rstrip("."))
+            )
+        else:
+            self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
+        self.keychain_radio.setAccessibleName(self.keychain_radio.text())
+        self.embed_radio.setAccessibleName(text.EXPORT_SECRET_EMBED.replace("&", ""))
+        self.none_radio.setAccessibleName(text.EXPORT_SECRET_NONE.replace("&", ""))
+        self.keychain_radio.setEnabled(keychain.available)
+        mode = self.mode()
+        self.secret_group.blockSignals(True)
+        for button in (self.keychain_radio, self.embed_radio, self.none_radio):
+            button.setChecked(button.property("mode") == mode)
+        self.secret_group.blockSignals(False)
+        self.embed_warning.setVisible(mode == EMBED)
+        self.none_note.setVisible(mode == NOWHERE)
+        busy = self.busy
+        self.save_button.setEnabled(not busy and report is not None)
+        self.choose_button.setEnabled(not busy)
+        self.path.setEnabled(not busy)
+
+    # ----- choosing the file -----
+
+    def _choose(self) -> None:
+        # open(), not exec() or the static helpers: no nested event loop while tasks run.
+        current = self.path.text().strip() or self._default_path
+        dialog = QFileDialog(self, text.EXPORT_DIALOG_TITLE, os.path.dirname(current))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilter(text.EXPORT_DIALOG_FILTER)
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile(os.path.basename(current))
+        dialog.fileSelected.connect(self._chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _chosen(self, path: str) -> None:
+        if path:
+            self.path.setText(path)
+
+    # ----- saving -----
+
+    def start_save(self) -> None:
+        self.tasks.start(self.save())
+
+    def connection_data(self, *, secret_in_keychain: bool) -> dict[str, Any]:
+        from wizard.core.connection_file import build_connection
+
+        state = self.flow.state
+        report = state.report
+        assert report is not None
+        embed = self.mode() == EMBED
+        return build_connection(
+            report,
+            client_id=state.client_id,
+            identity_kind=state.identity.value if state.identity else None,
+            scopes=list(state.scopes),
+            secret=state.secret if embed else None,
+            secret_in_keychain=secret_in_keychain and not embed,
+        )
+
+    def _secret_host(self) -> str:
+        state = self.flow.state
+        report = state.report
+        if report is not None and report.host:
+            return report.host
+        address = state.address
+        return address.url if address else state.host_text
+
+    async def store_secret(self, show: Callout) -> bool:
+        """Save the secret in the keychain, saying so on `show`; False when it failed."""
+        keychain = self.context.keychain
+        name = keychain.name or ""
+        state = self.flow.state
+        show.show_message("running", text.EXPORT_STORING.format(name=name))
+        try:
+            await keychain.store(self._secret_host(), state.client_id, state.secret)
+        except BlockingTimeout:
+            message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
+                name=name, seconds=f"{keychain.timeout:g}"
+            )
+            show.show_message("error", message)
+            return False
+        except Exception as exc:  # KeychainError and ValueError say plainly what happened
+            show.show_message("error", text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=exc))
+            return False
+        return True
+
+    async def save(self) -> None:
+        """Write the connection file; with the keychain chosen, the secret is saved there first."""
+        from wizard.core.connection_file import ExportError, write_connection_file
+
+        path = os.path.expanduser(self.path.text().strip())
+        if not path:
+            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=""))
+            self.save_result.label.setText(text.EXPORT_NO_PATH)
+            return
+        if not self.context.keychain.checked:
+            await self.context.keychain.check()
+        mode = self.mode()
+        if mode == KEYCHAIN and not await self.store_secret(self.save_result):
+            return
+        data = self.connection_data(secret_in_keychain=mode == KEYCHAIN)
+        self.save_result.show_message("running", text.EXPORT_SAVING)
+        try:
+            await run_blocking(write_connection_file, path, data, timeout=FILE_TIMEOUT)
+        except (ExportError, BlockingTimeout) as exc:
+            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
+            return
+        self.flow.update(exported_to=path)
+        where = {
+            KEYCHAIN: text.EXPORT_SAVED_KEYCHAIN.format(
+                name=self.context.keychain.name,
+                service=data["secret"].get("service", ""),
+                account=data["secret"].get("account", ""),
+            ),
+            EMBED: text.EXPORT_SAVED_EMBEDDED,
+            NOWHERE: text.EXPORT_SAVED_NONE,
+        }[mode]
+        self.save_result.show_message("ok", f"{text.EXPORT_SAVED.format(path=path)} {where}")
+
+    # ----- environment variables -----
+
+    def _copy_environment(self) -> None:
+        from wizard.core.connection_file import environment_variables
+
+        shell = str(self.shell.currentData())
+        try:
+            data = self.connection_data(secret_in_keychain=self.mode() == KEYCHAIN)
+            commands = environment_variables(data, include_secret=False, shell=shell)
+        except ValueError as exc:
+            self.env_result.setText(text.EXPORT_ENV_FAILED.format(reason=exc))
+            return
+        copy_to_clipboard(commands)
+        self.env_result.setText(text.EXPORT_ENV_COPIED)
+
+    # ----- Finish -----
+
+    def validatePage(self) -> bool:
+        """Finish: with the keychain chosen, save the secret first, then close."""
+        if self.mode() != KEYCHAIN:
+            return True
+        state = self.flow.state
+        if self.context.keychain.is_stored(self._secret_host(), state.client_id, state.secret):
+            return True
+        if not self.busy:
+            self.tasks.start(self.finish())
+        return False
+
+    async def finish(self) -> None:
+        if not await self.store_secret(self.finish_status):
+            return
+        name = self.context.keychain.name or ""
+        self.finish_status.show_message("ok", text.EXPORT_FINISH_STORED.format(name=name))
+        # Once this task has ended, so that the page is no longer busy when Finish is checked.
+        asyncio.get_running_loop().call_soon(self._close_wizard)
+
+    def _close_wizard(self) -> None:
+        wizard = self.wizard()
+        if isinstance(wizard, QWizard):
+            wizard.accept()

@@ -1,0 +1,82 @@
+"""Step 3: who the connection acts as, an API-only agent or the application identity."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QGroupBox, QRadioButton, QVBoxLayout
+
+from wizard.flow import IdentityChoice, StepKey
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.create_app import api_menu_for
+from wizard.ui.widgets import Callout, WrapLabel
+
+
+class IdentityPage(FlowPage):
+    key = StepKey.IDENTITY
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__(context)
+        self.setTitle(text.IDENTITY_TITLE)
+        self.setSubTitle(text.IDENTITY_SUBTITLE)
+        self.group = QButtonGroup(self)
+        self.agent = self._option(IdentityChoice.AGENT, text.IDENTITY_AGENT, text.IDENTITY_AGENT_TEXT)
+        self.application = self._option(
+            IdentityChoice.APPLICATION, text.IDENTITY_APPLICATION, text.IDENTITY_APPLICATION_TEXT
+        )
+        warning = Callout("warning")
+        warning.label.setText(f"{text.IDENTITY_WARNING_TITLE}. {text.IDENTITY_WARNING}")
+        self.body.addWidget(warning)
+
+        how = QGroupBox(text.IDENTITY_HOW_TITLE)
+        how_box = QVBoxLayout(how)
+        self.how = WrapLabel(rich=True, selectable=True)
+        self.how.setAccessibleName(text.IDENTITY_HOW_TITLE)
+        how_box.addWidget(self.how)
+        self.body.addWidget(how)
+        self.body.addStretch(1)
+        self.group.buttonToggled.connect(self._toggled)
+
+    def _option(self, choice: IdentityChoice, title: str, explanation: str) -> QRadioButton:
+        button = QRadioButton(title)
+        button.setAccessibleName(title.replace("&", ""))
+        button.setAccessibleDescription(explanation)
+        button.setProperty("choice", choice.value)
+        self.group.addButton(button)
+        self.body.addWidget(button)
+        label = WrapLabel(explanation)
+        label.setIndent(button.sizeHint().height())
+        self.body.addWidget(label)
+        return button
+
+    def _toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
+
+    def load(self) -> None:
+        identity = self.flow.state.identity
+        self.group.setExclusive(False)
+        self.agent.setChecked(identity is IdentityChoice.AGENT)
+        self.application.setChecked(identity is IdentityChoice.APPLICATION)
+        self.group.setExclusive(True)
+        super().load()
+
+    def apply(self) -> None:
+        button = self.group.checkedButton()
+        if button is not None:
+            choice = IdentityChoice(str(button.property("choice")))
+            if choice is not self.flow.state.identity:
+                self.flow.update(identity=choice)
+
+    def refresh(self) -> None:
+        identity = self.flow.state.identity
+        if identity is IdentityChoice.AGENT:
+            self.how.setText(text.IDENTITY_HOW_AGENT)
+        elif identity is IdentityChoice.APPLICATION:
+            menu = api_menu_for(self.flow.state)
+            self.how.setText(text.IDENTITY_HOW_APPLICATION.format(api_menu=menu))
+        else:
+            self.how.setText(text.IDENTITY_HOW_NONE)
+
+    def blocked_reason(self) -> str | None:
+        return text.IDENTITY_BLOCKED

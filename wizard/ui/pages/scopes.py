@@ -1,0 +1,199 @@
+"""Step 4: the permission scopes, by purpose or one by one, and the boxes to tick in Halo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from wizard.flow import StepKey, catalog
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, heading
+
+CUSTOM = "custom"
+
+
+def scope_text(scope: str) -> str:
+    """The plain-English line shown beside a scope."""
+    if scope in text.SCOPE_TEXTS:
+        return text.SCOPE_TEXTS[scope]
+    verb, _, area = scope.partition(":")
+    if area == "reporting":
+        return text.SCOPE_READ_REPORTING if verb == "read" else text.SCOPE_EDIT_REPORTING
+    words = text.AREA_WORDS.get(area, area)
+    return (text.SCOPE_READ if verb == "read" else text.SCOPE_EDIT).format(words=words)
+
+
+def _groups() -> dict[str, list[str]]:
+    groups = {name: catalog.scopes_of_group(name) for name in catalog.GROUPS}
+    groups["special"] = list(catalog.SPECIAL_SCOPES)
+    groups["broad"] = list(catalog.BROAD_SCOPES)
+    return groups
+
+
+class ScopesPage(FlowPage):
+    key = StepKey.SCOPES
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__(context)
+        self.setTitle(text.SCOPES_TITLE)
+        self.setSubTitle(text.SCOPES_SUBTITLE)
+        # What the admin ticked; implied read: scopes are added when handed to the flow.
+        self._chosen: set[str] = set()
+
+        presets = QGroupBox(text.SCOPES_PRESETS_TITLE)
+        grid = QGridLayout(presets)
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(6)
+        self.preset_group = QButtonGroup(self)
+        self.preset_buttons: dict[str, QRadioButton] = {}
+        names = [*catalog.PRESETS, CUSTOM]
+        for row, name in enumerate(names):
+            title = text.PRESET_NAMES.get(name, text.PRESET_CUSTOM)
+            button = QRadioButton(title)
+            explanation = text.PRESET_TEXTS.get(name, "")
+            button.setAccessibleName(title)
+            button.setAccessibleDescription(explanation)
+            button.setProperty("preset", name)
+            self.preset_group.addButton(button)
+            self.preset_buttons[name] = button
+            grid.addWidget(button, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            if explanation:
+                grid.addWidget(WrapLabel(explanation), row, 1)
+        # "Your own choice" only reports that the boxes below match no purpose.
+        self.preset_buttons[CUSTOM].setEnabled(False)
+        self.body.addWidget(presets)
+
+        self.body.addWidget(heading(text.SCOPES_LIST_TITLE))
+        self.boxes: dict[str, QCheckBox] = {}
+        self.lines: dict[str, QLabel] = {}
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        for group, scopes in _groups().items():
+            box = QGroupBox(text.GROUP_NAMES[group])
+            layout = QGridLayout(box)
+            layout.setColumnStretch(1, 1)
+            layout.setHorizontalSpacing(14)
+            layout.setVerticalSpacing(4)
+            for row, scope in enumerate(scopes):
+                check = QCheckBox(scope)
+                check.setFont(mono)
+                check.setAccessibleName(
+                    text.SCOPE_CHECK_NAME.format(scope=scope, text=scope_text(scope))
+                )
+                check.toggled.connect(self._make_toggle(scope))
+                line = WrapLabel(scope_text(scope))
+                layout.addWidget(check, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                layout.addWidget(line, row, 1)
+                self.boxes[scope] = check
+                self.lines[scope] = line
+            self.body.addWidget(box)
+
+        self.broad_warning = Callout("warning", text.SCOPES_BROAD_WARNING)
+        self.body.addWidget(self.broad_warning)
+
+        tick = QGroupBox(text.SCOPES_TICK_TITLE)
+        tick_layout = QVBoxLayout(tick)
+        tick_layout.addWidget(WrapLabel(text.SCOPES_TICK_INTRO, rich=True))
+        self.tick_list = WrapLabel(selectable=True)
+        self.tick_list.setFont(mono)
+        self.tick_list.setAccessibleName(text.SCOPES_TICK_TITLE)
+        tick_layout.addWidget(self.tick_list)
+        row_layout = QHBoxLayout()
+        self.copy_button = QPushButton(text.SCOPES_COPY_LIST)
+        self.copy_button.setAccessibleName(text.SCOPES_COPY_LIST_NAME)
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(self._copy)
+        self.copied = QLabel()
+        row_layout.addWidget(self.copy_button)
+        row_layout.addWidget(self.copied)
+        row_layout.addStretch(1)
+        tick_layout.addLayout(row_layout)
+        self.body.addWidget(tick)
+        self.body.addStretch(1)
+
+        self.preset_group.buttonToggled.connect(self._preset_toggled)
+
+    # ----- widgets to flow -----
+
+    def _make_toggle(self, scope: str):  # type: ignore[no-untyped-def]
+        def toggled(checked: bool) -> None:
+            if checked:
+                self._chosen.add(scope)
+            else:
+                self._chosen.discard(scope)
+            self.apply()
+
+        return toggled
+
+    def _preset_toggled(self, button: QRadioButton, checked: bool) -> None:
+        name = str(button.property("preset"))
+        if checked and name in catalog.PRESETS:
+            self._chosen = set(catalog.PRESETS[name])
+            self.apply()
+
+    def apply(self) -> None:
+        scopes = catalog.normalise_selection(self._chosen)
+        preset = catalog.preset_matching(self._chosen) if self._chosen else None
+        state = self.flow.state
+        if scopes != state.scopes or preset != state.preset:
+            self.flow.update(scopes=scopes, preset=preset)
+
+    # ----- flow to widgets -----
+
+    def load(self) -> None:
+        self._chosen = set(self.flow.state.scopes)
+        super().load()
+
+    def refresh(self) -> None:
+        state = self.flow.state
+        selected = set(state.scopes)
+        for scope, check in self.boxes.items():
+            implied_by = next(
+                (
+                    other
+                    for other in selected
+                    if other in self._chosen and catalog.implied_by(other) == scope
+                ),
+                None,
+            )
+            check.blockSignals(True)
+            check.setChecked(scope in selected)
+            check.setEnabled(implied_by is None)
+            check.blockSignals(False)
+            line = scope_text(scope)
+            if implied_by is not None:
+                line = f"{line}. {text.SCOPE_IMPLIED.format(scope=implied_by)}"
+            self.lines[scope].setText(line)
+
+        name = state.preset if state.preset else (CUSTOM if selected else None)
+        self.preset_group.blockSignals(True)
+        self.preset_group.setExclusive(False)
+        for preset, button in self.preset_buttons.items():
+            button.setChecked(preset == name)
+        self.preset_group.setExclusive(True)
+        self.preset_group.blockSignals(False)
+
+        self.broad_warning.setVisible(catalog.is_broad(selected))
+        ticks = catalog.boxes_to_tick(state.scopes)
+        self.tick_list.setText("\n".join(ticks) if ticks else text.SCOPES_TICK_NONE)
+        self.copy_button.setEnabled(bool(ticks))
+        self.copied.setText("")
+
+    def _copy(self) -> None:
+        copy_to_clipboard("\n".join(catalog.boxes_to_tick(self.flow.state.scopes)))
+        self.copied.setText(text.COPIED)
+
+    def blocked_reason(self) -> str | None:
+        return text.SCOPES_BLOCKED

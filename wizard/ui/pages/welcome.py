@@ -1,0 +1,59 @@
+"""Step 1: what the wizard does and needs, and whether an API application exists already."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QRadioButton
+
+from wizard.flow import AppChoice, StepKey
+from wizard.ui import text
+from wizard.ui.context import UiContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.widgets import WrapLabel, heading
+
+
+class WelcomePage(FlowPage):
+    key = StepKey.WELCOME
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__(context)
+        self.setTitle(text.WELCOME_TITLE)
+        self.setSubTitle(text.WELCOME_SUBTITLE)
+        self.body.addWidget(WrapLabel(text.WELCOME_BODY, rich=True))
+        question = heading(text.WELCOME_QUESTION)
+        self.body.addWidget(question)
+        self.new = QRadioButton(text.WELCOME_NEW)
+        self.existing = QRadioButton(text.WELCOME_EXISTING)
+        self.group = QButtonGroup(self)
+        for button, choice in ((self.new, AppChoice.NEW), (self.existing, AppChoice.EXISTING)):
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(text.WELCOME_QUESTION)
+            self.group.addButton(button)
+            button.setProperty("choice", choice.value)
+            self.body.addWidget(button)
+        note = WrapLabel(text.WELCOME_EXISTING_NOTE)
+        note.setIndent(self.existing.sizeHint().height())
+        self.body.addWidget(note)
+        self.body.addStretch(1)
+        self.group.buttonToggled.connect(self._toggled)
+
+    def _toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
+
+    def load(self) -> None:
+        choice = self.flow.state.app_choice
+        self.group.setExclusive(False)
+        self.new.setChecked(choice is AppChoice.NEW)
+        self.existing.setChecked(choice is AppChoice.EXISTING)
+        self.group.setExclusive(True)
+        super().load()
+
+    def apply(self) -> None:
+        button = self.group.checkedButton()
+        if button is not None:
+            choice = AppChoice(str(button.property("choice")))
+            if choice is not self.flow.state.app_choice:
+                self.flow.update(app_choice=choice)
+
+    def blocked_reason(self) -> str | None:
+        return text.WELCOME_BLOCKED

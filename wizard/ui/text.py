@@ -1,0 +1,493 @@
+"""Every sentence the wizard's window shows an admin, in English, in one place.
+
+Findings (titles, details, fixes) are worded in wizard.core.messages; this module holds the
+rest: page titles, instructions, labels, buttons and status lines. Widget code never spells
+out a sentence itself, so this file can be reviewed and translated on its own.
+
+Placeholders in braces are filled with str.format. Some strings are Qt rich text (a small
+HTML subset): <b> marks the names of Halo's menus, buttons and fields.
+"""
+
+from __future__ import annotations
+
+APP_NAME = "Halo connection wizard"
+WINDOW_TITLE = "Halo connection wizard"
+WINDOW_TITLE_DEMO = "Halo connection wizard (demo)"
+
+# ----- the side panel -----
+
+STEP_OF = "Step {number} of {total}"
+STEP_NAMES = {
+    "welcome": "Welcome",
+    "create_app": "Create the application",
+    "identity": "Who it acts as",
+    "scopes": "Permissions",
+    "hostname": "Halo address",
+    "tenant": "Find your Halo",
+    "credentials": "Client ID and secret",
+    "test": "Test",
+    "export": "Save",
+}
+STEPS_LIST_NAME = "Steps of the wizard"
+STEP_DONE = "{name}, done"
+STEP_CURRENT = "{name}, current step"
+STEP_TODO = "{name}, to do"
+
+# ----- demo mode -----
+
+DEMO_BANNER = "Demo: simulated Halo"
+DEMO_EXPLAINED = "Runs on this computer; nothing goes to a real Halo."
+DEMO_SCENARIO = "Situation:"
+DEMO_SCENARIO_NAME = "Simulated situation"
+DEMO_USE_VALUES = "Use the demo values"
+DEMO_USE_ADDRESS = "Use the demo address"
+
+# ----- shared -----
+
+NEXT_BLOCKED_PREFIX = "To continue: "
+BUSY_CANCEL = "Cancel"
+COPY = "Copy"
+COPIED = "Copied."
+OPEN_IN_HALO = "Open in Halo"
+TRY_AGAIN = "Try again"
+HOW_TO_FIX = "How to fix it:"
+SEVERITY_WORD = {"error": "Problem", "warning": "Warning", "info": "Note"}
+STATUS_WORD = {
+    "ok": "Done",
+    "warning": "Warning",
+    "failed": "Failed",
+    "running": "In progress",
+    "skipped": "Skipped",
+}
+COPY_FIX_NAME = "Copy the steps that fix: {title}"
+OPEN_IN_HALO_NAME = "Open in Halo the page that fixes: {title}"
+QUIT_TITLE = "Quit the wizard?"
+QUIT_TEXT = "What you entered will be lost. The secret is not saved anywhere yet."
+QUIT_TEXT_SAVED = "What you entered will be lost unless you saved a connection file."
+QUIT_BUTTON = "Quit"
+STAY_BUTTON = "Stay"
+OPEN_URL_FAILED = "Could not open a browser. Open this address yourself: {url}"
+
+# ----- 1. Welcome -----
+
+WELCOME_TITLE = "Connect your tool to Halo"
+WELCOME_SUBTITLE = (
+    "This wizard sets up the connection between your tool and Halo, and tests it."
+)
+WELCOME_BODY = (
+    "<p>In about ten minutes you will:</p>"
+    "<ul>"
+    "<li>create an API application in Halo, or use the one you already have;</li>"
+    "<li>choose who the connection acts as and what it may read and change;</li>"
+    "<li>test the connection live, with the fix for anything that is wrong;</li>"
+    "<li>save the settings in a connection file for your tool.</li>"
+    "</ul>"
+    "<p><b>You need:</b> Halo open in your browser, signed in with an account that can open "
+    "<b>Configuration</b> (an administrator).</p>"
+    "<p>The wizard never changes anything in Halo: it only reads.</p>"
+)
+WELCOME_QUESTION = "Is there already an API application in Halo for this tool?"
+WELCOME_NEW = "No: create a new API application (the wizard shows you how)"
+WELCOME_EXISTING = "Yes: I already have one (skip the instructions)"
+WELCOME_EXISTING_NOTE = "Support staff checking a broken setup: choose this one."
+WELCOME_BLOCKED = "choose one of the two answers above."
+
+# ----- 2. Create the application -----
+
+CREATE_TITLE = "Create the API application in Halo"
+CREATE_SUBTITLE = (
+    "Do these steps in Halo, in your browser. Keep this window open beside it: you will copy "
+    "two values from Halo."
+)
+CREATE_STEPS = (
+    "In Halo, go to <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu}, "
+    "click <b>View Applications</b>, then <b>New</b>.",
+    "<b>Application Name</b>: type a name that says which tool uses it, for example "
+    "<i>Ticket sync (your tool's name)</i>.",
+    "Tick <b>Active</b>.",
+    "<b>Authentication Method</b>: choose <b>Client ID and Secret (Services)</b>.",
+    "Click <b>Generate</b> next to <b>Client Secret</b>. Copy the secret at once and keep it "
+    "safe, for example in your password manager: Halo shows it only once.",
+    "Leave <b>Agent to log in as</b> and the <b>Permissions</b> tab for now: the next two "
+    "pages say what to choose.",
+    "Click <b>Save</b>.",
+    "Only now copy the <b>Client ID</b>: it can change when the application is saved.",
+)
+CREATE_STEPS_NAME = "Steps in Halo"
+CREATE_ORDER_TITLE = "Why this order matters"
+CREATE_ORDER = (
+    "The secret is shown only once, so copy it before you click Save. The Client ID can "
+    "change on Save, so copy it after. These are the two most common reasons a new "
+    "connection is refused."
+)
+# The API menu's name, as rich text, when the product is known and when it is not.
+API_MENU_KNOWN = "<b>{menu}</b>"
+API_MENU_ANY = (
+    "<b>HaloPSA API</b> (in HaloITSM: <b>HaloITSM API</b>; in HaloServiceDesk: "
+    "<b>HaloServiceDesk API</b>)"
+)
+CREATE_OPEN_GROUP = "Open the page in your browser"
+CREATE_ADDRESS_LABEL = "Your Halo &address:"
+CREATE_ADDRESS_NAME = "Your Halo address"
+CREATE_ADDRESS_PLACEHOLDER = "https://yourcompany.halopsa.com"
+CREATE_OPEN_BUTTON = "&Open the Applications page"
+CREATE_OPEN_HINT = "Type or paste your Halo address to open the right page directly."
+CREATE_OPEN_WILL = "Opens {url}"
+
+# ----- 3. Identity -----
+
+IDENTITY_TITLE = "Who the connection acts as"
+IDENTITY_SUBTITLE = (
+    "Everything the connection does in Halo is done, and recorded, as someone. Choose who."
+)
+IDENTITY_AGENT = "A dedicated &API-only agent (every Halo version)"
+IDENTITY_AGENT_TEXT = (
+    "An agent account used only by this connection. It takes no licence. The connection "
+    "may do only what both allow: the application's permission scopes and the agent's "
+    "role, teams and customer restrictions. Its changes are recorded under the agent's name."
+)
+IDENTITY_APPLICATION = "The application's own &identity (Halo 2.234 and later)"
+IDENTITY_APPLICATION_TEXT = (
+    "No agent is needed: the application acts as itself, with the Identity Roles you give "
+    "it. Its changes are recorded as the application's. The simplest way to grant the least "
+    "access, if your Halo is recent enough."
+)
+IDENTITY_WARNING_TITLE = "Never use a person's own account"
+IDENTITY_WARNING = (
+    "Not yours, not a colleague's. A person's account takes a licence, its changes mix "
+    "with that person's own in the audit trail, and the connection breaks when they leave "
+    "or their access changes."
+)
+IDENTITY_HOW_TITLE = "How to set it up in Halo"
+IDENTITY_HOW_AGENT = (
+    "<ol>"
+    "<li>Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> "
+    "&gt; <b>New</b>.</li>"
+    "<li>Name it, for example <i>Integration API</i>, and tick <b>Is an API-only "
+    "Agent</b>.</li>"
+    "<li>Give it a role with only the access your tool needs, and add it to the teams "
+    "whose tickets it must see. Click <b>Save</b>.</li>"
+    "<li>Open your API application and set <b>Agent to log in as</b> to this agent. "
+    "Click <b>Save</b>.</li>"
+    "</ol>"
+)
+IDENTITY_HOW_APPLICATION = (
+    "<ol>"
+    "<li>Open your API application (<b>Configuration</b> &gt; <b>Integrations</b> &gt; "
+    "{api_menu} &gt; <b>View Applications</b>).</li>"
+    "<li>Set <b>Agent to log in as</b> to <b>Application identity</b>.</li>"
+    "<li>On the <b>Identity Roles</b> tab, add a role with only the access your tool "
+    "needs. Click <b>Save</b>.</li>"
+    "</ol>"
+)
+IDENTITY_HOW_NONE = "Choose one of the two above to see the steps."
+IDENTITY_BLOCKED = "choose who the connection acts as."
+
+# ----- 4. Scopes -----
+
+SCOPES_TITLE = "What the connection may do"
+SCOPES_SUBTITLE = (
+    "Permission scopes limit what the application may read and change. Choose only what "
+    "your tool needs: if the secret ever leaks, that is all it opens."
+)
+SCOPES_PRESETS_TITLE = "Start from a purpose"
+PRESET_NAMES = {
+    "read_tickets": "Read tickets only",
+    "ticket_sync": "Ticket sync",
+    "asset_sync": "Asset sync",
+    "reporting": "Reporting",
+    "everything": "Everything (not recommended)",
+}
+PRESET_TEXTS = {
+    "read_tickets": "See tickets; change nothing.",
+    "ticket_sync": "See and update tickets, and see the customers they belong to.",
+    "asset_sync": "See and update assets, and see the customers they belong to.",
+    "reporting": "List and run reports (running a report needs edit:reporting).",
+    "everything": "The whole of Halo. One leaked secret would open all of it.",
+}
+PRESET_CUSTOM = "Your own choice (below)"
+SCOPES_LIST_TITLE = "All permission scopes"
+GROUP_NAMES = {
+    "service_desk": "Service desk",
+    "customers": "Customers and sales",
+    "assets": "Assets and stock",
+    "finance": "Finance",
+    "reporting": "Reporting",
+    "special": "Special",
+    "broad": "Broad access (not recommended)",
+}
+# The plain-English line of each read:/edit: scope, by area.
+AREA_WORDS = {
+    "tickets": "tickets, their actions and attachments",
+    "kb": "knowledge base articles",
+    "calendar": "appointments",
+    "timesheets": "timesheets",
+    "projects": "projects",
+    "customers": "customers, their sites and users",
+    "crm": "opportunities",
+    "contracts": "contracts",
+    "distributionlists": "distribution lists",
+    "assets": "assets",
+    "items": "items (products and stock)",
+    "software": "software",
+    "softwarelicensing": "software licences",
+    "suppliers": "suppliers",
+    "invoices": "invoices",
+    "quotes": "quotations",
+    "sales": "sales",
+    "sos": "sales orders",
+    "pos": "purchase orders",
+    "reporting": "reports",
+}
+SCOPE_READ = "See {words}"
+SCOPE_EDIT = "Create and change {words}"
+SCOPE_READ_REPORTING = "List reports"
+SCOPE_EDIT_REPORTING = "Run, create and change reports"
+SCOPE_TEXTS = {
+    "editMine:timesheets": "Change only the agent's own timesheet",
+    "access:chat": "Use chat",
+    "access:adpasswordreset": "Reset Active Directory passwords",
+    "admin:webhooks": "Manage webhooks",
+    "all": "Everything in Halo, including administration",
+    "all:standard": "Everything except administration",
+    "all:teams": "Everything, limited to the agent's teams",
+    "admin": "Halo's administration (configuration)",
+}
+SCOPE_IMPLIED = "Included in {scope}"
+SCOPE_CHECK_NAME = "{scope}: {text}"
+SCOPES_BROAD_WARNING = (
+    "Broad scopes are ticked. They give the connection far more than one tool needs; "
+    "prefer the named scopes above."
+)
+SCOPES_TICK_TITLE = "Tick exactly these boxes in Halo"
+SCOPES_TICK_INTRO = (
+    "Open your API application in Halo, go to its <b>Permissions</b> tab, tick these boxes, "
+    "untick all others, and click <b>Save</b>:"
+)
+SCOPES_TICK_NONE = "Nothing chosen yet."
+SCOPES_COPY_LIST = "Copy the list"
+SCOPES_COPY_LIST_NAME = "Copy the list of boxes to tick"
+SCOPES_BLOCKED = "choose a purpose or tick at least one scope."
+
+# ----- 5. Hostname -----
+
+HOST_TITLE = "Your Halo address"
+HOST_SUBTITLE = (
+    "Copy the address from your browser's address bar while you are signed in to Halo, "
+    "and paste it here as it is."
+)
+HOST_LABEL = "Halo &address:"
+HOST_NAME = "Halo address"
+HOST_PLACEHOLDER = "https://yourcompany.halopsa.com"
+HOST_WILL_USE = "The wizard will use:"
+HOST_PRODUCT = "Recognised from the address: {product}."
+HOST_CHANGED = "Changed from what you pasted:"
+HOST_EMPTY = "Paste the address here. Anything after the name (such as /portal) is removed."
+HOST_BLOCKED = "enter your Halo address."
+HOST_BLOCKED_INVALID = "correct the address (see above)."
+
+# ----- 6. Tenant -----
+
+TENANT_TITLE = "Find your Halo"
+TENANT_SUBTITLE = (
+    "The wizard asks your Halo about itself: product, version, tenant and where tokens "
+    "come from. No sign-in is needed for this."
+)
+TENANT_SEARCHING = "Looking for Halo at {host}…"
+TENANT_SEARCHING_NAME = "Looking for Halo"
+TENANT_CANCEL = "&Cancel"
+TENANT_CANCEL_NAME = "Cancel looking for Halo"
+TENANT_CANCELLED = "Stopped. Click Try again to look for Halo again."
+TENANT_FOUND = "Found your Halo."
+TENANT_FAILED = "Halo could not be found at {host}."
+TENANT_TRY_AGAIN = "&Try again"
+TENANT_TRY_AGAIN_NAME = "Look for Halo again"
+TENANT_FACTS_NAME = "What Halo reports about itself"
+FACT_PRODUCT = "Product:"
+FACT_VERSION = "Version:"
+FACT_TENANT = "Tenant:"
+FACT_AUTH = "Authorisation server:"
+FACT_ADDRESS = "Address:"
+FACT_UNKNOWN = "not reported"
+TENANT_NONE = "none (on-premise Halo)"
+TENANT_ADVANCED = "&Advanced: use another tenant"
+TENANT_ADVANCED_NAME = "Advanced: use another tenant"
+TENANT_OVERRIDE_LABEL = "&Tenant to use:"
+TENANT_OVERRIDE_NAME = "Tenant to use"
+TENANT_OVERRIDE_HINT = (
+    "Only if your Halo administrator or your tool's supplier told you to use a particular "
+    "tenant. Leave it empty to use the tenant Halo reports."
+)
+TENANT_DIFFERS = (
+    "Halo reports the tenant {reported} for this instance, not {given}. Token requests with "
+    "another tenant usually fail; the test will tell."
+)
+TENANT_DIFFERS_ONPREM = (
+    "This Halo is on-premise and reports no tenant, but you entered {given}. Leave it empty "
+    "unless you were told otherwise; the test will tell."
+)
+TENANT_BLOCKED_BUSY = "wait until Halo has been found (or cancel)."
+TENANT_BLOCKED_FAILED = "fix the problem shown above, then click Try again."
+TENANT_BLOCKED_CANCELLED = "click Try again."
+
+# ----- 7. Credentials -----
+
+CRED_TITLE = "Client ID and secret"
+CRED_SUBTITLE = "Copy both from your API application in Halo (its Details tab)."
+CRED_CLIENT_ID_LABEL = "&Client ID:"
+CRED_CLIENT_ID_NAME = "Client ID"
+CRED_CLIENT_ID_PLACEHOLDER = "1a2b3c4d-0000-4000-8000-123456789abc"
+CRED_SECRET_LABEL = "Client &secret:"
+CRED_SECRET_NAME = "Client secret"
+CRED_SECRET_PLACEHOLDER = "Paste the secret you copied when you clicked Generate"
+CRED_REVEAL = "S&how"
+CRED_HIDE = "H&ide"
+CRED_REVEAL_NAME = "Show the secret"
+CRED_HIDE_NAME = "Hide the secret"
+CRED_ID_IS_SECRET = (
+    "This looks like a client secret, not a Client ID. Paste it into the secret field "
+    "below, and copy the Client ID from Halo's Details tab."
+)
+CRED_ID_NOT_GUID = (
+    "A Halo Client ID looks like 1a2b3c4d-0000-4000-8000-123456789abc. Check that you "
+    "copied all of it, after the application was saved."
+)
+CRED_SECRET_IS_ID = (
+    "This looks like a Client ID, not a secret: a Halo client secret is about twice as "
+    "long. Paste the Client ID into the field above. If you no longer have the secret, "
+    "click Generate in Halo, copy the new secret, then click Save."
+)
+CRED_TRIMMED = (
+    "Removed {removed} from the pasted secret (a Halo secret never contains them). "
+    "Paste it the same way into your tool."
+)
+CRED_REMEMBER = "&Remember the secret in this computer's keychain ({name})"
+CRED_REMEMBER_UNNAMED = "&Remember the secret in this computer's keychain"
+CRED_REMEMBER_NAME = "Remember the secret in this computer's keychain"
+CRED_REMEMBER_WHERE = (
+    "It will be kept in {name}, where your tool can read it. It is saved when you save "
+    "the connection file or click Finish."
+)
+CRED_REMEMBER_OFF = "The secret is kept in memory only, and forgotten when you close the wizard."
+CRED_KEYCHAIN_CHECKING = "Checking this computer's keychain…"
+CRED_KEYCHAIN_NONE = (
+    "No keychain can be used on this computer: {reason} The secret is kept in memory only, "
+    "and forgotten when you close the wizard."
+)
+CRED_KEYCHAIN_TIMEOUT = (
+    "The keychain did not answer within {seconds} seconds (it may be locked and waiting "
+    "for a password in a window you cannot see). The secret is kept in memory only."
+)
+CRED_BLOCKED_BOTH = "enter the Client ID and the secret."
+CRED_BLOCKED_ID = "enter the Client ID."
+CRED_BLOCKED_SECRET = "enter the client secret."
+
+# ----- 8. Live test -----
+
+TEST_TITLE = "Test the connection"
+TEST_SUBTITLE = (
+    "The wizard asks Halo for a new token and makes one read-only request per permission "
+    "scope. Nothing is changed in Halo."
+)
+TEST_RUNNING = "Testing the connection…"
+TEST_WORKS = "The connection works."
+TEST_WORKS_WARNINGS = "The connection works, but {count} warning{s} worth fixing."
+TEST_PROBLEMS = "{count} problem{s} to fix before the connection works."
+TEST_CANCELLED = "Test cancelled. Click Test again to run it."
+TEST_NOT_RUN = "Not tested yet."
+TEST_AGAIN = "&Test again"
+TEST_AGAIN_NAME = "Test the connection again"
+TEST_CANCEL = "&Cancel test"
+TEST_CANCEL_NAME = "Cancel the test"
+TEST_COPY_REPORT = "Copy the &report"
+TEST_COPY_REPORT_NAME = "Copy the whole test report, for support"
+TEST_CHECKLIST_TITLE = "What was tested"
+TEST_CHECKLIST_NAME = "Checklist of the test"
+TEST_FINDINGS_TITLE = "What the test found"
+TEST_FIXED_NOTE = "After fixing something in Halo, click Test again: every test gets a new token."
+TEST_MISMATCH_AGENT = (
+    "You chose the application's own identity, but Halo says this application acts as an "
+    "agent. In Halo, open the application and set Agent to log in as to Application "
+    "identity, or go Back and choose the agent."
+)
+TEST_MISMATCH_APPLICATION = (
+    "You chose an API-only agent, but Halo says this application acts as itself (the "
+    "application identity). In Halo, open the application and set Agent to log in as to "
+    "your API-only agent, or go Back and choose the application identity."
+)
+TEST_BLOCKED_BUSY = "wait for the test to finish (or cancel it)."
+TEST_BLOCKED = "run the test (click Test again)."
+
+# ----- 9. Export -----
+
+EXPORT_TITLE = "Save the connection"
+EXPORT_SUBTITLE = "Save the tested settings in a connection file that your tool can read."
+EXPORT_TEST_OK = "Tested {when}: the connection works."
+EXPORT_TEST_WARNINGS = "Tested {when}: the connection works, with {count} warning{s}."
+EXPORT_TEST_FAILED = (
+    "The test on {when} found {count} problem{s}: this connection does not work yet. Go "
+    "Back to the test to see how to fix {them}. You can still save the settings, for "
+    "example to send them to support; the file records that the test failed."
+)
+EXPORT_SECRET_TITLE = "Where the secret is kept"
+EXPORT_SECRET_KEYCHAIN = "In {name} (recommended): the file only says where to find it"
+EXPORT_SECRET_KEYCHAIN_UNAVAILABLE = "In this computer's keychain (not available: {reason})"
+EXPORT_SECRET_EMBED = "In the connection file &itself"
+EXPORT_SECRET_EMBED_WARNING = (
+    "Anyone who can read the file can use this connection, with everything its scopes "
+    "allow. Choose this only if your tool cannot read the keychain, never send the file "
+    "by e-mail, and delete it once your tool has read it. On macOS and Linux the file can "
+    "be read only by you."
+)
+EXPORT_SECRET_NONE = "&Nowhere: I will type it into my tool myself"
+EXPORT_SECRET_NONE_NOTE = "The secret is forgotten when you close the wizard."
+EXPORT_SECRET_NAME = "Where the secret is kept"
+EXPORT_FILE_TITLE = "Connection file"
+EXPORT_PATH_LABEL = "Save &to:"
+EXPORT_PATH_NAME = "Where to save the connection file"
+EXPORT_CHOOSE = "C&hoose…"
+EXPORT_CHOOSE_NAME = "Choose where to save the connection file"
+EXPORT_SAVE = "&Save connection file"
+EXPORT_SAVE_NAME = "Save the connection file"
+EXPORT_DIALOG_TITLE = "Save the connection file"
+EXPORT_DIALOG_FILTER = "Connection files (*.json)"
+EXPORT_SAVING = "Saving…"
+EXPORT_STORING = "Saving the secret in {name}…"
+EXPORT_SAVED = "Saved to {path}."
+EXPORT_SAVED_KEYCHAIN = "The secret is in {name} (service “{service}”, account “{account}”)."
+EXPORT_SAVED_EMBEDDED = "The secret is in the file: keep the file private."
+EXPORT_SAVED_NONE = "The secret is not in the file: your tool will need it from you."
+EXPORT_NOT_SAVED = "Not saved. {reason}"
+EXPORT_KEYCHAIN_FAILED = (
+    "The secret could not be saved in {name}: {reason} Nothing was written. Try again, or "
+    "choose another place for the secret above."
+)
+EXPORT_KEYCHAIN_TIMEOUT = (
+    "{name} did not answer within {seconds} seconds: it may be locked and waiting for a "
+    "password in a window you cannot see. Nothing was written. Unlock it and try again, or "
+    "choose another place for the secret above."
+)
+EXPORT_NO_PATH = "Choose where to save the file first."
+EXPORT_ENV_TITLE = "For scripts"
+EXPORT_SHELL_LABEL = "S&hell:"
+EXPORT_SHELL_NAME = "Shell for the environment variables"
+SHELL_NAMES = {
+    "posix": "macOS or Linux terminal (bash, zsh)",
+    "powershell": "Windows PowerShell",
+    "cmd": "Windows Command Prompt",
+}
+EXPORT_COPY_ENV = "Copy as &environment variables"
+EXPORT_COPY_ENV_NAME = "Copy the connection as environment variables"
+EXPORT_ENV_COPIED = (
+    "Copied the commands that set HALO_HOST, HALO_CLIENT_ID and the other settings. "
+    "The secret is not included."
+)
+EXPORT_ENV_FAILED = "Not copied: {reason}"
+EXPORT_FINISH_STORING = "Saving the secret in {name} before closing…"
+EXPORT_FINISH_STORED = "The secret is saved in {name}."
+DEFAULT_FILE_NAME = "halo-connection-{name}.json"
+
+
+def plural(count: int) -> str:
+    """The "s" of "2 problems"; English only, like the rest of this file."""
+    return "" if count == 1 else "s"

@@ -1,0 +1,307 @@
+"""Small widgets the pages share: wrapped labels, call-outs, findings, the live checklist."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core import Finding, Step
+from wizard.ui import text, theme
+
+SEVERITY_KIND = {"error": "error", "warning": "warning", "info": "info"}
+STEP_KIND = {
+    "ok": "ok",
+    "warning": "warning",
+    "failed": "error",
+    "running": "running",
+    "skipped": "skipped",
+}
+
+
+def copy_to_clipboard(value: str) -> None:
+    QGuiApplication.clipboard().setText(value)
+
+
+class WrapLabel(QLabel):
+    """A label that wraps, never clips, and can be selected with the mouse where admins copy."""
+
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        rich: bool = False,
+        selectable: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setOpenExternalLinks(False)
+        if selectable:
+            # Mouse only: keyboard selection would add a tab stop to every paragraph.
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.setCursor(Qt.CursorShape.IBeamCursor)
+        self.setText(value)
+
+
+def push_button(label: str, name: str | None = None, parent: QWidget | None = None) -> QPushButton:
+    """A page button: Space clicks it when focused, while Return stays with Next (the default)."""
+    button = QPushButton(label, parent)
+    button.setAutoDefault(False)
+    button.setAccessibleName(name or label.replace("&", ""))
+    return button
+
+
+def heading(value: str, parent: QWidget | None = None) -> QLabel:
+    label = WrapLabel(value, parent=parent)
+    label.setFont(theme.bold(label.font()))
+    return label
+
+
+class StatusMark(QLabel):
+    """A coloured status mark that redraws itself when the palette changes (dark mode)."""
+
+    def __init__(self, kind: str = "info", size: int = 16, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kind = kind
+        self._size = size
+        self.setFixedSize(size, size)
+        self._draw()
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    def set_kind(self, kind: str) -> None:
+        if kind != self._kind:
+            self._kind = kind
+            self._draw()
+
+    def _draw(self) -> None:
+        self.setPixmap(theme.status_pixmap(self._kind, self._size, self.palette()))
+        word = text.STATUS_WORD.get(self._kind) or text.SEVERITY_WORD.get(self._kind, "")
+        self.setAccessibleName(word)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw()
+
+
+class Callout(QFrame):
+    """A status mark beside a short paragraph, on a subtly different background."""
+
+    def __init__(
+        self, kind: str = "info", value: str = "", *, rich: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(8)
+        self.mark = StatusMark(kind, 16)
+        self.label = WrapLabel(value, rich=rich, selectable=True)
+        layout.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+
+    def show_message(self, kind: str, value: str) -> None:
+        self.mark.set_kind(kind)
+        self.label.setText(value)
+        self.setVisible(bool(value))
+
+
+class SummaryLine(QWidget):
+    """The one-line verdict at the top of a page, with a larger mark."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.mark = StatusMark("running", 22)
+        self.label = WrapLabel()
+        self.label.setFont(theme.bold(self.label.font(), 1.15))
+        layout.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.label, 1)
+
+    def show_status(self, kind: str, value: str) -> None:
+        """Show `value` with the mark of `kind`, or with no mark when kind is "none"."""
+        if kind != "none":
+            self.mark.set_kind(kind)
+        self.mark.setVisible(kind != "none")
+        self.label.setText(value)
+        self.label.setAccessibleName(value)
+
+
+class BusyBar(QProgressBar):
+    """Qt's native "busy" indicator: a progress bar without an end."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 0)
+        self.setTextVisible(False)
+        self.setAccessibleName(name)
+        self.setMaximumHeight(self.fontMetrics().height())
+
+
+def fix_steps_html(steps: tuple[str, ...]) -> str:
+    items = "".join(f"<li>{html.escape(step)}</li>" for step in steps)
+    return f"<ol style='margin-top:0; margin-bottom:0'>{items}</ol>"
+
+
+def finding_as_text(finding: Finding) -> str:
+    """The finding as plain text for the clipboard: to paste into a ticket or an e-mail."""
+    word = text.SEVERITY_WORD.get(str(finding.severity), "")
+    lines = [f"{word}: {finding.title}", finding.detail]
+    if finding.fix:
+        lines.append(text.HOW_TO_FIX)
+        lines.extend(f"{number}. {step}" for number, step in enumerate(finding.fix, 1))
+    if finding.link:
+        lines.append(finding.link)
+    lines.append(f"[{finding.code}]")
+    return "\n".join(lines)
+
+
+class FindingView(QFrame):
+    """One finding: what happened, why, the numbered fix, and buttons to copy it or open Halo."""
+
+    def __init__(
+        self,
+        finding: Finding,
+        *,
+        open_url: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.finding = finding
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.setAccessibleName(finding.title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        kind = SEVERITY_KIND[str(finding.severity)]
+        self.mark = StatusMark(kind, 18)
+        word = text.SEVERITY_WORD[str(finding.severity)]
+        self.title = WrapLabel(f"{word}: {finding.title}", selectable=True)
+        self.title.setFont(theme.bold(self.title.font()))
+        code = QLabel(finding.code)
+        code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        code.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        top.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.title, 1)
+        top.addWidget(code, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+
+        self.detail = WrapLabel(finding.detail, selectable=True)
+        layout.addWidget(self.detail)
+        self.steps: WrapLabel | None = None
+        if finding.fix:
+            layout.addWidget(heading(text.HOW_TO_FIX))
+            self.steps = WrapLabel(fix_steps_html(finding.fix), rich=True, selectable=True)
+            layout.addWidget(self.steps)
+
+        self.copy_button: QPushButton | None = None
+        self.open_button: QPushButton | None = None
+        if finding.fix or finding.link:
+            buttons = QHBoxLayout()
+            buttons.setSpacing(8)
+            self.copy_button = QPushButton(text.COPY)
+            self.copy_button.setAccessibleName(text.COPY_FIX_NAME.format(title=finding.title))
+            self.copy_button.setAutoDefault(False)
+            self.copy_button.clicked.connect(self._copy)
+            buttons.addWidget(self.copy_button)
+            if finding.link:
+                link = finding.link
+                self.open_button = QPushButton(text.OPEN_IN_HALO)
+                self.open_button.setAccessibleName(
+                    text.OPEN_IN_HALO_NAME.format(title=finding.title)
+                )
+                self.open_button.setToolTip(link)
+                self.open_button.setAutoDefault(False)
+                self.open_button.clicked.connect(lambda: open_url(link))
+                buttons.addWidget(self.open_button)
+            self.copied = QLabel("")
+            buttons.addWidget(self.copied)
+            buttons.addStretch(1)
+            layout.addLayout(buttons)
+
+    def _copy(self) -> None:
+        copy_to_clipboard(finding_as_text(self.finding))
+        self.copied.setText(text.COPIED)
+
+
+class Checklist(QWidget):
+    """The live checklist: one row per engine step, in the order the steps first appeared."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(4)
+        self._grid.setColumnStretch(2, 1)
+        self._rows: dict[str, tuple[StatusMark, QLabel, WrapLabel]] = {}
+
+    def clear(self) -> None:
+        for mark, label, summary in self._rows.values():
+            for widget in (mark, label, summary):
+                self._grid.removeWidget(widget)
+                widget.deleteLater()
+        self._rows.clear()
+
+    def stop_running(self) -> None:
+        """Mark the steps still running as not done (the test was cancelled)."""
+        for mark, label, _summary in self._rows.values():
+            if mark.kind == "running":
+                mark.set_kind("skipped")
+                label.setAccessibleName(f"{label.text()}: {text.STATUS_WORD['skipped']}")
+
+    def keys(self) -> list[str]:
+        return list(self._rows)
+
+    def status_of(self, key: str) -> str | None:
+        row = self._rows.get(key)
+        return row[0].kind if row else None
+
+    def summary_of(self, key: str) -> str:
+        row = self._rows.get(key)
+        return row[2].text() if row else ""
+
+    def show_step(self, step: Step) -> None:
+        kind = STEP_KIND[str(step.status)]
+        row = self._rows.get(step.key)
+        if row is None:
+            number = len(self._rows)
+            mark = StatusMark(kind, 16)
+            label = QLabel(step.label)
+            summary = WrapLabel(selectable=True)
+            self._grid.addWidget(mark, number, 0, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(label, number, 1, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(summary, number, 2)
+            row = self._rows[step.key] = (mark, label, summary)
+        mark, label, summary = row
+        mark.set_kind(kind)
+        label.setText(step.label)
+        summary.setText(step.summary)
+        word = text.STATUS_WORD[str(step.status)]
+        label.setAccessibleName(f"{step.label}: {word}. {step.summary}".strip())

@@ -1,0 +1,219 @@
+"""The wizard window: a QWizard with one page per step, kept in step with the flow."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+)
+
+from wizard.flow import StepKey
+from wizard.ui import text, theme
+from wizard.ui.context import UiContext
+from wizard.ui.demo import DemoPanel
+from wizard.ui.pages import PAGE_TYPES
+from wizard.ui.pages.base import FlowPage, page_id, step_of
+from wizard.ui.widgets import StatusMark
+
+
+class StepList(QWidget):
+    """The side panel: "Step 3 of 9", the steps on this admin's path, and the demo banner."""
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 12, 4)
+        layout.setSpacing(6)
+        self.position = QLabel()
+        self.position.setFont(theme.bold(self.position.font()))
+        layout.addWidget(self.position)
+        self._rows_box = QVBoxLayout()
+        self._rows_box.setSpacing(6)
+        layout.addLayout(self._rows_box)
+        self._rows: list[tuple[QWidget, StatusMark, QLabel]] = []
+        layout.addStretch(1)
+        self.demo: DemoPanel | None = None
+        if context.demo is not None:
+            self.demo = DemoPanel(context.demo)
+            layout.addWidget(self.demo)
+        self.setAccessibleName(text.STEPS_LIST_NAME)
+        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 17)
+        self.update_steps()
+
+    def update_steps(self) -> None:
+        flow = self._context.flow
+        path = flow.path()
+        number, total = flow.position()
+        self.position.setText(text.STEP_OF.format(number=number, total=total))
+        while len(self._rows) < len(path):
+            row = QWidget()
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(8)
+            mark = StatusMark("todo", 14)
+            label = QLabel()
+            label.setWordWrap(True)
+            row_layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+            row_layout.addWidget(label, 1)
+            self._rows_box.addWidget(row)
+            self._rows.append((row, mark, label))
+        for index, (row, mark, label) in enumerate(self._rows):
+            row.setVisible(index < len(path))
+            if index >= len(path):
+                continue
+            name = text.STEP_NAMES[path[index].value]
+            if index + 1 < number:
+                kind, accessible = "ok", text.STEP_DONE
+            elif index + 1 == number:
+                kind, accessible = "current", text.STEP_CURRENT
+            else:
+                kind, accessible = "todo", text.STEP_TODO
+            mark.set_kind(kind)
+            label.setText(name)
+            font = label.font()
+            font.setBold(kind == "current")
+            label.setFont(font)
+            label.setAccessibleName(accessible.format(name=name))
+
+
+class WizardWindow(QWizard):
+    """The wizard. QWizard moves between pages; the flow decides where and whether it may.
+
+    Signals:
+        closed: the window was closed (finished or cancelled); its tasks are cancelled.
+    """
+
+    closed = Signal()
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__()
+        self.context = context
+        self._going_back = False
+        self._quit_box: QMessageBox | None = None
+        style = theme.wizard_style()
+        if style is not None:
+            self.setWizardStyle(style)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setWindowTitle(text.WINDOW_TITLE_DEMO if context.demo else text.WINDOW_TITLE)
+        self.pages: dict[StepKey, FlowPage] = {}
+        for key in StepKey:
+            page = PAGE_TYPES[key](context)
+            self.pages[key] = page
+            self.setPage(page_id(key), page)
+        self.setStartId(page_id(StepKey.WELCOME))
+        self.steps = StepList(context)
+        self.setSideWidget(self.steps)
+        # In characters and lines, so larger fonts get a larger window; Qt scales for the
+        # screen itself (200% doubles the pixels, not the layout).
+        metrics = self.fontMetrics()
+        self.setMinimumSize(metrics.averageCharWidth() * 112, metrics.height() * 38)
+        self.resize(metrics.averageCharWidth() * 132, metrics.height() * 46)
+        context.flow.subscribe(self._flow_changed)
+        self.currentIdChanged.connect(self._page_shown)
+
+    # ----- keeping QWizard and the flow in step -----
+
+    def page_for(self, key: StepKey) -> FlowPage:
+        return self.pages[key]
+
+    def current_page(self) -> FlowPage:
+        page = self.currentPage()
+        assert isinstance(page, FlowPage)
+        return page
+
+    def validateCurrentPage(self) -> bool:
+        """Next or Finish was clicked: hand the page's values to the flow, then move it on."""
+        page = self.current_page()
+        page.apply()
+        if not page.validatePage():
+            return False
+        flow = self.context.flow
+        if flow.is_last:
+            return flow.can_finish(busy=page.busy)
+        if not flow.can_go_next(busy=page.busy):
+            return False
+        flow.go_next()
+        return True
+
+    def cleanupPage(self, id: int) -> None:  # noqa: A002 (Qt's own parameter name)
+        """Back was clicked: keep what the page holds, stop its work, step the flow back."""
+        page = self.page(id)
+        assert isinstance(page, FlowPage)
+        page.apply()
+        page.leave()
+        flow = self.context.flow
+        if flow.can_go_back():
+            flow.go_back()
+        self._going_back = True
+
+    def _page_shown(self, id: int) -> None:  # noqa: A002
+        if id < 0:
+            return
+        flow = self.context.flow
+        assert flow.current is step_of(id), (flow.current, step_of(id))
+        if self._going_back:
+            self._going_back = False
+            self.current_page().load()
+        self.current_page().changed()
+        self.steps.update_steps()
+
+    def _flow_changed(self) -> None:
+        page = self.currentPage()
+        if isinstance(page, FlowPage) and page.key is self.context.flow.current:
+            page.changed()
+        self.steps.update_steps()
+
+    # ----- closing -----
+
+    def reject(self) -> None:
+        if self._needs_quit_confirmation():
+            self._ask_to_quit()
+            return
+        super().reject()
+
+    def _needs_quit_confirmation(self) -> bool:
+        state = self.context.flow.state
+        if self.context.demo is not None or not self.isVisible():
+            return False
+        entered = bool(state.secret_text.strip() or state.client_id_text.strip())
+        return entered and state.exported_to is None
+
+    def _ask_to_quit(self) -> None:
+        # open(), not exec(): a nested event loop would stall every running task.
+        if self._quit_box is not None:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(text.QUIT_TITLE)
+        box.setText(text.QUIT_TITLE)
+        box.setInformativeText(text.QUIT_TEXT)
+        quit_button = box.addButton(text.QUIT_BUTTON, QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(text.STAY_BUTTON, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+
+        def answered() -> None:
+            self._quit_box = None
+            if box.clickedButton() is quit_button:
+                self.close_now()
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        self._quit_box = box
+        box.open()
+
+    def close_now(self) -> None:
+        """Close without asking (tests, and the Quit answer)."""
+        QWizard.reject(self)
+
+    def done(self, result: int) -> None:
+        for page in self.pages.values():
+            page.tasks.cancel()
+        super().done(result)
+        self.closed.emit()
