@@ -19,9 +19,7 @@ import pytest  # noqa: E402 (after the platform is chosen)
 import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from tests.conftest import HaloFactory  # noqa: E402
 from wizard.flow import WizardFlow, WizardState  # noqa: E402
-from wizard.sim import SimulatedHalo  # noqa: E402
 from wizard.ui.context import Services, UiContext  # noqa: E402
 from wizard.ui.tasks import running_tasks  # noqa: E402
 from wizard.ui.window import WizardWindow  # noqa: E402
@@ -73,7 +71,10 @@ def event_loop_qt(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     deadline = loop.time() + 2.0
     while asyncio.all_tasks(loop) and loop.time() < deadline:
         qapp.processEvents()
-    loop.stop()
+    # Not loop.stop(): it calls QApplication.exit(), which, outside exec(), makes every
+    # later Qt event loop return at once and so stalls the next tests. The loop only
+    # pretended to run, so marking it stopped is all there is to undo.
+    loop._QEventLoop__is_running = False
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
@@ -136,8 +137,3 @@ def make_wizard(
     for window in windows:
         if window.isVisible():
             window.close_now()
-
-
-@pytest.fixture
-def halo(start_halo: HaloFactory) -> SimulatedHalo:
-    return start_halo("healthy")

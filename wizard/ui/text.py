@@ -71,9 +71,7 @@ OPEN_URL_FAILED = "Could not open a browser. Open this address yourself: {url}"
 # ----- 1. Welcome -----
 
 WELCOME_TITLE = "Connect your tool to Halo"
-WELCOME_SUBTITLE = (
-    "This wizard sets up the connection between your tool and Halo, and tests it."
-)
+WELCOME_SUBTITLE = "This wizard sets up the connection between your tool and Halo, and tests it."
 WELCOME_BODY = (
     "<p>In about ten minutes you will:</p>"
     "<ul>"
@@ -95,10 +93,7 @@ WELCOME_BLOCKED = "choose one of the two answers above."
 # ----- 2. Create the application -----
 
 CREATE_TITLE = "Create the API application in Halo"
-CREATE_SUBTITLE = (
-    "Do these steps in Halo, in your browser. Keep this window open beside it: you will copy "
-    "two values from Halo."
-)
+CREATE_SUBTITLE = "Do these steps in Halo in your browser, with this window open beside it."
 CREATE_STEPS = (
     "In Halo, go to <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu}, "
     "click <b>View Applications</b>, then <b>New</b>.",
@@ -137,9 +132,7 @@ CREATE_OPEN_WILL = "Opens {url}"
 # ----- 3. Identity -----
 
 IDENTITY_TITLE = "Who the connection acts as"
-IDENTITY_SUBTITLE = (
-    "Everything the connection does in Halo is done, and recorded, as someone. Choose who."
-)
+IDENTITY_SUBTITLE = "Everything the connection does in Halo is done, and recorded, as someone."
 IDENTITY_AGENT = "A dedicated &API-only agent (every Halo version)"
 IDENTITY_AGENT_TEXT = (
     "An agent account used only by this connection. It takes no licence. The connection "
@@ -160,25 +153,20 @@ IDENTITY_WARNING = (
 )
 IDENTITY_HOW_TITLE = "How to set it up in Halo"
 IDENTITY_HOW_AGENT = (
-    "<ol>"
-    "<li>Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> "
-    "&gt; <b>New</b>.</li>"
-    "<li>Name it, for example <i>Integration API</i>, and tick <b>Is an API-only "
-    "Agent</b>.</li>"
-    "<li>Give it a role with only the access your tool needs, and add it to the teams "
-    "whose tickets it must see. Click <b>Save</b>.</li>"
-    "<li>Open your API application and set <b>Agent to log in as</b> to this agent. "
-    "Click <b>Save</b>.</li>"
-    "</ol>"
+    "Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> &gt; "
+    "<b>New</b>.",
+    "Name it, for example <i>Integration API</i>, and tick <b>Is an API-only Agent</b>.",
+    "Give it a role with only the access your tool needs, and add it to the teams whose "
+    "tickets it must see. Click <b>Save</b>.",
+    "Open your API application and set <b>Agent to log in as</b> to this agent. Click "
+    "<b>Save</b>.",
 )
 IDENTITY_HOW_APPLICATION = (
-    "<ol>"
-    "<li>Open your API application (<b>Configuration</b> &gt; <b>Integrations</b> &gt; "
-    "{api_menu} &gt; <b>View Applications</b>).</li>"
-    "<li>Set <b>Agent to log in as</b> to <b>Application identity</b>.</li>"
-    "<li>On the <b>Identity Roles</b> tab, add a role with only the access your tool "
-    "needs. Click <b>Save</b>.</li>"
-    "</ol>"
+    "Open your API application (<b>Configuration</b> &gt; <b>Integrations</b> &gt; "
+    "{api_menu} &gt; <b>View Applications</b>).",
+    "Set <b>Agent to log in as</b> to <b>Application identity</b>.",
+    "On the <b>Identity Roles</b> tab, add a role with only the access your tool needs. "
+    "Click <b>Save</b>.",
 )
 IDENTITY_HOW_NONE = "Choose one of the two above to see the steps."
 IDENTITY_BLOCKED = "choose who the connection acts as."
@@ -186,9 +174,10 @@ IDENTITY_BLOCKED = "choose who the connection acts as."
 # ----- 4. Scopes -----
 
 SCOPES_TITLE = "What the connection may do"
-SCOPES_SUBTITLE = (
-    "Permission scopes limit what the application may read and change. Choose only what "
-    "your tool needs: if the secret ever leaks, that is all it opens."
+SCOPES_SUBTITLE = "Choose only what your tool needs: if the secret leaks, that is all it opens."
+SCOPES_INTRO = (
+    "Permission scopes limit what the application may read and change. Start from the "
+    "purpose of your tool, then adjust the boxes below if needed."
 )
 SCOPES_PRESETS_TITLE = "Start from a purpose"
 PRESET_NAMES = {
@@ -272,10 +261,7 @@ SCOPES_BLOCKED = "choose a purpose or tick at least one scope."
 # ----- 5. Hostname -----
 
 HOST_TITLE = "Your Halo address"
-HOST_SUBTITLE = (
-    "Copy the address from your browser's address bar while you are signed in to Halo, "
-    "and paste it here as it is."
-)
+HOST_SUBTITLE = "Copy it from your browser's address bar while signed in to Halo; paste it as it is."
 HOST_LABEL = "Halo &address:"
 HOST_NAME = "Halo address"
 HOST_PLACEHOLDER = "https://yourcompany.halopsa.com"
@@ -289,10 +275,7 @@ HOST_BLOCKED_INVALID = "correct the address (see above)."
 # ----- 6. Tenant -----
 
 TENANT_TITLE = "Find your Halo"
-TENANT_SUBTITLE = (
-    "The wizard asks your Halo about itself: product, version, tenant and where tokens "
-    "come from. No sign-in is needed for this."
-)
+TENANT_SUBTITLE = "The wizard asks your Halo about itself. No sign-in is needed for this."
 TENANT_SEARCHING = "Looking for Halo at {host}…"
 TENANT_SEARCHING_NAME = "Looking for Halo"
 TENANT_CANCEL = "&Cancel"
@@ -385,10 +368,7 @@ CRED_BLOCKED_SECRET = "enter the client secret."
 # ----- 8. Live test -----
 
 TEST_TITLE = "Test the connection"
-TEST_SUBTITLE = (
-    "The wizard asks Halo for a new token and makes one read-only request per permission "
-    "scope. Nothing is changed in Halo."
-)
+TEST_SUBTITLE = "A new token, then one read-only request per scope. Nothing is changed in Halo."
 TEST_RUNNING = "Testing the connection…"
 TEST_WORKS = "The connection works."
 TEST_WORKS_WARNINGS = "The connection works, but {count} warning{s} worth fixing."
@@ -453,11 +433,13 @@ EXPORT_DIALOG_TITLE = "Save the connection file"
 EXPORT_DIALOG_FILTER = "Connection files (*.json)"
 EXPORT_SAVING = "Saving…"
 EXPORT_STORING = "Saving the secret in {name}…"
-EXPORT_SAVED = "Saved to {path}."
+EXPORT_SAVED = "Saved to {path}"
 EXPORT_SAVED_KEYCHAIN = "The secret is in {name} (service “{service}”, account “{account}”)."
 EXPORT_SAVED_EMBEDDED = "The secret is in the file: keep the file private."
 EXPORT_SAVED_NONE = "The secret is not in the file: your tool will need it from you."
 EXPORT_NOT_SAVED = "Not saved. {reason}"
+EXPORT_OPEN_FOLDER = "Show in &folder"
+EXPORT_OPEN_FOLDER_NAME = "Show the saved file's folder"
 EXPORT_KEYCHAIN_FAILED = (
     "The secret could not be saved in {name}: {reason} Nothing was written. Try again, or "
     "choose another place for the secret above."

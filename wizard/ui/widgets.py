@@ -106,8 +106,21 @@ class StatusMark(QLabel):
 class Callout(QFrame):
     """A status mark beside a short paragraph, on a subtly different background."""
 
+    @classmethod
+    def titled(cls, kind: str, title: str, body: str) -> Callout:
+        """A call-out whose first words, in bold, say what it is about."""
+        callout = cls(kind, rich=True)
+        callout.label.setText(f"<b>{html.escape(title)}</b> {html.escape(body)}")
+        callout.label.setAccessibleName(f"{title} {body}")
+        return callout
+
     def __init__(
-        self, kind: str = "info", value: str = "", *, rich: bool = False, parent: QWidget | None = None
+        self,
+        kind: str = "info",
+        value: str = "",
+        *,
+        rich: bool = False,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(True)
@@ -160,9 +173,17 @@ class BusyBar(QProgressBar):
         self.setMaximumHeight(self.fontMetrics().height())
 
 
+def ordered_list(items: list[str] | tuple[str, ...], *, escape: bool = True) -> str:
+    """Rich text for a numbered list with a little air between the items."""
+    cells = "".join(
+        f"<li style='margin-bottom:4px'>{html.escape(item) if escape else item}</li>"
+        for item in items
+    )
+    return f"<ol style='margin-top:0; margin-bottom:0'>{cells}</ol>"
+
+
 def fix_steps_html(steps: tuple[str, ...]) -> str:
-    items = "".join(f"<li>{html.escape(step)}</li>" for step in steps)
-    return f"<ol style='margin-top:0; margin-bottom:0'>{items}</ol>"
+    return ordered_list(steps)
 
 
 def finding_as_text(finding: Finding) -> str:

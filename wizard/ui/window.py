@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,7 +44,10 @@ class StepList(QWidget):
             self.demo = DemoPanel(context.demo)
             layout.addWidget(self.demo)
         self.setAccessibleName(text.STEPS_LIST_NAME)
-        self.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 17)
+        # Wide enough for the longest step name in bold, so no name wraps or is cut.
+        metrics = QFontMetrics(theme.bold(self.font()))
+        longest = max(metrics.horizontalAdvance(name) for name in text.STEP_NAMES.values())
+        self.setFixedWidth(longest + 14 + 8 + 4 + 16)
         self.update_steps()
 
     def update_steps(self) -> None:
@@ -58,7 +62,6 @@ class StepList(QWidget):
             row_layout.setSpacing(8)
             mark = StatusMark("todo", 14)
             label = QLabel()
-            label.setWordWrap(True)
             row_layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
             row_layout.addWidget(label, 1)
             self._rows_box.addWidget(row)
@@ -112,8 +115,8 @@ class WizardWindow(QWizard):
         # In characters and lines, so larger fonts get a larger window; Qt scales for the
         # screen itself (200% doubles the pixels, not the layout).
         metrics = self.fontMetrics()
-        self.setMinimumSize(metrics.averageCharWidth() * 112, metrics.height() * 38)
-        self.resize(metrics.averageCharWidth() * 132, metrics.height() * 46)
+        self.setMinimumSize(metrics.averageCharWidth() * 118, metrics.height() * 38)
+        self.resize(metrics.averageCharWidth() * 150, metrics.height() * 46)
         context.flow.subscribe(self._flow_changed)
         self.currentIdChanged.connect(self._page_shown)
 

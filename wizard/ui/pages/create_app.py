@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -18,7 +20,7 @@ from wizard.flow import StepKey, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.widgets import Callout, WrapLabel, heading
+from wizard.ui.widgets import Callout, WrapLabel, ordered_list
 
 
 def api_menu_words(product_hint: str | None) -> str:
@@ -52,9 +54,7 @@ class CreateAppPage(FlowPage):
         self.steps.setAccessibleName(text.CREATE_STEPS_NAME)
         self.body.addWidget(self.steps)
 
-        order = Callout("warning")
-        order.label.setText(f"{text.CREATE_ORDER_TITLE}. {text.CREATE_ORDER}")
-        self.body.addWidget(order)
+        self.body.addWidget(Callout.titled("warning", text.CREATE_ORDER_TITLE + ".", text.CREATE_ORDER))
 
         group = QGroupBox(text.CREATE_OPEN_GROUP)
         box = QVBoxLayout(group)
@@ -71,11 +71,13 @@ class CreateAppPage(FlowPage):
         self.open_button.setAutoDefault(False)
         grid.addWidget(label, 0, 0)
         grid.addWidget(self.address, 0, 1)
-        grid.addWidget(self.open_button, 0, 2)
         grid.setColumnStretch(1, 1)
         box.addLayout(grid)
+        row = QHBoxLayout()
         self.will_open = WrapLabel(selectable=True)
-        box.addWidget(self.will_open)
+        row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.will_open, 1)
+        box.addLayout(row)
         self.body.addWidget(group)
         self.body.addStretch(1)
 
@@ -94,13 +96,12 @@ class CreateAppPage(FlowPage):
     def refresh(self) -> None:
         address = self.flow.state.address
         menu = api_menu_for(self.flow.state)
-        items = "".join(f"<li>{step.format(api_menu=menu)}</li>" for step in text.CREATE_STEPS)
-        self.steps.setText(f"<ol>{items}</ol>")
+        steps = [step.format(api_menu=menu) for step in text.CREATE_STEPS]
+        self.steps.setText(ordered_list(steps, escape=False))
         self.open_button.setEnabled(address is not None)
         self.will_open.setText(
             text.CREATE_OPEN_WILL.format(url=applications_page(address.url)) if address else ""
         )
-        self.will_open.setVisible(address is not None)
 
     def _open(self) -> None:
         address = self.flow.state.address

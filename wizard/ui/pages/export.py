@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -106,7 +107,10 @@ class ExportPage(FlowPage):
         file_layout.addLayout(grid)
         save_row = QHBoxLayout()
         self.save_button = push_button(text.EXPORT_SAVE, text.EXPORT_SAVE_NAME)
+        self.folder_button = push_button(text.EXPORT_OPEN_FOLDER, text.EXPORT_OPEN_FOLDER_NAME)
+        self.folder_button.setVisible(False)
         save_row.addWidget(self.save_button)
+        save_row.addWidget(self.folder_button)
         save_row.addStretch(1)
         file_layout.addLayout(save_row)
         self.save_result = Callout("ok")
@@ -130,6 +134,7 @@ class ExportPage(FlowPage):
         env_row.addWidget(self.env_button)
         env_layout.addLayout(env_row)
         self.env_result = WrapLabel()
+        self.env_result.setVisible(False)
         env_layout.addWidget(self.env_result)
         self.body.addWidget(env_box)
 
@@ -142,6 +147,7 @@ class ExportPage(FlowPage):
         self.choose_button.clicked.connect(self._choose)
         self.save_button.clicked.connect(self.start_save)
         self.env_button.clicked.connect(self._copy_environment)
+        self.folder_button.clicked.connect(self._open_folder)
         context.keychain.changed.connect(self.refresh)
 
     # ----- where the secret goes -----
@@ -178,7 +184,7 @@ class ExportPage(FlowPage):
         self.context.keychain.ensure_checked()
         self.save_result.setVisible(False)
         self.finish_status.setVisible(False)
-        self.env_result.setText("")
+        self._env_says("")
 
     def load(self) -> None:
         state = self.flow.state
@@ -264,6 +270,7 @@ class ExportPage(FlowPage):
     # ----- saving -----
 
     def start_save(self) -> None:
+        self.folder_button.setVisible(False)
         self.tasks.start(self.save())
 
     def connection_data(self, *, secret_in_keychain: bool) -> dict[str, Any]:
@@ -340,7 +347,8 @@ class ExportPage(FlowPage):
             EMBED: text.EXPORT_SAVED_EMBEDDED,
             NOWHERE: text.EXPORT_SAVED_NONE,
         }[mode]
-        self.save_result.show_message("ok", f"{text.EXPORT_SAVED.format(path=path)} {where}")
+        self.save_result.show_message("ok", f"{text.EXPORT_SAVED.format(path=path)}\n{where}")
+        self.folder_button.setVisible(True)
 
     # ----- environment variables -----
 
@@ -352,10 +360,21 @@ class ExportPage(FlowPage):
             data = self.connection_data(secret_in_keychain=self.mode() == KEYCHAIN)
             commands = environment_variables(data, include_secret=False, shell=shell)
         except ValueError as exc:
-            self.env_result.setText(text.EXPORT_ENV_FAILED.format(reason=exc))
+            self._env_says(text.EXPORT_ENV_FAILED.format(reason=exc))
             return
         copy_to_clipboard(commands)
-        self.env_result.setText(text.EXPORT_ENV_COPIED)
+        self._env_says(text.EXPORT_ENV_COPIED)
+
+    def _env_says(self, message: str) -> None:
+        self.env_result.setText(message)
+        self.env_result.setVisible(bool(message))
+
+    def _open_folder(self) -> None:
+        path = self.flow.state.exported_to
+        if path:
+            folder = os.path.dirname(path)
+            if not self.context.services.open_url(QUrl.fromLocalFile(folder).toString()):
+                self.save_result.label.setText(text.OPEN_URL_FAILED.format(url=folder))
 
     # ----- Finish -----
 

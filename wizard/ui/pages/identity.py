@@ -9,7 +9,7 @@ from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.create_app import api_menu_for
-from wizard.ui.widgets import Callout, WrapLabel
+from wizard.ui.widgets import Callout, WrapLabel, ordered_list
 
 
 class IdentityPage(FlowPage):
@@ -24,9 +24,9 @@ class IdentityPage(FlowPage):
         self.application = self._option(
             IdentityChoice.APPLICATION, text.IDENTITY_APPLICATION, text.IDENTITY_APPLICATION_TEXT
         )
-        warning = Callout("warning")
-        warning.label.setText(f"{text.IDENTITY_WARNING_TITLE}. {text.IDENTITY_WARNING}")
-        self.body.addWidget(warning)
+        self.body.addWidget(
+            Callout.titled("warning", text.IDENTITY_WARNING_TITLE + ".", text.IDENTITY_WARNING)
+        )
 
         how = QGroupBox(text.IDENTITY_HOW_TITLE)
         how_box = QVBoxLayout(how)
@@ -71,10 +71,11 @@ class IdentityPage(FlowPage):
     def refresh(self) -> None:
         identity = self.flow.state.identity
         if identity is IdentityChoice.AGENT:
-            self.how.setText(text.IDENTITY_HOW_AGENT)
+            self.how.setText(ordered_list(text.IDENTITY_HOW_AGENT, escape=False))
         elif identity is IdentityChoice.APPLICATION:
             menu = api_menu_for(self.flow.state)
-            self.how.setText(text.IDENTITY_HOW_APPLICATION.format(api_menu=menu))
+            steps = [step.format(api_menu=menu) for step in text.IDENTITY_HOW_APPLICATION]
+            self.how.setText(ordered_list(steps, escape=False))
         else:
             self.how.setText(text.IDENTITY_HOW_NONE)
 

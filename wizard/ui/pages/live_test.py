@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from wizard.core import CheckReport, CheckRequest, Severity, Step
 from wizard.core.findings import SEVERITY_ORDER
@@ -62,7 +62,8 @@ class LiveTestPage(FlowPage):
         row.addWidget(self.again_button)
         row.addWidget(self.copy_button)
         self.top.addLayout(row)
-        self.copied = QLabel()
+        self.copied = WrapLabel()
+        self.copied.setVisible(False)
         self.top.addWidget(self.copied)
 
         self.mismatch = Callout("warning")
@@ -98,7 +99,7 @@ class LiveTestPage(FlowPage):
             return
         self._status = RUNNING
         self.checklist.clear()
-        self.copied.setText("")
+        self._say("")
         if self.flow.state.report is not None:
             self.flow.update(report=None)
         self.tasks.start(self.run_test())
@@ -193,13 +194,17 @@ class LiveTestPage(FlowPage):
 
     def _open(self, url: str) -> None:
         if not self.context.services.open_url(url):
-            self.copied.setText(text.OPEN_URL_FAILED.format(url=url))
+            self._say(text.OPEN_URL_FAILED.format(url=url))
 
     def _copy_report(self) -> None:
         report = self.flow.state.report
         if report is not None:
             copy_to_clipboard(render(report, colour=False, unicode=True))
-            self.copied.setText(text.COPIED)
+            self._say(text.COPIED)
+
+    def _say(self, message: str) -> None:
+        self.copied.setText(message)
+        self.copied.setVisible(bool(message))
 
     def blocked_reason(self) -> str | None:
         return text.TEST_BLOCKED_BUSY if self.busy else text.TEST_BLOCKED

@@ -53,6 +53,7 @@ class ScopesPage(FlowPage):
         # What the admin ticked; implied read: scopes are added when handed to the flow.
         self._chosen: set[str] = set()
 
+        self.body.addWidget(WrapLabel(text.SCOPES_INTRO))
         presets = QGroupBox(text.SCOPES_PRESETS_TITLE)
         grid = QGridLayout(presets)
         grid.setColumnStretch(1, 1)
