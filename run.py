@@ -1,6 +1,6 @@
-"""Set up a private environment on first use, then run the demo or the tests.
+"""Set up a private environment on first use, then open the wizard's demo or run the tests.
 
-    python3 run.py demo     (Windows: py run.py demo)
+    python3 run.py demo     (Windows: py run.py demo)   the wizard, on a simulated Halo
     python3 run.py test     (Windows: py run.py test)
 
 Needs only Python 3.11 or later. The environment lives in .venv/ beside this file and is
@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = str(_ensure_environment())
     if command == "demo":
-        args = [python, "-m", "wizard", "demo", *rest]
+        args = [python, "-m", "wizard", "--demo", *rest]
     elif command == "wizard":
         args = [python, "-m", "wizard", *rest]
     else:

@@ -1,4 +1,8 @@
-"""The command line: `halo-wizard check`, `simulate` and `demo`. Imports no Qt."""
+"""The command line: `halo-wizard check`, `simulate` and `demo`; with no command, the wizard's window.
+
+Imports no Qt itself: the window's modules are loaded only when the window is opened, so
+`check` stays fast and works where Qt cannot run.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +47,27 @@ def _parser() -> argparse.ArgumentParser:
         "connection.",
     )
     parser.add_argument("--version", action="version", version=f"halo-wizard {__version__}")
+    window = parser.add_argument_group(
+        "the wizard's window (opened when no command is given)",
+    )
+    window.add_argument(
+        "--demo",
+        action="store_true",
+        help="connect the wizard to a simulated Halo on this computer, to try it out",
+    )
+    window.add_argument(
+        "--scenario",
+        dest="gui_scenario",
+        default="healthy",
+        metavar="NAME",
+        help="with --demo: how the simulated Halo behaves at first (see `simulate --list`)",
+    )
+    window.add_argument(
+        "--ca-bundle",
+        dest="gui_ca_bundle",
+        metavar="FILE",
+        help="a PEM file of extra CA certificates to trust (e.g. a company proxy's root)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser(
@@ -287,6 +312,26 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def _run_window(args: argparse.Namespace) -> int:
+    from wizard.sim import SCENARIOS
+
+    if args.demo and args.gui_scenario not in SCENARIOS:
+        raise UsageError(
+            f"Unknown scenario {args.gui_scenario!r}; see `halo-wizard simulate --list`."
+        )
+    if args.gui_ca_bundle:
+        _check_ca_bundle(args.gui_ca_bundle)
+    try:
+        from wizard.ui.app import run
+    except ImportError as exc:
+        sys.stderr.write(
+            f"halo-wizard: the wizard's window cannot be opened on this computer ({exc}). "
+            "`halo-wizard check` tests a connection without a window.\n"
+        )
+        return EXIT_PROBLEMS
+    return run(demo=args.demo, scenario=args.gui_scenario, ca_bundle=args.gui_ca_bundle)
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
@@ -309,8 +354,7 @@ def main(
             return _run_simulate(args, out)
         if args.command == "demo":
             return _run_demo(args, out)
-        parser.print_help(out)
-        return EXIT_USAGE
+        return _run_window(args)
     except UsageError as exc:
         sys.stderr.write(f"halo-wizard: {exc}\n")
         return EXIT_USAGE

@@ -25,6 +25,12 @@ from wizard.ui.tasks import running_tasks  # noqa: E402
 from wizard.ui.window import WizardWindow  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "secret_service: uses this session's real keychain (required when CI is set)"
+    )
+
+
 @dataclass
 class FakeKeychain:
     """An in-memory keychain for tests that are not about the keychain."""
@@ -128,8 +134,8 @@ def make_wizard(
         )
         window = WizardWindow(context)
         qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
+        with qtbot.waitExposed(window):
+            window.show()
         windows.append(window)
         return window
 

@@ -160,10 +160,14 @@ class LiveTestPage(FlowPage):
             self.summary.show_status(*verdict(report))
         else:
             self.summary.show_status("none", text.TEST_NOT_RUN)
-        self.busy_bar.setVisible(running)
-        self.cancel_button.setVisible(running)
         self.again_button.setEnabled(not running)
         self.copy_button.setVisible(report is not None and not running)
+        if not running and self.cancel_button.hasFocus():
+            # Hiding the focused Cancel would pass the focus on to Back, where Return
+            # would then go back; Test again is where the keyboard user was.
+            self.again_button.setFocus()
+        self.busy_bar.setVisible(running)
+        self.cancel_button.setVisible(running)
 
         mismatch = state.identity_mismatch
         if mismatch == "agent":

@@ -167,9 +167,14 @@ class TenantPage(FlowPage):
             self.summary.show_status("ok", text.TENANT_FOUND)
         else:
             self.summary.show_status("error", text.TENANT_FAILED.format(host=host))
+        failed = report is None or not report.ok
+        self.again_button.setVisible(not searching and failed)
+        self.advanced.setEnabled(not searching)
+        if not searching and self.cancel_button.hasFocus():
+            # Not on to Back, where Return would go back: to what comes next here.
+            (self.again_button if failed else self.advanced).setFocus()
         self.busy_bar.setVisible(searching)
         self.cancel_button.setVisible(searching)
-        self.again_button.setVisible(not searching and (report is None or not report.ok))
 
         found = report is not None and report.ok and not searching
         self.facts.setVisible(found)

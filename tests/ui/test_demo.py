@@ -1,0 +1,165 @@
+"""Demo mode: a simulated Halo in the same process, a banner on every page, a situation chooser."""
+
+from __future__ import annotations
+
+import os
+import ssl
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import WizardFactory
+from tests.ui.driver import click, click_next, page, shot, wait_idle
+from wizard.flow import StepKey
+from wizard.ui.app import demo_state
+from wizard.ui.demo import DemoSession
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def session(tls_context: ssl.SSLContext) -> Iterator[DemoSession]:
+    demo = DemoSession("healthy", tls=tls_context, public_host="localhost")
+    demo.start()
+    yield demo
+    demo.stop()
+
+
+def test_demo_is_ready_to_connect_and_shows_its_banner_on_every_page(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    panel = window.steps.demo
+    assert panel is not None
+    assert window.windowTitle() == "Halo connection wizard (demo)"
+    click(qtbot, page(window).existing)
+    seen = []
+    for step in (
+        StepKey.IDENTITY,
+        StepKey.SCOPES,
+        StepKey.HOSTNAME,
+        StepKey.TENANT,
+        StepKey.CREDENTIALS,
+        StepKey.TEST,
+        StepKey.EXPORT,
+    ):
+        assert panel.isVisible() and panel.banner.text() == "Demo: simulated Halo"
+        current = click_next(qtbot, window, step)
+        if step is StepKey.IDENTITY:
+            click(qtbot, current.application)
+        elif step is StepKey.SCOPES:
+            click(qtbot, current.preset_buttons["read_tickets"])
+        elif step is StepKey.HOSTNAME:
+            # Filled in already: the demo is ready to connect.
+            assert current.address.text() == session.url
+            shot(window, "demo", "05-hostname")
+        elif step is StepKey.CREDENTIALS:
+            assert current.client_id.text() == session.client_id
+            assert current.secret.text() == session.client_secret
+        wait_idle(qtbot, window)
+        seen.append(step)
+    assert window.context.flow.state.report is not None
+    shot(window, "demo", "09-export")
+
+
+def test_switching_the_situation_changes_what_the_test_explains(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    state = demo_state(session)
+    window = make_wizard(state, demo=session)
+    click(qtbot, page(window).existing)
+    click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
+    click(qtbot, click_next(qtbot, window, StepKey.SCOPES).preset_buttons["read_tickets"])
+    click_next(qtbot, window, StepKey.HOSTNAME)
+    click_next(qtbot, window, StepKey.TENANT)
+    wait_idle(qtbot, window)
+    click_next(qtbot, window, StepKey.CREDENTIALS)
+    panel = window.steps.demo
+    assert panel is not None
+    panel.scenarios.setCurrentIndex(panel.scenarios.findData("wrong_secret"))
+    assert session.halo.scenario == "wrong_secret"
+    assert "secret was regenerated" in panel.description.text()
+    live_test = click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    shot(window, "demo-wrong-secret", "08-test")
+    assert "INVALID_CLIENT" in [view.finding.code for view in live_test.finding_views]
+    panel.scenarios.setCurrentIndex(panel.scenarios.findData("healthy"))
+    click(qtbot, live_test.again_button)
+    wait_idle(qtbot, window)
+    assert live_test.summary.label.text() == "The connection works."
+
+
+def test_demo_values_can_be_put_back_after_editing(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    window.context.flow.update(host_text="typo", client_id_text="x", secret_text="y")
+    hostname: Any = window.page_for(StepKey.HOSTNAME)
+    hostname.load()
+    click(qtbot, hostname.demo_button)
+    assert window.context.flow.state.host_text == session.url
+    credentials: Any = window.page_for(StepKey.CREDENTIALS)
+    credentials.load()
+    click(qtbot, credentials.demo_button)
+    state = window.context.flow.state
+    assert (state.client_id, state.secret) == (session.client_id, session.client_secret)
+
+
+def _run_window(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`halo-wizard ARGS` in a child process that closes its window once it is shown."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QTimer
+        from wizard.ui.app import application
+        from wizard.cli import main
+
+        app = application()
+
+        def close_when_shown():
+            for widget in app.topLevelWidgets():
+                if type(widget).__name__ == "WizardWindow" and widget.isVisible():
+                    print("TITLE", widget.windowTitle())
+                    print("PAGE", widget.currentPage().title())
+                    widget.close_now()
+                    return
+            QTimer.singleShot(50, close_when_shown)
+
+        QTimer.singleShot(0, close_when_shown)
+        sys.exit(main(sys.argv[1:]))
+        """
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_halo_wizard_with_no_command_opens_the_wizard() -> None:
+    result = _run_window()
+    assert "TITLE Halo connection wizard\n" in result.stdout, result.stderr
+    assert "PAGE Connect your tool to Halo" in result.stdout
+    assert result.returncode == 1  # closed without finishing
+
+
+def test_halo_wizard_demo_opens_the_wizard_on_a_simulated_halo() -> None:
+    result = _run_window("--demo", "--scenario", "trial")
+    assert "TITLE Halo connection wizard (demo)" in result.stdout, result.stderr
+    assert result.returncode == 1
+
+
+def test_an_unknown_demo_scenario_is_a_usage_error() -> None:
+    result = _run_window("--demo", "--scenario", "nonsense")
+    assert result.returncode == 2
+    assert "Unknown scenario 'nonsense'" in result.stderr

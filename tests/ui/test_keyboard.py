@@ -1,0 +1,123 @@
+"""The whole wizard with the keyboard alone: Tab, Space, Return and typing, nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.conftest import HaloFactory
+from tests.ui.conftest import WizardFactory
+from wizard.flow import StepKey
+from wizard.ui.window import WizardWindow
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+
+class Keyboard:
+    """Sends keys to whichever widget has the focus, as a person at the keyboard does."""
+
+    def __init__(self, qtbot: Any, window: WizardWindow) -> None:
+        self.qtbot = qtbot
+        self.window = window
+
+    def focused(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def press(self, key: Qt.Key) -> None:
+        QTest.keyClick(self.focused(), key)
+
+    def type(self, value: str) -> None:
+        QTest.keyClicks(self.focused(), value)
+
+    def tab_to(self, target: QWidget, limit: int = 15) -> list[str]:
+        """Press Tab until `target` has the focus; return the accessible names passed."""
+        passed = []
+        for _ in range(limit):
+            if self.focused() is target:
+                return passed
+            passed.append(self.focused().accessibleName())
+            self.press(Qt.Key.Key_Tab)
+        raise AssertionError(f"Tab never reached {target.accessibleName()!r}; passed {passed}")
+
+    def at(self, step: StepKey) -> Any:
+        self.qtbot.waitUntil(lambda: self.window.context.flow.current is step, timeout=8000)
+        self.qtbot.waitUntil(lambda: self.window.currentPage() is self.window.page_for(step))
+        return self.window.page_for(step)
+
+    def idle(self) -> None:
+        self.qtbot.waitUntil(lambda: not self.window.current_page().busy, timeout=8000)
+
+
+def test_keyboard_alone_goes_from_welcome_to_a_written_connection_file(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    halo = start_halo("healthy")
+    window = make_wizard()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    keys = Keyboard(qtbot, window)
+    return_key, space, tab = Qt.Key.Key_Return, Qt.Key.Key_Space, Qt.Key.Key_Tab
+
+    welcome = keys.at(StepKey.WELCOME)
+    assert keys.focused() is welcome.new
+    keys.press(space)
+    keys.press(return_key)
+
+    create = keys.at(StepKey.CREATE_APP)
+    assert keys.focused() is create.address
+    keys.press(return_key)
+
+    identity = keys.at(StepKey.IDENTITY)
+    assert keys.focused() is identity.agent
+    keys.press(space)
+    keys.press(return_key)
+
+    scopes = keys.at(StepKey.SCOPES)
+    assert keys.focused() is scopes.preset_buttons["read_tickets"]
+    keys.press(space)
+    assert window.context.flow.state.scopes == ("read:tickets",)
+    keys.press(return_key)
+
+    hostname = keys.at(StepKey.HOSTNAME)
+    assert keys.focused() is hostname.address
+    keys.type(halo.url)
+    keys.press(return_key)
+
+    keys.at(StepKey.TENANT)
+    keys.idle()
+    assert window.context.flow.state.discovery is not None
+    keys.press(return_key)
+
+    credentials = keys.at(StepKey.CREDENTIALS)
+    assert keys.focused() is credentials.client_id
+    keys.type(halo.client_id)
+    keys.press(tab)
+    assert keys.focused() is credentials.secret
+    keys.type(halo.client_secret)
+    keys.press(return_key)
+
+    live_test = keys.at(StepKey.TEST)
+    keys.idle()
+    assert live_test.summary.label.text() == "The connection works."
+    assert keys.focused() is live_test.again_button
+    keys.press(return_key)
+
+    export = keys.at(StepKey.EXPORT)
+    passed = keys.tab_to(export.save_button)
+    # Reading order: where the secret goes, then the file's place, then saving it.
+    assert passed[-2:] == ["Where to save the connection file", "Choose where to save the connection file"]
+    keys.press(space)
+    qtbot.waitUntil(lambda: window.context.flow.state.exported_to is not None, timeout=8000)
+    path = window.context.flow.state.exported_to
+    assert path is not None
+    assert json.loads(Path(path).read_text(encoding="utf-8"))["client_id"] == halo.client_id
+    keys.press(return_key)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=8000)
