@@ -63,6 +63,9 @@ class Browser:
         return True
 
 
+_RETIRED_TIMERS: list[Any] = []
+
+
 @pytest.fixture
 def event_loop_qt(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """A qasync loop that runs whenever pytest-qt processes Qt events (waitUntil, waitSignal)."""
@@ -84,6 +87,10 @@ def event_loop_qt(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
+    # Keep the loop's timer object alive: dropped, it may be destroyed in a worker thread
+    # still finishing a request (Qt warns that timers cannot be stopped from there), and
+    # deleted now, late answers queued for the loop would find it gone.
+    _RETIRED_TIMERS.append(loop._timer)
 
 
 @pytest.fixture

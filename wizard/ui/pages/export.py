@@ -87,6 +87,10 @@ class ExportPage(FlowPage):
             if button is self.embed_radio:
                 self.embed_warning = Callout("warning", text.EXPORT_SECRET_EMBED_WARNING)
                 secret_layout.addWidget(self.embed_warning)
+        self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
+        self.keychain_radio.setAccessibleName(text.CRED_KEYCHAIN_CHECKING)
+        self.embed_radio.setAccessibleName(text.EXPORT_SECRET_EMBED.replace("&", ""))
+        self.none_radio.setAccessibleName(text.EXPORT_SECRET_NONE.replace("&", ""))
         self.none_note = WrapLabel(text.EXPORT_SECRET_NONE_NOTE)
         self.none_note.setIndent(self.none_radio.sizeHint().height())
         secret_layout.addWidget(self.none_note)
@@ -232,8 +236,6 @@ class ExportPage(FlowPage):
         else:
             self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
         self.keychain_radio.setAccessibleName(self.keychain_radio.text())
-        self.embed_radio.setAccessibleName(text.EXPORT_SECRET_EMBED.replace("&", ""))
-        self.none_radio.setAccessibleName(text.EXPORT_SECRET_NONE.replace("&", ""))
         self.keychain_radio.setEnabled(keychain.available)
         mode = self.mode()
         self.secret_group.blockSignals(True)
