@@ -154,7 +154,7 @@ def test_a_keychain_that_refuses_is_reported_and_nothing_is_written(
     qtbot.waitUntil(lambda: export.save_result.mark.kind == "error", timeout=5000)
     shot(window, "keychain-refuses", "09-export")
     message = export.save_result.label.text()
-    assert "could not be saved in Test Keychain" in message and "is locked" in message
+    assert "Could not save the secret: the Test Keychain is locked" in message
     assert "Nothing was written" in message
     assert window.context.flow.state.exported_to is None
     assert list(Path(window.context.documents_dir).iterdir()) == []

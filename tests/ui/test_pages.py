@@ -89,13 +89,13 @@ def test_applications_page_opens_once_the_address_is_known(
     window = open_at(make_wizard, StepKey.CREATE_APP, WizardState(app_choice=AppChoice.NEW))
     create = page(window)
     assert not create.open_button.isEnabled()
-    assert "HaloPSA API" in create.steps.text() and "HaloITSM API" in create.steps.text()
+    assert "HaloPSA API" in create.steps.plain_text() and "HaloITSM API" in create.steps.plain_text()
     qtbot.keyClicks(create.address, "https://acme.haloitsm.com/portal")
     assert create.open_button.isEnabled()
     click(qtbot, create.open_button)
     assert browser.opened == ["https://acme.haloitsm.com/config/integrations/api/applications"]
     # The product is recognised from the domain: only its menu is named now.
-    assert "HaloITSM API" in create.steps.text() and "HaloPSA API" not in create.steps.text()
+    assert "HaloITSM API" in create.steps.plain_text() and "HaloPSA API" not in create.steps.plain_text()
     # The address typed here is the one the address page starts with.
     assert window.context.flow.state.host_text == "https://acme.haloitsm.com/portal"
 
@@ -107,9 +107,9 @@ def test_identity_instructions_follow_the_choice(qtbot: Any, make_wizard: Wizard
     window = open_at(make_wizard, StepKey.IDENTITY, WizardState(app_choice=AppChoice.EXISTING))
     identity = page(window)
     click(qtbot, identity.agent)
-    assert "Is an API-only Agent" in identity.how.text()
+    assert "Is an API-only Agent" in identity.how.plain_text()
     click(qtbot, identity.application)
-    assert "Identity Roles" in identity.how.text()
+    assert "Identity Roles" in identity.how.plain_text()
     assert window.context.flow.state.identity is IdentityChoice.APPLICATION
 
 
@@ -203,7 +203,7 @@ def test_tenant_page_explains_a_failure_and_tries_again(
     titles = [view.title.text() for view in views if hasattr(view, "title")]
     assert titles == [f"Problem: No Halo API answers at {halo.url}"]
     assert not window.button(NEXT).isEnabled() and tenant.again_button.isVisible()
-    assert tenant.blocked.text() == "To continue: fix the problem shown above, then click Try again."
+    assert tenant.blocked.text() == "To continue: fix the problem shown above (to change the address, click Back), then click Try again."
     halo.scenario = "healthy"
     click(qtbot, tenant.again_button)
     wait_idle(qtbot, window)
@@ -285,7 +285,7 @@ def test_pasted_values_are_cleaned_and_swapped_fields_are_noticed(
     credentials.apply()
     state = window.context.flow.state
     assert state.secret == SECRET and not credentials.secret_warning.isVisibleTo(credentials)
-    assert "Removed line breaks, spaces and quotes" in credentials.secret_note.label.text()
+    assert "Removed line breaks, spaces and quotes from the pasted secret" in credentials.secret_note.label.text()
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Password
     click(qtbot, credentials.reveal)
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Normal

@@ -102,7 +102,7 @@ def test_wrong_secret_shows_invalid_client_with_its_fix_and_the_file_records_the
     views = {view.finding.code: view for view in test_page.finding_views}
     invalid = views["INVALID_CLIENT"]
     assert invalid.title.text() == "Problem: Halo rejected the Client ID or the client secret"
-    assert invalid.steps is not None and "click Generate next to Client Secret" in invalid.steps.text()
+    assert invalid.steps is not None and "click Generate next to Client Secret" in invalid.steps.plain_text()
     assert invalid.open_button is not None
     click(qtbot, invalid.open_button)
     assert window.context.services.open_url.__self__.opened == [  # type: ignore[attr-defined]
@@ -136,8 +136,8 @@ def test_agent_without_permission_names_the_agent_and_the_area(
     denied = [v for v in test_page.finding_views if v.finding.code == "PERMISSION_DENIED"]
     assert [v.title.text() for v in denied] == ["Problem: Integration API may not read tickets"]
     assert denied[0].steps is not None
-    assert "Configuration &gt; Teams &amp; Agents &gt; Agents &gt; Integration API" in (
-        denied[0].steps.text()
+    assert "Configuration > Teams & Agents > Agents > Integration API" in (
+        denied[0].steps.plain_text()
     )
     assert test_page.checklist.status_of("scope:read:tickets") == "error"
     assert test_page.checklist.status_of("scope:read:customers") == "ok"

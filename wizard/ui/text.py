@@ -46,7 +46,7 @@ DEMO_USE_ADDRESS = "Use the demo address"
 
 NEXT_BLOCKED_PREFIX = "To continue: "
 BUSY_CANCEL = "Cancel"
-COPY = "Copy"
+COPY = "Copy these steps"
 COPIED = "Copied."
 OPEN_IN_HALO = "Open in Halo"
 TRY_AGAIN = "Try again"
@@ -310,7 +310,9 @@ TENANT_DIFFERS_ONPREM = (
     "unless you were told otherwise; the test will tell."
 )
 TENANT_BLOCKED_BUSY = "wait until Halo has been found (or cancel)."
-TENANT_BLOCKED_FAILED = "fix the problem shown above, then click Try again."
+TENANT_BLOCKED_FAILED = (
+    "fix the problem shown above (to change the address, click Back), then click Try again."
+)
 TENANT_BLOCKED_CANCELLED = "click Try again."
 
 # ----- 7. Credentials -----
@@ -341,8 +343,8 @@ CRED_SECRET_IS_ID = (
     "click Generate in Halo, copy the new secret, then click Save."
 )
 CRED_TRIMMED = (
-    "Removed {removed} from the pasted secret (a Halo secret never contains them). "
-    "Paste it the same way into your tool."
+    "Removed {removed} from the pasted secret: a Halo secret never contains them. Leave "
+    "them out in your tool too."
 )
 CRED_REMEMBER = "&Remember the secret in this computer's keychain ({name})"
 CRED_REMEMBER_UNNAMED = "&Remember the secret in this computer's keychain"
@@ -440,9 +442,9 @@ EXPORT_SAVED_NONE = "The secret is not in the file: your tool will need it from 
 EXPORT_NOT_SAVED = "Not saved. {reason}"
 EXPORT_OPEN_FOLDER = "Show in &folder"
 EXPORT_OPEN_FOLDER_NAME = "Show the saved file's folder"
+# {reason} is the keychain's own explanation: "Could not save the secret: ... is locked..."
 EXPORT_KEYCHAIN_FAILED = (
-    "The secret could not be saved in {name}: {reason} Nothing was written. Try again, or "
-    "choose another place for the secret above."
+    "{reason} Nothing was written. Try again, or choose another place for the secret above."
 )
 EXPORT_KEYCHAIN_TIMEOUT = (
     "{name} did not answer within {seconds} seconds: it may be locked and waiting for a "

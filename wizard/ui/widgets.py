@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
@@ -173,17 +174,53 @@ class BusyBar(QProgressBar):
         self.setMaximumHeight(self.fontMetrics().height())
 
 
-def ordered_list(items: list[str] | tuple[str, ...], *, escape: bool = True) -> str:
-    """Rich text for a numbered list with a little air between the items."""
-    cells = "".join(
-        f"<li style='margin-bottom:4px'>{html.escape(item) if escape else item}</li>"
-        for item in items
-    )
-    return f"<ol style='margin-top:0; margin-bottom:0'>{cells}</ol>"
+class NumberedSteps(QWidget):
+    """Steps to follow, numbered, one wrapped label each (rich text lists measure badly)."""
 
+    def __init__(
+        self,
+        items: tuple[str, ...] | list[str] = (),
+        *,
+        rich: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rich = rich
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(6)
+        self._grid.setVerticalSpacing(4)
+        self._grid.setColumnStretch(1, 1)
+        self._labels: list[tuple[QLabel, WrapLabel]] = []
+        self.set_items(items)
 
-def fix_steps_html(steps: tuple[str, ...]) -> str:
-    return ordered_list(steps)
+    def set_items(self, items: tuple[str, ...] | list[str]) -> None:
+        for number_label, label in self._labels:
+            for widget in (number_label, label):
+                self._grid.removeWidget(widget)
+                widget.deleteLater()
+        self._labels = []
+        for row, item in enumerate(items):
+            number_label = QLabel(f"{row + 1}.")
+            number_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label = WrapLabel(item, rich=self._rich, selectable=True)
+            self._grid.addWidget(number_label, row, 0, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(label, row, 1)
+            self._labels.append((number_label, label))
+        self.setAccessibleDescription(self.plain_text())
+
+    def texts(self) -> list[str]:
+        return [label.text() for _number, label in self._labels]
+
+    def plain_text(self) -> str:
+        """The steps as numbered lines (rich text tags removed), for tests and screen readers."""
+        lines = []
+        for number, (_label_number, label) in enumerate(self._labels, 1):
+            value = label.text()
+            if self._rich:
+                value = html.unescape(re.sub(r"<[^>]+>", "", value))
+            lines.append(f"{number}. {value}")
+        return "\n".join(lines)
 
 
 def finding_as_text(finding: Finding) -> str:
@@ -235,10 +272,10 @@ class FindingView(QFrame):
 
         self.detail = WrapLabel(finding.detail, selectable=True)
         layout.addWidget(self.detail)
-        self.steps: WrapLabel | None = None
+        self.steps: NumberedSteps | None = None
         if finding.fix:
             layout.addWidget(heading(text.HOW_TO_FIX))
-            self.steps = WrapLabel(fix_steps_html(finding.fix), rich=True, selectable=True)
+            self.steps = NumberedSteps(finding.fix)
             layout.addWidget(self.steps)
 
         self.copy_button: QPushButton | None = None

@@ -20,7 +20,7 @@ from wizard.flow import StepKey, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.widgets import Callout, WrapLabel, ordered_list
+from wizard.ui.widgets import Callout, NumberedSteps, WrapLabel
 
 
 def api_menu_words(product_hint: str | None) -> str:
@@ -50,7 +50,7 @@ class CreateAppPage(FlowPage):
         super().__init__(context)
         self.setTitle(text.CREATE_TITLE)
         self.setSubTitle(text.CREATE_SUBTITLE)
-        self.steps = WrapLabel(rich=True, selectable=True)
+        self.steps = NumberedSteps(rich=True)
         self.steps.setAccessibleName(text.CREATE_STEPS_NAME)
         self.body.addWidget(self.steps)
 
@@ -97,7 +97,8 @@ class CreateAppPage(FlowPage):
         address = self.flow.state.address
         menu = api_menu_for(self.flow.state)
         steps = [step.format(api_menu=menu) for step in text.CREATE_STEPS]
-        self.steps.setText(ordered_list(steps, escape=False))
+        if steps != self.steps.texts():
+            self.steps.set_items(steps)
         self.open_button.setEnabled(address is not None)
         self.will_open.setText(
             text.CREATE_OPEN_WILL.format(url=applications_page(address.url)) if address else ""

@@ -9,7 +9,7 @@ from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.create_app import api_menu_for
-from wizard.ui.widgets import Callout, WrapLabel, ordered_list
+from wizard.ui.widgets import Callout, NumberedSteps, WrapLabel
 
 
 class IdentityPage(FlowPage):
@@ -30,7 +30,9 @@ class IdentityPage(FlowPage):
 
         how = QGroupBox(text.IDENTITY_HOW_TITLE)
         how_box = QVBoxLayout(how)
-        self.how = WrapLabel(rich=True, selectable=True)
+        self.how_hint = WrapLabel(text.IDENTITY_HOW_NONE)
+        how_box.addWidget(self.how_hint)
+        self.how = NumberedSteps(rich=True)
         self.how.setAccessibleName(text.IDENTITY_HOW_TITLE)
         how_box.addWidget(self.how)
         self.body.addWidget(how)
@@ -70,14 +72,15 @@ class IdentityPage(FlowPage):
 
     def refresh(self) -> None:
         identity = self.flow.state.identity
+        steps: list[str] = []
         if identity is IdentityChoice.AGENT:
-            self.how.setText(ordered_list(text.IDENTITY_HOW_AGENT, escape=False))
+            steps = list(text.IDENTITY_HOW_AGENT)
         elif identity is IdentityChoice.APPLICATION:
             menu = api_menu_for(self.flow.state)
             steps = [step.format(api_menu=menu) for step in text.IDENTITY_HOW_APPLICATION]
-            self.how.setText(ordered_list(steps, escape=False))
-        else:
-            self.how.setText(text.IDENTITY_HOW_NONE)
+        if steps != self.how.texts():
+            self.how.set_items(steps)
+        self.how_hint.setVisible(not steps)
 
     def blocked_reason(self) -> str | None:
         return text.IDENTITY_BLOCKED

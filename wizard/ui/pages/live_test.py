@@ -81,6 +81,8 @@ class LiveTestPage(FlowPage):
         self.body.addWidget(self.findings_box)
         self.fixed_note = WrapLabel(text.TEST_FIXED_NOTE)
         self.body.addWidget(self.fixed_note)
+        self.findings_title.setVisible(False)
+        self.fixed_note.setVisible(False)
         self.body.addStretch(1)
         self.finding_views: list[FindingView] = []
 

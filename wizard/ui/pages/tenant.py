@@ -168,15 +168,17 @@ class TenantPage(FlowPage):
         else:
             self.summary.show_status("error", text.TENANT_FAILED.format(host=host))
         failed = report is None or not report.ok
+        found = not searching and not failed
         self.again_button.setVisible(not searching and failed)
-        self.advanced.setEnabled(not searching)
+        # The override only makes sense next to what the instance reported.
+        self.advanced.setVisible(found or bool(state.tenant_override.strip()))
+        self.override_box.setVisible(self.advanced.isChecked() and self.advanced.isVisible())
         if not searching and self.cancel_button.hasFocus():
             # Not on to Back, where Return would go back: to what comes next here.
             (self.again_button if failed else self.advanced).setFocus()
         self.busy_bar.setVisible(searching)
         self.cancel_button.setVisible(searching)
 
-        found = report is not None and report.ok and not searching
         self.facts.setVisible(found)
         if found and report is not None:
             product = report.product or text.FACT_UNKNOWN
@@ -187,7 +189,6 @@ class TenantPage(FlowPage):
             self.fact_labels["address"].setText(report.host or host)
         self._show_findings(None if searching else report)
 
-        self.override_box.setVisible(self.advanced.isChecked())
         given = state.tenant_override.strip()
         if state.tenant_differs and report is not None:
             message = (
