@@ -17,7 +17,6 @@ from wizard.core import credentials, messages, scopes
 from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
 from wizard.core.findings import Fill, Finding, Severity, make
 from wizard.core.http import (
-    DEFAULT_TIMEOUT,
     NetworkError,
     Response,
     Transport,
@@ -27,6 +26,7 @@ from wizard.core.http import (
 from wizard.core.idtoken import claims as id_token_claims
 from wizard.core.jsonprefix import top_level_fields
 from wizard.core.model import (
+    DEFAULT_TIMEOUT,
     CheckReport,
     CheckRequest,
     Identity,
@@ -36,6 +36,7 @@ from wizard.core.model import (
     Step,
     StepStatus,
 )
+from wizard.core.product import APPLICATIONS_PAGE, product_names
 
 T = TypeVar("T")
 
@@ -47,19 +48,7 @@ IDENTITY_MAX_BYTES = 256 * 1024
 # Longest Retry-After the check honours before reporting the rate limit instead.
 MAX_RETRY_WAIT = 10.0
 CLOCK_SKEW_LIMIT = 300.0
-APPLICATIONS_PAGE = "/config/integrations/api/applications"
 _WORKERS = 24
-
-
-def product_names(app_name: str | None, hint: str | None) -> tuple[str, str]:
-    """("HaloPSA", "HaloPSA API") from Halo's app_name, else from the domain, else generic."""
-    if app_name:
-        product = "".join(app_name.split())
-    elif hint and hint != "Halo":
-        product = hint
-    else:
-        return "Halo", "Halo API"
-    return product, f"{product} API"
 
 
 def _retry_after(response: Response) -> float | None:

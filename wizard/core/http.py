@@ -27,9 +27,9 @@ import urllib3.exceptions
 
 from wizard import __version__
 from wizard.core.address import is_loopback_host
+from wizard.core.model import DEFAULT_TIMEOUT
 
 USER_AGENT = f"halo-wizard/{__version__}"
-DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 1024 * 1024
 _CHUNK = 16 * 1024
 

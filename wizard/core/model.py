@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from wizard.core.findings import Finding, has_errors
-from wizard.core.http import DEFAULT_TIMEOUT
+
+# Seconds before any one request to Halo is given up.
+DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
