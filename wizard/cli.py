@@ -1,4 +1,4 @@
-"""The command line: `halo-wizard check`, `simulate` and `demo`; with no command, the wizard's window.
+"""The command line: `check`, `simulate`, `demo`; with no command, the wizard's window.
 
 Imports no Qt itself: the window's modules are loaded only when the window is opened, so
 `check` stays fast and works where Qt cannot run.

@@ -15,14 +15,14 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402 (after the platform is chosen)
-import qasync  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
 
-from wizard.flow import WizardFlow, WizardState  # noqa: E402
-from wizard.ui.context import Services, UiContext  # noqa: E402
-from wizard.ui.tasks import running_tasks  # noqa: E402
-from wizard.ui.window import WizardWindow  # noqa: E402
+from wizard.flow import WizardFlow, WizardState
+from wizard.ui.context import Services, UiContext
+from wizard.ui.tasks import running_tasks
+from wizard.ui.window import WizardWindow
 
 
 def pytest_configure(config: pytest.Config) -> None:

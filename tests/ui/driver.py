@@ -38,8 +38,10 @@ def click_next(qtbot: Any, window: WizardWindow, expect: StepKey) -> FlowPage:
 
 def click(qtbot: Any, widget: Any) -> None:
     """Click where an admin would: on a check box or radio button, its box, not its middle."""
-    if isinstance(widget, QAbstractButton) and widget.isCheckable() and not isinstance(
-        widget, QPushButton
+    if (
+        isinstance(widget, QAbstractButton)
+        and widget.isCheckable()
+        and not isinstance(widget, QPushButton)
     ):
         point = QPoint(widget.iconSize().width() // 2 + 2, widget.height() // 2)
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=point)
@@ -101,7 +103,9 @@ def shot(window: WizardWindow, prefix: str | None, name: str) -> None:
             app.processEvents()
             for ratio in (1, 2):
                 size = window.size()
-                image = QImage(size.width() * ratio, size.height() * ratio, QImage.Format.Format_ARGB32)
+                image = QImage(
+                    size.width() * ratio, size.height() * ratio, QImage.Format.Format_ARGB32
+                )
                 image.setDevicePixelRatio(ratio)
                 image.fill(palette.window().color())
                 window.render(image)

@@ -113,7 +113,10 @@ def test_keyboard_alone_goes_from_welcome_to_a_written_connection_file(
     export = keys.at(StepKey.EXPORT)
     passed = keys.tab_to(export.save_button)
     # Reading order: where the secret goes, then the file's place, then saving it.
-    assert passed[-2:] == ["Where to save the connection file", "Choose where to save the connection file"]
+    assert passed[-2:] == [
+        "Where to save the connection file",
+        "Choose where to save the connection file",
+    ]
     keys.press(space)
     qtbot.waitUntil(lambda: window.context.flow.state.exported_to is not None, timeout=8000)
     path = window.context.flow.state.exported_to

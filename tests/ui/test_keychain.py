@@ -53,7 +53,9 @@ def secret_service() -> Iterator[list[tuple[str, str]]]:
         delete_secret(host, client_id)
 
 
-def to_export(qtbot: Any, window: WizardWindow, halo: SimulatedHalo, shots: str | None = None) -> Any:
+def to_export(
+    qtbot: Any, window: WizardWindow, halo: SimulatedHalo, shots: str | None = None
+) -> Any:
     walk_to_credentials(qtbot, window, halo)
     enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
     if shots:
@@ -168,7 +170,11 @@ def test_a_keychain_that_refuses_is_reported_and_nothing_is_written(
 
 
 def test_a_keychain_that_never_answers_times_out_with_a_plain_explanation(
-    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory, keychain: FakeKeychain, browser: Browser
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    keychain: FakeKeychain,
+    browser: Browser,
 ) -> None:
     release = threading.Event()
 

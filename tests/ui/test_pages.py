@@ -89,13 +89,18 @@ def test_applications_page_opens_once_the_address_is_known(
     window = open_at(make_wizard, StepKey.CREATE_APP, WizardState(app_choice=AppChoice.NEW))
     create = page(window)
     assert not create.open_button.isEnabled()
-    assert "HaloPSA API" in create.steps.plain_text() and "HaloITSM API" in create.steps.plain_text()
+    assert (
+        "HaloPSA API" in create.steps.plain_text() and "HaloITSM API" in create.steps.plain_text()
+    )
     qtbot.keyClicks(create.address, "https://acme.haloitsm.com/portal")
     assert create.open_button.isEnabled()
     click(qtbot, create.open_button)
     assert browser.opened == ["https://acme.haloitsm.com/config/integrations/api/applications"]
     # The product is recognised from the domain: only its menu is named now.
-    assert "HaloITSM API" in create.steps.plain_text() and "HaloPSA API" not in create.steps.plain_text()
+    assert (
+        "HaloITSM API" in create.steps.plain_text()
+        and "HaloPSA API" not in create.steps.plain_text()
+    )
     # The address typed here is the one the address page starts with.
     assert window.context.flow.state.host_text == "https://acme.haloitsm.com/portal"
 
@@ -199,11 +204,16 @@ def test_tenant_page_explains_a_failure_and_tries_again(
     wait_idle(qtbot, window)
     shot(window, "tenant-not-halo", "06-tenant")
     assert tenant.summary.label.text() == f"Halo could not be found at {halo.url}."
-    views = tenant.findings_box.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    views = tenant.findings_box.findChildren(
+        QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+    )
     titles = [view.title.text() for view in views if hasattr(view, "title")]
     assert titles == [f"Problem: No Halo API answers at {halo.url}"]
     assert not window.button(NEXT).isEnabled() and tenant.again_button.isVisible()
-    assert tenant.blocked.text() == "To continue: fix the problem shown above (to change the address, click Back), then click Try again."
+    assert tenant.blocked.text() == (
+        "To continue: fix the problem shown above (to change the address, click Back), "
+        "then click Try again."
+    )
     halo.scenario = "healthy"
     click(qtbot, tenant.again_button)
     wait_idle(qtbot, window)
@@ -225,7 +235,11 @@ def test_on_premise_halo_is_said_plainly(
     wait_idle(qtbot, window)
     assert tenant.fact_labels["tenant"].text() == "none (on-premise Halo)"
     assert tenant.fact_labels["product"].text() == "Halo ITSM"
-    titles = [view.title.text() for view in tenant.findings_box.findChildren(QWidget) if hasattr(view, "finding")]
+    titles = [
+        view.title.text()
+        for view in tenant.findings_box.findChildren(QWidget)
+        if hasattr(view, "finding")
+    ]
     assert "Note: On-premise Halo: no tenant" in titles
 
 
@@ -285,7 +299,10 @@ def test_pasted_values_are_cleaned_and_swapped_fields_are_noticed(
     credentials.apply()
     state = window.context.flow.state
     assert state.secret == SECRET and not credentials.secret_warning.isVisibleTo(credentials)
-    assert "Removed line breaks, spaces and quotes from the pasted secret" in credentials.secret_note.label.text()
+    assert (
+        "Removed line breaks, spaces and quotes from the pasted secret"
+        in credentials.secret_note.label.text()
+    )
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Password
     click(qtbot, credentials.reveal)
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Normal
@@ -323,6 +340,7 @@ def test_a_different_identity_than_chosen_is_pointed_out(
     live_test = click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
     assert live_test.mismatch.isVisible()
+    assert live_test.summary.label.text() == "The connection works, but 1 warning is worth fixing."
     assert "acts as itself (the application identity)" in live_test.mismatch.label.text()
     shot(window, "identity-mismatch", "08-test")
 
@@ -371,9 +389,12 @@ def test_every_control_has_an_accessible_name_and_labels_have_buddies(
                         f"{type(page_widget).__name__}: {type(widget).__name__} "
                         f"{widget.objectName()} in {type(widget.parent()).__name__}"
                     )
-            if isinstance(widget, QLabel) and "&" in widget.text().replace("&amp;", "").replace(
-                "&gt;", ""
-            ).replace("&lt;", "") and widget.textFormat() != Qt.TextFormat.RichText:
+            if (
+                isinstance(widget, QLabel)
+                and "&"
+                in widget.text().replace("&amp;", "").replace("&gt;", "").replace("&lt;", "")
+                and widget.textFormat() != Qt.TextFormat.RichText
+            ):
                 assert widget.buddy() is not None, widget.text()
     assert missing == []
 

@@ -58,7 +58,7 @@ def test_happy_path_writes_a_private_connection_file_without_the_secret(
     wait_idle(qtbot, window)
     shot(window, "happy", "08-test")
     assert test_page.summary.label.text() == "The connection works."
-    assert test_page.checklist.keys() == [
+    assert test_page.checklist.step_keys() == [
         "input",
         "discovery",
         "token",
@@ -67,7 +67,7 @@ def test_happy_path_writes_a_private_connection_file_without_the_secret(
         "scope:read:customers",
         "identity",
     ]
-    assert {test_page.checklist.status_of(key) for key in test_page.checklist.keys()} == {"ok"}
+    assert {test_page.checklist.status_of(key) for key in test_page.checklist.step_keys()} == {"ok"}
     click_next(qtbot, window, StepKey.EXPORT)
     shot(window, "happy", "09-export")
     data = save_file(qtbot, window)
@@ -102,7 +102,10 @@ def test_wrong_secret_shows_invalid_client_with_its_fix_and_the_file_records_the
     views = {view.finding.code: view for view in test_page.finding_views}
     invalid = views["INVALID_CLIENT"]
     assert invalid.title.text() == "Problem: Halo rejected the Client ID or the client secret"
-    assert invalid.steps is not None and "click Generate next to Client Secret" in invalid.steps.plain_text()
+    assert (
+        invalid.steps is not None
+        and "click Generate next to Client Secret" in invalid.steps.plain_text()
+    )
     assert invalid.open_button is not None
     click(qtbot, invalid.open_button)
     assert window.context.services.open_url.__self__.opened == [  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
-"""Start the wizard's window: the QApplication, the qasync event loop and, in demo mode, a simulated Halo.
+"""Start the wizard's window: the QApplication, the qasync loop, in demo mode a simulated Halo.
 
-    python -m wizard              the wizard
-    python -m wizard --demo       the wizard connected to a simulated Halo on this computer
+python -m wizard              the wizard
+python -m wizard --demo       the wizard connected to a simulated Halo on this computer
 """
 
 from __future__ import annotations

@@ -31,9 +31,7 @@ class DemoSession(QObject):
         latency_ms: int = 0,
     ) -> None:
         super().__init__()
-        self.halo = SimulatedHalo(
-            scenario, tls=tls, public_host=public_host, latency_ms=latency_ms
-        )
+        self.halo = SimulatedHalo(scenario, tls=tls, public_host=public_host, latency_ms=latency_ms)
         self._started = False
 
     def start(self) -> None:
@@ -82,6 +80,11 @@ class DemoPanel(QFrame):
         self.banner = QLabel(text.DEMO_BANNER)
         self.banner.setFont(theme.bold(self.banner.font(), 1.1))
         self.banner.setWordWrap(True)
+        # The selection colours: they stand out, and every theme makes them readable.
+        self.banner.setAutoFillBackground(True)
+        self.banner.setBackgroundRole(QPalette.ColorRole.Highlight)
+        self.banner.setForegroundRole(QPalette.ColorRole.HighlightedText)
+        self.banner.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.banner)
         layout.addWidget(WrapLabel(text.DEMO_EXPLAINED))
         label = QLabel(text.DEMO_SCENARIO)

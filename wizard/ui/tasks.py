@@ -8,6 +8,7 @@ tasks, so an unreferenced one can vanish mid-flight), and cancels the task it re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -119,7 +120,6 @@ async def run_blocking(function: Callable[..., T], *args: Any, timeout: float) -
 
 
 def _call_soon(loop: asyncio.AbstractEventLoop, *args: Any) -> None:
-    try:
+    # RuntimeError: the loop closed while the call ran, so nobody waits for the answer.
+    with contextlib.suppress(RuntimeError):
         loop.call_soon_threadsafe(*args)
-    except RuntimeError:
-        pass  # the loop closed while the call ran: nobody waits for the answer any more

@@ -153,13 +153,11 @@ IDENTITY_WARNING = (
 )
 IDENTITY_HOW_TITLE = "How to set it up in Halo"
 IDENTITY_HOW_AGENT = (
-    "Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> &gt; "
-    "<b>New</b>.",
+    "Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> &gt; <b>New</b>.",
     "Name it, for example <i>Integration API</i>, and tick <b>Is an API-only Agent</b>.",
     "Give it a role with only the access your tool needs, and add it to the teams whose "
     "tickets it must see. Click <b>Save</b>.",
-    "Open your API application and set <b>Agent to log in as</b> to this agent. Click "
-    "<b>Save</b>.",
+    "Open your API application and set <b>Agent to log in as</b> to this agent. Click <b>Save</b>.",
 )
 IDENTITY_HOW_APPLICATION = (
     "Open your API application (<b>Configuration</b> &gt; <b>Integrations</b> &gt; "
@@ -261,7 +259,9 @@ SCOPES_BLOCKED = "choose a purpose or tick at least one scope."
 # ----- 5. Hostname -----
 
 HOST_TITLE = "Your Halo address"
-HOST_SUBTITLE = "Copy it from your browser's address bar while signed in to Halo; paste it as it is."
+HOST_SUBTITLE = (
+    "Copy it from your browser's address bar while signed in to Halo; paste it as it is."
+)
 HOST_LABEL = "Halo &address:"
 HOST_NAME = "Halo address"
 HOST_PLACEHOLDER = "https://yourcompany.halopsa.com"
@@ -389,13 +389,13 @@ TEST_FINDINGS_TITLE = "What the test found"
 TEST_FIXED_NOTE = "After fixing something in Halo, click Test again: every test gets a new token."
 TEST_MISMATCH_AGENT = (
     "You chose the application's own identity, but Halo says this application acts as an "
-    "agent. In Halo, open the application and set Agent to log in as to Application "
-    "identity, or go Back and choose the agent."
+    "agent. In Halo, open the application and set \u201cAgent to log in as\u201d to "
+    "\u201cApplication identity\u201d, or go Back and choose the agent."
 )
 TEST_MISMATCH_APPLICATION = (
     "You chose an API-only agent, but Halo says this application acts as itself (the "
-    "application identity). In Halo, open the application and set Agent to log in as to "
-    "your API-only agent, or go Back and choose the application identity."
+    "application identity). In Halo, open the application and set \u201cAgent to log in "
+    "as\u201d to your API-only agent, or go Back and choose the application identity."
 )
 TEST_BLOCKED_BUSY = "wait for the test to finish (or cancel it)."
 TEST_BLOCKED = "run the test (click Test again)."

@@ -175,7 +175,7 @@ def bold(font: QFont, scale: float = 1.0) -> QFont:
 
 
 def dark_palette() -> QPalette:
-    """A dark palette like the desktops' dark modes, for tests and renders on systems without one."""
+    """A dark palette like the desktops' dark modes, for renders on systems without one."""
     palette = QPalette()
     role = QPalette.ColorRole
     group = QPalette.ColorGroup

@@ -334,7 +334,7 @@ class Checklist(QWidget):
                 mark.set_kind("skipped")
                 label.setAccessibleName(f"{label.text()}: {text.STATUS_WORD['skipped']}")
 
-    def keys(self) -> list[str]:
+    def step_keys(self) -> list[str]:
         return list(self._rows)
 
     def status_of(self, key: str) -> str | None:

@@ -144,7 +144,7 @@ class WizardWindow(QWizard):
         flow.go_next()
         return True
 
-    def cleanupPage(self, id: int) -> None:  # noqa: A002 (Qt's own parameter name)
+    def cleanupPage(self, id: int) -> None:
         """Back was clicked: keep what the page holds, stop its work, step the flow back."""
         page = self.page(id)
         assert isinstance(page, FlowPage)
@@ -155,7 +155,7 @@ class WizardWindow(QWizard):
             flow.go_back()
         self._going_back = True
 
-    def _page_shown(self, id: int) -> None:  # noqa: A002
+    def _page_shown(self, id: int) -> None:
         if id < 0:
             return
         flow = self.context.flow

@@ -1,4 +1,4 @@
-"""Step 2: how to create the API application in Halo, in the order that avoids the usual mistakes."""
+"""Step 2: how to create the API application in Halo, in the order that avoids the mistakes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -54,7 +54,9 @@ class CreateAppPage(FlowPage):
         self.steps.setAccessibleName(text.CREATE_STEPS_NAME)
         self.body.addWidget(self.steps)
 
-        self.body.addWidget(Callout.titled("warning", text.CREATE_ORDER_TITLE + ".", text.CREATE_ORDER))
+        self.body.addWidget(
+            Callout.titled("warning", text.CREATE_ORDER_TITLE + ".", text.CREATE_ORDER)
+        )
 
         group = QGroupBox(text.CREATE_OPEN_GROUP)
         box = QVBoxLayout(group)

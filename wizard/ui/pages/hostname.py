@@ -81,7 +81,9 @@ class HostnamePage(FlowPage):
         self.product.setText(text.HOST_PRODUCT.format(product=hint) if hint else "")
         self.product.setVisible(bool(hint))
         notes = list(address.notes) if address else []
-        self.notes.show_message("info", text.HOST_CHANGED + "".join(f"\n• {note}" for note in notes) if notes else "")
+        self.notes.show_message(
+            "info", text.HOST_CHANGED + "".join(f"\n• {note}" for note in notes) if notes else ""
+        )
         self.error.show_message("error", error or "")
 
     def _use_demo(self) -> None:

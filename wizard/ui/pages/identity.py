@@ -20,7 +20,9 @@ class IdentityPage(FlowPage):
         self.setTitle(text.IDENTITY_TITLE)
         self.setSubTitle(text.IDENTITY_SUBTITLE)
         self.group = QButtonGroup(self)
-        self.agent = self._option(IdentityChoice.AGENT, text.IDENTITY_AGENT, text.IDENTITY_AGENT_TEXT)
+        self.agent = self._option(
+            IdentityChoice.AGENT, text.IDENTITY_AGENT, text.IDENTITY_AGENT_TEXT
+        )
         self.application = self._option(
             IdentityChoice.APPLICATION, text.IDENTITY_APPLICATION, text.IDENTITY_APPLICATION_TEXT
         )

@@ -26,10 +26,10 @@ from wizard.ui.widgets import (
 NOT_RUN, RUNNING, CANCELLED, DONE = "not_run", "running", "cancelled", "done"
 
 
-def verdict(report: CheckReport) -> tuple[str, str]:
-    """(status kind, sentence) summing up a finished test."""
+def verdict(report: CheckReport, extra_warnings: int = 0) -> tuple[str, str]:
+    """(status kind, sentence) summing up a finished test; the wizard may add warnings."""
     errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-    warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
+    warnings = extra_warnings + sum(1 for f in report.findings if f.severity is Severity.WARNING)
     if errors:
         return "error", text.TEST_PROBLEMS.format(count=errors, s=text.plural(errors))
     if warnings:
@@ -145,7 +145,7 @@ class LiveTestPage(FlowPage):
         report = self.flow.state.report
         if report is not None and not self.busy:
             self._status = DONE
-            if not self.checklist.keys():
+            if not self.checklist.step_keys():
                 for step in report.steps:
                     self.checklist.show_step(step)
         super().load()
@@ -159,7 +159,7 @@ class LiveTestPage(FlowPage):
         elif self._status == CANCELLED:
             self.summary.show_status("warning", text.TEST_CANCELLED)
         elif report is not None:
-            self.summary.show_status(*verdict(report))
+            self.summary.show_status(*verdict(report, 1 if state.identity_mismatch else 0))
         else:
             self.summary.show_status("none", text.TEST_NOT_RUN)
         self.again_button.setEnabled(not running)

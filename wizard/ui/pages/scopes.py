@@ -95,7 +95,9 @@ class ScopesPage(FlowPage):
                 )
                 check.toggled.connect(self._make_toggle(scope))
                 line = WrapLabel(scope_text(scope))
-                layout.addWidget(check, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                layout.addWidget(
+                    check, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+                )
                 layout.addWidget(line, row, 1)
                 self.boxes[scope] = check
                 self.lines[scope] = line
