@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWizard
@@ -14,6 +15,13 @@ from wizard.sim import SimulatedHalo
 from wizard.ui.pages.base import FlowPage, page_id
 from wizard.ui.theme import dark_palette
 from wizard.ui.window import WizardWindow
+
+# Every Qt warning fails a test (as in qutebrowser), except one the offscreen platform used
+# for the tests prints for every dialog it shows; a real platform does not.
+QT_LOG_MARKS = [
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)"),
+]
 
 NEXT = QWizard.WizardButton.NextButton
 BACK = QWizard.WizardButton.BackButton

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import WizardFactory
-from tests.ui.driver import click, click_next, page, shot, wait_idle
+from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot, wait_idle
 from wizard.flow import StepKey
 from wizard.ui.app import demo_state
 from wizard.ui.demo import DemoSession
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+pytestmark = QT_LOG_MARKS
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -6,17 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.conftest import HaloFactory
 from tests.ui.conftest import WizardFactory
+from tests.ui.driver import QT_LOG_MARKS
 from wizard.flow import StepKey
 from wizard.ui.window import WizardWindow
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+pytestmark = QT_LOG_MARKS
 
 
 class Keyboard:

@@ -19,6 +19,7 @@ from tests.conftest import HaloFactory
 from tests.ui.conftest import Browser, FakeKeychain, WizardFactory
 from tests.ui.driver import (
     FINISH,
+    QT_LOG_MARKS,
     click,
     click_next,
     enter_credentials,
@@ -33,7 +34,7 @@ from wizard.sim import SimulatedHalo
 from wizard.ui.context import Services
 from wizard.ui.window import WizardWindow
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+pytestmark = QT_LOG_MARKS
 
 
 @pytest.fixture
@@ -212,3 +213,25 @@ def test_embedding_the_secret_is_an_explicit_choice_with_a_warning(
     path = window.context.flow.state.exported_to
     assert path is not None and os.stat(path).st_mode & 0o077 == 0
     assert keychain.stored == {}
+
+
+@pytest.mark.secret_service
+def test_the_demo_removes_its_secrets_from_the_real_keychain_when_it_closes(
+    qtbot: Any, event_loop_qt: Any, secret_service: list[tuple[str, str]]
+) -> None:
+    import asyncio
+
+    from wizard.core.secrets import load_secret
+    from wizard.flow import WizardFlow
+    from wizard.ui.app import forget_demo_secrets
+    from wizard.ui.context import UiContext
+
+    context = UiContext(flow=WizardFlow())
+    host, client_id = "http://127.0.0.1:1", "00000000-0000-4000-8000-00000000demo"
+    secret_service.append((host, client_id))
+    task = asyncio.ensure_future(context.keychain.store(host, client_id, "demo-secret"))
+    qtbot.waitUntil(task.done, timeout=10000)
+    assert task.exception() is None
+    assert load_secret(host, client_id) == "demo-secret"
+    forget_demo_secrets(context)
+    assert load_secret(host, client_id) is None

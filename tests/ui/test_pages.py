@@ -21,6 +21,7 @@ from tests.ui.conftest import Browser, WizardFactory
 from tests.ui.driver import (
     BACK,
     NEXT,
+    QT_LOG_MARKS,
     click,
     click_next,
     enter_credentials,
@@ -33,7 +34,7 @@ from wizard.flow import AppChoice, IdentityChoice, StepKey, WizardState
 from wizard.ui import theme
 from wizard.ui.pages.base import page_id
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+pytestmark = QT_LOG_MARKS
 
 SECRET = "1a2b3c4d-0000-4000-8000-123456789abc-5e6f7a8b-0000-4000-8000-123456789abc"
 CLIENT_ID = "1a2b3c4d-0000-4000-8000-123456789abc"
@@ -437,3 +438,81 @@ def test_a_blocking_call_that_hangs_times_out_without_blocking_the_window(
     qtbot.waitUntil(task.done, timeout=2000)
     release.set()
     assert outcome == ["timed out"]
+
+
+# ----- Export extras and closing -----
+
+
+def test_environment_variables_for_the_chosen_shell_never_include_the_secret(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    halo = start_halo("healthy")
+    window = make_wizard()
+    walk_to_credentials(qtbot, window, halo)
+    enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    export = click_next(qtbot, window, StepKey.EXPORT)
+    assert export.shell.currentData() == "posix"
+    click(qtbot, export.env_button)
+    copied = QGuiApplication.clipboard().text()
+    assert f"export HALO_HOST='{halo.url}'" in copied
+    assert f"export HALO_CLIENT_ID='{halo.client_id}'" in copied
+    assert halo.client_secret not in copied and "keychain" in copied
+    assert export.env_result.isVisible() and "not included" in export.env_result.text()
+    export.shell.setCurrentIndex(export.shell.findData("powershell"))
+    click(qtbot, export.env_button)
+    assert "$env:HALO_TENANT = 'acme'" in QGuiApplication.clipboard().text()
+
+
+def test_the_file_can_be_put_elsewhere_with_the_save_dialog_and_its_folder_shown(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    browser: Browser,
+    tmp_path: Any,
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QFileDialog
+
+    halo = start_halo("healthy")
+    window = make_wizard()
+    walk_to_credentials(qtbot, window, halo)
+    enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    export = click_next(qtbot, window, StepKey.EXPORT)
+    click(qtbot, export.choose_button)
+    dialog = export.file_dialog
+    assert isinstance(dialog, QFileDialog) and dialog.isVisible()
+    assert dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    dialog.setDirectory(str(target))
+    dialog.selectFile(str(target / "acme.json"))
+    dialog.accept()
+    assert export.path.text() == str(target / "acme.json")
+    click(qtbot, export.save_button)
+    qtbot.waitUntil(lambda: window.context.flow.state.exported_to is not None, timeout=5000)
+    assert (target / "acme.json").is_file()
+    click(qtbot, export.folder_button)
+    assert browser.opened[-1] == QUrl.fromLocalFile(str(target)).toString()
+
+
+def test_closing_with_unsaved_entries_asks_first(qtbot: Any, make_wizard: WizardFactory) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_wizard(WizardState(client_id_text=CLIENT_ID, secret_text=SECRET))
+    window.reject()
+    box = window.findChild(QMessageBox)
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert window.isVisible()
+    stay = next(b for b in box.buttons() if b.text() == "Stay")
+    click(qtbot, stay)
+    assert window.isVisible()
+    window.reject()
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    click(qtbot, next(b for b in box.buttons() if b.text() == "Quit"))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)

@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import HaloFactory
 from tests.ui.conftest import FakeKeychain, WizardFactory
 from tests.ui.driver import (
     BACK,
     FINISH,
+    QT_LOG_MARKS,
     click,
     click_next,
     enter_credentials,
@@ -32,7 +31,7 @@ from wizard.flow import StepKey
 from wizard.ui.widgets import FindingView
 from wizard.ui.window import WizardWindow
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+pytestmark = QT_LOG_MARKS
 
 
 def save_file(qtbot: Any, window: WizardWindow) -> dict[str, Any]:

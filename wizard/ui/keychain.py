@@ -33,6 +33,7 @@ class Keychain(QObject):
         self._reason: str | None = None
         self._timed_out = False
         self._stored: set[str] = set()
+        self._entries: list[tuple[str, str]] = []
 
     # ----- what is known -----
 
@@ -104,6 +105,13 @@ class Keychain(QObject):
             timeout=self._services.keychain_timeout,
         )
         self._stored.add(_fingerprint(host, client_id, secret))
+        if (host, client_id) not in self._entries:
+            self._entries.append((host, client_id))
+
+    @property
+    def entries(self) -> list[tuple[str, str]]:
+        """(host, client_id) of every secret saved in this session."""
+        return list(self._entries)
 
 
 def _fingerprint(host: str, client_id: str, secret: str) -> str:

@@ -36,7 +36,10 @@ STEP_TODO = "{name}, to do"
 # ----- demo mode -----
 
 DEMO_BANNER = "Demo: simulated Halo"
-DEMO_EXPLAINED = "Runs on this computer; nothing goes to a real Halo."
+DEMO_EXPLAINED = (
+    "Runs on this computer; nothing goes to a real Halo. Demo secrets saved in the keychain "
+    "are removed when the wizard closes."
+)
 DEMO_SCENARIO = "Situation:"
 DEMO_SCENARIO_NAME = "Simulated situation"
 DEMO_USE_VALUES = "Use the demo values"
