@@ -163,3 +163,15 @@ def test_an_unknown_demo_scenario_is_a_usage_error() -> None:
     result = _run_window("--demo", "--scenario", "nonsense")
     assert result.returncode == 2
     assert "Unknown scenario 'nonsense'" in result.stderr
+
+
+def test_a_ca_bundle_that_does_not_exist_is_a_usage_error_before_any_window() -> None:
+    result = _run_window("--ca-bundle", "/nonexistent/ca.pem")
+    assert result.returncode == 2
+    assert "--ca-bundle: no such file: /nonexistent/ca.pem" in result.stderr
+    assert "TITLE" not in result.stdout
+
+
+def test_the_wizard_trusts_the_ca_bundle_it_is_given(ca_bundle: str) -> None:
+    result = _run_window("--ca-bundle", ca_bundle)
+    assert "TITLE Halo connection wizard" in result.stdout, result.stderr

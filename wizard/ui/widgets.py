@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -58,6 +58,15 @@ class WrapLabel(QLabel):
             self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.setCursor(Qt.CursorShape.IBeamCursor)
         self.setText(value)
+
+    def minimumSizeHint(self) -> QSize:
+        # QLabel's own minimum for wrapped text is its height at a narrow guessed width:
+        # inside a scroll area that adds a scroll bar to pages that fit. The height for
+        # the real width comes from heightForWidth, which layouts and scroll areas ask.
+        hint = super().minimumSizeHint()
+        if not self.wordWrap() or not self.text():
+            return hint
+        return QSize(hint.width(), min(hint.height(), self.fontMetrics().lineSpacing()))
 
 
 def push_button(label: str, name: str | None = None, parent: QWidget | None = None) -> QPushButton:

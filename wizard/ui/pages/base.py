@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.flow import STEPS, StepKey, WizardFlow
@@ -28,6 +28,20 @@ def page_id(key: StepKey) -> int:
 
 def step_of(page_number: int) -> StepKey:
     return ORDER[page_number]
+
+
+class ScrollContent(QWidget):
+    """What a page's scroll area holds: as tall as its text needs at the width it is given.
+
+    A layout of wrapped labels reports as its minimum the height the text would take at
+    its narrowest; the scroll area would then scroll pages that fit. The scroll area asks
+    heightForWidth as well, so the minimum height is left to that.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        width = layout.minimumSize().width() if layout is not None else 0
+        return QSize(width, 0)
 
 
 class FlowPage(QWizardPage):
@@ -53,7 +67,7 @@ class FlowPage(QWizardPage):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Tab moves between the controls inside; the area itself needs no stop of its own.
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        content = QWidget()
+        content = ScrollContent()
         content.setAutoFillBackground(False)
         self.scroll_area.viewport().setAutoFillBackground(False)
         self.body = QVBoxLayout(content)

@@ -47,10 +47,13 @@ class IdentityPage(FlowPage):
         button.setAccessibleDescription(explanation)
         button.setProperty("choice", choice.value)
         self.group.addButton(button)
-        self.body.addWidget(button)
         label = WrapLabel(explanation)
         label.setIndent(button.sizeHint().height())
-        self.body.addWidget(label)
+        option = QVBoxLayout()
+        option.setSpacing(2)
+        option.addWidget(button)
+        option.addWidget(label)
+        self.body.addLayout(option)
         return button
 
     def _toggled(self, _button: QRadioButton, checked: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QRadioButton
+from PySide6.QtWidgets import QButtonGroup, QRadioButton, QVBoxLayout
 
 from wizard.flow import AppChoice, StepKey
 from wizard.ui import text
@@ -24,15 +24,19 @@ class WelcomePage(FlowPage):
         self.new = QRadioButton(text.WELCOME_NEW)
         self.existing = QRadioButton(text.WELCOME_EXISTING)
         self.group = QButtonGroup(self)
+        choices = QVBoxLayout()
+        choices.setSpacing(6)
         for button, choice in ((self.new, AppChoice.NEW), (self.existing, AppChoice.EXISTING)):
             button.setAccessibleName(button.text().replace("&", ""))
             button.setAccessibleDescription(text.WELCOME_QUESTION)
             self.group.addButton(button)
             button.setProperty("choice", choice.value)
-            self.body.addWidget(button)
+            choices.addWidget(button)
         note = WrapLabel(text.WELCOME_EXISTING_NOTE)
         note.setIndent(self.existing.sizeHint().height())
-        self.body.addWidget(note)
+        choices.addSpacing(-4)
+        choices.addWidget(note)
+        self.body.addLayout(choices)
         self.body.addStretch(1)
         self.group.buttonToggled.connect(self._toggled)
 
