@@ -12,6 +12,7 @@ import contextlib
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import Qt
@@ -22,8 +23,10 @@ from wizard import __version__
 from wizard.flow import WizardFlow, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
-from wizard.ui.demo import DemoSession
 from wizard.ui.window import WizardWindow
+
+if TYPE_CHECKING:
+    from wizard.ui.demo import DemoSession
 
 ICON = "resources/icons/halo-wizard.svg"
 
@@ -114,6 +117,8 @@ def run(
     session: DemoSession | None = None
     flow = WizardFlow()
     if demo:
+        from wizard.ui.demo import DemoSession  # the simulator loads only for a demo
+
         session = DemoSession(scenario)
         session.start()
         flow = WizardFlow(demo_state(session))

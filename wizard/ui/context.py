@@ -14,13 +14,29 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from wizard.core import CheckReport, run_check, run_discovery
 from wizard.flow import WizardFlow
 
 if TYPE_CHECKING:
+    from wizard.core import CheckReport
     from wizard.core.secrets import KeychainInfo
     from wizard.ui.demo import DemoSession
     from wizard.ui.keychain import Keychain
+
+
+# The engine (and its HTTP stack) and the keychain library load on first use, not when the
+# window opens: the first page must paint fast.
+
+
+async def _run_check(*args: Any, **kwargs: Any) -> CheckReport:
+    from wizard.core.engine import run_check
+
+    return await run_check(*args, **kwargs)
+
+
+async def _run_discovery(*args: Any, **kwargs: Any) -> CheckReport:
+    from wizard.core.engine import run_discovery
+
+    return await run_discovery(*args, **kwargs)
 
 
 def _keychain_info() -> KeychainInfo:
@@ -47,8 +63,8 @@ def documents_folder() -> str:
 class Services:
     """The blocking and network calls the pages make, replaceable in tests."""
 
-    run_check: Callable[..., Awaitable[CheckReport]] = run_check
-    run_discovery: Callable[..., Awaitable[CheckReport]] = run_discovery
+    run_check: Callable[..., Awaitable[CheckReport]] = _run_check
+    run_discovery: Callable[..., Awaitable[CheckReport]] = _run_discovery
     keychain_info: Callable[[], Any] = _keychain_info
     store_secret: Callable[[str, str, str], None] = _store_secret
     open_url: Callable[[str], bool] = _open_url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -16,10 +18,12 @@ from PySide6.QtWidgets import (
 from wizard.flow import StepKey
 from wizard.ui import text, theme
 from wizard.ui.context import UiContext
-from wizard.ui.demo import DemoPanel
 from wizard.ui.pages import PAGE_TYPES
 from wizard.ui.pages.base import FlowPage, page_id, step_of
 from wizard.ui.widgets import StatusMark
+
+if TYPE_CHECKING:
+    from wizard.ui.demo import DemoPanel
 
 
 class StepList(QWidget):
@@ -41,6 +45,8 @@ class StepList(QWidget):
         layout.addStretch(1)
         self.demo: DemoPanel | None = None
         if context.demo is not None:
+            from wizard.ui.demo import DemoPanel  # the simulator loads only for a demo
+
             self.demo = DemoPanel(context.demo)
             layout.addWidget(self.demo)
         self.setAccessibleName(text.STEPS_LIST_NAME)

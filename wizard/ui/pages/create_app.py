@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from wizard.core.engine import APPLICATIONS_PAGE, product_names
+from wizard.core.product import APPLICATIONS_PAGE, product_names
 from wizard.flow import StepKey, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
