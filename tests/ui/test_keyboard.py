@@ -124,3 +124,78 @@ def test_keyboard_alone_goes_from_welcome_to_a_written_connection_file(
     assert json.loads(Path(path).read_text(encoding="utf-8"))["client_id"] == halo.client_id
     keys.press(return_key)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=8000)
+
+
+def _reading_position(page: Any, widget: QWidget) -> tuple[int, int, int]:
+    """Where `widget` sits on `page` for a reader: the part above the scroll area, then down."""
+    content = page.scroll_area.widget()
+    if content.isAncestorOf(widget):
+        point = widget.mapTo(content, widget.rect().topLeft())
+        return (1, point.y(), point.x())
+    point = widget.mapTo(page, widget.rect().topLeft())
+    return (0, point.y(), point.x())
+
+
+def assert_tab_order_follows_reading_order(keys: Keyboard, window: WizardWindow) -> list[str]:
+    """Tab through the current page from its first control; the focus must go down the page."""
+    page = window.current_page()
+    first = page.nextInFocusChain()
+    while not (
+        first.focusPolicy() & Qt.FocusPolicy.TabFocus and first.isVisible() and first.isEnabled()
+    ):
+        first = first.nextInFocusChain()
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    visited: list[QWidget] = []
+    while page.isAncestorOf(keys.focused()) and keys.focused() not in visited:
+        visited.append(keys.focused())
+        keys.press(Qt.Key.Key_Tab)
+    positions = [_reading_position(page, widget) for widget in visited]
+    for before, after, widget in zip(positions, positions[1:], visited[1:], strict=False):
+        same_row = before[0] == after[0] and abs(before[1] - after[1]) <= 8
+        assert same_row and after[2] > before[2] or after[:2] > before[:2], (
+            f"{type(page).__name__}: Tab goes up to {widget.accessibleName()!r}"
+        )
+    return [widget.accessibleName() for widget in visited]
+
+
+def test_tab_order_follows_reading_order_on_every_page(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tests.ui.driver as driver
+    from tests.ui.driver import click_next, enter_credentials, wait_idle, walk_to_credentials
+
+    halo = start_halo("agent_no_permission")
+    window = make_wizard()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    keys = Keyboard(qtbot, window)
+    orders: dict[str, list[str]] = {}
+
+    original = click_next
+
+    def next_checking(qtbot: Any, window: WizardWindow, expect: StepKey) -> Any:
+        orders[window.current_page().key.value] = assert_tab_order_follows_reading_order(
+            keys, window
+        )
+        return original(qtbot, window, expect)
+
+    # Check each page just before the admin leaves it, all the way to the credentials.
+    monkeypatch.setattr(driver, "click_next", next_checking)
+    walk_to_credentials(qtbot, window, halo)
+    monkeypatch.undo()
+    enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
+    orders["credentials"] = assert_tab_order_follows_reading_order(keys, window)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    orders["test"] = assert_tab_order_follows_reading_order(keys, window)
+    click_next(qtbot, window, StepKey.EXPORT)
+    orders["export"] = assert_tab_order_follows_reading_order(keys, window)
+    assert set(orders) == {step.value for step in StepKey}
+    assert orders["credentials"][:3] == ["Client ID", "Client secret", "Show the secret"]
+    assert orders["test"][:2] == [
+        "Test the connection again",
+        "Copy the whole test report, for support",
+    ]
