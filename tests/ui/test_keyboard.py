@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -152,7 +153,7 @@ def assert_tab_order_follows_reading_order(keys: Keyboard, window: WizardWindow)
     positions = [_reading_position(page, widget) for widget in visited]
     for before, after, widget in zip(positions, positions[1:], visited[1:], strict=False):
         same_row = before[0] == after[0] and abs(before[1] - after[1]) <= 8
-        assert same_row and after[2] > before[2] or after[:2] > before[:2], (
+        assert (same_row and after[2] > before[2]) or after[:2] > before[:2], (
             f"{type(page).__name__}: Tab goes up to {widget.accessibleName()!r}"
         )
     return [widget.accessibleName() for widget in visited]
