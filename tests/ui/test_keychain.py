@@ -235,3 +235,54 @@ def test_the_demo_removes_its_secrets_from_the_real_keychain_when_it_closes(
     assert load_secret(host, client_id) == "demo-secret"
     forget_demo_secrets(context)
     assert load_secret(host, client_id) is None
+
+
+def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    keychain: FakeKeychain,
+    browser: Browser,
+) -> None:
+    import time
+
+    from wizard.flow import AppChoice, IdentityChoice, WizardState
+
+    def slow_info() -> Any:
+        time.sleep(3.0)
+        return keychain.info()
+
+    halo = start_halo("healthy")
+    services = Services(
+        keychain_info=slow_info,
+        store_secret=keychain.store,
+        open_url=browser.open,
+        keychain_timeout=5.0,
+    )
+    state = WizardState(
+        app_choice=AppChoice.EXISTING,
+        identity=IdentityChoice.AGENT,
+        scopes=("read:tickets",),
+        host_text=halo.url,
+        client_id_text=halo.client_id,
+        secret_text=halo.client_secret,
+    )
+    window = make_wizard(state, services=services)
+    for step in (
+        StepKey.IDENTITY,
+        StepKey.SCOPES,
+        StepKey.HOSTNAME,
+        StepKey.TENANT,
+        StepKey.CREDENTIALS,
+        StepKey.TEST,
+        StepKey.EXPORT,
+    ):
+        click_next(qtbot, window, step)
+        wait_idle(qtbot, window)
+    export = page(window)
+    # Still looking: the keychain is what is offered, not "nowhere".
+    assert not window.context.keychain.checked
+    assert export.keychain_radio.isChecked()
+    click(qtbot, window.button(FINISH))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=8000)
+    assert keychain.stored == {(halo.url, halo.client_id): halo.client_secret}

@@ -157,10 +157,12 @@ class ExportPage(FlowPage):
     # ----- where the secret goes -----
 
     def mode(self) -> str:
+        """Where the secret goes; the keychain while it is still being looked for."""
         state = self.flow.state
+        keychain = self.context.keychain
         if state.embed_secret:
             return EMBED
-        if state.remember_secret and self.context.keychain.available:
+        if state.remember_secret and (keychain.available or not keychain.checked):
             return KEYCHAIN
         return NOWHERE
 
@@ -236,7 +238,7 @@ class ExportPage(FlowPage):
         else:
             self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
         self.keychain_radio.setAccessibleName(self.keychain_radio.text())
-        self.keychain_radio.setEnabled(keychain.available)
+        self.keychain_radio.setEnabled(keychain.available or not keychain.checked)
         mode = self.mode()
         self.secret_group.blockSignals(True)
         for button in (self.keychain_radio, self.embed_radio, self.none_radio):
@@ -329,6 +331,7 @@ class ExportPage(FlowPage):
             return
         if not self.context.keychain.checked:
             await self.context.keychain.check()
+        # Decided only now that the keychain is known: without one the secret goes nowhere.
         mode = self.mode()
         if mode == KEYCHAIN and not await self.store_secret(self.save_result):
             return
@@ -385,17 +388,24 @@ class ExportPage(FlowPage):
         if self.mode() != KEYCHAIN:
             return True
         state = self.flow.state
-        if self.context.keychain.is_stored(self._secret_host(), state.client_id, state.secret):
+        keychain = self.context.keychain
+        if keychain.checked and keychain.is_stored(
+            self._secret_host(), state.client_id, state.secret
+        ):
             return True
         if not self.busy:
             self.tasks.start(self.finish())
         return False
 
     async def finish(self) -> None:
-        if not await self.store_secret(self.finish_status):
-            return
-        name = self.context.keychain.name or ""
-        self.finish_status.show_message("ok", text.EXPORT_FINISH_STORED.format(name=name))
+        keychain = self.context.keychain
+        if not keychain.checked:
+            await keychain.check()
+        if self.mode() == KEYCHAIN:
+            if not await self.store_secret(self.finish_status):
+                return
+            name = keychain.name or ""
+            self.finish_status.show_message("ok", text.EXPORT_FINISH_STORED.format(name=name))
         # Once this task has ended, so that the page is no longer busy when Finish is checked.
         asyncio.get_running_loop().call_soon(self._close_wizard)
 
