@@ -1,13 +1,15 @@
 """A guard against a PySide6 bug that would crash the wizard on Python 3.11.
 
-PySide6 6.12.0 returns None from every method without a result without counting the
-reference (harmless from Python 3.12, where None is immortal). On Python 3.11 each such
-call, `label.setText(...)` for one, takes one count off None; after a few thousand calls
-(a minute of typing) the interpreter aborts with "none_dealloc: deallocating None".
+PySide6 6.12.0 treats None, True and False as immortal, as they are from Python 3.12: it
+returns None from every method without a result without counting the reference, and it
+drops one reference to True or False each time C++ calls a Python override that returns
+a bool (QWizardPage.isComplete, for one). On Python 3.11 each such call takes one count
+off the object; after a few thousand (a minute of typing) the interpreter aborts with
+"none_dealloc: deallocating None" or "bool_dealloc: deallocating True or False".
 
-When the bug is present, None is made immortal by hand, as Python 3.12 does: its count is
-raised far beyond what the leak can ever consume. None is a static object that is never
-freed, so nothing else changes.
+When the bug is present, the three are made immortal by hand, as Python 3.12 does: their
+counts are raised far beyond what the leak can ever consume. They are static objects that
+are never freed, so nothing else changes.
 """
 
 from __future__ import annotations
@@ -35,5 +37,6 @@ def keep_none_alive() -> bool:
         return False
     if not none_reference_leaks():
         return False
-    ctypes.c_ssize_t.from_address(id(None)).value += sys.maxsize // 4
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += sys.maxsize // 8
     return True

@@ -298,7 +298,7 @@ FACT_UNKNOWN = "not reported"
 TENANT_NONE = "none (on-premise Halo)"
 TENANT_ADVANCED = "&Advanced: use another tenant"
 TENANT_ADVANCED_NAME = "Advanced: use another tenant"
-TENANT_OVERRIDE_LABEL = "&Tenant to use:"
+TENANT_OVERRIDE_LABEL = "Tenant to &use:"
 TENANT_OVERRIDE_NAME = "Tenant to use"
 TENANT_OVERRIDE_HINT = (
     "Only if your Halo administrator or your tool's supplier told you to use a particular "
@@ -424,7 +424,7 @@ EXPORT_SECRET_EMBED_WARNING = (
     "by e-mail, and delete it once your tool has read it. On macOS and Linux the file can "
     "be read only by you."
 )
-EXPORT_SECRET_NONE = "&Nowhere: I will type it into my tool myself"
+EXPORT_SECRET_NONE = "No&where: I will type it into my tool myself"
 EXPORT_SECRET_NONE_NOTE = "The secret is forgotten when you close the wizard."
 EXPORT_SECRET_NAME = "Where the secret is kept"
 EXPORT_FILE_TITLE = "Connection file"
@@ -443,7 +443,7 @@ EXPORT_SAVED_KEYCHAIN = "The secret is in {name} (service “{service}”, accou
 EXPORT_SAVED_EMBEDDED = "The secret is in the file: keep the file private."
 EXPORT_SAVED_NONE = "The secret is not in the file: your tool will need it from you."
 EXPORT_NOT_SAVED = "Not saved. {reason}"
-EXPORT_OPEN_FOLDER = "Show in &folder"
+EXPORT_OPEN_FOLDER = "Show in f&older"
 EXPORT_OPEN_FOLDER_NAME = "Show the saved file's folder"
 # {reason} is the keychain's own explanation: "Could not save the secret: ... is locked..."
 EXPORT_KEYCHAIN_FAILED = (
@@ -456,7 +456,7 @@ EXPORT_KEYCHAIN_TIMEOUT = (
 )
 EXPORT_NO_PATH = "Choose where to save the file first."
 EXPORT_ENV_TITLE = "For scripts"
-EXPORT_SHELL_LABEL = "S&hell:"
+EXPORT_SHELL_LABEL = "She&ll:"
 EXPORT_SHELL_NAME = "Shell for the environment variables"
 SHELL_NAMES = {
     "posix": "macOS or Linux terminal (bash, zsh)",
