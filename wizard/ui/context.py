@@ -7,6 +7,7 @@ keychain that fails or hangs, and the keychain library is loaded only when first
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -56,7 +57,11 @@ def _open_url(url: str) -> bool:
 
 
 def documents_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    """The user's Documents folder, or the home folder where there is none."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and os.path.isdir(documents):
+        return documents
+    return os.path.expanduser("~")
 
 
 @dataclass(frozen=True)

@@ -325,9 +325,11 @@ class ExportPage(FlowPage):
         from wizard.core.connection_file import ExportError, write_connection_file
 
         path = os.path.expanduser(self.path.text().strip())
+        if path and not os.path.isabs(path):
+            # A bare file name goes where the suggested one would, not to the working folder.
+            path = os.path.join(self.context.documents_dir, path)
         if not path:
-            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=""))
-            self.save_result.label.setText(text.EXPORT_NO_PATH)
+            self.save_result.show_message("error", text.EXPORT_NO_PATH)
             return
         if not self.context.keychain.checked:
             await self.context.keychain.check()
