@@ -521,3 +521,25 @@ def test_closing_with_unsaved_entries_asks_first(qtbot: Any, make_wizard: Wizard
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     click(qtbot, next(b for b in box.buttons() if b.text() == "Quit"))
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
+
+
+def test_a_bare_file_name_is_saved_in_documents_and_an_empty_one_is_refused(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    from pathlib import Path
+
+    halo = start_halo("healthy")
+    window = make_wizard()
+    walk_to_credentials(qtbot, window, halo)
+    enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    export = click_next(qtbot, window, StepKey.EXPORT)
+    export.path.clear()
+    click(qtbot, export.save_button)
+    qtbot.waitUntil(lambda: export.save_result.mark.kind == "error", timeout=5000)
+    assert export.save_result.label.text() == "Choose where to save the file first."
+    qtbot.keyClicks(export.path, "mine.json")
+    click(qtbot, export.save_button)
+    qtbot.waitUntil(lambda: window.context.flow.state.exported_to is not None, timeout=5000)
+    assert (Path(window.context.documents_dir) / "mine.json").is_file()
