@@ -539,6 +539,7 @@ def test_a_bare_file_name_is_saved_in_documents_and_an_empty_one_is_refused(
     click(qtbot, export.save_button)
     qtbot.waitUntil(lambda: export.save_result.mark.kind == "error", timeout=5000)
     assert export.save_result.label.text() == "Choose where to save the file first."
+    wait_idle(qtbot, window)
     qtbot.keyClicks(export.path, "mine.json")
     click(qtbot, export.save_button)
     qtbot.waitUntil(lambda: window.context.flow.state.exported_to is not None, timeout=5000)

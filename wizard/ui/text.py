@@ -349,12 +349,12 @@ CRED_TRIMMED = (
     "Removed {removed} from the pasted secret: a Halo secret never contains them. Leave "
     "them out in your tool too."
 )
-CRED_REMEMBER = "&Remember the secret in this computer's keychain ({name})"
-CRED_REMEMBER_UNNAMED = "&Remember the secret in this computer's keychain"
+# Check boxes and radio buttons cannot wrap: their texts stay short, details go below.
+CRED_REMEMBER = "&Remember the secret in this computer's keychain"
 CRED_REMEMBER_NAME = "Remember the secret in this computer's keychain"
 CRED_REMEMBER_WHERE = (
-    "It will be kept in {name}, where your tool can read it. It is saved when you save "
-    "the connection file or click Finish."
+    "Kept in {name}, where your tool can read it. It is saved there when you save the "
+    "connection file or click Finish."
 )
 CRED_REMEMBER_OFF = "The secret is kept in memory only, and forgotten when you close the wizard."
 CRED_KEYCHAIN_CHECKING = "Checking this computer's keychain…"
@@ -415,8 +415,9 @@ EXPORT_TEST_FAILED = (
     "example to send them to support; the file records that the test failed."
 )
 EXPORT_SECRET_TITLE = "Where the secret is kept"
-EXPORT_SECRET_KEYCHAIN = "In {name} (recommended): the file only says where to find it"
-EXPORT_SECRET_KEYCHAIN_UNAVAILABLE = "In this computer's keychain (not available: {reason})"
+EXPORT_SECRET_KEYCHAIN = "In this computer's &keychain (recommended)"
+EXPORT_SECRET_KEYCHAIN_WHERE = "In {name}; the file only says where to find it."
+EXPORT_SECRET_KEYCHAIN_UNAVAILABLE = "Not available: {reason}"
 EXPORT_SECRET_EMBED = "In the connection file &itself"
 EXPORT_SECRET_EMBED_WARNING = (
     "Anyone who can read the file can use this connection, with everything its scopes "

@@ -64,7 +64,8 @@ class FlowPage(QWizardPage):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Text wraps, so this only shows if a control cannot shrink: better than cutting it.
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # Tab moves between the controls inside; the area itself needs no stop of its own.
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         content = ScrollContent()

@@ -58,7 +58,7 @@ class CredentialsPage(FlowPage):
             row.addStretch(1)
             self.body.addLayout(row)
 
-        self.remember = QCheckBox(text.CRED_REMEMBER_UNNAMED)
+        self.remember = QCheckBox(text.CRED_REMEMBER)
         self.remember.setAccessibleName(text.CRED_REMEMBER_NAME)
         self.body.addWidget(self.remember)
         self.keychain_note = WrapLabel()
@@ -120,20 +120,17 @@ class CredentialsPage(FlowPage):
         remember = self.flow.state.remember_secret
         self.remember.blockSignals(True)
         if not keychain.checked:
-            self.remember.setText(text.CRED_REMEMBER_UNNAMED)
             self.remember.setEnabled(True)
             self.remember.setChecked(remember)
             note = text.CRED_KEYCHAIN_CHECKING
         elif keychain.available:
             name = keychain.name or ""
-            self.remember.setText(text.CRED_REMEMBER.format(name=name))
             self.remember.setEnabled(True)
             self.remember.setChecked(remember)
             note = (
                 text.CRED_REMEMBER_WHERE.format(name=name) if remember else text.CRED_REMEMBER_OFF
             )
         else:
-            self.remember.setText(text.CRED_REMEMBER_UNNAMED)
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
             if keychain.timed_out:

@@ -72,7 +72,7 @@ class ExportPage(FlowPage):
         secret_box = QGroupBox(text.EXPORT_SECRET_TITLE)
         secret_layout = QVBoxLayout(secret_box)
         self.secret_group = QButtonGroup(self)
-        self.keychain_radio = QRadioButton()
+        self.keychain_radio = QRadioButton(text.EXPORT_SECRET_KEYCHAIN)
         self.embed_radio = QRadioButton(text.EXPORT_SECRET_EMBED)
         self.none_radio = QRadioButton(text.EXPORT_SECRET_NONE)
         for button, mode in (
@@ -84,11 +84,14 @@ class ExportPage(FlowPage):
             button.setAccessibleDescription(text.EXPORT_SECRET_NAME)
             self.secret_group.addButton(button)
             secret_layout.addWidget(button)
+            if button is self.keychain_radio:
+                self.keychain_note = WrapLabel()
+                self.keychain_note.setIndent(button.sizeHint().height())
+                secret_layout.addWidget(self.keychain_note)
             if button is self.embed_radio:
                 self.embed_warning = Callout("warning", text.EXPORT_SECRET_EMBED_WARNING)
                 secret_layout.addWidget(self.embed_warning)
-        self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
-        self.keychain_radio.setAccessibleName(text.CRED_KEYCHAIN_CHECKING)
+        self.keychain_radio.setAccessibleName(text.EXPORT_SECRET_KEYCHAIN.replace("&", ""))
         self.embed_radio.setAccessibleName(text.EXPORT_SECRET_EMBED.replace("&", ""))
         self.none_radio.setAccessibleName(text.EXPORT_SECRET_NONE.replace("&", ""))
         self.none_note = WrapLabel(text.EXPORT_SECRET_NONE_NOTE)
@@ -227,17 +230,16 @@ class ExportPage(FlowPage):
 
         keychain = self.context.keychain
         if keychain.available:
-            self.keychain_radio.setText(text.EXPORT_SECRET_KEYCHAIN.format(name=keychain.name))
+            where = text.EXPORT_SECRET_KEYCHAIN_WHERE.format(name=keychain.name)
         elif keychain.checked:
             reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
                 seconds=f"{keychain.timeout:g}"
             )
-            self.keychain_radio.setText(
-                text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason.rstrip("."))
-            )
+            where = text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason)
         else:
-            self.keychain_radio.setText(text.CRED_KEYCHAIN_CHECKING)
-        self.keychain_radio.setAccessibleName(self.keychain_radio.text())
+            where = text.CRED_KEYCHAIN_CHECKING
+        self.keychain_note.setText(where)
+        self.keychain_radio.setAccessibleDescription(where)
         self.keychain_radio.setEnabled(keychain.available or not keychain.checked)
         mode = self.mode()
         self.secret_group.blockSignals(True)
