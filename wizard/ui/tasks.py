@@ -72,8 +72,7 @@ class TaskSlot:
         _RUNNING.discard(task)
         if not task.cancelled() and task.exception() is not None:
             # Surface programming errors instead of losing them with the task.
-            loop = asyncio.get_event_loop()
-            loop.call_exception_handler(
+            task.get_loop().call_exception_handler(
                 {"message": "Unexpected error in a wizard task", "exception": task.exception()}
             )
         if task is self._task:

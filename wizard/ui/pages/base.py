@@ -52,6 +52,9 @@ class FlowPage(QWizardPage):
     def __init__(self, context: UiContext) -> None:
         super().__init__()
         self.context = context
+        # Follows the task slot, but changes together with the widgets (in the same
+        # callback), so nobody sees a page that says idle while its controls are still off.
+        self._busy = False
         self.tasks = TaskSlot(self._tasks_changed)
 
         outer = QVBoxLayout(self)
@@ -89,7 +92,7 @@ class FlowPage(QWizardPage):
 
     @property
     def busy(self) -> bool:
-        return self.tasks.busy
+        return self._busy
 
     def load(self) -> None:
         """Show the flow's state in the widgets."""
@@ -143,7 +146,8 @@ class FlowPage(QWizardPage):
 
     # ----- helpers -----
 
-    def _tasks_changed(self, _busy: bool) -> None:
+    def _tasks_changed(self, busy: bool) -> None:
+        self._busy = busy
         self.changed()
 
     def _show_blocked(self) -> None:

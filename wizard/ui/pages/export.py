@@ -410,10 +410,13 @@ class ExportPage(FlowPage):
                 return
             name = keychain.name or ""
             self.finish_status.show_message("ok", text.EXPORT_FINISH_STORED.format(name=name))
-        # Once this task has ended, so that the page is no longer busy when Finish is checked.
-        asyncio.get_running_loop().call_soon(self._close_wizard)
+        # Once this task has ended (its slot's callback runs first), so that the page is no
+        # longer busy when QWizard checks Finish again.
+        task = asyncio.current_task()
+        if task is not None:
+            task.add_done_callback(self._close_wizard)
 
-    def _close_wizard(self) -> None:
+    def _close_wizard(self, _task: object = None) -> None:
         wizard = self.wizard()
         if isinstance(wizard, QWizard):
             wizard.accept()
