@@ -26,8 +26,16 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SCOPES = (
-    "read:tickets", "read:customers", "read:assets", "read:invoices", "read:items",
-    "read:projects", "read:crm", "read:quotes", "read:contracts", "read:kb",
+    "read:tickets",
+    "read:customers",
+    "read:assets",
+    "read:invoices",
+    "read:items",
+    "read:projects",
+    "read:crm",
+    "read:quotes",
+    "read:contracts",
+    "read:kb",
 )
 
 
@@ -36,7 +44,11 @@ def first_paint(mode: str) -> float:
     started = time.time()
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "_gui_child.py"), mode, repr(started)],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
@@ -70,8 +82,12 @@ def longest_stall(latency_ms: int = 100) -> tuple[float, float]:
     try:
         discovery = asyncio.run(run_discovery(halo.url, ca_bundle=ca_bundle))
         state = WizardState(
-            app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT, scopes=SCOPES,
-            host_text=halo.url, discovery=discovery, client_id_text=halo.client_id,
+            app_choice=AppChoice.EXISTING,
+            identity=IdentityChoice.AGENT,
+            scopes=SCOPES,
+            host_text=halo.url,
+            discovery=discovery,
+            client_id_text=halo.client_id,
             secret_text=halo.client_secret,
         )
         app = application([])
@@ -120,13 +136,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     wizard, bare = startup(args.runs)
-    print(f"first page painted, median of {args.runs}: halo-wizard {wizard * 1000:.0f} ms, "
-          f"bare QWizard {bare * 1000:.0f} ms, ratio {wizard / bare:.2f} (target < 1 s)")
+    print(
+        f"first page painted, median of {args.runs}: halo-wizard {wizard * 1000:.0f} ms, "
+        f"bare QWizard {bare * 1000:.0f} ms, ratio {wizard / bare:.2f} (target < 1 s)"
+    )
     stalls = [longest_stall() for _ in range(3)]
     worst = max(s[0] for s in stalls)
-    print(f"longest GUI stall during a live test of 10 scopes (3 runs): "
-          f"{', '.join(f'{s[0]:.1f}' for s in stalls)} ms, worst {worst:.1f} ms "
-          f"(target < 50 ms); each test took {', '.join(f'{s[1]:.2f}' for s in stalls)} s")
+    print(
+        f"longest GUI stall during a live test of 10 scopes (3 runs): "
+        f"{', '.join(f'{s[0]:.1f}' for s in stalls)} ms, worst {worst:.1f} ms "
+        f"(target < 50 ms); each test took {', '.join(f'{s[1]:.2f}' for s in stalls)} s"
+    )
 
 
 if __name__ == "__main__":

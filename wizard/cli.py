@@ -313,12 +313,13 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_window(args: argparse.Namespace) -> int:
-    from wizard.sim import SCENARIOS
+    if args.demo:
+        from wizard.sim import SCENARIOS  # only a demo needs the simulator
 
-    if args.demo and args.gui_scenario not in SCENARIOS:
-        raise UsageError(
-            f"Unknown scenario {args.gui_scenario!r}; see `halo-wizard simulate --list`."
-        )
+        if args.gui_scenario not in SCENARIOS:
+            raise UsageError(
+                f"Unknown scenario {args.gui_scenario!r}; see `halo-wizard simulate --list`."
+            )
     if args.gui_ca_bundle:
         _check_ca_bundle(args.gui_ca_bundle)
     try:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import email.utils
 import functools
 import ssl
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -48,7 +49,6 @@ IDENTITY_MAX_BYTES = 256 * 1024
 # Longest Retry-After the check honours before reporting the rate limit instead.
 MAX_RETRY_WAIT = 10.0
 CLOCK_SKEW_LIMIT = 300.0
-_WORKERS = 24
 
 
 def _retry_after(response: Response) -> float | None:
@@ -74,6 +74,32 @@ def _format_skew(seconds: float) -> str:
     return f"{hours:.1f} hours"
 
 
+class _DaemonExecutor(concurrent.futures.Executor):
+    """One daemon thread per blocking call (a check makes about a dozen).
+
+    A cancelled check leaves its requests to end at their own deadlines; daemon threads mean
+    that closing the program never waits for them, as a ThreadPoolExecutor's threads would.
+    """
+
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as error:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+        threading.Thread(target=work, name="halo-check", daemon=True).start()
+        return future
+
+
 class _Stop(Exception):
     """Raised inside the check when a stage failed in a way that makes later stages pointless."""
 
@@ -95,7 +121,7 @@ class Checker:
         self._own_transport = transport is None
         self._transport_given = transport
         self._transport: Transport | None = None
-        self._executor = ThreadPoolExecutor(_WORKERS, thread_name_prefix="halo-check")
+        self._executor = _DaemonExecutor()
         self.report = CheckReport()
         self._context: dict[str, Any] = {}
         self._address: HostAddress | None = None
@@ -112,7 +138,8 @@ class Checker:
         assert self._transport is not None, "the transport opens after the entries are checked"
         return self._transport
 
-    def _step(self, key: str, label: str, status: StepStatus, summary: str = "") -> None:
+    def _step(self, key: str, status: StepStatus, summary: str = "") -> None:
+        label = messages.STEP_LABELS.get(key) or key.removeprefix("scope:")
         step = Step(key, label, status, summary)
         # A step keeps the place it had when it started, so the checklist reads in order.
         steps = self.report.steps
@@ -183,7 +210,6 @@ class Checker:
             self.report.duration = time.monotonic() - started
             self._token = None
             self._secret = ""
-            self._executor.shutdown(wait=False, cancel_futures=True)
             if self._own_transport and self._transport is not None:
                 self._transport.close()
         return self.report
@@ -196,12 +222,12 @@ class Checker:
             return Transport(TransportOptions(timeout=self.request.timeout, ca_bundle=bundle))
         except (ssl.SSLError, OSError) as exc:
             self._add("CA_BUNDLE_INVALID", path=bundle, reason=exc.strerror or str(exc))
-            self._step("input", "Your entries", StepStatus.FAILED, "CA file unusable")
+            self._step("input", StepStatus.FAILED, messages.SUMMARY_CA_FILE)
             raise _Stop from None
 
     def _check_input(self) -> None:
         request = self.request
-        self._step("input", "Your entries", StepStatus.RUNNING)
+        self._step("input", StepStatus.RUNNING)
         failed = False
         try:
             self._address = normalise_host(request.host)
@@ -216,9 +242,9 @@ class Checker:
 
         if self._discovery_only:
             if self._address is None:
-                self._step("input", "Your entries", StepStatus.FAILED, "Fix the address first")
+                self._step("input", StepStatus.FAILED, messages.SUMMARY_FIX_ADDRESS)
                 raise _Stop
-            self._step("input", "Your entries", StepStatus.OK, self._address.url)
+            self._step("input", StepStatus.OK, self._address.url)
             return
 
         requested = scopes.parse_scopes(request.scopes)
@@ -254,14 +280,14 @@ class Checker:
             self._add("SECRET_LOOKS_LIKE_CLIENT_ID")
 
         if failed or self._address is None:
-            self._step("input", "Your entries", StepStatus.FAILED, "Fix the entries first")
+            self._step("input", StepStatus.FAILED, messages.SUMMARY_FIX_ENTRIES)
             raise _Stop
-        self._step("input", "Your entries", StepStatus.OK, self._address.url)
+        self._step("input", StepStatus.OK, self._address.url)
 
     async def _discover(self) -> None:
         assert self._address is not None
         base = self._address.url
-        self._step("discovery", "Find the instance", StepStatus.RUNNING)
+        self._step("discovery", StepStatus.RUNNING)
         results = await asyncio.gather(
             self._call(self._http.get, base + "/api/authinfo", max_bytes=DISCOVERY_MAX_BYTES),
             self._call(self._http.get, base + "/api/instanceinfo", max_bytes=DISCOVERY_MAX_BYTES),
@@ -279,7 +305,7 @@ class Checker:
         instance_json = _json_object(instanceinfo)
         if not _is_authinfo(auth_json) and not _is_instanceinfo(instance_json):
             summary = self._explain_not_halo(authinfo, instanceinfo)
-            self._step("discovery", "Find the instance", StepStatus.FAILED, summary)
+            self._step("discovery", StepStatus.FAILED, summary)
             raise _Stop
 
         app_name = _text(instance_json.get("app_name"))
@@ -307,7 +333,7 @@ class Checker:
             )
             if part
         )
-        self._step("discovery", "Find the instance", StepStatus.OK, summary)
+        self._step("discovery", StepStatus.OK, summary)
 
     def _explain_not_halo(self, authinfo: object, instanceinfo: object) -> str:
         """Add the finding that explains why discovery failed; return the step's summary."""
@@ -316,7 +342,7 @@ class Checker:
         for answer in (authinfo, instanceinfo):
             if isinstance(answer, NetworkError) and not isinstance(authinfo, Response):
                 self._add_network(answer)
-                return "No answer"
+                return messages.SUMMARY_NO_ANSWER
         response = authinfo if isinstance(authinfo, Response) else instanceinfo
         assert isinstance(response, Response)
         status = response.status
@@ -334,7 +360,7 @@ class Checker:
                 status=status,
                 halo_said=response.text_excerpt() or None,
             )
-            return f"Server error (HTTP {status})"
+            return messages.SUMMARY_SERVER_ERROR.format(status=status)
         elif response.looks_like_html:
             reason = messages.NOT_HALO_HTML.format(host=host)
         elif status != 200:
@@ -342,7 +368,7 @@ class Checker:
         else:
             reason = messages.NOT_HALO_SHAPE.format(host=host)
         self._add("NOT_HALO", reason=reason)
-        return "Not a Halo API"
+        return messages.SUMMARY_NOT_HALO
 
     def _decide_tenant(self, reported: str | None) -> None:
         given = (self.request.tenant or "").strip() or None
@@ -394,9 +420,8 @@ class Checker:
                 self._add("HOST_INVALID", reason=f"Authorisation server: {exc}")
                 self._step(
                     "discovery",
-                    "Find the instance",
                     StepStatus.FAILED,
-                    "Authorisation server address unusable",
+                    messages.SUMMARY_AUTH_URL_UNUSABLE,
                 )
                 raise _Stop from None
         auth_url = given_url or reported_url or f"{self._address.url}/auth"
@@ -411,8 +436,7 @@ class Checker:
             self._add("AUTH_SERVER_SEPARATE")
 
     async def _get_token(self) -> None:
-        label = "Get a token"
-        self._step("token", label, StepStatus.RUNNING)
+        self._step("token", StepStatus.RUNNING)
         token_url = self.report.token_url
         assert token_url is not None
         form = {
@@ -427,7 +451,7 @@ class Checker:
             )
         except NetworkError as error:
             self._add_network(error)
-            self._step("token", label, StepStatus.FAILED, "No answer from the token service")
+            self._step("token", StepStatus.FAILED, messages.SUMMARY_NO_TOKEN_ANSWER)
             raise _Stop from None
         finally:
             form.clear()
@@ -456,13 +480,13 @@ class Checker:
         elif status >= 500:
             self._add(
                 "SERVER_ERROR",
-                what=f"The token service ({token_url})",
+                what=messages.WHAT_TOKEN_SERVICE.format(token_url=token_url),
                 status=status,
                 halo_said=_halo_error(body) or response.text_excerpt() or None,
             )
         else:
             self._explain_token_error(response, body)
-        self._step("token", label, StepStatus.FAILED, f"Refused (HTTP {status})")
+        self._step("token", StepStatus.FAILED, messages.SUMMARY_REFUSED.format(status=status))
         raise _Stop
 
     def _explain_token_error(self, response: Response, body: object) -> None:
@@ -494,10 +518,12 @@ class Checker:
         self.report.granted_scopes = granted
         self._claims = id_token_claims(body.get("id_token"))
         if granted is None:
-            summary = "Token issued, without a list of scopes"
+            summary = messages.SUMMARY_TOKEN_NO_SCOPES
         else:
-            summary = f"Token issued with {len(granted)} scope{'s' if len(granted) != 1 else ''}"
-        self._step("token", "Get a token", StepStatus.OK, summary)
+            summary = messages.SUMMARY_TOKEN.format(
+                count=len(granted), s="" if len(granted) == 1 else "s"
+            )
+        self._step("token", StepStatus.OK, summary)
 
     # ----- probes -----
 
@@ -528,8 +554,8 @@ class Checker:
             probe = scopes.probe_for(scope)
             if probe is not None:
                 probes.setdefault(probe.key, probe)
-            self._step(f"scope:{scope}", scope, StepStatus.RUNNING)
-        self._step("identity", "Who the application acts as", StepStatus.RUNNING)
+            self._step(f"scope:{scope}", StepStatus.RUNNING)
+        self._step("identity", StepStatus.RUNNING)
 
         async def run_probe(probe: scopes.Probe) -> Response | NetworkError:
             try:
@@ -554,9 +580,7 @@ class Checker:
         all_401 = all(isinstance(a, Response) and a.status == 401 for a in answers)
         if all_401:
             self._refused_everywhere(probe_answers)
-            self._step(
-                "identity", "Who the application acts as", StepStatus.FAILED, "Refused (HTTP 401)"
-            )
+            self._step("identity", StepStatus.FAILED, messages.SUMMARY_REFUSED.format(status=401))
             return
 
         self._read_identity(identity_answer)
@@ -574,11 +598,13 @@ class Checker:
         for scope in self.report.requested_scopes:
             probe = scopes.probe_for(scope)
             if probe is None:
-                self._set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED), "No read-only test")
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.NOT_TESTED), messages.SUMMARY_NOT_TESTED
+                )
             else:
                 self._set_scope(
                     ScopeResult(scope, ScopeStatus.ERROR, http_status=401),
-                    "Refused (HTTP 401)",
+                    messages.SUMMARY_REFUSED.format(status=401),
                     StepStatus.FAILED,
                 )
 
@@ -586,10 +612,9 @@ class Checker:
         self, result: ScopeResult, summary: str, status: StepStatus = StepStatus.OK
     ) -> None:
         self.report.scopes.append(result)
-        self._step(f"scope:{result.scope}", result.scope, status, summary)
+        self._step(f"scope:{result.scope}", status, summary)
 
     def _read_identity(self, answer: Response | NetworkError) -> None:
-        label = "Who the application acts as"
         record: dict[str, Any] = {}
         if isinstance(answer, Response) and answer.status == 200:
             parsed = answer.json()
@@ -620,14 +645,14 @@ class Checker:
             )
         else:
             self._context["agent"] = messages.DEFAULT_CONTEXT["agent"]
-            self._step("identity", label, StepStatus.WARNING, "Could not be read")
+            self._step("identity", StepStatus.WARNING, messages.SUMMARY_IDENTITY_UNREADABLE)
             return
 
         self.report.identity = identity
         if identity.kind == "application":
             self._context.update(agent="The application identity")
             self._add("ACTS_AS_APPLICATION")
-            self._step("identity", label, StepStatus.OK, "Application identity")
+            self._step("identity", StepStatus.OK, messages.SUMMARY_APPLICATION_IDENTITY)
             return
         agent_name = identity.name or f"agent {identity.id}"
         self._context.update(agent=agent_name, agent_name=agent_name)
@@ -637,14 +662,14 @@ class Checker:
         if identity.email:
             extra.append(identity.email)
         self._add("ACTS_AS_AGENT", agent_extra=f" ({', '.join(extra)})" if extra else "")
-        summary = f"Agent: {agent_name}"
+        summary = messages.SUMMARY_AGENT.format(agent_name=agent_name)
         if identity.api_only is False:
             self._add("AGENT_NOT_API_ONLY")
-            self._step("identity", label, StepStatus.WARNING, summary + " (a person's account)")
+            self._step("identity", StepStatus.WARNING, summary + messages.SUMMARY_PERSON_SUFFIX)
             return
         if identity.api_only:
-            summary += " (API-only)"
-        self._step("identity", label, StepStatus.OK, summary)
+            summary += messages.SUMMARY_API_ONLY_SUFFIX
+        self._step("identity", StepStatus.OK, summary)
 
     def _fix_paths(self) -> dict[str, str]:
         identity = self.report.identity
@@ -672,7 +697,7 @@ class Checker:
             area = scopes.area_name(scope)
             if probe is None:
                 self._set_scope(
-                    ScopeResult(scope, ScopeStatus.NOT_TESTED), "No read-only test for this scope"
+                    ScopeResult(scope, ScopeStatus.NOT_TESTED), messages.SUMMARY_NOT_TESTED
                 )
                 if not carried:
                     self._add("SCOPE_NOT_GRANTED", scope=scope)
@@ -680,7 +705,9 @@ class Checker:
             answer = answers[probe.key]
             if isinstance(answer, NetworkError):
                 self._set_scope(
-                    ScopeResult(scope, ScopeStatus.ERROR), "No answer", StepStatus.FAILED
+                    ScopeResult(scope, ScopeStatus.ERROR),
+                    messages.SUMMARY_NO_ANSWER,
+                    StepStatus.FAILED,
                 )
                 if not network_reported:
                     network_reported = True
@@ -693,12 +720,13 @@ class Checker:
             if kind == "records" and records is not None and records > 0:
                 status = ScopeStatus.GRANTED if scope.startswith("edit:") else ScopeStatus.OK
                 self._set_scope(
-                    ScopeResult(scope, status, records, answer.status), f"{records} {area} visible"
+                    ScopeResult(scope, status, records, answer.status),
+                    messages.SUMMARY_VISIBLE.format(records=records, area=area),
                 )
             elif kind == "records":
                 self._set_scope(
                     ScopeResult(scope, ScopeStatus.EMPTY, 0, answer.status),
-                    f"No {area} visible",
+                    messages.SUMMARY_NONE_VISIBLE.format(area=area),
                     StepStatus.WARNING,
                 )
                 if first_for_area:
@@ -706,7 +734,7 @@ class Checker:
             elif kind == "denied":
                 self._set_scope(
                     ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
-                    f"Refused (HTTP {answer.status})",
+                    messages.SUMMARY_REFUSED.format(status=answer.status),
                     StepStatus.FAILED,
                 )
                 if not carried:
@@ -722,9 +750,9 @@ class Checker:
                     )
             else:
                 summary = (
-                    "Halo asked to slow down (HTTP 429)"
+                    messages.SUMMARY_SLOW_DOWN
                     if kind == "rate_limited"
-                    else f"Unexpected answer (HTTP {answer.status})"
+                    else messages.SUMMARY_UNEXPECTED.format(status=answer.status)
                 )
                 self._set_scope(
                     ScopeResult(scope, ScopeStatus.ERROR, None, answer.status),
@@ -733,7 +761,7 @@ class Checker:
                 )
                 if not first_for_area or kind == "rate_limited":
                     continue
-                what = f"Listing {area} ({probe.path})"
+                what = messages.WHAT_LISTING.format(area=area, path=probe.path)
                 if kind == "server_error":
                     self._add(
                         "SERVER_ERROR",

@@ -577,3 +577,35 @@ VISIBILITY_FIX_PATH_UNKNOWN = (
 
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
 RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"
+
+# ----- the checklist: each step's label and the summary beside it -----
+
+STEP_LABELS = {
+    "input": "Your entries",
+    "discovery": "Find the instance",
+    "token": "Get a token",
+    "identity": "Who the application acts as",
+}
+SUMMARY_CA_FILE = "CA file unusable"
+SUMMARY_FIX_ADDRESS = "Fix the address first"
+SUMMARY_FIX_ENTRIES = "Fix the entries first"
+SUMMARY_NO_ANSWER = "No answer"
+SUMMARY_SERVER_ERROR = "Server error (HTTP {status})"
+SUMMARY_NOT_HALO = "Not a Halo API"
+SUMMARY_AUTH_URL_UNUSABLE = "Authorisation server address unusable"
+SUMMARY_NO_TOKEN_ANSWER = "No answer from the token service"
+SUMMARY_REFUSED = "Refused (HTTP {status})"
+SUMMARY_TOKEN = "Token issued with {count} scope{s}"
+SUMMARY_TOKEN_NO_SCOPES = "Token issued, without a list of scopes"
+SUMMARY_NOT_TESTED = "No read-only test for this scope"
+SUMMARY_IDENTITY_UNREADABLE = "Could not be read"
+SUMMARY_APPLICATION_IDENTITY = "Application identity"
+SUMMARY_AGENT = "Agent: {agent_name}"
+SUMMARY_PERSON_SUFFIX = " (a person's account)"
+SUMMARY_API_ONLY_SUFFIX = " (API-only)"
+SUMMARY_VISIBLE = "{records} {area} visible"
+SUMMARY_NONE_VISIBLE = "No {area} visible"
+SUMMARY_SLOW_DOWN = "Halo asked to slow down (HTTP 429)"
+SUMMARY_UNEXPECTED = "Unexpected answer (HTTP {status})"
+WHAT_LISTING = "Listing {area} ({path})"
+WHAT_TOKEN_SERVICE = "The token service ({token_url})"
