@@ -44,3 +44,14 @@ def test_redirect_names_where_it_goes() -> None:
     )
     ((code, detail),) = _explain("psa.example.com", answer)
     assert code == "NOT_HALO" and "https://login.example.com/sso" in detail
+
+
+def test_rate_limit_on_discovery_is_not_called_a_wrong_address() -> None:
+    answer = Response(
+        url="https://acme.halopsa.com/api/authinfo",
+        status=429,
+        headers={"retry-after": "30"},
+        body=b"Rate Limit Reached - 300 Requests per rolling 5 minute window",
+    )
+    ((code, detail),) = _explain("acme.halopsa.com", answer)
+    assert code == "RATE_LIMITED" and "30 seconds" in detail

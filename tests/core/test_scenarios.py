@@ -255,6 +255,17 @@ def test_agent_without_permission_names_the_area_and_the_agent(
     assert statuses["read:tickets"] is ScopeStatus.DENIED
 
 
+def test_edit_scope_not_ticked_is_reported_although_reading_works(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    halo = start_halo("scope_not_ticked")
+    report = check(halo, ca_bundle, scopes="read:tickets edit:tickets")
+    statuses = {s.scope: s.status for s in report.scopes}
+    assert statuses == {"read:tickets": ScopeStatus.OK, "edit:tickets": ScopeStatus.DENIED}
+    assert [f.scope for f in report.findings if f.code == "SCOPE_NOT_GRANTED"] == ["edit:tickets"]
+    assert not report.ok
+
+
 def test_scope_not_ticked_points_to_the_permissions_tab(ca: trustme.CA, ca_bundle: str) -> None:
     report = _outcome("scope_not_ticked", ca, ca_bundle).report
     missing = [f for f in report.findings if f.code == "SCOPE_NOT_GRANTED"]

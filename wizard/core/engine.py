@@ -347,6 +347,11 @@ class Checker:
         assert isinstance(response, Response)
         status = response.status
         domain = self._address.hosted_domain
+        if status == 429:
+            wait = _retry_after(response)
+            note = messages.RETRY_AFTER_NOTE.format(seconds=f"{wait:g}") if wait else ""
+            self._add("RATE_LIMITED", retry_note=note, severity=Severity.ERROR)
+            return messages.SUMMARY_SLOW_DOWN
         if 300 <= status < 400:
             reason = messages.NOT_HALO_REDIRECT.format(
                 host=host, location=response.headers.get("location", "another address")
@@ -717,7 +722,15 @@ class Checker:
             first_for_area = (outcome[0], probe.key) not in reported_areas
             reported_areas.add((outcome[0], probe.key))
             kind, records = outcome
-            if kind == "records" and records is not None and records > 0:
+            if kind in ("records", "denied") and scope.startswith("edit:") and not carried:
+                # Reading works through another scope, but this token may not change anything.
+                self._set_scope(
+                    ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
+                    messages.SUMMARY_NOT_IN_TOKEN,
+                    StepStatus.FAILED,
+                )
+                self._add("SCOPE_NOT_GRANTED", scope=scope)
+            elif kind == "records" and records is not None and records > 0:
                 status = ScopeStatus.GRANTED if scope.startswith("edit:") else ScopeStatus.OK
                 self._set_scope(
                     ScopeResult(scope, status, records, answer.status),

@@ -575,6 +575,7 @@ VISIBILITY_FIX_PATH_UNKNOWN = (
     _AGENT + ' > (the agent set as "Agent to log in as") > Departments & Teams > Edit'
 )
 
+RETRY_AFTER_NOTE = " and asked to wait {seconds} seconds"
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
 RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"
 
@@ -597,6 +598,7 @@ SUMMARY_NO_TOKEN_ANSWER = "No answer from the token service"
 SUMMARY_REFUSED = "Refused (HTTP {status})"
 SUMMARY_TOKEN = "Token issued with {count} scope{s}"
 SUMMARY_TOKEN_NO_SCOPES = "Token issued, without a list of scopes"
+SUMMARY_NOT_IN_TOKEN = "Not in the token: not ticked on the application"
 SUMMARY_NOT_TESTED = "No read-only test for this scope"
 SUMMARY_IDENTITY_UNREADABLE = "Could not be read"
 SUMMARY_APPLICATION_IDENTITY = "Application identity"
