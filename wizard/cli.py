@@ -14,7 +14,7 @@ import os
 import ssl
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
 from wizard import __version__
@@ -312,6 +312,27 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def missing_linux_display_library(
+    environ: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    find_library: Callable[[str], str | None] | None = None,
+) -> str | None:
+    """The Debian package Qt's X11 window needs and this system lacks, if any.
+
+    Without it Qt ends the process with an unhelpful message before Python can intervene.
+    """
+    environ = os.environ if environ is None else environ
+    if not platform.startswith("linux") or not environ.get("DISPLAY"):
+        return None
+    if environ.get("QT_QPA_PLATFORM", "xcb") != "xcb" or environ.get("WAYLAND_DISPLAY"):
+        return None
+    if find_library is None:
+        import ctypes.util
+
+        find_library = ctypes.util.find_library
+    return None if find_library("xcb-cursor") else "libxcb-cursor0"
+
+
 def _run_window(args: argparse.Namespace) -> int:
     if args.demo:
         from wizard.sim import SCENARIOS  # only a demo needs the simulator
@@ -322,6 +343,14 @@ def _run_window(args: argparse.Namespace) -> int:
             )
     if args.gui_ca_bundle:
         _check_ca_bundle(args.gui_ca_bundle)
+    missing = missing_linux_display_library()
+    if missing:
+        sys.stderr.write(
+            f"halo-wizard: the wizard's window needs the system library {missing} on Linux "
+            f"(Debian and Ubuntu: sudo apt install {missing}). "
+            "`halo-wizard check` tests a connection without a window.\n"
+        )
+        return EXIT_PROBLEMS
     try:
         from wizard.ui.app import run
     except ImportError as exc:
