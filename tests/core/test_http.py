@@ -8,6 +8,7 @@ import secrets
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -452,7 +453,7 @@ def test_every_check_asks_for_a_new_token(halo: SimulatedHalo, ca_bundle: str) -
     "secret",
     [
         secrets.token_urlsafe(32),
-        "3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f-9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        f"{uuid.uuid4()}-{uuid.uuid4()}",
         'with "quotes" and\nline breaks',
     ],
     ids=["random", "halo-shaped", "odd-characters"],

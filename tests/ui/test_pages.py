@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -36,8 +37,9 @@ from wizard.ui.pages.base import page_id
 
 pytestmark = QT_LOG_MARKS
 
-SECRET = "1a2b3c4d-0000-4000-8000-123456789abc-5e6f7a8b-0000-4000-8000-123456789abc"
-CLIENT_ID = "1a2b3c4d-0000-4000-8000-123456789abc"
+# Made up for each run, in Halo's shapes: a GUID, and two GUIDs joined by a dash.
+CLIENT_ID = str(uuid.uuid4())
+SECRET = f"{uuid.uuid4()}-{uuid.uuid4()}"
 
 
 def open_at(
