@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QFrame, QLineEdit, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.flow import STEPS, StepKey, WizardFlow
 from wizard.ui import text
@@ -154,3 +154,22 @@ class FlowPage(QWizardPage):
         reason = None if self.isComplete() else self.blocked_reason()
         self.blocked.setText(text.NEXT_BLOCKED_PREFIX + reason if reason else "")
         self.blocked.setVisible(bool(reason))
+
+
+class HostFieldPage(FlowPage):
+    """A page with a field for the Halo address, kept in step with the flow's host_text.
+
+    Two pages show that field (the instructions, to open Halo's page, and the address
+    page); both edit the same value.
+    """
+
+    address: QLineEdit
+
+    def load(self) -> None:
+        if self.address.text() != self.flow.state.host_text:
+            self.address.setText(self.flow.state.host_text)
+        super().load()
+
+    def apply(self) -> None:
+        if self.address.text() != self.flow.state.host_text:
+            self.flow.update(host_text=self.address.text())

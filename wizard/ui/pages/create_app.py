@@ -19,7 +19,7 @@ from wizard.core.product import APPLICATIONS_PAGE, product_names
 from wizard.flow import StepKey, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
-from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.base import HostFieldPage
 from wizard.ui.widgets import Callout, NumberedSteps, WrapLabel
 
 
@@ -43,7 +43,7 @@ def applications_page(host_url: str) -> str:
     return host_url + APPLICATIONS_PAGE
 
 
-class CreateAppPage(FlowPage):
+class CreateAppPage(HostFieldPage):
     key = StepKey.CREATE_APP
 
     def __init__(self, context: UiContext) -> None:
@@ -85,15 +85,6 @@ class CreateAppPage(FlowPage):
 
         self.address.textEdited.connect(self.apply)
         self.open_button.clicked.connect(self._open)
-
-    def load(self) -> None:
-        if self.address.text() != self.flow.state.host_text:
-            self.address.setText(self.flow.state.host_text)
-        super().load()
-
-    def apply(self) -> None:
-        if self.address.text() != self.flow.state.host_text:
-            self.flow.update(host_text=self.address.text())
 
     def refresh(self) -> None:
         address = self.flow.state.address

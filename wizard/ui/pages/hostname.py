@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
-from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.base import HostFieldPage
 from wizard.ui.widgets import Callout, WrapLabel, heading
 
 
-class HostnamePage(FlowPage):
+class HostnamePage(HostFieldPage):
     key = StepKey.HOSTNAME
 
     def __init__(self, context: UiContext) -> None:
@@ -58,15 +58,6 @@ class HostnamePage(FlowPage):
         self.body.addWidget(self.error)
         self.body.addStretch(1)
         self.address.textEdited.connect(self.apply)
-
-    def load(self) -> None:
-        if self.address.text() != self.flow.state.host_text:
-            self.address.setText(self.flow.state.host_text)
-        super().load()
-
-    def apply(self) -> None:
-        if self.address.text() != self.flow.state.host_text:
-            self.flow.update(host_text=self.address.text())
 
     def refresh(self) -> None:
         state = self.flow.state
