@@ -67,11 +67,14 @@ def test_next_is_disabled_until_a_choice_is_made_and_the_page_says_why(
     welcome = page(window)
     assert not window.button(NEXT).isEnabled()
     assert welcome.blocked.text() == "To continue: choose one of the two answers above."
-    assert window.steps.position.text() == "Step 1 of 8"
+    # Before an answer the longer path is shown, so the count never grows later.
+    assert window.steps.position.text() == "Step 1 of 9"
     click(qtbot, welcome.new)
     assert window.button(NEXT).isEnabled() and not welcome.blocked.isVisible()
-    # Creating an application adds its instructions to the path.
     assert window.steps.position.text() == "Step 1 of 9"
+    click(qtbot, welcome.existing)
+    # An existing application skips the creation instructions.
+    assert window.steps.position.text() == "Step 1 of 8"
 
 
 def test_an_existing_application_skips_the_instructions(

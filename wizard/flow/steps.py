@@ -62,7 +62,8 @@ def _test_done(state: WizardState) -> bool:
 
 
 def _after_welcome(state: WizardState) -> StepKey:
-    return StepKey.CREATE_APP if state.app_choice is AppChoice.NEW else StepKey.IDENTITY
+    # Before the admin answers, count the longer path: "Step 1 of 9" should not grow later.
+    return StepKey.IDENTITY if state.app_choice is AppChoice.EXISTING else StepKey.CREATE_APP
 
 
 def _next_of(key: StepKey) -> Callable[[WizardState], StepKey | None]:
