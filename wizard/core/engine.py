@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import email.utils
 import functools
 import ssl
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -38,6 +36,7 @@ from wizard.core.model import (
     StepStatus,
 )
 from wizard.core.product import APPLICATIONS_PAGE, product_names
+from wizard.core.threads import DaemonExecutor
 
 T = TypeVar("T")
 
@@ -74,32 +73,6 @@ def _format_skew(seconds: float) -> str:
     return f"{hours:.1f} hours"
 
 
-class _DaemonExecutor(concurrent.futures.Executor):
-    """One daemon thread per blocking call (a check makes about a dozen).
-
-    A cancelled check leaves its requests to end at their own deadlines; daemon threads mean
-    that closing the program never waits for them, as a ThreadPoolExecutor's threads would.
-    """
-
-    def submit(
-        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
-    ) -> concurrent.futures.Future[T]:
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-
-        def work() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException as error:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
-
-        threading.Thread(target=work, name="halo-check", daemon=True).start()
-        return future
-
-
 class _Stop(Exception):
     """Raised inside the check when a stage failed in a way that makes later stages pointless."""
 
@@ -121,7 +94,7 @@ class Checker:
         self._own_transport = transport is None
         self._transport_given = transport
         self._transport: Transport | None = None
-        self._executor = _DaemonExecutor()
+        self._executor = DaemonExecutor()
         self.report = CheckReport()
         self._context: dict[str, Any] = {}
         self._address: HostAddress | None = None

@@ -83,6 +83,11 @@ def make(
     )
 
 
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; the order found is kept within each."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.core.findings import SEVERITY_ORDER, Finding, Severity
+from wizard.core.findings import Finding, Severity, by_severity
 from wizard.core.model import CheckReport, StepStatus
 
 _RESET = "\033[0m"
@@ -62,7 +62,7 @@ def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -
         lines.append(f"  {paint(mark.ljust(2), style)} {step.label:<28}{summary}".rstrip())
     lines.append("")
 
-    ordered = sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    ordered = by_severity(report.findings)
     for number, finding in enumerate(ordered, 1):
         lines.extend(_render_finding(number, finding, paint))
         lines.append("")

@@ -8,12 +8,15 @@ tasks, so an unreferenced one can vanish mid-flight), and cancels the task it re
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
+import functools
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from wizard.core.threads import DaemonExecutor
+
 T = TypeVar("T")
+
+_DAEMON_THREADS = DaemonExecutor()
 
 # Every task started here, until it ends: a strong reference so none is garbage-collected.
 _RUNNING: set[asyncio.Task[Any]] = set()
@@ -91,34 +94,12 @@ class BlockingTimeout(TimeoutError):
 async def run_blocking(function: Callable[..., T], *args: Any, timeout: float) -> T:
     """Run a blocking call (keyring, file system) off the GUI thread, giving up after `timeout`.
 
-    A daemon thread per call rather than an executor: a locked Secret Service can block
-    forever, and an executor's worker would then keep the program from exiting.
+    A daemon thread per call rather than a pool: a locked Secret Service can block forever,
+    and a pool's worker would then keep the program from exiting.
     """
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def settle(outcome: Callable[[], None]) -> None:
-        if not future.done():
-            outcome()
-
-    def work() -> None:
-        try:
-            result = function(*args)
-        except BaseException as exc:  # handed to the awaiting coroutine, never lost
-            error = exc
-            _call_soon(loop, settle, lambda: future.set_exception(error))
-        else:
-            _call_soon(loop, settle, lambda: future.set_result(result))
-
-    name = f"blocking-{getattr(function, '__name__', 'call')}"
-    threading.Thread(target=work, name=name, daemon=True).start()
+    future = loop.run_in_executor(_DAEMON_THREADS, functools.partial(function, *args))
     try:
         return await asyncio.wait_for(future, timeout)
     except TimeoutError:
         raise BlockingTimeout(f"no answer within {timeout:g} seconds") from None
-
-
-def _call_soon(loop: asyncio.AbstractEventLoop, *args: Any) -> None:
-    # RuntimeError: the loop closed while the call ran, so nobody waits for the answer.
-    with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(*args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from wizard.core import CheckReport, CheckRequest, Severity, Step
-from wizard.core.findings import SEVERITY_ORDER
+from wizard.core.findings import by_severity
 from wizard.core.textreport import render
 from wizard.flow import StepKey
 from wizard.ui import text
@@ -193,7 +193,7 @@ class LiveTestPage(FlowPage):
         self.fixed_note.setVisible(report is not None and not report.ok)
         if report is None:
             return
-        for finding in sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+        for finding in by_severity(report.findings):
             view = FindingView(finding, open_url=self._open)
             self.findings_layout.addWidget(view)
             self.finding_views.append(view)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core import CheckReport
-from wizard.core.findings import SEVERITY_ORDER
+from wizard.core.findings import by_severity
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
@@ -211,7 +211,7 @@ class TenantPage(FlowPage):
                 widget.deleteLater()
         if report is None:
             return
-        ordered = sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+        ordered = by_severity(report.findings)
         for finding in ordered:
             self.findings_layout.addWidget(FindingView(finding, open_url=self._open))
 
