@@ -116,6 +116,11 @@ def shot(window: WizardWindow, prefix: str | None, name: str) -> None:
                 )
                 image.setDevicePixelRatio(ratio)
                 image.fill(palette.window().color())
+                # The first render at a new pixel ratio can measure wrapped text anew and
+                # post a relayout; let it settle, then render what a 200% screen would show.
+                window.render(image)
+                app.processEvents()
+                image.fill(palette.window().color())
                 window.render(image)
                 image.save(str(RENDERS / f"{prefix}-{name}-{mode}-{ratio}x.png"))
     finally:
