@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from wizard import __version__
+from wizard.assets import APP_ICON, resource_path
 from wizard.flow import WizardFlow, WizardState
 from wizard.ui import text
 from wizard.ui.context import UiContext
@@ -27,9 +28,6 @@ from wizard.ui.window import WizardWindow
 
 if TYPE_CHECKING:
     from wizard.ui.demo import DemoSession
-
-ICON = "resources/icons/halo-wizard.svg"
-
 
 def application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication, made once, looking native on this platform in light and dark mode."""
@@ -54,10 +52,8 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def _icon() -> QIcon | None:
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / ICON
-    return QIcon(str(path)) if path.is_file() else None
+    path = resource_path(*APP_ICON)
+    return QIcon(str(path)) if path is not None else None
 
 
 def demo_state(session: DemoSession) -> WizardState:
