@@ -1,0 +1,180 @@
+"""Build the app for this operating system into dist/: `python3 packaging/build.py`.
+
+Needs only Python 3.11 or later. Like run.py, it makes a private build environment
+(build/venv, refreshed when pyproject.toml or the build tools change), installs the
+program there as a user would get it (not editable) with PyInstaller, and runs itself
+again inside it to:
+
+1. make the icons from resources/icons/halo-wizard.svg (build/icons: PNGs, .ico, .icns);
+2. freeze the program with PyInstaller in one-folder mode from packaging/halo-wizard.spec;
+3. finish it for this system:
+   - Linux:   dist/halo-wizard/ and dist/halo-wizard-VERSION-linux-ARCH.tar.gz
+   - Windows: dist/halo-wizard/ (halo-wizard.exe, windowed; halo-wizard-cli.exe, console)
+              and the per-user installer dist/halo-wizard-VERSION-windows-x64-setup.exe
+              (needs Inno Setup 6)
+   - macOS:   dist/Halo Connection Wizard.app, signed and notarised when the credentials
+              are in the environment (see packaging/macos.py), and a .dmg.
+
+Then `python3 packaging/smoke.py` tests what was built. packaging/README.md says more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import tomllib
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+BUILD = ROOT / "build"
+BUILD_ENV = BUILD / "venv"
+ICONS = BUILD / "icons"
+DIST = ROOT / "dist"
+SPEC = PACKAGING / "halo-wizard.spec"
+APP_FOLDER = "halo-wizard"
+MAC_APP = "Halo Connection Wizard.app"
+
+# What the build environment holds besides the program: the freezer, and the smoke test's
+# certificate maker (never frozen into the app: the spec excludes it).
+BUILD_TOOLS = ("pyinstaller>=6.10,<7", "trustme>=1.1")
+
+
+def version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
+def env_python(env: Path = BUILD_ENV) -> Path:
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _say(text: str) -> None:
+    print(f"build: {text}", flush=True)
+
+
+def ensure_build_env() -> Path:
+    """The build environment's Python, made or refreshed when its inputs changed."""
+    if sys.version_info < (3, 11):  # noqa: UP036 (this is what an older Python runs first)
+        sys.exit(f"Python 3.11 or later is needed; this is {sys.version.split()[0]}.")
+    python = env_python()
+    stamp = BUILD_ENV / ".installed-from"
+    inputs = (ROOT / "pyproject.toml").read_bytes() + "\n".join(BUILD_TOOLS).encode()
+    wanted = hashlib.sha256(inputs + sys.version.encode()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+        return python
+    _say("making the build environment in build/venv (first build only)...")
+    venv.EnvBuilder(with_pip=True, clear=True).create(BUILD_ENV)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    # Not editable: the app is frozen from the program as a wheel installs it, so a file
+    # missing from the wheel is missing from the app too, and caught here.
+    subprocess.run([*pip, str(ROOT), *BUILD_TOOLS], check=True)
+    stamp.write_text(wanted)
+    return python
+
+
+def _inside_build_env() -> bool:
+    return Path(sys.prefix).resolve() == BUILD_ENV.resolve()
+
+
+def _load(name: str) -> object:
+    """A module of packaging/ (not a package: `packaging` is also a PyPI library's name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"halo_packaging_{name}", PACKAGING / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def arch() -> str:
+    machine = platform.machine().lower()
+    return {"amd64": "x86_64", "x64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def make_tarball(folder: Path, target: Path) -> Path:
+    """A .tar.gz of `folder` that keeps symlinks and the executable bits."""
+    partial = target.with_name(target.name + ".partial")
+    with tarfile.open(partial, "w:gz", compresslevel=9) as archive:
+        archive.add(folder, arcname=folder.name)
+    partial.replace(target)
+    return target
+
+
+def freeze() -> None:
+    """Steps 1 to 3, run inside the build environment."""
+    started = time.monotonic()
+    icons = _load("icons").make_icons(ROOT / "resources/icons/halo-wizard.svg", ICONS)  # type: ignore[attr-defined]
+    env = dict(os.environ, HALO_BUILD_ICONS=str(ICONS), QT_QPA_PLATFORM="offscreen")
+    if sys.platform == "win32":
+        version_file = BUILD / "version-info.txt"
+        version_file.write_text(
+            _load("windows").version_file_text(version()),  # type: ignore[attr-defined]
+            encoding="utf-8",
+        )
+        env["HALO_BUILD_VERSION_FILE"] = str(version_file)
+    _say("freezing with PyInstaller...")
+    subprocess.run(
+        [
+            sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+            "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"), str(SPEC),
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    produced = finish(icons)
+    folder = DIST / (MAC_APP if sys.platform == "darwin" else APP_FOLDER)
+    _say(f"{folder.relative_to(ROOT)}: {folder_size(folder) / 1e6:.1f} MB")
+    for path in produced:
+        _say(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1e6:.1f} MB")
+    _say(f"done in {time.monotonic() - started:.0f} s; test it with: python3 packaging/smoke.py")
+
+
+def finish(icons: object) -> list[Path]:
+    if sys.platform == "win32":
+        installer = _load("windows").build_installer(  # type: ignore[attr-defined]
+            DIST / APP_FOLDER, version(), icons.ico, DIST  # type: ignore[attr-defined]
+        )
+        return [installer] if installer else []
+    if sys.platform == "darwin":
+        return list(
+            _load("macos").finish_app(DIST / MAC_APP, version(), DIST, os.environ)  # type: ignore[attr-defined]
+        )
+    name = f"halo-wizard-{version()}-linux-{arch()}.tar.gz"
+    return [make_tarball(DIST / APP_FOLDER, DIST / name)]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--in-build-env", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.in_build_env or _inside_build_env():
+        freeze()
+        return 0
+    python = ensure_build_env()
+    for old in (DIST / APP_FOLDER, DIST / MAC_APP):
+        if old.is_dir():
+            shutil.rmtree(old)
+    return subprocess.run(
+        [str(python), str(Path(__file__).resolve()), "--in-build-env"], cwd=ROOT
+    ).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,284 @@
+"""Test the frozen app as a user would run it: `python3 packaging/smoke.py [PATH]`.
+
+PATH is the built app: its folder, the .app bundle or the executable (default: what
+packaging/build.py put in dist/ for this system). Every run starts the app from an empty
+folder outside the source tree with no PYTHONPATH, and checks that:
+
+1. `--version` prints the version in pyproject.toml;
+2. `doctor --json` says it is frozen, names a real keychain backend and finds the
+   operating system's certificates;
+3. `demo` (the command-line check against the built-in simulated Halo) exits 0;
+4. `check` against a simulated Halo over TLS, trusting its CA with --ca-bundle, works for
+   a healthy instance (exit 0) and explains a wrong secret (exit 1, INVALID_CLIENT);
+5. the wizard's window opens, paints its first page and closes cleanly (offscreen unless
+   --native-window is given);
+6. a test secret can be stored, read back and deleted in the keychain
+   (`doctor --try-keychain`), leaving nothing behind;
+7. the log the app wrote holds none of the secrets it was given;
+8. on Windows, the windowed halo-wizard.exe (which has no console) runs a command without
+   crashing.
+
+The simulated Halo runs here, in the build environment made by build.py (it needs the
+simulator and trustme, which the app itself does not carry). Exits 1 when any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+BUILD_ENV = ROOT / "build" / "venv"
+SECRET_ENV = "HALO_CLIENT_SECRET"
+NO_KEYCHAIN = "no keychain"
+
+
+def version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
+def find_executable(path: Path | None) -> Path:
+    """The command-line executable of the app at `path` (or of the one in dist/)."""
+    if path is None:
+        if sys.platform == "darwin":
+            path = DIST / "Halo Connection Wizard.app"
+        else:
+            path = DIST / "halo-wizard"
+    if path.suffix == ".app":
+        path = path / "Contents" / "MacOS" / "halo-wizard"
+    elif path.is_dir():
+        path = path / ("halo-wizard-cli.exe" if sys.platform == "win32" else "halo-wizard")
+    if not path.is_file():
+        raise SystemExit(f"smoke: no app at {path}; build it first: python3 packaging/build.py")
+    return path.resolve()
+
+
+class Smoke:
+    """Runs the app in an empty folder with a private log folder, and keeps the verdicts."""
+
+    def __init__(self, executable: Path, work: Path) -> None:
+        self.executable = executable
+        self.work = work
+        self.log_dir = work / "logs"
+        self.failures: list[str] = []
+        self.secrets_used: list[str] = []
+        home = work / "cwd"
+        home.mkdir()
+        self.cwd = home
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "PYTHONHOME", SECRET_ENV, "VIRTUAL_ENV")
+            and not k.startswith("PYINSTALLER")
+        }
+        env["HALO_WIZARD_LOG_DIR"] = str(self.log_dir)
+        env["PYTHONIOENCODING"] = "utf-8"
+        self.env = env
+
+    def run(
+        self,
+        *args: str,
+        secret: str | None = None,
+        executable: Path | None = None,
+        timeout: float = 90,
+        **extra_env: str,
+    ) -> subprocess.CompletedProcess[str]:
+        env = dict(self.env, **extra_env)
+        if secret is not None:
+            env[SECRET_ENV] = secret
+            self.secrets_used.append(secret)
+        return subprocess.run(
+            [str(executable or self.executable), *args],
+            cwd=self.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
+
+    def step(self, name: str, check: Callable[[], str]) -> None:
+        started = time.monotonic()
+        try:
+            detail = check()
+        except Exception as exc:  # every failure is reported, then the next step runs
+            self.failures.append(name)
+            print(f"FAIL  {name}: {type(exc).__name__}: {exc}", flush=True)
+            return
+        print(f"ok    {name} ({time.monotonic() - started:.1f} s): {detail}", flush=True)
+
+
+def expect(condition: bool, message: str, done: subprocess.CompletedProcess[str]) -> None:
+    if not condition:
+        raise AssertionError(
+            f"{message}\n  exit code {done.returncode}\n  stdout: {done.stdout[-3000:]}\n"
+            f"  stderr: {done.stderr[-3000:]}"
+        )
+
+
+def as_json(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    try:
+        value = json.loads(done.stdout)
+    except ValueError:
+        expect(False, "the output is not JSON", done)
+    expect(isinstance(value, dict), "the output is not a JSON object", done)
+    return value  # type: ignore[no-any-return]
+
+
+def codes(report: dict[str, object]) -> list[str]:
+    findings = report.get("findings")
+    assert isinstance(findings, list)
+    return [str(f.get("code")) for f in findings if isinstance(f, dict)]
+
+
+def run_all(smoke: Smoke, native_window: bool) -> None:
+    from wizard.sim import SimulatedHalo
+    from wizard.sim.tls import make_tls
+
+    def check_version() -> str:
+        done = smoke.run("--version")
+        expect(done.returncode == 0, "--version failed", done)
+        expect(done.stdout.strip() == f"halo-wizard {version()}", "wrong version", done)
+        return done.stdout.strip()
+
+    def check_doctor() -> str:
+        done = smoke.run("doctor", "--json")
+        expect(done.returncode == 0, "doctor failed", done)
+        doctor = as_json(done)
+        keychain = doctor["keychain"]
+        certificates = doctor["certificates"]
+        assert isinstance(keychain, dict) and isinstance(certificates, dict)
+        expect(doctor["frozen"] is True, "the app does not know it is frozen", done)
+        expect(doctor["version"] == version(), "doctor reports another version", done)
+        expect(
+            keychain["available"] is True and keychain["name"] != NO_KEYCHAIN,
+            f"no keychain backend: {keychain.get('reason')}",
+            done,
+        )
+        count = certificates["system_ca_count"]
+        expect(isinstance(count, int) and count > 0, "no system CA certificates found", done)
+        return (
+            f"keychain {keychain['name']} ({keychain['backend']}), {count} system CA "
+            f"certificates, Qt {doctor['qt']}"
+        )
+
+    def check_demo() -> str:
+        done = smoke.run("demo")
+        expect(done.returncode == 0, "the demo check did not pass", done)
+        expect("connection works" in done.stdout, "the demo does not say it works", done)
+        return "the demo check passed"
+
+    tls, ca_bundle = make_tls(("localhost", "127.0.0.1"))
+    halo = SimulatedHalo("healthy", tls=tls, public_host="localhost")
+    halo.start()
+
+    def check_over_tls() -> str:
+        args = (
+            "check", "--host", halo.url, "--client-id", halo.client_id,
+            "--scopes", "read:tickets read:customers", "--ca-bundle", ca_bundle, "--json",
+        )  # fmt: skip
+        done = smoke.run(*args, secret=halo.client_secret)
+        expect(done.returncode == 0, "a healthy instance did not pass", done)
+        report = as_json(done)
+        expect(report["ok"] is True, "the report is not ok", done)
+        wrong = smoke.run(*args, secret=secrets.token_urlsafe(24))
+        expect(wrong.returncode == 1, "a wrong secret did not exit 1", wrong)
+        found = codes(as_json(wrong))
+        expect("INVALID_CLIENT" in found, f"a wrong secret gave {found}", wrong)
+        for done_ in (done, wrong):
+            expect(halo.client_secret not in done_.stdout + done_.stderr, "secret shown", done_)
+        return f"healthy: exit 0; wrong secret: exit 1 with {', '.join(found)}"
+
+    def check_window() -> str:
+        extra = {} if native_window else {"QT_QPA_PLATFORM": "offscreen"}
+        done = smoke.run("--demo", "--exit-after-first-paint", timeout=120, **extra)
+        expect(done.returncode == 0, "the window did not open and close cleanly", done)
+        painted = [
+            line for line in done.stdout.splitlines() if line.startswith("first page painted")
+        ]
+        expect(len(painted) == 1, "no first paint reported", done)
+        return painted[0]
+
+    def check_keychain() -> str:
+        done = smoke.run("doctor", "--try-keychain", "--json")
+        report = as_json(done)
+        trip = report.get("keychain_round_trip")
+        assert isinstance(trip, dict), trip
+        expect(done.returncode == 0 and trip.get("ok") is True, f"round trip: {trip}", done)
+        return str(trip.get("detail"))
+
+    def check_windowed_exe() -> str:
+        windowed = smoke.executable.with_name("halo-wizard.exe")
+        done = smoke.run("doctor", executable=windowed)
+        expect(done.returncode == 0, "the windowed executable failed without a console", done)
+        return "halo-wizard.exe doctor exited 0"
+
+    def check_log() -> str:
+        logs = list(smoke.log_dir.rglob("*.log*"))
+        if not logs:
+            raise AssertionError(f"no log file in {smoke.log_dir}")
+        text = "".join(path.read_text(encoding="utf-8", errors="replace") for path in logs)
+        leaked = [s for s in (halo.client_secret, *smoke.secrets_used) if s and s in text]
+        if leaked:
+            raise AssertionError(f"the log holds {len(leaked)} secret(s)")
+        return f"{len(logs)} log file(s), {len(text)} characters, no secret in them"
+
+    try:
+        smoke.step("--version", check_version)
+        smoke.step("doctor --json", check_doctor)
+        smoke.step("demo", check_demo)
+        smoke.step("check over TLS with --ca-bundle", check_over_tls)
+        smoke.step("window: first page painted", check_window)
+        smoke.step("keychain round trip", check_keychain)
+        if sys.platform == "win32":
+            smoke.step("windowed executable without a console", check_windowed_exe)
+        smoke.step("log file holds no secret", check_log)
+    finally:
+        halo.stop()
+
+
+def _inside_build_env() -> bool:
+    return Path(sys.prefix).resolve() == BUILD_ENV.resolve()
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", nargs="?", type=Path, help="the built app (default: dist/)")
+    parser.add_argument(
+        "--native-window",
+        action="store_true",
+        help="open the window on the real desktop instead of offscreen",
+    )
+    args = parser.parse_args(argv)
+    if not _inside_build_env():
+        python = BUILD_ENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        if not python.is_file():
+            raise SystemExit("smoke: no build environment; run python3 packaging/build.py first")
+        return subprocess.run([str(python), str(Path(__file__).resolve()), *argv]).returncode
+    executable = find_executable(args.path)
+    print(f"smoke: testing {executable}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="halo-wizard-smoke-") as work:
+        smoke = Smoke(executable, Path(work))
+        run_all(smoke, args.native_window)
+    if smoke.failures:
+        print(f"smoke: {len(smoke.failures)} check(s) failed: {', '.join(smoke.failures)}")
+        return 1
+    print("smoke: every check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
