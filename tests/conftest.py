@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,18 @@ import trustme
 
 from wizard.core import CheckReport, CheckRequest, run_check_sync
 from wizard.sim import SimulatedHalo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every halo-wizard started by a test logs into a temporary folder, not the user's."""
+    previous = os.environ.get("HALO_WIZARD_LOG_DIR")
+    os.environ["HALO_WIZARD_LOG_DIR"] = str(tmp_path_factory.mktemp("logs"))
+    yield
+    if previous is None:
+        del os.environ["HALO_WIZARD_LOG_DIR"]
+    else:
+        os.environ["HALO_WIZARD_LOG_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

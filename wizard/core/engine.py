@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import logging
 import ssl
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from wizard.core.http import (
 )
 from wizard.core.idtoken import claims as id_token_claims
 from wizard.core.jsonprefix import top_level_fields
+from wizard.core.log import register_secret
 from wizard.core.model import (
     DEFAULT_TIMEOUT,
     CheckReport,
@@ -48,6 +50,8 @@ IDENTITY_MAX_BYTES = 256 * 1024
 # Longest Retry-After the check honours before reporting the rate limit instead.
 MAX_RETRY_WAIT = 10.0
 CLOCK_SKEW_LIMIT = 300.0
+
+_log = logging.getLogger(__name__)
 
 
 def _retry_after(response: Response) -> float | None:
@@ -121,6 +125,7 @@ class Checker:
             steps.append(step)
         else:
             steps[index] = step
+        _log.debug("step %s: %s %s", key, status, summary)
         if self._progress is not None:
             self._progress(step)
 
@@ -185,7 +190,16 @@ class Checker:
             self._secret = ""
             if self._own_transport and self._transport is not None:
                 self._transport.close()
-        return self.report
+        report = self.report
+        _log.info(
+            "%s of %s: %s in %.1f s; findings: %s",
+            "discovery" if self._discovery_only else "check",
+            report.host or "(no usable address)",
+            "ok" if report.ok else "problems",
+            report.duration,
+            " ".join(report.codes()) or "none",
+        )
+        return report
 
     def _open_transport(self) -> Transport:
         if self._transport_given is not None:
@@ -232,7 +246,9 @@ class Checker:
 
         client_id = credentials.clean_client_id(request.client_id)
         self.report.client_id = client_id
+        register_secret(request.client_secret)
         secret = credentials.clean_secret(request.client_secret)
+        register_secret(secret.value)
         self._secret = secret.value
         if not secret.value:
             self._add("SECRET_MISSING")
@@ -490,6 +506,9 @@ class Checker:
             )
 
     def _accept_token(self, body: dict[str, Any]) -> None:
+        for name in ("access_token", "id_token", "refresh_token"):
+            if isinstance(body.get(name), str):
+                register_secret(body[name])
         self._token = body["access_token"]
         scope_field = body.get("scope")
         granted = scopes.parse_scopes(scope_field) if isinstance(scope_field, str) else None

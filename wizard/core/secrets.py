@@ -12,6 +12,7 @@ module does not know is reported as unavailable rather than used.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from keyring.errors import (
     PasswordDeleteError,
     PasswordSetError,
 )
+
+from wizard.core.log import register_secret
 
 SERVICE = "Halo connection wizard"
 
@@ -48,6 +51,8 @@ _FAIL = "keyring.backends.fail.Keyring"
 _NULL = "keyring.backends.null.Keyring"
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,29 @@ def _active_backend() -> KeyringBackend | None:
     return backend
 
 
+_last_noted: tuple[str | None, KeychainInfo] | None = None
+
+
 def _inspect() -> tuple[KeyringBackend | None, KeychainInfo]:
+    backend, info = _examine()
+    _note_choice(backend, info)
+    return backend, info
+
+
+def _note_choice(backend: KeyringBackend | None, info: KeychainInfo) -> None:
+    # Once per answer rather than per call: the GUI and doctor ask several times.
+    global _last_noted
+    path = None if backend is None else _class_path(type(backend))
+    if _last_noted == (path, info):
+        return
+    _last_noted = (path, info)
+    if info.available:
+        _log.info("keychain: %s (%s)", info.name, path)
+    else:
+        _log.info("keychain: none usable: %s", info.reason)
+
+
+def _examine() -> tuple[KeyringBackend | None, KeychainInfo]:
     try:
         backend = _active_backend()
     except Exception as exc:  # a broken PYTHON_KEYRING_BACKEND or keyringrc.cfg
@@ -148,6 +175,19 @@ def _inspect() -> tuple[KeyringBackend | None, KeychainInfo]:
 def keychain_info() -> KeychainInfo:
     """Which keychain a secret would go to, without opening, unlocking or reading it."""
     return _inspect()[1]
+
+
+def backend_class_path() -> str | None:
+    """The class path of the keyring backend secrets would go to, None when none loads.
+
+    "keyring.backends.SecretService.Keyring", "keyring.backends.fail.Keyring", ...: what a
+    supporter compares with PYTHON_KEYRING_BACKEND and keyringrc.cfg. Opens nothing.
+    """
+    try:
+        backend = _active_backend()
+    except Exception:  # a broken PYTHON_KEYRING_BACKEND; keychain_info() says why
+        return None
+    return None if backend is None else _class_path(type(backend))
 
 
 def account_for(host: str, client_id: str) -> str:
@@ -210,6 +250,7 @@ def store_secret(host: str, client_id: str, secret: str) -> None:
     """Save (or replace) the secret for this connection in the keychain."""
     if not secret:
         raise ValueError("There is no secret to store.")
+    register_secret(secret)
     account = account_for(host, client_id)
     backend, place = _backend()
     try:
@@ -225,9 +266,11 @@ def load_secret(host: str, client_id: str) -> str | None:
     account = account_for(host, client_id)
     backend, place = _backend()
     try:
-        return backend.get_password(SERVICE, account)
+        secret = backend.get_password(SERVICE, account)
     except Exception as exc:
         raise _error("read the secret", place, exc) from exc
+    register_secret(secret)
+    return secret
 
 
 def delete_secret(host: str, client_id: str) -> bool:
