@@ -240,14 +240,25 @@ def make_ssl_context(ca_bundle: str | None = None, *, native: bool = False) -> s
         context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     else:
         context = ssl.create_default_context()
-        if not context.cert_store_stats().get("x509_ca"):
-            for path in _CA_FILES:
-                if os.path.isfile(path):
-                    context.load_verify_locations(cafile=path)
-                    break
+        load_fallback_ca_file(context)
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
     return context
+
+
+def load_fallback_ca_file(context: ssl.SSLContext) -> str | None:
+    """Load the first usual CA file when OpenSSL's own paths gave `context` no CA; its path.
+
+    A Python built elsewhere (a frozen app, a python.org build) may look for its CA file
+    where this system keeps none.
+    """
+    if context.cert_store_stats().get("x509_ca"):
+        return None
+    for path in _CA_FILES:
+        if os.path.isfile(path):
+            context.load_verify_locations(cafile=path)
+            return path
+    return None
 
 
 def proxies_for(url: str) -> dict[str, str]:
