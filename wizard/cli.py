@@ -1,4 +1,4 @@
-"""The command line: `check`, `simulate`, `demo`; with no command, the wizard's window.
+"""The command line: `check`, `doctor`, `simulate`, `demo`; with no command, the wizard's window.
 
 Imports no Qt itself: the window's modules are loaded only when the window is opened, so
 `check` stays fast and works where Qt cannot run.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import json
+import logging
 import math
 import os
 import ssl
@@ -24,6 +26,9 @@ DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 MAX_TIMEOUT = 600
+
+
+_log = logging.getLogger("wizard.cli")
 
 
 class UsageError(Exception):
@@ -68,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a PEM file of extra CA certificates to trust (e.g. a company proxy's root)",
     )
+    # For the packaged app's smoke test and start-up benchmark: open, paint, close, exit 0.
+    window.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = commands.add_parser(
@@ -112,6 +119,26 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object instead of the readable report"
     )
 
+    doctor = commands.add_parser(
+        "doctor",
+        allow_abbrev=False,
+        help="describe this computer for a supporter: versions, keychain, certificates, "
+        "proxies, folders",
+        description="Describe this computer as the wizard sees it, before it looks at Halo: "
+        "the program, Python and Qt versions, the operating system, the keychain that would "
+        "be used, where certificates are trusted from, the proxies in effect and the folders "
+        "in use. Nothing is sent over the network and no secret is shown.",
+    )
+    doctor.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of the readable report"
+    )
+    doctor.add_argument(
+        "--try-keychain",
+        action="store_true",
+        help="also store, read back and remove a throwaway test secret in the keychain "
+        "(exit code 1 if that fails)",
+    )
+
     simulate = commands.add_parser(
         "simulate", help="run a simulated Halo on this computer, for trying things out"
     )
@@ -140,6 +167,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read_secret(args: argparse.Namespace, stdin: TextIO) -> str:
+    from wizard.core.log import register_secret
+
+    secret = _secret_from_input(args, stdin)
+    register_secret(secret)
+    return secret
+
+
+def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.client_secret_stdin:
         # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
         text = stdin.read()
@@ -236,6 +271,29 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     report = run_check_sync(request)
     _print_report(report, args.json, out)
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _qt_versions() -> tuple[str | None, str | None, str | None]:
+    """(Qt version, PySide6 version, why they are unknown); loads QtCore, never a window."""
+    try:
+        import PySide6
+        from PySide6 import QtCore
+    except Exception as exc:  # ImportError, or OSError for a missing system library
+        return None, None, f"PySide6 cannot be loaded ({type(exc).__name__}: {exc})"
+    return QtCore.qVersion(), PySide6.__version__, None
+
+
+def _run_doctor(args: argparse.Namespace, out: TextIO) -> int:
+    from wizard.core import doctor
+
+    report = doctor.collect(qt_versions=_qt_versions(), try_keychain=args.try_keychain)
+    if args.json:
+        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(doctor.render(report))
+    out.flush()
+    trip = report.get("keychain_round_trip")
+    return EXIT_PROBLEMS if trip is not None and not trip["ok"] else EXIT_OK
 
 
 def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
@@ -359,12 +417,69 @@ def _run_window(args: argparse.Namespace) -> int:
             "`halo-wizard check` tests a connection without a window.\n"
         )
         return EXIT_PROBLEMS
-    return run(demo=args.demo, scenario=args.gui_scenario, ca_bundle=args.gui_ca_bundle)
+    return run(
+        demo=args.demo,
+        scenario=args.gui_scenario,
+        ca_bundle=args.gui_ca_bundle,
+        exit_after_first_paint=args.exit_after_first_paint,
+    )
+
+
+class _Discard(io.TextIOBase):
+    """Stands in for a standard stream that does not exist: a windowed Windows app has none."""
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _ensure_standard_streams() -> None:
+    """Give a missing stdin, stdout or stderr a harmless stand-in, so no print can crash."""
+    if sys.stdin is not None and sys.stdout is not None and sys.stderr is not None:
+        return
+    for fd in (0, 1, 2):
+        # A closed descriptor would be handed to the next file opened (the log, a
+        # connection file), and anything a library writes to it at C level would land there.
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                pass
+    if sys.stdin is None:
+        sys.stdin = io.StringIO()
+    if sys.stdout is None:
+        sys.stdout = _Discard()
+    if sys.stderr is None:
+        sys.stderr = _Discard()
+
+
+def _start_log(args: argparse.Namespace, arguments: Sequence[str]) -> None:
+    from wizard.core.log import log_start, setup_logging
+
+    setup_logging()
+    # Option names only: their values can be addresses, IDs or a mistyped secret.
+    options = sorted({a.split("=", 1)[0] for a in arguments if a.startswith("--")})
+    log_start(" ".join([args.command or "window", *options]))
 
 
 def main(
     argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
+    _ensure_standard_streams()
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -377,20 +492,33 @@ def main(
         return EXIT_USAGE
     parser = _parser()
     args = parser.parse_args(arguments)
+    _start_log(args, arguments)
+    code = _dispatch(args, stdin, out)
+    _log.info("exit code %d", code)
+    return code
+
+
+def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     try:
         if args.command == "check":
             return _run_check(args, stdin, out)
+        if args.command == "doctor":
+            return _run_doctor(args, out)
         if args.command == "simulate":
             return _run_simulate(args, out)
         if args.command == "demo":
             return _run_demo(args, out)
         return _run_window(args)
     except UsageError as exc:
+        _log.info("usage error: %s", exc)
         sys.stderr.write(f"halo-wizard: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("Cancelled.\n")
         return 130
+    except Exception:
+        _log.exception("halo-wizard stopped on an unexpected error")
+        raise
 
 
 if __name__ == "__main__":
