@@ -475,6 +475,42 @@ EXPORT_FINISH_STORING = "Saving the secret in {name} before closing…"
 EXPORT_FINISH_STORED = "The secret is saved in {name}."
 DEFAULT_FILE_NAME = "halo-connection-{name}.json"
 
+# ----- an error inside the wizard (wizard/ui/crash.py) -----
+
+CRASH_TITLE = "The wizard ran into a problem"
+CRASH_HEADING = "Something went wrong inside the wizard."
+CRASH_NOT_YOUR_FAULT = (
+    "This is a fault in the wizard, not something you did. You can keep going, or quit and "
+    "start the wizard again. The wizard only reads from Halo, so nothing in Halo has changed."
+)
+CRASH_WHAT = "What happened: {summary}"
+CRASH_LOG = "The details are in the log file:\n{path}"
+CRASH_NO_LOG = "No log file is being written: {reason}"
+CRASH_MORE = "{count} more error{s} happened while this message was open; see the log file."
+CRASH_ASK_SUPPORT = (
+    "If this keeps happening, click Copy report and send it to whoever supports the wizard "
+    "for you. The report contains no secret."
+)
+CRASH_COPY = "&Copy report"
+CRASH_COPY_NAME = "Copy a report of the error for support"
+CRASH_COPIED = "Copied the report."
+CRASH_OPEN_LOG = "Open &log folder"
+CRASH_OPEN_LOG_NAME = "Open the folder that holds the log file"
+CRASH_OPEN_LOG_FAILED = "The folder could not be opened: {path}"
+CRASH_KEEP_GOING = "&Keep going"
+CRASH_QUIT = "&Quit"
+# The report a supporter receives; English whatever the window's language.
+CRASH_REPORT = (
+    "Halo connection wizard {version}: error report\n"
+    "Operating system: {os}\n"
+    "Python: {python}\n"
+    "Qt: {qt}\n"
+    "Packaged app: {frozen}\n"
+    "Log file: {log}\n"
+    "\n"
+    "{traceback}"
+)
+
 
 def plural(count: int) -> str:
     """The "s" of "2 problems"; English only, like the rest of this file."""
