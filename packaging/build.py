@@ -69,16 +69,18 @@ def ensure_build_env() -> Path:
     stamp = BUILD_ENV / ".installed-from"
     inputs = (ROOT / "pyproject.toml").read_bytes() + "\n".join(BUILD_TOOLS).encode()
     wanted = hashlib.sha256(inputs + sys.version.encode()).hexdigest()
-    if python.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
-        return python
-    _say("making the build environment in build/venv (first build only)...")
-    venv.EnvBuilder(with_pip=True, clear=True).create(BUILD_ENV)
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    # Not editable: the app is frozen from the program as a wheel installs it, so a file
-    # missing from the wheel is missing from the app too, and caught here.
-    subprocess.run([*pip, str(ROOT), *BUILD_TOOLS], check=True)
-    stamp.write_text(wanted)
+    if not (python.exists() and stamp.exists() and stamp.read_text().strip() == wanted):
+        _say("making the build environment in build/venv (first build only)...")
+        venv.EnvBuilder(with_pip=True, clear=True).create(BUILD_ENV)
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, str(ROOT), *BUILD_TOOLS], check=True)
+        stamp.write_text(wanted)
+    else:
+        # The program itself changes between builds even when its dependencies do not.
+        # Not editable: the app is frozen from the program as a wheel installs it, so a
+        # file missing from the wheel is missing from the app too, and caught here.
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
     return python
 
 

@@ -72,6 +72,7 @@ class Smoke:
         self.work = work
         self.log_dir = work / "logs"
         self.failures: list[str] = []
+        self.steps = 0
         self.secrets_used: list[str] = []
         home = work / "cwd"
         home.mkdir()
@@ -111,6 +112,7 @@ class Smoke:
         )
 
     def step(self, name: str, check: Callable[[], str]) -> None:
+        self.steps += 1
         started = time.monotonic()
         try:
             detail = check()
@@ -273,11 +275,11 @@ def main(argv: Sequence[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="halo-wizard-smoke-") as work:
         smoke = Smoke(executable, Path(work))
         run_all(smoke, args.native_window)
+    passed = smoke.steps - len(smoke.failures)
     if smoke.failures:
-        print(f"smoke: {len(smoke.failures)} check(s) failed: {', '.join(smoke.failures)}")
-        return 1
-    print("smoke: every check passed")
-    return 0
+        print(f"smoke: failed: {', '.join(smoke.failures)}")
+    print(f"smoke: {passed} passed, {len(smoke.failures)} failed", flush=True)
+    return 1 if smoke.failures else 0
 
 
 if __name__ == "__main__":
