@@ -9,6 +9,7 @@ are trusted from, the proxies in effect and the folders in use. Only
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import platform
 import secrets
@@ -29,6 +30,8 @@ from wizard.core.threads import DaemonExecutor
 DOCTOR_HOST = "doctor.invalid"
 KEYCHAIN_TIMEOUT = 30.0
 LINE_WIDTH = 100
+
+_log = logging.getLogger(__name__)
 
 # OpenSSL reads these itself; requests' own two are ignored on purpose (http.Transport).
 OPENSSL_BUNDLE_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
@@ -143,8 +146,14 @@ def _keychain() -> dict[str, Any]:
 
 
 def keychain_round_trip(timeout: float = KEYCHAIN_TIMEOUT) -> dict[str, Any]:
-    """Store, read back and remove a random test secret: {"ok": bool, "detail": str}."""
-    from wizard.core.secrets import KeychainError, delete_secret, load_secret, store_secret
+    """Store, read back and remove a random test secret: {"ok", "detail", "account"}."""
+    from wizard.core.secrets import (
+        KeychainError,
+        account_for,
+        delete_secret,
+        load_secret,
+        store_secret,
+    )
 
     client_id = f"doctor-test-{uuid.uuid4()}"
     secret = secrets.token_urlsafe(24)
@@ -163,9 +172,12 @@ def keychain_round_trip(timeout: float = KEYCHAIN_TIMEOUT) -> dict[str, Any]:
         return "A test secret was stored, read back and removed."
 
     # In a daemon thread: a locked keychain can wait for a password prompt for ever.
+    account = account_for(DOCTOR_HOST, client_id)
     future = DaemonExecutor().submit(attempt)
     try:
-        return {"ok": True, "detail": future.result(timeout)}
+        detail = future.result(timeout)
+        _log.info("keychain round trip as %s: ok", account)
+        return {"ok": True, "detail": detail, "account": account}
     except TimeoutError:
         detail = (
             f"The keychain did not answer within {timeout:g} seconds (it may be waiting for "
@@ -175,7 +187,8 @@ def keychain_round_trip(timeout: float = KEYCHAIN_TIMEOUT) -> dict[str, Any]:
         detail = str(exc)
     except Exception as exc:
         detail = f"{type(exc).__name__}: {exc}"
-    return {"ok": False, "detail": detail}
+    _log.warning("keychain round trip as %s failed: %s", account, detail)
+    return {"ok": False, "detail": detail, "account": account}
 
 
 # ----- certificates -----
@@ -452,7 +465,8 @@ def collect(
     error}|null: a PAC file or detection set in the OS), error (str|null), notes ([str])},
     folders: {log (str), export_default (str)},
     log_file (str), log: {writing (bool), reason (str|null), debug (bool)},
-    and with try_keychain: keychain_round_trip: {ok (bool), detail (str)}.
+    and with try_keychain: keychain_round_trip: {ok (bool), detail (str), account (str: the
+    test entry's account, "doctor-test-<uuid>@doctor.invalid")}.
     """
     environ = dict(os.environ)
     status = log_status()
