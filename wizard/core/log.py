@@ -162,6 +162,16 @@ def setup_logging() -> LogStatus:
     return _status
 
 
+def stop_logging() -> None:
+    """Close the log file and stop writing to it (tests; the program just exits)."""
+    global _status, _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+    _handler = None
+    _status = None
+
+
 def log_start(command: str) -> None:
     """The first line of a run: what is running, where, and which command (no argument values)."""
     import platform
