@@ -442,10 +442,15 @@ class _Discard(io.TextIOBase):
         return False
 
 
+_missing_streams: list[str] = []
+
+
 def _ensure_standard_streams() -> None:
     """Give a missing stdin, stdout or stderr a harmless stand-in, so no print can crash."""
-    if sys.stdin is not None and sys.stdout is not None and sys.stderr is not None:
+    missing = [name for name in ("stdin", "stdout", "stderr") if getattr(sys, name) is None]
+    if not missing:
         return
+    _missing_streams[:] = missing
     for fd in (0, 1, 2):
         # A closed descriptor would be handed to the next file opened (the log, a
         # connection file), and anything a library writes to it at C level would land there.
@@ -474,6 +479,8 @@ def _start_log(args: argparse.Namespace, arguments: Sequence[str]) -> None:
     # Option names only: their values can be addresses, IDs or a mistyped secret.
     options = sorted({a.split("=", 1)[0] for a in arguments if a.startswith("--")})
     log_start(" ".join([args.command or "window", *options]))
+    if _missing_streams:
+        _log.info("no %s (a windowed app): output there is discarded", ", ".join(_missing_streams))
 
 
 def main(
