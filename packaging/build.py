@@ -92,7 +92,9 @@ def _load(name: str) -> object:
     """A module of packaging/ (not a package: `packaging` is also a PyPI library's name)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(f"halo_packaging_{name}", PACKAGING / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"halo_packaging_{name}", PACKAGING / f"{name}.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -133,8 +135,18 @@ def freeze() -> None:
     _say("freezing with PyInstaller...")
     subprocess.run(
         [
-            sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-            "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"), str(SPEC),
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(BUILD / "pyinstaller"),
+            str(SPEC),
         ],
         check=True,
         cwd=ROOT,
@@ -151,7 +163,10 @@ def freeze() -> None:
 def finish(icons: object) -> list[Path]:
     if sys.platform == "win32":
         installer = _load("windows").build_installer(  # type: ignore[attr-defined]
-            DIST / APP_FOLDER, version(), icons.ico, DIST  # type: ignore[attr-defined]
+            DIST / APP_FOLDER,
+            version(),
+            icons.ico,
+            DIST,  # type: ignore[attr-defined]
         )
         return [installer] if installer else []
     if sys.platform == "darwin":

@@ -11,7 +11,8 @@ folder outside the source tree with no PYTHONPATH, and checks that:
 4. `check` against a simulated Halo over TLS, trusting its CA with --ca-bundle, works for
    a healthy instance (exit 0) and explains a wrong secret (exit 1, INVALID_CLIENT);
 5. the wizard's window opens, paints its first page and closes cleanly (offscreen unless
-   --native-window is given);
+   --native-window is given), and on Linux, when Xvfb is installed, on a real X server too
+   (Qt's X11 plugin and the libraries it links to);
 6. a test secret can be stored, read back and deleted in the keychain
    (`doctor --try-keychain`), leaving nothing behind;
 7. the log the app wrote holds none of the secrets it was given;
@@ -25,15 +26,17 @@ simulator and trustme, which the app itself does not carry). Exits 1 when any ch
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,12 @@ DIST = ROOT / "dist"
 BUILD_ENV = ROOT / "build" / "venv"
 SECRET_ENV = "HALO_CLIENT_SECRET"
 NO_KEYCHAIN = "no keychain"
+# Packages the app must not carry (packaging/halo-wizard.spec excludes them).
+TEST_ONLY = ("trustme", "pytest", "_pytest", "pytestqt", "hypothesis", "mypy", "tkinter")
+UNUSED_QT = ("PySide6.QtNetwork",)
+UNUSED_PLUGINS = ("wayland", "qgtk3", "eglfs", "qtiff", "qwebp", "qjpeg", "networkmanager")
+# The size targets on Linux (issue: an installable app).
+FOLDER_LIMIT, ARCHIVE_LIMIT = 140_000_000, 60_000_000
 
 
 def version() -> str:
@@ -62,6 +71,13 @@ def find_executable(path: Path | None) -> Path:
     if not path.is_file():
         raise SystemExit(f"smoke: no app at {path}; build it first: python3 packaging/build.py")
     return path.resolve()
+
+
+def app_folder(executable: Path) -> Path:
+    """The folder that holds the executable and its _internal/ (the .app's for macOS)."""
+    if executable.parent.name == "MacOS":
+        return executable.parent.parent.parent
+    return executable.parent
 
 
 class Smoke:
@@ -214,6 +230,16 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         expect(len(painted) == 1, "no first paint reported", done)
         return painted[0]
 
+    def check_x11_window() -> str:
+        # The offscreen platform above does not load Qt's X11 plugin or what it links to;
+        # a real X server (Xvfb) does, as a Linux desktop would.
+        with xvfb() as display:
+            env = {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+            done = smoke.run("--demo", "--exit-after-first-paint", timeout=120, **env)
+        expect(done.returncode == 0, "the window did not open on X11", done)
+        expect("first page painted" in done.stdout, "no first paint on X11", done)
+        return f"painted on Xvfb display {display}"
+
     def check_keychain() -> str:
         done = smoke.run("doctor", "--try-keychain", "--json")
         report = as_json(done)
@@ -227,6 +253,35 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         done = smoke.run("doctor", executable=windowed)
         expect(done.returncode == 0, "the windowed executable failed without a console", done)
         return "halo-wizard.exe doctor exited 0"
+
+    def check_contents() -> str:
+        from PyInstaller.archive.readers import CArchiveReader
+
+        modules = list(CArchiveReader(str(smoke.executable)).open_embedded_archive("PYZ.pyz").toc)
+        unwanted = sorted({m for m in modules if m.split(".")[0] in TEST_ONLY})
+        unwanted += [m for m in modules if m in UNUSED_QT]
+        if unwanted:
+            raise AssertionError(f"the app carries modules it does not use: {unwanted}")
+        folder = app_folder(smoke.executable)
+        plugins = [p.name for p in folder.rglob("*") if p.parent.parent.name == "plugins"]
+        dropped = [p for p in plugins if any(word in p for word in UNUSED_PLUGINS)]
+        if dropped:
+            raise AssertionError(f"the app carries Qt plugins it does not use: {dropped}")
+        size = sum(
+            p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+        )
+        detail = f"{len(modules)} modules, {len(plugins)} Qt plugins, {size / 1e6:.1f} MB"
+        if sys.platform.startswith("linux"):
+            if size > FOLDER_LIMIT:
+                raise AssertionError(
+                    f"the folder is {size / 1e6:.1f} MB, over {FOLDER_LIMIT / 1e6:.0f}"
+                )
+            for archive in folder.parent.glob(f"halo-wizard-{version()}-linux-*.tar.*"):
+                archived = archive.stat().st_size
+                if archived > ARCHIVE_LIMIT:
+                    raise AssertionError(f"{archive.name} is {archived / 1e6:.1f} MB")
+                detail += f"; {archive.name} {archived / 1e6:.1f} MB"
+        return detail
 
     def check_log() -> str:
         logs = list(smoke.log_dir.rglob("*.log*"))
@@ -244,12 +299,37 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         smoke.step("demo", check_demo)
         smoke.step("check over TLS with --ca-bundle", check_over_tls)
         smoke.step("window: first page painted", check_window)
+        if sys.platform.startswith("linux") and shutil.which("Xvfb"):
+            smoke.step("window on X11 (Xvfb)", check_x11_window)
         smoke.step("keychain round trip", check_keychain)
         if sys.platform == "win32":
             smoke.step("windowed executable without a console", check_windowed_exe)
         smoke.step("log file holds no secret", check_log)
+        smoke.step("only what the app uses", check_contents)
     finally:
         halo.stop()
+
+
+@contextlib.contextmanager
+def xvfb() -> Iterator[str]:
+    """A private X server on a free display number; its name, e.g. ":3"."""
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _inside_build_env() -> bool:
