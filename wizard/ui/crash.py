@@ -135,13 +135,14 @@ class CrashDialog(QDialog):
         buttons = QDialogButtonBox()
         self.copy_button = push_button(text.CRASH_COPY, text.CRASH_COPY_NAME)
         self.folder_button = push_button(text.CRASH_OPEN_LOG, text.CRASH_OPEN_LOG_NAME)
-        self.folder_button.setVisible(self._status.writing)
         self.keep_button = push_button(text.CRASH_KEEP_GOING)
         self.quit_button = push_button(text.CRASH_QUIT)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.folder_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.RejectRole)
+        # After addButton, which shows every button it is given.
+        self.folder_button.setVisible(self._status.writing)
         self.keep_button.setDefault(True)
 
         layout = QVBoxLayout(self)
