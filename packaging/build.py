@@ -126,12 +126,17 @@ def freeze() -> None:
     icons = _load("icons").make_icons(ROOT / "resources/icons/halo-wizard.svg", ICONS)  # type: ignore[attr-defined]
     env = dict(os.environ, HALO_BUILD_ICONS=str(ICONS), QT_QPA_PLATFORM="offscreen")
     if sys.platform == "win32":
-        version_file = BUILD / "version-info.txt"
-        version_file.write_text(
-            _load("windows").version_file_text(version()),  # type: ignore[attr-defined]
-            encoding="utf-8",
-        )
-        env["HALO_BUILD_VERSION_FILE"] = str(version_file)
+        # One version resource per executable: each names its own file and role.
+        windows = _load("windows")
+        versions = BUILD / "version-info"
+        versions.mkdir(parents=True, exist_ok=True)
+        for name, role in (
+            ("halo-wizard", "Halo Connection Wizard"),
+            ("halo-wizard-cli", "Halo Connection Wizard (command line)"),
+        ):
+            text = windows.version_file_text(version(), name, role)  # type: ignore[attr-defined]
+            (versions / f"{name}.txt").write_text(text, encoding="utf-8")
+        env["HALO_BUILD_VERSION_DIR"] = str(versions)
     _say("freezing with PyInstaller...")
     subprocess.run(
         [
