@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import subprocess
+import sys
+import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +21,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from tests.test_cli import REPO, _env
 from wizard import __version__
 from wizard.core.log import log_status, register_secret, setup_logging, stop_logging
 from wizard.ui import text
@@ -215,3 +219,67 @@ def test_without_a_log_the_dialog_says_why(
     dialog = _wait_for_dialog(qtbot, reporter)
     assert "No log file is being written" in dialog.log_place.text()
     assert not dialog.folder_button.isVisible()
+
+
+def test_an_error_that_ends_the_wizard_leaves_only_quit(qtbot: Any, reporter: Reporter) -> None:
+    seen: list[tuple[bool, bool, str, str]] = []
+
+    def answer() -> None:
+        dialog = reporter.crash.dialog
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, answer)
+            return
+        buttons = (dialog.keep_button.isVisible(), dialog.quit_button.isVisible())
+        seen.append((*buttons, dialog.explanation.text(), dialog.what.text()))
+        dialog.quit_button.click()
+
+    QTimer.singleShot(0, answer)
+    reporter.crash.show_final(RuntimeError("the window could not be made"))
+    assert seen == [
+        (False, True, text.CRASH_FINAL, "What happened: RuntimeError: the window could not be made")
+    ]
+    assert reporter.crash.dialog is None
+
+
+def test_the_real_wizard_shows_the_dialog_and_quit_closes_it(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QTimer
+        from wizard.ui.app import application
+        from wizard.ui.crash import CrashDialog
+        from wizard.cli import main
+
+        app = application()
+
+        def fail():
+            raise ZeroDivisionError("inside the wizard")
+
+        def answer():
+            for widget in app.topLevelWidgets():
+                if isinstance(widget, CrashDialog) and widget.isVisible():
+                    print("DIALOG", widget.what.text(), flush=True)
+                    widget.quit_button.click()
+                    return
+            QTimer.singleShot(20, answer)
+
+        QTimer.singleShot(0, fail)
+        QTimer.singleShot(0, answer)
+        sys.exit(main([]))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**_env(), "QT_QPA_PLATFORM": "offscreen", "HALO_WIZARD_LOG_DIR": str(tmp_path)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "DIALOG What happened: ZeroDivisionError: inside the wizard" in result.stdout, (
+        result.stdout + result.stderr
+    )
+    assert result.returncode == 1, "Quit closes the wizard as cancelled"
+    log = (tmp_path / "halo-wizard.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError: inside the wizard" in log and "Quit chosen" in log

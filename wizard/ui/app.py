@@ -181,6 +181,12 @@ def run(
     try:
         wizard = show_wizard(context, crash=crash, exit_after_first_paint=exit_after_first_paint)
         return int(qasync.run(wizard))
+    except Exception as error:
+        # The window is gone, or never opened: say so before the program ends. Not for a
+        # smoke test, which nobody is watching and which needs the traceback, not a wait.
+        if not exit_after_first_paint:
+            crash.show_final(error)
+        raise
     finally:
         crash.uninstall()
         if session is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import platform
 import sys
 import threading
 import traceback
@@ -55,6 +54,8 @@ def summary(error: BaseException) -> str:
 
 def report_text(error: BaseException) -> str:
     """What Copy report puts on the clipboard: versions, OS, log path, the redacted traceback."""
+    import platform
+
     from PySide6 import __version__ as pyside6_version
     from PySide6.QtCore import qVersion
 
@@ -167,6 +168,12 @@ class CrashDialog(QDialog):
     def quit(self) -> None:
         self.done(QUIT)
 
+    def make_final(self) -> None:
+        """For an error that ended the wizard: only Quit is left to choose."""
+        self.explanation.setText(text.CRASH_FINAL)
+        self.keep_button.setVisible(False)
+        self.quit_button.setDefault(True)
+
     def count_more(self, count: int) -> None:
         self.more.setText(text.CRASH_MORE.format(count=count, s=text.plural(count)))
         self.more.setVisible(True)
@@ -267,6 +274,24 @@ class CrashReporter(QObject):
             _log.warning("The secrets on screen could not be read for redaction")
         _log.error("Unexpected error%s", f" ({redact(where)})" if where else "", exc_info=error)
         self.arrived.emit(error)
+
+    def show_final(self, error: BaseException) -> None:
+        """The dialog for an error that ended the wizard, waiting until it is closed.
+
+        exec() is safe here, unlike while the wizard runs: no task is left to stall.
+        """
+        try:
+            dialog = CrashDialog(error, open_folder=self._open_folder)
+        except Exception:
+            _log.exception("The error dialog could not be made")
+            return
+        dialog.make_final()
+        self.dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
 
     def _show(self, error: BaseException) -> None:
         if self.dialog is not None:

@@ -483,6 +483,11 @@ CRASH_NOT_YOUR_FAULT = (
     "This is a fault in the wizard, not something you did. You can keep going, or quit and "
     "start the wizard again. The wizard only reads from Halo, so nothing in Halo has changed."
 )
+CRASH_FINAL = (
+    "This is a fault in the wizard, not something you did, and the wizard has to close. "
+    "Start it again to carry on. The wizard only reads from Halo, so nothing in Halo has "
+    "changed."
+)
 CRASH_WHAT = "What happened: {summary}"
 CRASH_LOG = "The details are in the log file:\n{path}"
 CRASH_NO_LOG = "No log file is being written: {reason}"
