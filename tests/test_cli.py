@@ -548,8 +548,9 @@ def test_linux_without_the_x11_cursor_library_gets_the_package_to_install() -> N
     from wizard.cli import missing_linux_display_library as missing
 
     x11 = {"DISPLAY": ":0"}
-    assert missing(x11, "linux", lambda name: None) == "libxcb-cursor0"
-    assert missing(x11, "linux", lambda name: "libxcb-cursor.so.0") is None
+    assert missing(x11, "linux", lambda name: None, frozen=False) == "libxcb-cursor0"
+    assert missing(x11, "linux", lambda name: "libxcb-cursor.so.0", frozen=False) is None
     assert missing({}, "linux", lambda name: None) is None, "no display: nothing to say"
     assert missing({**x11, "QT_QPA_PLATFORM": "offscreen"}, "linux", lambda name: None) is None
     assert missing(x11, "darwin", lambda name: None) is None
+    assert missing(x11, "linux", lambda name: None, frozen=True) is None, "the app carries it"

@@ -374,13 +374,16 @@ def missing_linux_display_library(
     environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
     find_library: Callable[[str], str | None] | None = None,
+    frozen: bool | None = None,
 ) -> str | None:
     """The Debian package Qt's X11 window needs and this system lacks, if any.
 
     Without it Qt ends the process with an unhelpful message before Python can intervene.
+    The frozen app carries its own copy (packaging/README.md), so it never lacks it.
     """
     environ = os.environ if environ is None else environ
-    if not platform.startswith("linux") or not environ.get("DISPLAY"):
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    if frozen or not platform.startswith("linux") or not environ.get("DISPLAY"):
         return None
     if environ.get("QT_QPA_PLATFORM", "xcb") != "xcb" or environ.get("WAYLAND_DISPLAY"):
         return None
