@@ -431,9 +431,7 @@ def _run_window(args: argparse.Namespace) -> int:
 class _Discard(io.TextIOBase):
     """Stands in for a standard stream that does not exist: a windowed Windows app has none."""
 
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
+    encoding = "utf-8"
 
     def writable(self) -> bool:
         return True
