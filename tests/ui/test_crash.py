@@ -22,6 +22,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from tests.test_cli import REPO, _env
+from tests.ui.driver import shot
 from wizard import __version__
 from wizard.core.log import log_status, register_secret, setup_logging, stop_logging
 from wizard.ui import text
@@ -103,6 +104,7 @@ def test_an_error_in_a_qt_slot_opens_the_dialog_with_the_log_path(
     logged = log_file.read_text(encoding="utf-8")
     assert "Unexpected error" in logged and "KeyError: 'tenant'" in logged
     assert "Traceback (most recent call last)" in logged
+    shot(dialog, "crash", "dialog")  # type: ignore[arg-type]
 
 
 def test_copy_report_has_the_versions_and_traceback_but_no_secret(
