@@ -58,7 +58,10 @@ def main() -> None:
     args = parser.parse_args()
     if not args.frozen.is_file():
         raise SystemExit(f"no frozen app at {args.frozen}: run python3 packaging/build.py")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    # Without PYTHONDONTWRITEBYTECODE: the run from source keeps its compiled bytecode after
+    # the warm-up, as an installed program has it, so its imports are not compiled each time.
+    dropped = ("PYTHONPATH", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     source_env = dict(env, PYTHONPATH=str(ROOT))
     frozen = [str(args.frozen.resolve()), "--exit-after-first-paint"]
