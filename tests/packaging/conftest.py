@@ -52,3 +52,13 @@ def windows() -> ModuleType:
 @pytest.fixture(scope="session")
 def macos() -> ModuleType:
     return load_packaging_module("macos")
+
+
+@pytest.fixture(scope="session")
+def build() -> ModuleType:
+    return load_packaging_module("build")
+
+
+@pytest.fixture(scope="session")
+def smoke() -> ModuleType:
+    return load_packaging_module("smoke")

@@ -10,17 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.packaging.conftest import ROOT, load_packaging_module
-
-
-@pytest.fixture(scope="module")
-def build() -> ModuleType:
-    return load_packaging_module("build")
-
-
-@pytest.fixture(scope="module")
-def smoke() -> ModuleType:
-    return load_packaging_module("smoke")
+from tests.packaging.conftest import ROOT
 
 
 def test_the_version_built_is_the_one_in_pyproject(build: ModuleType, smoke: ModuleType) -> None:
