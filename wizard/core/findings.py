@@ -1,10 +1,11 @@
-"""Findings: every outcome of a check, with a stable code, a plain-English cause and a fix."""
+"""Findings: every outcome of a check as data, worded from the catalogue when shown."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from wizard.core import messages
@@ -21,16 +22,49 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the check found: what happened, why, and which clicks fix it."""
+    """One thing the check found, as data: its code, severity, scope and the facts it names.
+
+    The words (title, detail and the steps of the fix) are rendered from the catalogue in
+    messages.py when they are read, so judging needs no text and two results can be
+    compared finding by finding by `key`.
+    """
 
     code: str
     severity: Severity
-    title: str
-    detail: str
-    fix: tuple[str, ...] = ()
     scope: str | None = None
     # A page of the admin's Halo instance where the fix is made, when one can be named.
     link: str | None = None
+    # The values the catalogue's text is worded with (host, tenant, status, ...).
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What Halo itself said about the problem, quoted after the detail.
+    halo_said: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What identifies this finding across two checks: (code, scope)."""
+        return (self.code, self.scope)
+
+    def _fill(self) -> Fill:
+        fill = Fill(self.params)
+        if self.scope is not None:
+            fill.setdefault("scope", self.scope)
+        return fill
+
+    @property
+    def title(self) -> str:
+        return messages.FINDINGS[self.code].title.format_map(self._fill())
+
+    @property
+    def detail(self) -> str:
+        detail = messages.FINDINGS[self.code].detail.format_map(self._fill())
+        if self.halo_said:
+            detail = f"{detail} {messages.HALO_SAID.format(text=self.halo_said)}"
+        return detail
+
+    @property
+    def fix(self) -> tuple[str, ...]:
+        fill = self._fill()
+        return tuple(step.format_map(fill) for step in messages.FINDINGS[self.code].fix)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -64,22 +98,15 @@ def make(
     severity: Severity | None = None,
     **values: Any,
 ) -> Finding:
-    """Build the finding for `code`, worded with what is known (`context` and `values`)."""
+    """The finding for `code`, with the facts its text needs (`context` and `values`)."""
     template = messages.FINDINGS[code]
-    ctx = Fill({**(context or {}), **values})
-    if scope is not None:
-        ctx.setdefault("scope", scope)
-    detail = template.detail.format_map(ctx)
-    if halo_said:
-        detail = f"{detail} {messages.HALO_SAID.format(text=halo_said)}"
     return Finding(
         code=code,
         severity=severity or Severity(template.severity),
-        title=template.title.format_map(ctx),
-        detail=detail,
-        fix=tuple(step.format_map(ctx) for step in template.fix),
         scope=scope,
         link=link,
+        params=MappingProxyType({**(context or {}), **values}),
+        halo_said=halo_said,
     )
 
 
