@@ -1,18 +1,19 @@
-"""How answers that no simulator scenario can give (a real Halo cloud domain) are explained."""
+"""How answers that no simulator scenario can give (a real Halo cloud domain) are explained.
+
+Judged without a network: the judge is given the answer a real Halo would send.
+"""
 
 from __future__ import annotations
 
-from wizard.core import CheckRequest
 from wizard.core.address import normalise_host
-from wizard.core.engine import Checker
 from wizard.core.http import Response
+from wizard.core.judges import judge_not_halo
 
 
 def _explain(host: str, response: Response) -> list[tuple[str, str]]:
-    checker = Checker(CheckRequest(host=host, client_id="", client_secret="", scopes=()))
-    checker._address = normalise_host(host)
-    checker._explain_not_halo(response, response)
-    return [(f.code, f.detail) for f in checker.report.findings]
+    verdict = judge_not_halo(normalise_host(host), response, response, 10.0, {})
+    assert verdict.failed
+    return [(f.code, f.detail) for f in verdict.findings]
 
 
 def test_mistyped_hosted_instance_name_is_called_a_typo() -> None:

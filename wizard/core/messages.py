@@ -575,7 +575,10 @@ VISIBILITY_FIX_PATH_UNKNOWN = (
     _AGENT + ' > (the agent set as "Agent to log in as") > Departments & Teams > Edit'
 )
 
-RETRY_AFTER_NOTE = " and asked to wait {seconds} seconds"
+RETRY_AFTER_NOTE = " and asked to wait {seconds}"
+RETRY_NOT_WAITED = (
+    " and asked to wait {wait}; the test does not wait that long, so it stopped there"
+)
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
 RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"
 

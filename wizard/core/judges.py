@@ -1,0 +1,652 @@
+"""Pure judges: what Halo answered (from wizard/core/stages.py) in, findings and statuses out.
+
+Nothing here talks to the network, sleeps or keeps state, so every judgement can be tested
+with hand-made answers. `context` is what is known so far (host, product, tenant, agent,
+...), used to word the findings.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from wizard.core import messages, scopes
+from wizard.core.address import HostAddress
+from wizard.core.findings import Fill, Finding, Severity, make
+from wizard.core.http import NetworkError, Response
+from wizard.core.idtoken import claims as id_token_claims
+from wizard.core.jsonprefix import top_level_fields
+from wizard.core.model import Identity, ScopeResult, ScopeStatus, StepStatus
+from wizard.core.stages import Answer, Answers
+
+Context = Mapping[str, Any]
+
+
+@dataclass
+class Verdict:
+    """What a judge decided about one stage: its findings, and the step's status and summary."""
+
+    findings: list[Finding] = field(default_factory=list)
+    status: StepStatus = StepStatus.OK
+    summary: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status is StepStatus.FAILED
+
+
+@dataclass
+class TokenVerdict(Verdict):
+    token: str | None = None
+    granted: list[str] | None = None
+    claims: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class IdentityVerdict(Verdict):
+    identity: Identity | None = None
+    # How the findings after this one name who the connection acts as.
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScopeVerdict:
+    result: ScopeResult
+    status: StepStatus
+    summary: str
+
+
+@dataclass
+class ProbesVerdict:
+    scopes: list[ScopeVerdict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+# ----- reading answers -----
+
+
+def retry_after(response: Response, now: datetime | None = None) -> float | None:
+    """Seconds Halo asked to wait (Retry-After, as seconds or a date), or None."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def format_wait(seconds: float) -> str:
+    """A wait in words: "30 seconds", "12 minutes", "24.0 hours"."""
+    if seconds < 90:
+        return f"{seconds:g} seconds"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{seconds / 3600:.1f} hours"
+
+
+def text(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def json_object(answer: object) -> dict[str, Any]:
+    if isinstance(answer, Response) and answer.status == 200:
+        body = answer.json()
+        if isinstance(body, dict):
+            return body
+    return {}
+
+
+def is_authinfo(body: dict[str, Any]) -> bool:
+    return isinstance(body.get("auth_url"), str)
+
+
+def is_instanceinfo(body: dict[str, Any]) -> bool:
+    return any(isinstance(body.get(k), str) for k in ("app_name", "agent_url", "auth_url"))
+
+
+def halo_error(body: object) -> str | None:
+    """Halo's own error and error_description, verbatim, when it sent them."""
+    if not isinstance(body, dict):
+        return body if isinstance(body, str) and body.strip() else None
+    error = text(body.get("error"))
+    description = text(body.get("error_description"))
+    if error and description:
+        return f"{error}: {description}"
+    return error or description
+
+
+def dotnet_message(body: object) -> str | None:
+    if isinstance(body, dict):
+        return text(body.get("Message")) or text(body.get("message"))
+    return None
+
+
+def denial_text(response: Response) -> str | None:
+    body = response.json()
+    return (
+        halo_error(body)
+        or dotnet_message(body)
+        or (
+            response.text_excerpt()
+            if response.body.strip() and not response.looks_like_html
+            else None
+        )
+    )
+
+
+def shape_words(response: Response) -> str:
+    if not response.body.strip():
+        return messages.EMPTY_BODY
+    if response.looks_like_html:
+        return messages.HTML_PAGE
+    if response.json() is None:
+        return messages.UNREADABLE_BODY
+    return messages.WRONG_SHAPE
+
+
+def count_records(body: object, list_key: str) -> int | None:
+    if isinstance(body, list):
+        return len(body)
+    if not isinstance(body, dict):
+        return None
+    count = body.get("record_count")
+    if isinstance(count, int) and not isinstance(count, bool):
+        return count
+    listed = body.get(list_key)
+    if isinstance(listed, list):
+        return len(listed)
+    lists = [value for value in body.values() if isinstance(value, list)]
+    return len(lists[0]) if len(lists) == 1 else None
+
+
+def probe_outcome(response: Response, probe: scopes.Probe) -> tuple[str, int | None]:
+    """("records", n) | ("denied", None) | ("rate_limited"|"server_error"|"unexpected", None)."""
+    status = response.status
+    if status == 200:
+        records = count_records(response.json(), probe.list_key)
+        if records is not None:
+            return "records", records
+        return "unexpected", None
+    if status == 403:
+        return "denied", None
+    if status == 400 and "access" in (denial_text(response) or "").lower():
+        # Halo sometimes refuses an agent with 400 and a sentence ("You do not have access").
+        return "denied", None
+    if status == 429:
+        return "rate_limited", None
+    if status >= 500:
+        return "server_error", None
+    return "unexpected", None
+
+
+def network_finding(error: NetworkError, timeout: float, context: Context) -> Finding:
+    return make(
+        error.code, context, server=error.server, reason=error.reason, timeout=f"{timeout:g}"
+    )
+
+
+def rate_limit_note(response: Response) -> str:
+    wait = retry_after(response)
+    if wait is None:
+        return ""
+    if wait > 0:
+        return messages.RETRY_AFTER_NOTE.format(seconds=format_wait(wait))
+    return ""
+
+
+# ----- discovery -----
+
+
+def judge_not_halo(
+    address: HostAddress,
+    authinfo: Answer,
+    instanceinfo: Answer,
+    timeout: float,
+    context: Context,
+) -> Verdict:
+    """Why discovery found no Halo instance at `address`: the finding and the step's summary."""
+    host = address.url
+    for answer in (authinfo, instanceinfo):
+        if isinstance(answer, NetworkError) and not isinstance(authinfo, Response):
+            return Verdict(
+                [network_finding(answer, timeout, context)],
+                StepStatus.FAILED,
+                messages.SUMMARY_NO_ANSWER,
+            )
+    response = authinfo if isinstance(authinfo, Response) else instanceinfo
+    assert isinstance(response, Response)
+    status = response.status
+    domain = address.hosted_domain
+    if status == 429:
+        finding = make(
+            "RATE_LIMITED", context, retry_note=rate_limit_note(response), severity=Severity.ERROR
+        )
+        return Verdict([finding], StepStatus.FAILED, messages.SUMMARY_SLOW_DOWN)
+    if 300 <= status < 400:
+        reason = messages.NOT_HALO_REDIRECT.format(
+            host=host, location=response.headers.get("location", "another address")
+        )
+    elif status >= 500 and domain:
+        reason = messages.NOT_HALO_HOSTED_500.format(host=host, status=status, domain=domain)
+    elif status >= 500:
+        finding = make(
+            "SERVER_ERROR",
+            context,
+            what=f"{host}/api/authinfo",
+            status=status,
+            halo_said=response.text_excerpt() or None,
+        )
+        return Verdict(
+            [finding], StepStatus.FAILED, messages.SUMMARY_SERVER_ERROR.format(status=status)
+        )
+    elif response.looks_like_html:
+        reason = messages.NOT_HALO_HTML.format(host=host)
+    elif status != 200:
+        reason = messages.NOT_HALO_STATUS.format(host=host, status=status)
+    else:
+        reason = messages.NOT_HALO_SHAPE.format(host=host)
+    return Verdict(
+        [make("NOT_HALO", context, reason=reason)], StepStatus.FAILED, messages.SUMMARY_NOT_HALO
+    )
+
+
+# ----- the token -----
+
+
+def judge_token(
+    answer: Answer,
+    token_url: str,
+    requested: Sequence[str],
+    timeout: float,
+    context: Context,
+) -> TokenVerdict:
+    """The token, or why Halo gave none."""
+    if isinstance(answer, NetworkError):
+        return TokenVerdict(
+            [network_finding(answer, timeout, context)],
+            StepStatus.FAILED,
+            messages.SUMMARY_NO_TOKEN_ANSWER,
+        )
+    response = answer
+    body = response.json()
+    status = response.status
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if status == 200 and isinstance(token, str) and token:
+        assert isinstance(body, dict)
+        scope_field = body.get("scope")
+        granted = scopes.parse_scopes(scope_field) if isinstance(scope_field, str) else None
+        if granted is None:
+            summary = messages.SUMMARY_TOKEN_NO_SCOPES
+        else:
+            summary = messages.SUMMARY_TOKEN.format(
+                count=len(granted), s="" if len(granted) == 1 else "s"
+            )
+        return TokenVerdict(
+            [],
+            StepStatus.OK,
+            summary,
+            token=token,
+            granted=granted,
+            claims=id_token_claims(body.get("id_token")),
+        )
+    findings: list[Finding]
+    if 300 <= status < 400:
+        location = response.headers.get("location", "(not given)")
+        findings = [make("REDIRECTED", context, location=location)]
+    elif status == 200:
+        findings = [make("TOKEN_MALFORMED", context, status=status, what=shape_words(response))]
+    elif status in (404, 405):
+        reason = messages.AUTH_404.format(token_url=token_url, status=status)
+        findings = [make("AUTH_SERVER_NOT_FOUND", context, reason=reason)]
+    elif status == 429:
+        # No token, so nothing after this was tested: the connection cannot be called working.
+        findings = [
+            make(
+                "RATE_LIMITED",
+                context,
+                retry_note=rate_limit_note(response),
+                severity=Severity.ERROR,
+            )
+        ]
+    elif status >= 500:
+        findings = [
+            make(
+                "SERVER_ERROR",
+                context,
+                what=messages.WHAT_TOKEN_SERVICE.format(token_url=token_url),
+                status=status,
+                halo_said=halo_error(body) or response.text_excerpt() or None,
+            )
+        ]
+    else:
+        findings = [token_refusal(response, body, requested, context)]
+    summary = (
+        messages.SUMMARY_SLOW_DOWN
+        if status == 429
+        else messages.SUMMARY_REFUSED.format(status=status)
+    )
+    return TokenVerdict(findings, StepStatus.FAILED, summary)
+
+
+def token_refusal(
+    response: Response, body: object, requested: Sequence[str], context: Context
+) -> Finding:
+    error = body.get("error") if isinstance(body, dict) else None
+    said = halo_error(body)
+    if error == "invalid_client" or (error is None and response.status == 401):
+        return make("INVALID_CLIENT", context, halo_said=said)
+    if error == "unauthorized_client":
+        return make("UNAUTHORIZED_CLIENT", context, halo_said=said)
+    if error == "invalid_scope":
+        return make(
+            "INVALID_SCOPE",
+            context,
+            scopes=" ".join(requested),
+            scopes_to_tick=", ".join(requested),
+            halo_said=said,
+        )
+    return make(
+        "TOKEN_REJECTED",
+        context,
+        status=response.status,
+        halo_said=said or response.text_excerpt() or None,
+    )
+
+
+# ----- the identity and the probes -----
+
+
+def judge_identity(
+    answer: Answer, claims: Mapping[str, Any], client_id: str | None, context: Context
+) -> IdentityVerdict:
+    """Who the connection acts as: from the agent record, else from the id_token."""
+    record: dict[str, Any] = {}
+    if isinstance(answer, Response) and answer.status == 200:
+        parsed = answer.json()
+        record = parsed if isinstance(parsed, dict) else top_level_fields(answer.body)
+    agent_id = record.get("id")
+    if isinstance(agent_id, bool):
+        agent_id = None
+    name = text(record.get("name"))
+    identity: Identity
+    if (isinstance(agent_id, int) and agent_id > 0) or name:
+        identity = Identity(
+            kind="agent",
+            name=name,
+            id=agent_id if isinstance(agent_id, int) else None,
+            email=text(record.get("email")),
+            api_only=record["isapiagent"] if isinstance(record.get("isapiagent"), bool) else None,
+            is_admin=record["is_admin"] if isinstance(record.get("is_admin"), bool) else None,
+        )
+    elif (
+        isinstance(answer, Response)
+        and answer.status in (200, 204, 404)
+        and (not text(claims.get("name")) or claims.get("sub") == client_id)
+    ):
+        identity = Identity(kind="application", name=text(claims.get("name")))
+    elif text(claims.get("name")):
+        identity = Identity(
+            kind="agent", name=text(claims.get("name")), email=text(claims.get("email"))
+        )
+    else:
+        return IdentityVerdict(
+            [],
+            StepStatus.WARNING,
+            messages.SUMMARY_IDENTITY_UNREADABLE,
+            context={"agent": str(messages.DEFAULT_CONTEXT["agent"])},
+        )
+
+    if identity.kind == "application":
+        named = {"agent": "The application identity"}
+        return IdentityVerdict(
+            [make("ACTS_AS_APPLICATION", {**context, **named})],
+            StepStatus.OK,
+            messages.SUMMARY_APPLICATION_IDENTITY,
+            identity=identity,
+            context=named,
+        )
+    agent_name = identity.name or f"agent {identity.id}"
+    named = {"agent": agent_name, "agent_name": agent_name}
+    wording = {**context, **named}
+    extra = []
+    if identity.id is not None:
+        extra.append(f"id {identity.id}")
+    if identity.email:
+        extra.append(identity.email)
+    findings = [
+        make("ACTS_AS_AGENT", wording, agent_extra=f" ({', '.join(extra)})" if extra else "")
+    ]
+    summary = messages.SUMMARY_AGENT.format(agent_name=agent_name)
+    status = StepStatus.OK
+    if identity.api_only is False:
+        findings.append(make("AGENT_NOT_API_ONLY", wording))
+        status = StepStatus.WARNING
+        summary += messages.SUMMARY_PERSON_SUFFIX
+    elif identity.api_only:
+        summary += messages.SUMMARY_API_ONLY_SUFFIX
+    return IdentityVerdict(findings, status, summary, identity=identity, context=named)
+
+
+def fix_paths(identity: Identity | None, context: Context) -> dict[str, str]:
+    """Where in Halo the identity's permissions are changed, in words."""
+    fill = Fill(context)
+    if identity is not None and identity.kind == "application":
+        path = messages.APP_IDENTITY_FIX_PATH.format_map(fill)
+        return {"agent_fix_path": path, "visibility_fix_path": path}
+    if identity is not None and identity.name:
+        return {
+            "agent_fix_path": messages.AGENT_FIX_PATH.format_map(fill),
+            "visibility_fix_path": messages.VISIBILITY_FIX_PATH.format_map(fill),
+        }
+    return {
+        "agent_fix_path": messages.AGENT_FIX_PATH_UNKNOWN,
+        "visibility_fix_path": messages.VISIBILITY_FIX_PATH_UNKNOWN,
+    }
+
+
+def refused_everywhere(answers: Answers) -> bool:
+    """Every request with the token was refused with 401: the token itself is not accepted."""
+    return all(isinstance(a, Response) and a.status == 401 for a in answers.all())
+
+
+def judge_refused_everywhere(
+    requested: Sequence[str], granted: Sequence[str] | None, context: Context
+) -> ProbesVerdict:
+    verdict = ProbesVerdict()
+    if not granted:
+        verdict.findings.append(
+            make("TOKEN_WITHOUT_SCOPE", context, scopes_to_tick=", ".join(requested))
+        )
+    else:
+        verdict.findings.append(make("API_UNAUTHORIZED", context))
+    for scope in requested:
+        if scopes.probe_for(scope) is None:
+            verdict.scopes.append(
+                ScopeVerdict(
+                    ScopeResult(scope, ScopeStatus.NOT_TESTED),
+                    StepStatus.OK,
+                    messages.SUMMARY_NOT_TESTED,
+                )
+            )
+        else:
+            verdict.scopes.append(
+                ScopeVerdict(
+                    ScopeResult(scope, ScopeStatus.ERROR, http_status=401),
+                    StepStatus.FAILED,
+                    messages.SUMMARY_REFUSED.format(status=401),
+                )
+            )
+    return verdict
+
+
+def judge_scopes(
+    requested: Sequence[str],
+    granted: Sequence[str] | None,
+    identity: Identity | None,
+    probes: Mapping[str, Answer],
+    timeout: float,
+    context: Context,
+) -> ProbesVerdict:
+    """Each requested scope's status from its probe's answer, and what to fix."""
+    verdict = ProbesVerdict()
+    add = verdict.findings.append
+    reported_areas: set[tuple[str, str]] = set()
+    network_reported = False
+    paths: dict[str, Any] = dict(fix_paths(identity, context))
+
+    def set_scope(result: ScopeResult, summary: str, status: StepStatus = StepStatus.OK) -> None:
+        verdict.scopes.append(ScopeVerdict(result, status, summary))
+
+    for scope in requested:
+        probe = scopes.probe_for(scope)
+        carried = granted is None or scopes.covers(list(granted), scope)
+        area = scopes.area_name(scope)
+        if probe is None:
+            set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED), messages.SUMMARY_NOT_TESTED)
+            if not carried:
+                add(make("SCOPE_NOT_GRANTED", context, scope=scope))
+            continue
+        answer = probes[probe.key]
+        if isinstance(answer, NetworkError):
+            set_scope(
+                ScopeResult(scope, ScopeStatus.ERROR), messages.SUMMARY_NO_ANSWER, StepStatus.FAILED
+            )
+            if not network_reported:
+                network_reported = True
+                add(network_finding(answer, timeout, context))
+            continue
+        kind, records = probe_outcome(answer, probe)
+        first_for_area = (kind, probe.key) not in reported_areas
+        reported_areas.add((kind, probe.key))
+        if kind in ("records", "denied") and scope.startswith("edit:") and not carried:
+            # Reading works through another scope, but this token may not change anything.
+            set_scope(
+                ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
+                messages.SUMMARY_NOT_IN_TOKEN,
+                StepStatus.FAILED,
+            )
+            add(make("SCOPE_NOT_GRANTED", context, scope=scope))
+        elif kind == "records" and records is not None and records > 0:
+            status = ScopeStatus.GRANTED if scope.startswith("edit:") else ScopeStatus.OK
+            set_scope(
+                ScopeResult(scope, status, records, answer.status),
+                messages.SUMMARY_VISIBLE.format(records=records, area=area),
+            )
+        elif kind == "records":
+            set_scope(
+                ScopeResult(scope, ScopeStatus.EMPTY, 0, answer.status),
+                messages.SUMMARY_NONE_VISIBLE.format(area=area),
+                StepStatus.WARNING,
+            )
+            if first_for_area:
+                add(make("NO_VISIBLE_DATA", context, scope=scope, area=area, **paths))
+        elif kind == "denied":
+            set_scope(
+                ScopeResult(scope, ScopeStatus.DENIED, None, answer.status),
+                messages.SUMMARY_REFUSED.format(status=answer.status),
+                StepStatus.FAILED,
+            )
+            if not carried:
+                add(make("SCOPE_NOT_GRANTED", context, scope=scope))
+            elif first_for_area:
+                add(
+                    make(
+                        "PERMISSION_DENIED",
+                        context,
+                        scope=scope,
+                        area=area,
+                        status=answer.status,
+                        halo_said=denial_text(answer),
+                        **paths,
+                    )
+                )
+        else:
+            summary = (
+                messages.SUMMARY_SLOW_DOWN
+                if kind == "rate_limited"
+                else messages.SUMMARY_UNEXPECTED.format(status=answer.status)
+            )
+            set_scope(
+                ScopeResult(scope, ScopeStatus.ERROR, None, answer.status),
+                summary,
+                StepStatus.FAILED,
+            )
+            if not first_for_area or kind == "rate_limited":
+                continue
+            what = messages.WHAT_LISTING.format(area=area, path=probe.path)
+            if kind == "server_error":
+                body = answer.json()
+                add(
+                    make(
+                        "SERVER_ERROR",
+                        context,
+                        scope=scope,
+                        what=what,
+                        status=answer.status,
+                        halo_said=halo_error(body) or dotnet_message(body) or None,
+                    )
+                )
+            else:
+                add(
+                    make(
+                        "UNEXPECTED_RESPONSE",
+                        context,
+                        scope=scope,
+                        what=what,
+                        status=answer.status,
+                        shape=shape_words(answer),
+                    )
+                )
+    return verdict
+
+
+def judge_breadth(
+    requested: Sequence[str],
+    granted: Sequence[str] | None,
+    identity: Identity | None,
+    context: Context,
+) -> list[Finding]:
+    """More access than an integration should have: broad scopes, an administrator agent."""
+    broad = [s for s in dict.fromkeys([*requested, *(granted or [])]) if s in scopes.BROAD_SCOPES]
+    reasons: list[str] = []
+    fixes: list[str] = []
+    if broad:
+        reasons.append(messages.BROAD_SCOPES.format(scopes=" and ".join(broad)))
+        fixes.append(messages.BROAD_SCOPES_FIX)
+    if identity is not None and identity.kind == "agent" and identity.is_admin:
+        reasons.append(messages.BROAD_ADMIN_AGENT.format_map(Fill(context)))
+        fixes.append(messages.BROAD_AGENT_FIX)
+    if not reasons:
+        return []
+    return [make("BROAD_ACCESS", context, reason=" ".join(reasons), narrow_fix=" ".join(fixes))]
+
+
+def judge_rate_limit(answers: Answers, context: Context) -> list[Finding]:
+    """A rate limit met while probing: an error if it stopped a probe, a note if waited out."""
+    limited = [a for a in answers.all() if isinstance(a, Response) and a.status == 429]
+    if limited:
+        if answers.refused_waits:
+            wait = format_wait(max(answers.refused_waits))
+            note = messages.RETRY_NOT_WAITED.format(wait=wait)
+        elif answers.waits:
+            note = messages.RETRY_NOTE.format(seconds=f"{max(answers.waits):g}")
+        else:
+            note = ""
+        # The test could not finish, so it cannot say the connection works.
+        return [make("RATE_LIMITED", context, retry_note=note, severity=Severity.ERROR)]
+    if answers.waits:
+        note = messages.RETRY_NOTE_BRIEF.format(seconds=f"{max(answers.waits):g}")
+        return [make("RATE_LIMITED", context, retry_note=note, severity=Severity.INFO)]
+    return []

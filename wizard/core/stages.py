@@ -1,0 +1,194 @@
+"""The check's conversations with Halo: each stage asks, and returns what Halo answered.
+
+No stage judges anything: it returns the answers (a Response, or the NetworkError that
+stands for no usable answer) with how long they took, and wizard/core/judges.py turns them
+into findings. The token stage takes a Credential, so that a second way of proving who asks
+(a signed client assertion) is a new Credential, not a change to the stages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from wizard.core import scopes
+from wizard.core.http import NetworkError, Response, Transport
+from wizard.core.threads import DaemonExecutor
+
+T = TypeVar("T")
+
+Answer = Response | NetworkError
+
+DISCOVERY_MAX_BYTES = 256 * 1024
+TOKEN_MAX_BYTES = 64 * 1024
+PROBE_MAX_BYTES = 1024 * 1024
+# The agent record can be megabytes; the fields needed come first.
+IDENTITY_MAX_BYTES = 256 * 1024
+# Longest Retry-After a probe honours before the rate limit is reported instead.
+MAX_RETRY_WAIT = 10.0
+# The wait when Halo says 429 without saying how long.
+DEFAULT_RETRY_WAIT = 2.0
+
+
+class Credential(Protocol):
+    """What proves to Halo's authorisation server who is asking for a token."""
+
+    @property
+    def client_id(self) -> str: ...
+
+    def token_fields(self) -> dict[str, str]:
+        """The form fields of the token request that carry the proof."""
+        ...
+
+
+@dataclass(frozen=True, repr=False)
+class ClientSecret:
+    """The application's Client ID and its client secret (the client credentials grant)."""
+
+    client_id: str
+    secret: str
+
+    def token_fields(self) -> dict[str, str]:
+        return {"client_id": self.client_id, "client_secret": self.secret}
+
+    def __repr__(self) -> str:
+        return f"ClientSecret(client_id={self.client_id!r}, secret=***)"
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What /api/authinfo and /api/instanceinfo answered."""
+
+    authinfo: Answer
+    instanceinfo: Answer
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TokenAnswer:
+    """What the token endpoint answered."""
+
+    answer: Answer
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the agent record and each probe (by Probe.key) answered."""
+
+    identity: Answer
+    probes: Mapping[str, Answer]
+    # The Retry-After waits honoured before a second try.
+    waits: tuple[float, ...] = ()
+    # Rate limits not retried because Halo asked for a longer wait than MAX_RETRY_WAIT.
+    refused_waits: tuple[float, ...] = ()
+    seconds: float = 0.0
+
+    def all(self) -> list[Answer]:
+        return [self.identity, *self.probes.values()]
+
+
+@dataclass
+class Caller:
+    """Blocking requests through `transport`, each in a worker thread with a hard limit."""
+
+    transport: Transport
+    timeout: float
+    executor: DaemonExecutor = field(default_factory=DaemonExecutor)
+
+    async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.executor, functools.partial(function, *args, **kwargs))
+        # The transport enforces its own deadline; this catches a server that drips headers.
+        try:
+            return await asyncio.wait_for(future, self.timeout + 2.0)
+        except TimeoutError:
+            server = urlsplit(str(args[0]) if args else "").netloc
+            raise NetworkError(
+                "TIMEOUT", server, f"no answer within {self.timeout:g} seconds"
+            ) from None
+
+    async def answer(self, function: Callable[..., Response], *args: Any, **kwargs: Any) -> Answer:
+        try:
+            return await self.call(function, *args, **kwargs)
+        except NetworkError as error:
+            return error
+
+
+async def discover(caller: Caller, base: str) -> Discovery:
+    """Ask the instance what it is: both discovery endpoints at once."""
+    started = time.monotonic()
+    get = caller.transport.get
+    authinfo, instanceinfo = await asyncio.gather(
+        caller.answer(get, base + "/api/authinfo", max_bytes=DISCOVERY_MAX_BYTES),
+        caller.answer(get, base + "/api/instanceinfo", max_bytes=DISCOVERY_MAX_BYTES),
+    )
+    return Discovery(authinfo, instanceinfo, time.monotonic() - started)
+
+
+async def get_token(
+    caller: Caller, token_url: str, credential: Credential, requested: Sequence[str]
+) -> TokenAnswer:
+    """Ask for a new token with `credential` for the `requested` scopes."""
+    started = time.monotonic()
+    form = {
+        "grant_type": "client_credentials",
+        **credential.token_fields(),
+        "scope": " ".join(requested),
+    }
+    try:
+        answer = await caller.answer(
+            caller.transport.post_form, token_url, form, max_bytes=TOKEN_MAX_BYTES
+        )
+    finally:
+        form.clear()
+    return TokenAnswer(answer, time.monotonic() - started)
+
+
+async def probe(
+    caller: Caller,
+    base: str,
+    token: str,
+    probes: Sequence[scopes.Probe],
+    retry_after: Callable[[Response], float | None],
+) -> Answers:
+    """One read-only request per probe and the agent record, all at once."""
+    started = time.monotonic()
+    waits: list[float] = []
+    refused: list[float] = []
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def api_get(path: str, params: dict[str, str] | None, max_bytes: int) -> Answer:
+        send = functools.partial(
+            caller.transport.get, base + path, params=params, headers=headers, max_bytes=max_bytes
+        )
+        answer = await caller.answer(send)
+        if isinstance(answer, Response) and answer.status == 429:
+            wait = retry_after(answer)
+            wait = DEFAULT_RETRY_WAIT if wait is None else wait
+            if wait > MAX_RETRY_WAIT:
+                # Never sleep for what Halo asks when it is long: say so instead.
+                refused.append(wait)
+                return answer
+            waits.append(wait)
+            await asyncio.sleep(wait)
+            answer = await caller.answer(send)
+        return answer
+
+    answers = await asyncio.gather(
+        api_get(scopes.IDENTITY_PATH, None, IDENTITY_MAX_BYTES),
+        *(api_get(p.path, dict(p.params), PROBE_MAX_BYTES) for p in probes),
+    )
+    headers.clear()
+    return Answers(
+        identity=answers[0],
+        probes={p.key: a for p, a in zip(probes, answers[1:], strict=True)},
+        waits=tuple(waits),
+        refused_waits=tuple(refused),
+        seconds=time.monotonic() - started,
+    )
