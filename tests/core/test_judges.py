@@ -1,0 +1,161 @@
+"""The judges, given hand-made answers: no socket, no simulator, no waiting."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from wizard.core import judges, scopes
+from wizard.core.findings import Finding, Severity, has_errors
+from wizard.core.http import NetworkError, Response
+from wizard.core.model import Identity, ScopeStatus, StepStatus
+from wizard.core.stages import Answers, ClientSecret
+
+TOKEN_URL = "https://acme.halopsa.com/auth/token?tenant=acme"
+CONTEXT = {"host": "https://acme.halopsa.com", "product": "HaloPSA", "api_menu": "HaloPSA API"}
+
+
+def answer(status: int, body: object = b"", **headers: str) -> Response:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Response(url="https://acme.halopsa.com/x", status=status, headers=headers, body=raw)
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.code for f in findings]
+
+
+def test_a_token_is_taken_with_the_scopes_halo_granted() -> None:
+    verdict = judges.judge_token(
+        answer(200, {"access_token": "tok", "scope": "read:tickets read:assets"}),
+        TOKEN_URL,
+        ["read:tickets", "read:assets"],
+        10.0,
+        CONTEXT,
+    )
+    assert verdict.token == "tok" and verdict.status is StepStatus.OK
+    assert verdict.granted == ["read:tickets", "read:assets"] and verdict.findings == []
+
+
+def test_a_rate_limited_token_request_is_an_error_so_the_check_is_not_ok() -> None:
+    verdict = judges.judge_token(
+        answer(429, b"", **{"retry-after": "120"}), TOKEN_URL, ["read:tickets"], 10.0, CONTEXT
+    )
+    assert verdict.token is None and verdict.failed
+    (finding,) = verdict.findings
+    assert finding.code == "RATE_LIMITED" and finding.severity is Severity.ERROR
+    assert has_errors(verdict.findings)
+    assert "2 minutes" in finding.detail
+
+
+def test_a_wrong_secret_is_invalid_client_with_what_halo_said() -> None:
+    refused = answer(401, {"error": "invalid_client", "error_description": "bad secret"})
+    verdict = judges.judge_token(refused, TOKEN_URL, ["read:tickets"], 10.0, CONTEXT)
+    assert codes(verdict.findings) == ["INVALID_CLIENT"]
+    assert "invalid_client: bad secret" in verdict.findings[0].detail
+
+
+def test_a_token_answer_of_the_wrong_shape_is_malformed_not_a_crash() -> None:
+    for body in (b"[]", b'"text"', b"null", b"42", b"{", b"<html>hi</html>"):
+        verdict = judges.judge_token(answer(200, body), TOKEN_URL, ["read:tickets"], 10.0, {})
+        assert codes(verdict.findings) == ["TOKEN_MALFORMED"], body
+
+
+def test_a_redirect_from_the_token_endpoint_is_reported_with_where_it_went() -> None:
+    moved = answer(302, b"", location="https://elsewhere.example/login")
+    verdict = judges.judge_token(moved, TOKEN_URL, ["read:tickets"], 10.0, CONTEXT)
+    assert codes(verdict.findings) == ["REDIRECTED"]
+    assert "https://elsewhere.example/login" in verdict.findings[0].detail
+
+
+def test_no_answer_from_the_token_endpoint_is_the_network_finding() -> None:
+    error = NetworkError("TIMEOUT", "acme.halopsa.com", "no answer within 10 seconds")
+    verdict = judges.judge_token(error, TOKEN_URL, ["read:tickets"], 10.0, CONTEXT)
+    assert codes(verdict.findings) == ["TIMEOUT"] and verdict.failed
+
+
+def test_the_identity_comes_from_the_agent_record() -> None:
+    record = {"id": 42, "name": "Integration API", "isapiagent": True, "is_admin": False}
+    verdict = judges.judge_identity(answer(200, record), {}, "client", CONTEXT)
+    assert verdict.identity == Identity(
+        kind="agent", name="Integration API", id=42, api_only=True, is_admin=False
+    )
+    assert codes(verdict.findings) == ["ACTS_AS_AGENT"]
+    assert verdict.context["agent"] == "Integration API"
+
+
+def test_an_agent_id_that_is_a_boolean_is_not_taken_for_an_id() -> None:
+    verdict = judges.judge_identity(answer(200, {"id": True}), {}, "client", CONTEXT)
+    assert verdict.identity is not None and verdict.identity.kind == "application"
+
+
+def test_a_person_as_the_agent_is_a_warning() -> None:
+    record = {"id": 7, "name": "Jo Bloggs", "isapiagent": False}
+    verdict = judges.judge_identity(answer(200, record), {}, "client", CONTEXT)
+    assert codes(verdict.findings) == ["ACTS_AS_AGENT", "AGENT_NOT_API_ONLY"]
+    assert verdict.status is StepStatus.WARNING
+
+
+def _answers(probes: dict[str, Response], **kwargs: object) -> Answers:
+    identity = answer(200, {"id": 42, "name": "Integration API"})
+    return Answers(identity=identity, probes=probes, **kwargs)  # type: ignore[arg-type]
+
+
+def test_scopes_are_judged_by_their_probe_answers() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assets = scopes.probe_for("read:assets")
+    assert tickets is not None and assets is not None
+    probes = {
+        tickets.key: answer(200, {"record_count": 137, tickets.list_key: []}),
+        assets.key: answer(403, {"message": "You do not have access"}),
+    }
+    verdict = judges.judge_scopes(
+        ["read:tickets", "read:assets"],
+        ["read:tickets", "read:assets"],
+        Identity(kind="agent", name="Integration API"),
+        probes,
+        10.0,
+        CONTEXT,
+    )
+    statuses = {v.result.scope: (v.result.status, v.result.records) for v in verdict.scopes}
+    assert statuses == {
+        "read:tickets": (ScopeStatus.OK, 137),
+        "read:assets": (ScopeStatus.DENIED, None),
+    }
+    assert codes(verdict.findings) == ["PERMISSION_DENIED"]
+    assert verdict.findings[0].scope == "read:assets"
+
+
+def test_a_rate_limit_with_a_wait_of_a_day_is_reported_and_not_waited() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    limited = answer(429, b"", **{"retry-after": "86400"})
+    findings = judges.judge_rate_limit(
+        _answers({tickets.key: limited}, refused_waits=(86400.0,)), CONTEXT
+    )
+    (finding,) = findings
+    assert finding.severity is Severity.ERROR
+    assert "24.0 hours" in finding.detail and "does not wait" in finding.detail
+
+
+def test_a_rate_limit_waited_out_is_only_a_note() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    findings = judges.judge_rate_limit(
+        _answers({tickets.key: answer(200, [])}, waits=(2.0,)), CONTEXT
+    )
+    assert [(f.code, f.severity) for f in findings] == [("RATE_LIMITED", Severity.INFO)]
+
+
+def test_retry_after_as_seconds_or_a_date() -> None:
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    later = (now + timedelta(minutes=5)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert judges.retry_after(answer(429, b"", **{"retry-after": "30"}), now) == 30.0
+    assert judges.retry_after(answer(429, b"", **{"retry-after": later}), now) == 300.0
+    assert judges.retry_after(answer(429, b"", **{"retry-after": "soon"}), now) is None
+    assert judges.retry_after(answer(429), now) is None
+
+
+def test_the_client_secret_never_shows_in_its_repr() -> None:
+    credential = ClientSecret("client-id", "s3cr3t-value")
+    assert "s3cr3t-value" not in repr(credential)
+    assert credential.token_fields() == {"client_id": "client-id", "client_secret": "s3cr3t-value"}
