@@ -116,15 +116,29 @@ _waiting: dict[int, tuple[object, socket.socket | None]] = {}
 
 
 class _Watched:
+    """A connection that hands its socket to the current request's watchdog as soon as the
+    socket exists, so the deadline also covers the TLS handshake and sending."""
+
     sock: socket.socket | None
 
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        _register(sock)
+        return sock
+
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        ident = threading.get_ident()
-        with _waiting_lock:
-            entry = _waiting.get(ident)
-            if entry is not None and self.sock is not None:
-                _waiting[ident] = (entry[0], self.sock)
+        # A kept-alive connection was made for an earlier request.
+        if self.sock is not None:
+            _register(self.sock)
         return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+def _register(sock: socket.socket) -> None:
+    ident = threading.get_ident()
+    with _waiting_lock:
+        entry = _waiting.get(ident)
+        if entry is not None:
+            _waiting[ident] = (entry[0], sock)
 
 
 class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
@@ -147,7 +161,9 @@ _WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
 
 
 class _Watchdog:
-    """Cuts the current thread's connection if the request is still running at `deadline`."""
+    """The one deadline of a request: cuts the current thread's connection when the request
+    is still running after `seconds`, or at once when its transport is closed (a cancelled
+    check), so that no request outlives its check."""
 
     def __init__(self, seconds: float) -> None:
         self._ident = threading.get_ident()
@@ -155,11 +171,11 @@ class _Watchdog:
         self.fired = False
         with _waiting_lock:
             _waiting[self._ident] = (self._token, None)
-        self._timer = threading.Timer(seconds, self._fire)
+        self._timer = threading.Timer(seconds, self.fire)
         self._timer.daemon = True
         self._timer.start()
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with _waiting_lock:
             entry = _waiting.get(self._ident)
             if entry is None or entry[0] is not self._token:
@@ -284,6 +300,8 @@ class Transport:
         self._native_session: requests.Session | None = None
         self._native_hosts: set[str] = set()
         self._lock = threading.Lock()
+        self._running: set[_Watchdog] = set()
+        self._closed = False
 
     def _new_session(self, *, native: bool) -> requests.Session:
         session = requests.Session()
@@ -310,6 +328,12 @@ class Transport:
             return self._native_session
 
     def close(self) -> None:
+        """End every request still running (their threads raise at once), then the pools."""
+        with self._lock:
+            self._closed = True
+            running = list(self._running)
+        for watchdog in running:
+            watchdog.fire()
         self._session.close()
         if self._native_session is not None:
             self._native_session.close()
@@ -375,10 +399,14 @@ class Transport:
         timeout = self.options.timeout
         started = time.monotonic()
         deadline = started + timeout
-        watchdog = _Watchdog(timeout)
         late = NetworkError(
             "TIMEOUT", server, f"the answer did not finish within {timeout:g} seconds"
         )
+        with self._lock:
+            if self._closed:
+                raise NetworkError("TIMEOUT", server, "not sent: the check was cancelled")
+            watchdog = _Watchdog(timeout)
+            self._running.add(watchdog)
         try:
             try:
                 raw = self._session_for(server).request(
@@ -405,6 +433,8 @@ class Transport:
                 raw.close()
         finally:
             watchdog.stop()
+            with self._lock:
+                self._running.discard(watchdog)
         return Response(
             url=url,
             status=raw.status_code,

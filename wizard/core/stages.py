@@ -104,7 +104,9 @@ class Caller:
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self.executor, functools.partial(function, *args, **kwargs))
-        # The transport enforces its own deadline; this catches a server that drips headers.
+        # The transport's watchdog is the request's deadline, from its socket's creation to
+        # the last byte. Name resolution comes before there is a socket to cut, so this
+        # limit is what bounds a resolver that hangs.
         try:
             return await asyncio.wait_for(future, self.timeout + 2.0)
         except TimeoutError:
