@@ -398,7 +398,6 @@ class Transport:
     ) -> Response:
         timeout = self.options.timeout
         started = time.monotonic()
-        deadline = started + timeout
         late = NetworkError(
             "TIMEOUT", server, f"the answer did not finish within {timeout:g} seconds"
         )
@@ -424,13 +423,14 @@ class Transport:
             except requests.exceptions.RequestException as exc:
                 raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
             try:
-                body, truncated = _read_capped(raw, max_bytes, deadline)
-            except TimeoutError:
-                raise late from None
+                body, truncated = _read_capped(raw, max_bytes)
             except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
                 raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
             finally:
                 raw.close()
+            if watchdog.fired:
+                # The cut can look like the end of the body; what was read is not all of it.
+                raise late
         finally:
             watchdog.stop()
             with self._lock:
@@ -445,18 +445,17 @@ class Transport:
         )
 
 
-def _read_capped(raw: requests.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
-    """Read at most `max_bytes` of the body before `deadline`; (body, whether it was cut).
+def _read_capped(raw: requests.Response, max_bytes: int) -> tuple[bytes, bool]:
+    """Read at most `max_bytes` of the body; (body, whether it was cut).
 
     read1 returns whatever one socket read brings, so a server that drips its answer a
-    byte at a time is noticed at the deadline, not after a whole chunk has trickled in.
+    byte at a time is cut by the request's watchdog at its deadline, not after a whole
+    chunk has trickled in.
     """
     stream = raw.raw
     chunks: list[bytes] = []
     size = 0
     while True:
-        if time.monotonic() > deadline:
-            raise TimeoutError
         chunk = stream.read1(min(_CHUNK, max_bytes + 1 - size), decode_content=True)
         if not chunk:
             return b"".join(chunks), False
