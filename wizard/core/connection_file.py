@@ -1,4 +1,13 @@
-"""The connection file a tested connection is exported to, and its environment variables."""
+"""The connection file a tested connection is exported to, and its environment variables.
+
+A `ConnectionFile` is what the file holds: the connection (address, tenant, authorisation
+server, client ID, scopes, where the secret is kept) and the `LastResult` of the test it
+passed or failed, finding by finding and scope by scope. `ConnectionFile.load` reads any
+file of schema version 1, including those written before the last result was kept in
+full; whatever is wrong with a file (damaged, from a newer wizard, hostile, or another
+JSON document) is a `ConnectionFileError` whose message says so plainly. The format is
+described in docs/connection-file.md.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +15,40 @@ import contextlib
 import errno
 import json
 import os
+import re
 import tempfile
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, NoReturn, TypeVar
 
+from wizard.core import messages
 from wizard.core.findings import Severity
-from wizard.core.model import CheckReport
+from wizard.core.model import CheckReport, ScopeStatus
 from wizard.core.secrets import SERVICE, account_for
 
 SCHEMA = "halo-connection"
+# Raised only when a key changes meaning or a value appears that this version cannot read
+# (a new severity or scope status); added keys keep the version, and older wizards ignore
+# them (see docs/connection-file.md).
 SCHEMA_VERSION = 1
 SHELLS = ("posix", "powershell", "cmd")
 SECRET_STORES = ("keychain", "embedded", "none")
 
-# A connection file is a few hundred bytes; anything far bigger is not one, and support
-# staff open files sent by customers.
+# A connection file is a few kilobytes; anything far bigger is not one, and support staff
+# open files sent by customers.
 _MAX_READ = 1_000_000
+
+# The temporary file a save writes before renaming it over the connection file. The name
+# is cut short so that the temporary name fits where the final one does.
+_TEMP_SUFFIX = ".tmp"
+_TEMP_NAME_MAX = 100
+# A temporary file this old was left by a save that was killed (a save takes well under a
+# minute, FILE_TIMEOUT in the export page is 30 s), so the next save removes it.
+_STALE_TEMP_SECONDS = 3600.0
 
 # PowerShell ends a single-quoted string at typographic single quotes as well as at '.
 _POWERSHELL_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -35,108 +60,367 @@ class ExportError(Exception):
     """A connection file could not be written or read; the message says why, plainly."""
 
 
-def build_connection(
-    report: CheckReport,
-    *,
-    client_id: str,
-    identity_kind: str | None,
-    scopes: Sequence[str],
-    secret: str | None,
-    secret_in_keychain: bool,
-    tested_at: str | None = None,
-) -> dict[str, Any]:
-    """The connection file's content for a tested connection, ready for json.dump.
+class ConnectionFileError(ExportError):
+    """A file is not a connection file this wizard can open: missing, damaged, newer, other."""
 
-    The secret is referenced in the keychain when `secret_in_keychain`, embedded only when
-    `secret` is given (the admin chose to embed it), and otherwise left out (store "none").
-    `identity_kind` falls back to what the check saw when not given.
+
+# ----- the last result -----
+
+
+@dataclass(frozen=True)
+class RecordedFinding:
+    """A finding as the connection file keeps it: enough to compare two results."""
+
+    code: str
+    severity: Severity
+    scope: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What identifies this finding across two checks, as Finding.key does."""
+        return (self.code, self.scope)
+
+
+@dataclass(frozen=True)
+class RecordedScope:
+    """How one scope fared: its status and, when Halo listed records, how many it saw."""
+
+    scope: str
+    status: ScopeStatus
+    record_count: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordedIdentity:
+    """Who the connection acts as: "agent" or "application", the agent's name and id."""
+
+    kind: str | None = None
+    name: str | None = None
+    id: int | None = None
+    api_only: bool | None = None
+
+
+@dataclass(frozen=True)
+class LastResult:
+    """The result of the test the connection was saved after, in full.
+
+    `complete` is False for a file written before the full result was kept: its findings
+    are then only the errors and warnings by code (without their scope), and the scopes,
+    notes and whether the agent is API-only are not known.
     """
-    if secret is not None and secret_in_keychain:
-        raise ValueError("The secret is either embedded or kept in the keychain, not both.")
-    if not report.host:
-        raise ValueError(
-            "The check did not get as far as a Halo address; there is nothing to export."
+
+    ok: bool
+    tested_at: str | None = None
+    product: str | None = None
+    version: str | None = None
+    tenant: str | None = None
+    auth_url: str | None = None
+    identity: RecordedIdentity | None = None
+    findings: tuple[RecordedFinding, ...] = ()
+    scopes: tuple[RecordedScope, ...] = ()
+    complete: bool = True
+
+    @classmethod
+    def from_report(cls, report: CheckReport, *, tested_at: str | None = None) -> LastResult:
+        """What a check found, as a connection file records it."""
+        identity = report.identity
+        return cls(
+            ok=report.ok,
+            tested_at=tested_at
+            or report.started_at
+            or datetime.now(UTC).isoformat(timespec="seconds"),
+            product=report.product,
+            version=report.version,
+            tenant=report.tenant,
+            auth_url=report.auth_url,
+            identity=(
+                RecordedIdentity(identity.kind, identity.name, identity.id, identity.api_only)
+                if identity is not None
+                else None
+            ),
+            findings=tuple(
+                RecordedFinding(f.code, Severity(f.severity), f.scope) for f in report.findings
+            ),
+            scopes=tuple(
+                RecordedScope(s.scope, ScopeStatus(s.status), s.records) for s in report.scopes
+            ),
         )
-    host = report.host
-    when = tested_at or report.started_at or datetime.now(UTC).isoformat(timespec="seconds")
-    scope_list = scopes.split() if isinstance(scopes, str) else list(scopes)
-    identity = report.identity
-    secret_entry: dict[str, Any]
-    if secret_in_keychain:
-        secret_entry = {
-            "store": "keychain",
-            "service": SERVICE,
-            "account": account_for(host, client_id),
+
+    def codes(self, severity: Severity) -> list[str]:
+        """The codes of the findings of one severity, in the order they were found."""
+        return [f.code for f in self.findings if f.severity is severity]
+
+
+# ----- the connection -----
+
+
+@dataclass(frozen=True)
+class SecretEntry:
+    """Where the client secret is: the keychain (service, account), the file itself, nowhere."""
+
+    store: str
+    service: str | None = None
+    account: str | None = None
+    # Never in a repr, so never in a log or a traceback.
+    value: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.store not in SECRET_STORES:
+            raise ValueError(f"Unknown secret store {self.store!r}.")
+        if (self.store == "embedded") != (self.value is not None):
+            raise ValueError("A secret value goes with the store 'embedded', and only with it.")
+
+    @classmethod
+    def keychain(cls, host: str, client_id: str) -> SecretEntry:
+        return cls("keychain", SERVICE, account_for(host, client_id))
+
+    @classmethod
+    def embedded(cls, value: str) -> SecretEntry:
+        return cls("embedded", value=value)
+
+    @classmethod
+    def nowhere(cls) -> SecretEntry:
+        return cls("none")
+
+    def note(self) -> str:
+        """Where the secret is, for a comment beside the environment variables."""
+        if self.store == "keychain":
+            return messages.FILE_SECRET_IN_KEYCHAIN.format(
+                service=self.service or SERVICE, account=self.account or ""
+            )
+        if self.store == "embedded":
+            return messages.FILE_SECRET_IN_FILE
+        return messages.FILE_SECRET_NOWHERE
+
+
+@dataclass(frozen=True)
+class ConnectionFile:
+    """A tested connection as its file holds it; `load` reads one and `save` writes one.
+
+    `identity` is who the connection is set up to act as (the admin's choice of kind, with
+    the name and id Halo reported); `last_result.identity` is what Halo reported.
+    `schema_version` is the version the file was read as; `save` always writes
+    SCHEMA_VERSION.
+    """
+
+    host: str
+    client_id: str
+    scopes: tuple[str, ...]
+    secret: SecretEntry
+    auth_url: str | None = None
+    token_url: str | None = None
+    tenant: str | None = None
+    identity: RecordedIdentity = field(default_factory=RecordedIdentity)
+    last_result: LastResult | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def from_report(
+        cls,
+        report: CheckReport,
+        *,
+        client_id: str,
+        identity_kind: str | None,
+        scopes: str | Sequence[str],
+        secret: str | None,
+        secret_in_keychain: bool,
+        tested_at: str | None = None,
+    ) -> ConnectionFile:
+        """The connection file for a tested connection.
+
+        The secret is referenced in the keychain when `secret_in_keychain`, embedded only
+        when `secret` is given (the admin chose to embed it), and otherwise left out (store
+        "none"). `identity_kind` falls back to what the check saw when not given.
+        """
+        if secret is not None and secret_in_keychain:
+            raise ValueError("The secret is either embedded or kept in the keychain, not both.")
+        if not report.host:
+            raise ValueError(
+                "The check did not get as far as a Halo address; there is nothing to export."
+            )
+        host = report.host
+        if secret_in_keychain:
+            entry = SecretEntry.keychain(host, client_id)
+        elif secret is not None:
+            entry = SecretEntry.embedded(secret)
+        else:
+            entry = SecretEntry.nowhere()
+        result = LastResult.from_report(report, tested_at=tested_at)
+        seen = result.identity or RecordedIdentity()
+        return cls(
+            host=host,
+            client_id=client_id,
+            scopes=tuple(scopes.split() if isinstance(scopes, str) else scopes),
+            secret=entry,
+            auth_url=report.auth_url,
+            token_url=report.token_url,
+            tenant=report.tenant,
+            identity=RecordedIdentity(
+                identity_kind or seen.kind, seen.name, seen.id, seen.api_only
+            ),
+            last_result=result,
+        )
+
+    # ----- as JSON -----
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file's content, ready for json.dumps; the keys of version 1 come first."""
+        result = self.last_result
+        data: dict[str, Any] = {
+            "schema": SCHEMA,
+            "schema_version": SCHEMA_VERSION,
+            "host": self.host,
+            "auth_url": self.auth_url,
+            "token_url": self.token_url,
+            "tenant": self.tenant,
+            "client_id": self.client_id,
+            "scopes": list(self.scopes),
+            "identity": _identity_dict(self.identity),
+            "product": result.product if result else None,
+            "version": result.version if result else None,
+            "tested_at": result.tested_at if result else None,
         }
-    elif secret is not None:
-        secret_entry = {"store": "embedded", "value": secret}
-    else:
-        secret_entry = {"store": "none"}
-    return {
-        "schema": SCHEMA,
-        "schema_version": SCHEMA_VERSION,
-        "host": host,
-        "auth_url": report.auth_url,
-        "token_url": report.token_url,
-        "tenant": report.tenant,
-        "client_id": client_id,
-        "scopes": scope_list,
-        "identity": {
-            "kind": identity_kind or (identity.kind if identity else None),
-            "name": identity.name if identity else None,
-            "id": identity.id if identity else None,
-        },
-        "product": report.product,
-        "version": report.version,
-        "tested_at": when,
-        "test": {
-            "ok": report.ok,
-            "errors": [f.code for f in report.findings if f.severity is Severity.ERROR],
-            "warnings": [f.code for f in report.findings if f.severity is Severity.WARNING],
-        },
-        "secret": secret_entry,
-    }
+        if result is not None:
+            # The summary the first files had, kept for the tools that read it.
+            data["test"] = {
+                "ok": result.ok,
+                "errors": result.codes(Severity.ERROR),
+                "warnings": result.codes(Severity.WARNING),
+            }
+        data["secret"] = _secret_dict(self.secret)
+        if result is not None and result.complete:
+            data["last_result"] = _result_dict(result)
+        return data
 
+    def to_json(self) -> bytes:
+        """The file's bytes: indented UTF-8 JSON ending in a line break."""
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # Only a hostile answer can bring these in (JSON's "\ud800" escapes); a file
+            # holding them could not be read back.
+            raise ExportError(messages.FILE_NOT_TEXT_TO_SAVE) from exc
 
-def _write_problem(exc: OSError, path: str, folder: str) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return f"The folder {folder} does not exist. Choose another folder, or create it first."
-    if isinstance(exc, IsADirectoryError):
-        return f"{path} is a folder. Choose a file name inside it."
-    if isinstance(exc, PermissionError):
-        return (
-            f"You are not allowed to write to {path}: the folder {folder} is protected, or the "
-            "file is open in another program. Choose another folder, such as Documents."
+    @classmethod
+    def from_dict(cls, data: object, *, source: str = "The file") -> ConnectionFile:
+        """Check a parsed JSON document and make it a ConnectionFile.
+
+        `source` names the file in messages. Raise ConnectionFileError for anything that
+        is not a connection file this version can read.
+        """
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            kind = data.get("schema") if isinstance(data, dict) else None
+            said = (
+                messages.FILE_SAYS_SCHEMA.format(schema=_shown(kind))
+                if isinstance(kind, str)
+                else messages.FILE_NO_SCHEMA
+            )
+            raise ConnectionFileError(
+                messages.FILE_NOT_A_CONNECTION_FILE.format(source=source, said=said, schema=SCHEMA)
+            )
+        version = data.get("schema_version")
+        if type(version) is not int or version < 1:
+            raise ConnectionFileError(
+                messages.FILE_BAD_VERSION.format(source=source, version=_shown(version))
+            )
+        if version > SCHEMA_VERSION:
+            raise ConnectionFileError(
+                messages.FILE_NEWER.format(source=source, version=version, known=SCHEMA_VERSION)
+            )
+        top = _Entries(data, "", source)
+        return cls(
+            host=top.text("host"),
+            client_id=top.text("client_id"),
+            scopes=tuple(top.texts("scopes")),
+            secret=_read_secret(top.entries("secret")),
+            auth_url=top.text_or_none("auth_url"),
+            token_url=top.text_or_none("token_url"),
+            tenant=top.text_or_none("tenant"),
+            identity=_read_identity(top.entries_or_none("identity")) or RecordedIdentity(),
+            last_result=_read_result(top),
+            schema_version=version,
         )
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"The disk holding {folder} is full. Free some space or choose another folder."
-    if exc.errno == errno.EROFS:
-        return f"The folder {folder} is on a read-only disk. Choose another folder."
-    return f"Could not write {path}: {exc.strerror or exc}."
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, *, source: str = "The file") -> ConnectionFile:
+        """Parse a connection file's bytes; ConnectionFileError for anything else."""
+        if len(raw) > _MAX_READ:
+            raise ConnectionFileError(messages.FILE_TOO_LARGE.format(source=source))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConnectionFileError(messages.FILE_NOT_TEXT.format(source=source)) from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConnectionFileError(
+                messages.FILE_NOT_JSON.format(source=source, line=exc.lineno, column=exc.colno)
+            ) from exc
+        except RecursionError as exc:
+            # Python's parser recurses once per level: no connection file nests this deep.
+            raise ConnectionFileError(messages.FILE_TOO_DEEP.format(source=source)) from exc
+        except ValueError as exc:
+            # Python refuses to read integers of thousands of digits.
+            raise ConnectionFileError(messages.FILE_HUGE_NUMBER.format(source=source)) from exc
+        return cls.from_dict(data, source=source)
+
+    # ----- on disk -----
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ConnectionFile:
+        """Read a connection file; ConnectionFileError saying plainly what is wrong."""
+        name = os.fspath(path)
+        try:
+            with open(name, "rb") as file:
+                raw = file.read(_MAX_READ + 1)
+        except FileNotFoundError as exc:
+            raise ConnectionFileError(messages.FILE_MISSING.format(source=name)) from exc
+        except IsADirectoryError as exc:
+            raise ConnectionFileError(messages.FILE_IS_FOLDER.format(source=name)) from exc
+        except PermissionError as exc:
+            raise ConnectionFileError(messages.FILE_NOT_ALLOWED.format(source=name)) from exc
+        except OSError as exc:
+            raise ConnectionFileError(
+                messages.FILE_CANNOT_OPEN.format(source=name, reason=exc.strerror or exc)
+            ) from exc
+        return cls.from_bytes(raw, source=name)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the file atomically, readable only by this user on macOS and Linux.
+
+        The content goes to a temporary file beside `path`, is flushed to the disk, and is
+        then renamed over `path`: a full disk, a crash or a killed process leaves either
+        the previous file or the new one, never a mix. ExportError says what went wrong.
+        """
+        write_atomically(path, self.to_json())
 
 
-def write_connection_file(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
-    """Write `data` to `path` atomically, readable only by this user on macOS and Linux.
+# ----- writing -----
 
-    A temporary file next to `path` is written and flushed to disk, then renamed over
-    `path`, so a crash or a full disk never leaves a half-written connection file. On
-    Windows the file gets the folder's usual permissions.
+
+def write_atomically(path: str | os.PathLike[str], content: bytes) -> None:
+    """Replace `path` by `content` at once; the previous file stays whole if anything fails.
+
+    On macOS and Linux the file is readable and writable by this user only; on Windows it
+    gets the folder's usual permissions. A temporary file left by a save that was killed
+    is removed by a later save once it is an hour old.
     """
     target = os.path.abspath(os.fspath(path))
     folder = os.path.dirname(target)
-    # Serialised first, so that data which is not JSON fails before anything touches the disk.
-    content = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    prefix = _temp_prefix(target)
     temp: str | None = None
     try:
         # mkstemp creates the file with mode 0600 before a byte is written, so the secret,
         # when embedded, is never readable by others, not even for a moment.
-        fd, temp = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp"
-        )
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=_TEMP_SUFFIX)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)  # whatever the umask
+            _write_all(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         # The rename keeps the temporary file's inode and so its 0600 mode.
         os.replace(temp, target)
         temp = None
@@ -147,6 +431,19 @@ def write_connection_file(path: str | os.PathLike[str], data: dict[str, Any]) ->
             with contextlib.suppress(OSError):
                 os.remove(temp)
     _sync_folder(folder)
+    _remove_stale_temporaries(folder, prefix)
+
+
+def _temp_prefix(target: str) -> str:
+    return f".{os.path.basename(target)[:_TEMP_NAME_MAX]}."
+
+
+def _write_all(fd: int, content: bytes) -> None:
+    # os.write may write less than it was given (a signal, a nearly full disk).
+    view = memoryview(content)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def _sync_folder(folder: str) -> None:
@@ -161,71 +458,324 @@ def _sync_folder(folder: str) -> None:
             os.close(fd)
 
 
-def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], name: str) -> None:
-    if not isinstance(data.get(key), kind):
-        raise ExportError(f"{name} is damaged: its {key!r} entry is missing or not valid.")
+def _remove_stale_temporaries(folder: str, prefix: str) -> None:
+    # Only names mkstemp makes for this file (8 characters of its alphabet), so that no
+    # file of the admin's is ever touched, and only old ones, so that another save still
+    # writing its temporary file is left alone.
+    pattern = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}" + re.escape(_TEMP_SUFFIX))
+    cutoff = time.time() - _STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    os.remove(entry.path)
 
 
-def read_connection_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read and check a connection file; raise ExportError saying plainly what is wrong."""
-    name = os.fspath(path)
+def _write_problem(exc: OSError, path: str, folder: str) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return messages.FILE_WRITE_NO_FOLDER.format(folder=folder)
+    if isinstance(exc, IsADirectoryError):
+        return messages.FILE_WRITE_IS_FOLDER.format(path=path)
+    if isinstance(exc, PermissionError):
+        return messages.FILE_WRITE_NOT_ALLOWED.format(path=path, folder=folder)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return messages.FILE_WRITE_DISK_FULL.format(folder=folder)
+    if exc.errno == errno.EROFS:
+        return messages.FILE_WRITE_READ_ONLY.format(folder=folder)
+    return messages.FILE_WRITE_FAILED.format(path=path, reason=exc.strerror or exc)
+
+
+# ----- reading -----
+
+
+def _shown(value: object) -> str:
+    """A value from a file, short enough for a message, whatever it holds."""
+    text = repr(value) if isinstance(value, str | int | bool) or value is None else "..."
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _kind_of(value: object) -> str:
+    if value is None:
+        return messages.FILE_KIND_NULL
+    if isinstance(value, bool):
+        return messages.FILE_KIND_FLAG
+    if isinstance(value, int | float):
+        return messages.FILE_KIND_NUMBER
+    if isinstance(value, str):
+        return messages.FILE_KIND_TEXT
+    if isinstance(value, list):
+        return messages.FILE_KIND_LIST
+    return messages.FILE_KIND_OBJECT
+
+
+def _is_text(value: object) -> bool:
+    # A lone surrogate ("\ud800" in the JSON) is not text: it could be neither shown nor
+    # written back.
+    if not isinstance(value, str):
+        return False
     try:
-        with open(name, "rb") as file:
-            raw = file.read(_MAX_READ + 1)
-    except FileNotFoundError as exc:
-        raise ExportError(f"There is no file {name}.") from exc
-    except IsADirectoryError as exc:
-        raise ExportError(f"{name} is a folder, not a connection file.") from exc
-    except PermissionError as exc:
-        raise ExportError(f"You are not allowed to open {name}.") from exc
-    except OSError as exc:
-        raise ExportError(f"Could not open {name}: {exc.strerror or exc}.") from exc
-    if len(raw) > _MAX_READ:
-        raise ExportError(f"{name} is far too large to be a Halo connection file.")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ExportError(f"{name} is not a Halo connection file (it is not text).") from exc
-    except json.JSONDecodeError as exc:
-        raise ExportError(
-            f"{name} is not a Halo connection file, or it was damaged: it is not valid JSON "
-            f"(line {exc.lineno}, column {exc.colno})."
-        ) from exc
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        kind = data.get("schema") if isinstance(data, dict) else None
-        said = f"it says it is {kind!r}" if isinstance(kind, str) else "it has no 'schema' entry"
-        raise ExportError(
-            f"{name} is not a Halo connection file ({said}, not {SCHEMA!r}). Ask for the "
-            "connection file the wizard exported."
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_Enum = TypeVar("_Enum", bound=StrEnum)
+_T = TypeVar("_T")
+
+
+class _Entries:
+    """The entries of one JSON object in a file, each read as the type it must have.
+
+    Every read names the entry by its path ('last_result.findings[2].severity') when it
+    is missing or not what it should be, so that a damaged file says where.
+    """
+
+    def __init__(self, data: object, where: str, source: str) -> None:
+        self.source = source
+        self.where = where
+        if not isinstance(data, dict):
+            self._wrong(None, data, messages.FILE_KIND_OBJECT)
+        self.data: dict[str, Any] = data
+
+    def path(self, key: str | None) -> str:
+        if key is None:
+            return self.where
+        return f"{self.where}.{key}" if self.where else key
+
+    def _wrong(self, key: str | None, value: object, expected: str) -> NoReturn:
+        raise ConnectionFileError(
+            messages.FILE_WRONG_ENTRY.format(
+                source=self.source, entry=self.path(key), expected=expected, found=_kind_of(value)
+            )
         )
-    version = data.get("schema_version")
-    if type(version) is not int or version < 1:
-        raise ExportError(f"{name} is damaged: its schema version {version!r} is not valid.")
-    if version > SCHEMA_VERSION:
-        raise ExportError(
-            f"{name} was made by a newer version of the wizard (file version {version}; this "
-            f"version reads version {SCHEMA_VERSION}). Update the wizard to open it."
+
+    def _get(self, key: str, optional: bool) -> Any:
+        if key not in self.data:
+            if optional:
+                return None
+            raise ConnectionFileError(
+                messages.FILE_MISSING_ENTRY.format(source=self.source, entry=self.path(key))
+            )
+        return self.data[key]
+
+    def text(self, key: str) -> str:
+        value = self._get(key, optional=False)
+        if not _is_text(value):
+            self._wrong(key, value, messages.FILE_KIND_TEXT)
+        return str(value)
+
+    def text_or_none(self, key: str) -> str | None:
+        value = self._get(key, optional=True)
+        if value is not None and not _is_text(value):
+            self._wrong(key, value, messages.FILE_KIND_TEXT_OR_NULL)
+        return None if value is None else str(value)
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key, optional=False)
+        if not isinstance(value, bool):
+            self._wrong(key, value, messages.FILE_KIND_FLAG)
+        return bool(value)
+
+    def flag_or_none(self, key: str) -> bool | None:
+        value = self._get(key, optional=True)
+        if value is not None and not isinstance(value, bool):
+            self._wrong(key, value, messages.FILE_KIND_FLAG_OR_NULL)
+        return None if value is None else bool(value)
+
+    def whole_or_none(self, key: str, *, minimum: int | None = None) -> int | None:
+        value = self._get(key, optional=True)
+        if value is None:
+            return None
+        if type(value) is not int or (minimum is not None and value < minimum):
+            expected = messages.FILE_KIND_COUNT if minimum is not None else messages.FILE_KIND_WHOLE
+            self._wrong(key, value, expected)
+        return int(value)
+
+    def choice(self, key: str, kind: type[_Enum]) -> _Enum:
+        value = self._get(key, optional=False)
+        known = [str(member) for member in kind]
+        if not isinstance(value, str) or value not in known:
+            expected = messages.FILE_KIND_ONE_OF.format(choices=", ".join(known))
+            if isinstance(value, str):
+                raise ConnectionFileError(
+                    messages.FILE_UNKNOWN_VALUE.format(
+                        source=self.source,
+                        entry=self.path(key),
+                        value=_shown(value),
+                        expected=expected,
+                    )
+                )
+            self._wrong(key, value, expected)
+        return kind(value)
+
+    def entries(self, key: str) -> _Entries:
+        return _Entries(self._get(key, optional=False), self.path(key), self.source)
+
+    def entries_or_none(self, key: str) -> _Entries | None:
+        value = self._get(key, optional=True)
+        return None if value is None else _Entries(value, self.path(key), self.source)
+
+    def _items(self, key: str, optional: bool) -> list[Any]:
+        value = self._get(key, optional=optional)
+        if value is None and optional:
+            return []
+        if not isinstance(value, list):
+            self._wrong(key, value, messages.FILE_KIND_LIST)
+        return list(value)
+
+    def texts(self, key: str, *, optional: bool = False) -> list[str]:
+        values = self._items(key, optional)
+        for index, value in enumerate(values):
+            if not _is_text(value):
+                self._wrong(f"{key}[{index}]", value, messages.FILE_KIND_TEXT)
+        return [str(value) for value in values]
+
+    def each(self, key: str, read: Callable[[_Entries], _T]) -> list[_T]:
+        return [
+            read(_Entries(value, self.path(f"{key}[{index}]"), self.source))
+            for index, value in enumerate(self._items(key, optional=False))
+        ]
+
+
+def _read_secret(entries: _Entries) -> SecretEntry:
+    store = entries._get("store", optional=False)
+    if not isinstance(store, str) or store not in SECRET_STORES:
+        raise ConnectionFileError(messages.FILE_SECRET_UNKNOWN.format(source=entries.source))
+    if store == "embedded":
+        return SecretEntry.embedded(entries.text("value"))
+    if store == "keychain":
+        return SecretEntry(
+            "keychain", entries.text_or_none("service"), entries.text_or_none("account")
         )
-    _require(data, "host", str, name)
-    _require(data, "client_id", str, name)
-    _require(data, "scopes", list, name)
-    if not all(isinstance(scope, str) for scope in data["scopes"]):
-        raise ExportError(f"{name} is damaged: its 'scopes' entry is not a list of scopes.")
-    for key in ("auth_url", "token_url", "tenant"):
-        _require(data, key, (str, type(None)), name)
-    secret = data.get("secret")
-    if not isinstance(secret, dict) or secret.get("store") not in SECRET_STORES:
-        raise ExportError(f"{name} is damaged: it does not say where the secret is kept.")
-    if secret["store"] == "embedded" and not isinstance(secret.get("value"), str):
-        raise ExportError(f"{name} is damaged: its embedded secret is missing.")
-    return data
+    return SecretEntry.nowhere()
+
+
+def _read_identity(entries: _Entries | None) -> RecordedIdentity | None:
+    if entries is None:
+        return None
+    return RecordedIdentity(
+        kind=entries.text_or_none("kind"),
+        name=entries.text_or_none("name"),
+        id=entries.whole_or_none("id"),
+        api_only=entries.flag_or_none("api_only"),
+    )
+
+
+def _known(identity: RecordedIdentity | None) -> RecordedIdentity | None:
+    return None if identity == RecordedIdentity() else identity
+
+
+def _read_finding(entries: _Entries) -> RecordedFinding:
+    return RecordedFinding(
+        code=entries.text("code"),
+        severity=entries.choice("severity", Severity),
+        scope=entries.text_or_none("scope"),
+    )
+
+
+def _read_scope(entries: _Entries) -> RecordedScope:
+    return RecordedScope(
+        scope=entries.text("scope"),
+        status=entries.choice("status", ScopeStatus),
+        record_count=entries.whole_or_none("records", minimum=0),
+    )
+
+
+def _read_result(top: _Entries) -> LastResult | None:
+    # Every entry this version knows is checked, even those the full result makes redundant
+    # (the summary and the top-level product, version and date): a tool may read them.
+    tested_at = top.text_or_none("tested_at")
+    product = top.text_or_none("product")
+    version = top.text_or_none("version")
+    summary = top.entries_or_none("test")
+    ok = summary.flag("ok") if summary is not None else None
+    errors = summary.texts("errors", optional=True) if summary is not None else []
+    warnings = summary.texts("warnings", optional=True) if summary is not None else []
+    full = top.entries_or_none("last_result")
+    if full is not None:
+        return LastResult(
+            ok=full.flag("ok"),
+            tested_at=full.text_or_none("tested_at"),
+            product=full.text_or_none("product"),
+            version=full.text_or_none("version"),
+            tenant=full.text_or_none("tenant"),
+            auth_url=full.text_or_none("auth_url"),
+            identity=_read_identity(full.entries_or_none("identity")),
+            findings=tuple(full.each("findings", _read_finding)),
+            scopes=tuple(full.each("scopes", _read_scope)),
+        )
+    if ok is None:
+        return None
+    # A file from before the full result was kept: what its summary and top level say.
+    return LastResult(
+        ok=ok,
+        tested_at=tested_at,
+        product=product,
+        version=version,
+        tenant=top.text_or_none("tenant"),
+        auth_url=top.text_or_none("auth_url"),
+        # Files write an identity of nulls when the test never learnt who it acts as.
+        identity=_known(_read_identity(top.entries_or_none("identity"))),
+        findings=tuple(
+            [RecordedFinding(code, Severity.ERROR) for code in errors]
+            + [RecordedFinding(code, Severity.WARNING) for code in warnings]
+        ),
+        complete=False,
+    )
+
+
+# ----- as JSON -----
+
+
+def _identity_dict(identity: RecordedIdentity) -> dict[str, Any]:
+    return {
+        "kind": identity.kind,
+        "name": identity.name,
+        "id": identity.id,
+        "api_only": identity.api_only,
+    }
+
+
+def _secret_dict(secret: SecretEntry) -> dict[str, Any]:
+    if secret.store == "keychain":
+        # Left out when unknown, as some files of version 1 left them out.
+        named = {"service": secret.service, "account": secret.account}
+        return {"store": "keychain", **{k: v for k, v in named.items() if v is not None}}
+    if secret.store == "embedded":
+        return {"store": "embedded", "value": secret.value}
+    return {"store": "none"}
+
+
+def _result_dict(result: LastResult) -> dict[str, Any]:
+    return {
+        "ok": result.ok,
+        "tested_at": result.tested_at,
+        "product": result.product,
+        "version": result.version,
+        "tenant": result.tenant,
+        "auth_url": result.auth_url,
+        "identity": _identity_dict(result.identity) if result.identity is not None else None,
+        "findings": [
+            {"code": f.code, "severity": str(f.severity), "scope": f.scope} for f in result.findings
+        ],
+        "scopes": [
+            {"scope": s.scope, "status": str(s.status), "records": s.record_count}
+            for s in result.scopes
+        ],
+    }
+
+
+# ----- environment variables -----
 
 
 def _check_value(name: str, value: str) -> str:
     # A line break or control character in pasted text could end the quoting and run
     # whatever follows; no Halo value contains one.
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-        raise ValueError(f"{name} contains a line break or control character; it is not copied.")
+        raise ValueError(messages.ENV_CONTROL_CHARACTER.format(name=name))
     return value
 
 
@@ -241,53 +791,36 @@ def _assignment(shell: str, name: str, value: str) -> str:
         escaped = "".join(c + c if c in _POWERSHELL_QUOTES else c for c in value)
         return f"$env:{name} = '{escaped}'"
     if any(c in _CMD_UNSAFE for c in value):
-        raise ValueError(
-            f'{name} contains " % or !, which the Windows command prompt cannot be given '
-            "safely. Copy the variables for PowerShell instead."
-        )
+        raise ValueError(messages.ENV_CMD_UNSAFE.format(name=name))
     return f'set "{name}={value}"'
 
 
-def _secret_note(secret: dict[str, Any]) -> str:
-    store = secret.get("store")
-    if store == "keychain":
-        service = secret.get("service", SERVICE)
-        account = secret.get("account", "")
-        return (
-            f"HALO_CLIENT_SECRET is not included: it is kept in the keychain "
-            f'(service "{service}", account "{account}").'
-        )
-    if store == "embedded":
-        return "HALO_CLIENT_SECRET is not included: it is in the connection file."
-    return "HALO_CLIENT_SECRET is not included: it was not saved, so set it yourself."
-
-
 def environment_variables(
-    data: dict[str, Any], *, include_secret: bool = False, shell: str = "posix"
+    connection: ConnectionFile, *, include_secret: bool = False, shell: str = "posix"
 ) -> str:
     """The connection as commands setting HALO_* variables, for "posix", "powershell" or "cmd".
 
-    The secret is included only when asked and only when `data` embeds it; otherwise a
+    The secret is included only when asked and only when the file embeds it; otherwise a
     comment says where it is kept. Raise ValueError for a value the shell cannot be given
     safely (control characters anywhere; " % ! for cmd).
     """
     if shell not in SHELLS:
-        raise ValueError(f"Unknown shell {shell!r}: use one of {', '.join(SHELLS)}.")
+        raise ValueError(messages.ENV_UNKNOWN_SHELL.format(shell=shell, shells=", ".join(SHELLS)))
     values = {
-        "HALO_HOST": data.get("host"),
-        "HALO_AUTH_URL": data.get("auth_url"),
-        "HALO_TOKEN_URL": data.get("token_url"),
-        "HALO_TENANT": data.get("tenant"),
-        "HALO_CLIENT_ID": data.get("client_id"),
-        "HALO_SCOPES": " ".join(data.get("scopes") or []),
+        "HALO_HOST": connection.host,
+        "HALO_AUTH_URL": connection.auth_url,
+        "HALO_TOKEN_URL": connection.token_url,
+        "HALO_TENANT": connection.tenant,
+        "HALO_CLIENT_ID": connection.client_id,
+        "HALO_SCOPES": " ".join(connection.scopes),
     }
-    lines = [_assignment(shell, name, str(value or "")) for name, value in values.items()]
-    secret = data.get("secret") or {}
+    lines = [_assignment(shell, name, value or "") for name, value in values.items()]
+    secret = connection.secret
     if include_secret:
-        if secret.get("store") != "embedded":
-            raise ValueError("This connection does not contain the secret, so it cannot be copied.")
-        lines.append(_assignment(shell, "HALO_CLIENT_SECRET", secret["value"]))
+        if secret.value is None:
+            raise ValueError(messages.ENV_NO_SECRET)
+        lines.append(_assignment(shell, "HALO_CLIENT_SECRET", secret.value))
     else:
         comment = "REM " if shell == "cmd" else "# "
-        lines.append(comment + _comment_text(_secret_note(secret)))
+        lines.append(comment + _comment_text(secret.note()))
     return "\n".join(lines) + "\n"

@@ -614,3 +614,86 @@ SUMMARY_SLOW_DOWN = "Halo asked to slow down (HTTP 429)"
 SUMMARY_UNEXPECTED = "Unexpected answer (HTTP {status})"
 WHAT_LISTING = "Listing {area} ({path})"
 WHAT_TOKEN_SERVICE = "The token service ({token_url})"
+
+# ----- the connection file (wizard/core/connection_file.py) -----
+# {source} is the file's path; {entry} names an entry by its path, as 'last_result.ok'.
+
+FILE_MISSING = "There is no file {source}."
+FILE_IS_FOLDER = "{source} is a folder, not a connection file."
+FILE_NOT_ALLOWED = "You are not allowed to open {source}."
+FILE_CANNOT_OPEN = "Could not open {source}: {reason}."
+FILE_TOO_LARGE = "{source} is far too large to be a Halo connection file."
+FILE_NOT_TEXT = "{source} is not a Halo connection file (it is not text)."
+FILE_NOT_JSON = (
+    "{source} is not a Halo connection file, or it was damaged: it is not valid JSON "
+    "(line {line}, column {column})."
+)
+FILE_TOO_DEEP = (
+    "{source} is not a Halo connection file, or it was damaged: its JSON is nested far too deeply."
+)
+FILE_HUGE_NUMBER = (
+    "{source} is not a Halo connection file, or it was damaged: it holds a number thousands "
+    "of digits long."
+)
+FILE_SAYS_SCHEMA = "it says it is {schema}"
+FILE_NO_SCHEMA = "it has no 'schema' entry"
+FILE_NOT_A_CONNECTION_FILE = (
+    "{source} is not a Halo connection file ({said}, not '{schema}'). Ask for the "
+    "connection file the wizard exported."
+)
+FILE_BAD_VERSION = "{source} is damaged: its schema version {version} is not valid."
+FILE_NEWER = (
+    "{source} was made by a newer version of the wizard (file version {version}; this "
+    "version reads version {known}). Update the wizard to open it."
+)
+FILE_MISSING_ENTRY = "{source} is damaged: its '{entry}' entry is missing."
+FILE_WRONG_ENTRY = "{source} is damaged: its '{entry}' entry should be {expected}, not {found}."
+FILE_UNKNOWN_VALUE = (
+    "{source} is damaged, or was made by a newer version of the wizard: its '{entry}' entry "
+    "is {value}, which should be {expected}."
+)
+FILE_SECRET_UNKNOWN = "{source} is damaged: it does not say where the secret is kept."
+FILE_KIND_NULL = "null"
+FILE_KIND_FLAG = "true or false"
+FILE_KIND_FLAG_OR_NULL = "true, false or null"
+FILE_KIND_NUMBER = "a number"
+FILE_KIND_WHOLE = "a whole number or null"
+FILE_KIND_COUNT = "a whole number of 0 or more, or null"
+FILE_KIND_TEXT = "text"
+FILE_KIND_TEXT_OR_NULL = "text or null"
+FILE_KIND_LIST = "a list"
+FILE_KIND_OBJECT = "a JSON object"
+FILE_KIND_ONE_OF = "one of {choices}"
+FILE_NOT_TEXT_TO_SAVE = (
+    "The connection cannot be saved: a value Halo sent (such as the tenant or the product "
+    "name) holds characters that are not valid text."
+)
+
+FILE_WRITE_NO_FOLDER = (
+    "The folder {folder} does not exist. Choose another folder, or create it first."
+)
+FILE_WRITE_IS_FOLDER = "{path} is a folder. Choose a file name inside it."
+FILE_WRITE_NOT_ALLOWED = (
+    "You are not allowed to write to {path}: the folder {folder} is protected, or the "
+    "file is open in another program. Choose another folder, such as Documents."
+)
+FILE_WRITE_DISK_FULL = (
+    "The disk holding {folder} is full. Free some space or choose another folder."
+)
+FILE_WRITE_READ_ONLY = "The folder {folder} is on a read-only disk. Choose another folder."
+FILE_WRITE_FAILED = "Could not write {path}: {reason}."
+
+FILE_SECRET_IN_KEYCHAIN = (
+    'HALO_CLIENT_SECRET is not included: it is kept in the keychain (service "{service}", '
+    'account "{account}").'
+)
+FILE_SECRET_IN_FILE = "HALO_CLIENT_SECRET is not included: it is in the connection file."
+FILE_SECRET_NOWHERE = "HALO_CLIENT_SECRET is not included: it was not saved, so set it yourself."
+
+ENV_CONTROL_CHARACTER = "{name} contains a line break or control character; it is not copied."
+ENV_CMD_UNSAFE = (
+    '{name} contains " % or !, which the Windows command prompt cannot be given safely. '
+    "Copy the variables for PowerShell instead."
+)
+ENV_NO_SECRET = "This connection does not contain the secret, so it cannot be copied."
+ENV_UNKNOWN_SHELL = "Unknown shell {shell!r}: use one of {shells}."

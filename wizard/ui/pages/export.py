@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
@@ -31,6 +31,9 @@ from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, push_button
+
+if TYPE_CHECKING:
+    from wizard.core.connection_file import ConnectionFile
 
 KEYCHAIN, EMBED, NOWHERE = "keychain", "embed", "none"
 FILE_TIMEOUT = 30.0
@@ -279,14 +282,14 @@ class ExportPage(FlowPage):
         self.folder_button.setVisible(False)
         self.tasks.start(self.save())
 
-    def connection_data(self, *, secret_in_keychain: bool) -> dict[str, Any]:
-        from wizard.core.connection_file import build_connection
+    def connection_file(self, *, secret_in_keychain: bool) -> ConnectionFile:
+        from wizard.core.connection_file import ConnectionFile
 
         state = self.flow.state
         report = state.report
         assert report is not None
         embed = self.mode() == EMBED
-        return build_connection(
+        return ConnectionFile.from_report(
             report,
             client_id=state.client_id,
             identity_kind=state.identity.value if state.identity else None,
@@ -324,7 +327,7 @@ class ExportPage(FlowPage):
 
     async def save(self) -> None:
         """Write the connection file; with the keychain chosen, the secret is saved there first."""
-        from wizard.core.connection_file import ExportError, write_connection_file
+        from wizard.core.connection_file import ExportError
 
         path = os.path.expanduser(self.path.text().strip())
         if path and not os.path.isabs(path):
@@ -339,10 +342,10 @@ class ExportPage(FlowPage):
         mode = self.mode()
         if mode == KEYCHAIN and not await self.store_secret(self.save_result):
             return
-        data = self.connection_data(secret_in_keychain=mode == KEYCHAIN)
+        connection = self.connection_file(secret_in_keychain=mode == KEYCHAIN)
         self.save_result.show_message("running", text.EXPORT_SAVING)
         try:
-            await run_blocking(write_connection_file, path, data, timeout=FILE_TIMEOUT)
+            await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
         except (ExportError, BlockingTimeout) as exc:
             self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
             return
@@ -350,8 +353,8 @@ class ExportPage(FlowPage):
         where = {
             KEYCHAIN: text.EXPORT_SAVED_KEYCHAIN.format(
                 name=self.context.keychain.name,
-                service=data["secret"].get("service", ""),
-                account=data["secret"].get("account", ""),
+                service=connection.secret.service or "",
+                account=connection.secret.account or "",
             ),
             EMBED: text.EXPORT_SAVED_EMBEDDED,
             NOWHERE: text.EXPORT_SAVED_NONE,
@@ -366,8 +369,8 @@ class ExportPage(FlowPage):
 
         shell = str(self.shell.currentData())
         try:
-            data = self.connection_data(secret_in_keychain=self.mode() == KEYCHAIN)
-            commands = environment_variables(data, include_secret=False, shell=shell)
+            connection = self.connection_file(secret_in_keychain=self.mode() == KEYCHAIN)
+            commands = environment_variables(connection, include_secret=False, shell=shell)
         except ValueError as exc:
             self._env_says(text.EXPORT_ENV_FAILED.format(reason=exc))
             return
