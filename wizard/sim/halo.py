@@ -21,6 +21,10 @@ from .server import Listener, RecordedRequest, Reply
 
 HOSTED_GROUP = "US16-Stable8"
 
+# A test's own answer: given a request and the answer the scenario would give, the answer to
+# send instead (or that same answer). Used to make one path misbehave in ways no scenario has.
+Override = Callable[[RecordedRequest, Reply], Reply]
+
 
 class SimulatedHalo:
     """A simulated Halo: the agent web app (API, auth) and, for trials, a separate auth host."""
@@ -34,6 +38,7 @@ class SimulatedHalo:
         public_host: str = "127.0.0.1",
         tls: SSLContext | None = None,
         latency_ms: int = 0,
+        override: Override | None = None,
     ) -> None:
         _check_scenario(scenario)
         self._scenario = scenario
@@ -42,6 +47,7 @@ class SimulatedHalo:
         self._public_host = public_host
         self._tls = tls
         self.latency_ms = latency_ms
+        self._override = override
         self.client_id = str(uuid.uuid4())
         self.client_secret = f"{uuid.uuid4()}-{uuid.uuid4()}"
         # What Halo holds after the admin regenerated the secret or re-saved the application.
@@ -183,6 +189,8 @@ class SimulatedHalo:
                 self.requests.append(request)
                 scenario = SCENARIO_DATA[self._scenario]
             reply = self._route(listener, request, scenario)
+            if self._override is not None:
+                reply = self._override(request, reply)
             reply.delay_s = max(0, self.latency_ms) / 1000
             reply.date_skew_s = scenario.clock_skew_s
             return reply

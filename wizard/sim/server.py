@@ -6,6 +6,7 @@ import contextlib
 import socket
 import socketserver
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -46,6 +47,10 @@ class Reply:
     drip_s: float = 0.0  # wait between body bytes
     hang: bool = False  # never answer
     date_skew_s: float = 0.0  # how far in the past the Date header is
+    # For tests of broken servers: bytes sent exactly as given, in place of the status line,
+    # headers and body (drip_s applies to them too); the connection is closed afterwards.
+    raw: bytes | None = None
+    reset: bool = False  # end the connection with a TCP reset once the answer is sent
 
 
 App = Callable[[RecordedRequest], Reply]
@@ -211,6 +216,41 @@ class Handler(BaseHTTPRequestHandler):
             self._hang()
             self.close_connection = True
             return
+        if reply.raw is not None:
+            self.close_connection = True
+            if self._write(reply.raw, reply.drip_s) and reply.reset:
+                self._reset()
+            return
+        self._write_reply(reply)
+        if reply.reset:
+            self._reset()
+
+    def _write(self, data: bytes, drip_s: float) -> bool:
+        """Send `data`, a byte every `drip_s` seconds if set; False if the simulator stopped."""
+        if drip_s <= 0:
+            self.wfile.write(data)
+            return True
+        for byte in data:
+            if self.server.stopping.wait(drip_s):
+                return False
+            self.wfile.write(bytes([byte]))
+        return True
+
+    def _reset(self) -> None:
+        """Close the connection with a TCP reset (RST) instead of an orderly close (FIN)."""
+        self.close_connection = True
+        # Give the client a moment to read what was sent: a reset discards unread data.
+        if self.server.stopping.wait(0.2):
+            return
+        sock = self.connection
+        with contextlib.suppress(OSError):
+            # Linger on, with a timeout of 0: closing then discards the connection with a
+            # reset. (The handler's files still refer to the socket; it closes with the last.)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+
+    def _write_reply(self, reply: Reply) -> None:
+        stopping = self.server.stopping
         body = reply.body
         length = len(body) if isinstance(body, bytes) else reply.length
         if length is None:
