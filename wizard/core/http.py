@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import http.client
 import json
 import os
 import socket
@@ -420,12 +421,13 @@ class Transport:
                     proxies=proxies_for(url),
                     verify=True,
                 )
-            except requests.exceptions.RequestException as exc:
+            except _HTTP_FAILURES as exc:
                 raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
             try:
                 body, truncated = _read_capped(raw, max_bytes)
-            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
-                raise (late if watchdog.fired else classify(exc, server, timeout)) from exc
+            except _HTTP_FAILURES as exc:
+                cut = classify(exc, server, timeout, answering=True)
+                raise (late if watchdog.fired else cut) from exc
             finally:
                 raw.close()
             if watchdog.fired:
@@ -443,6 +445,16 @@ class Transport:
             truncated=truncated,
             elapsed=time.monotonic() - started,
         )
+
+
+# What the HTTP libraries raise for a server that answers badly or not at all. requests
+# wraps most of it; urllib3 and http.client errors can still escape it (a header it cannot
+# parse, a body cut short), and must become a finding rather than a traceback.
+_HTTP_FAILURES = (
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+)
 
 
 def _read_capped(raw: requests.Response, max_bytes: int) -> tuple[bytes, bool]:
@@ -480,12 +492,21 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack.extend(item for item in linked if isinstance(item, BaseException))
 
 
-def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
-    """Tell apart DNS, connection, timeout and TLS failures in plain English."""
+def classify(
+    exc: BaseException, server: str, timeout: float, *, answering: bool = False
+) -> NetworkError:
+    """Tell apart DNS, connection, timeout, TLS and broken-HTTP failures in plain English.
+
+    `answering`: the failure came while the body was read, after a valid status line and
+    headers had arrived, so the server did answer and the connection ended part way.
+    """
     chain = list(_causes(exc))
     for cause in chain:
         if isinstance(cause, ssl.SSLCertVerificationError):
             return _classify_certificate(cause, server)
+    broken = _broken_http(chain)
+    if broken is not None:
+        return NetworkError("INVALID_HTTP", server, broken)
     text = " ".join(str(c) for c in chain).lower()
     if (
         any(isinstance(c, socket.gaierror) for c in chain)
@@ -519,7 +540,21 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
             server,
             "the server refused the connection (nothing listens on that port)",
         )
-    if any(isinstance(c, ConnectionResetError) for c in chain) or "reset" in text:
+    if any(isinstance(c, http.client.RemoteDisconnected) for c in chain):
+        # A ConnectionResetError too, but nothing came at all: not even a broken answer.
+        return NetworkError(
+            "CONNECT_FAILED", server, "the server closed the connection without answering"
+        )
+    reset = any(isinstance(c, ConnectionResetError) for c in chain) or "reset" in text
+    if answering:
+        if reset:
+            return NetworkError(
+                "CONNECTION_CUT", server, "the connection was reset in the middle of the answer"
+            )
+        return NetworkError(
+            "CONNECTION_CUT", server, "the connection ended after only part of the answer"
+        )
+    if reset:
         return NetworkError(
             "CONNECT_FAILED", server, "the connection was cut by the server or by a firewall"
         )
@@ -536,6 +571,47 @@ def classify(exc: BaseException, server: str, timeout: float) -> NetworkError:
     if any(isinstance(c, OSError) and "unreachable" in str(c).lower() for c in chain):
         return NetworkError("CONNECT_FAILED", server, "the network is unreachable")
     return NetworkError("CONNECT_FAILED", server, str(exc) or type(exc).__name__)
+
+
+def _broken_http(chain: list[BaseException]) -> str | None:
+    """Why an answer was not valid HTTP, when that is what failed; else None.
+
+    The limits are http.client's (_MAXLINE and _MAXHEADERS): a line of at most 64 KB and at
+    most 100 header lines, which no Halo answer comes near.
+    """
+    for cause in chain:
+        if isinstance(cause, http.client.RemoteDisconnected):
+            return None  # no answer at all, which is another finding
+        if isinstance(cause, http.client.LineTooLong):
+            what = "its status line" if "status line" in str(cause) else "a line of its headers"
+            return f"{what} was longer than 64 KB"
+        if isinstance(cause, http.client.UnknownProtocol):
+            return f"its status line names a protocol other than HTTP/1 ({_excerpt(cause.args)})"
+        if isinstance(cause, http.client.BadStatusLine):
+            return f"its first line is not an HTTP status line: {_excerpt(cause.args)}"
+        # urllib3 reports a bad chunk size itself; read1 leaves chunks to http.client, whose
+        # IncompleteRead then hides the ValueError of int(size, 16) as its context.
+        if isinstance(cause, urllib3.exceptions.InvalidChunkLength) or (
+            isinstance(cause, ValueError) and "base 16" in str(cause)
+        ):
+            return "it sent its answer in chunks whose lengths could not be read"
+        if isinstance(cause, urllib3.exceptions.DecodeError):
+            return "it said its answer was compressed, but the answer could not be decompressed"
+        if isinstance(cause, urllib3.exceptions.InvalidHeader | requests.exceptions.InvalidHeader):
+            return f"a header could not be read ({_excerpt(cause.args)})"
+        if type(cause) is http.client.HTTPException and "headers" in str(cause):
+            return "it sent more than 100 header lines"
+    return None
+
+
+def _excerpt(args: tuple[object, ...], limit: int = 60) -> str:
+    """The start of what the server sent, as printable text for a finding."""
+    raw = str(args[0]) if args else ""
+    shown = "".join(ch if ch.isprintable() else " " for ch in raw).strip()
+    shown = " ".join(shown.split())
+    if not shown:
+        return "unreadable bytes"
+    return f'"{shown[:limit]}..."' if len(shown) > limit else f'"{shown}"'
 
 
 def _classify_certificate(error: ssl.SSLCertVerificationError, server: str) -> NetworkError:

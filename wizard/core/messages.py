@@ -154,6 +154,36 @@ FINDINGS: dict[str, Template] = {
             "slow too, ask your network team about firewalls or proxies on the way.",
         ),
     ),
+    "INVALID_HTTP": Template(
+        "error",
+        "{server} answered with broken HTTP",
+        "Something answered at {server}, but not in valid HTTP: {reason}. Halo always answers "
+        "in valid HTTP, so something else answered in its place: a proxy or a security "
+        "appliance between this computer and Halo, or another program listening on this "
+        "address and port.",
+        (
+            "Check the address: use it exactly as your browser shows it when you are signed "
+            "in to {product}, with no port number unless your Halo needs one.",
+            "If your company uses a proxy, a firewall that inspects traffic or another "
+            "security appliance, ask IT to let this program reach {server} directly, and give "
+            "them this message.",
+            "For an on-premise Halo, ask whoever runs the server what answers on this address "
+            "and port (a load balancer or another web server may be in front of Halo).",
+        ),
+    ),
+    "CONNECTION_CUT": Template(
+        "error",
+        "The answer from {server} was cut off",
+        "{server} began to answer, but {reason}. A proxy, firewall or security appliance that "
+        "cuts or inspects connections can do this, as can an unstable network or an "
+        "overloaded server.",
+        (
+            "Run the test again.",
+            "If it keeps happening, ask your network team whether a proxy, firewall or "
+            "security appliance between this computer and {server} cuts connections or limits "
+            "the size of answers, and give them this message.",
+        ),
+    ),
     "TLS_UNTRUSTED": Template(
         "error",
         "The secure connection to {server} is not trusted",
