@@ -76,7 +76,9 @@ class Response:
             return None
         try:
             return json.loads(self.body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        # RecursionError: JSON nested deeper than the interpreter's recursion limit (a
+        # thousand levels fit in a few KB), which is no answer Halo gives.
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return None
 
     @property

@@ -16,6 +16,7 @@ def claims(id_token: object) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
         decoded = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    # RecursionError: claims nested deeper than the recursion limit; no real token's are.
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return decoded if isinstance(decoded, dict) else {}

@@ -39,7 +39,9 @@ def top_level_fields(data: bytes) -> dict[str, Any]:
                 return fields
             pos = _skip_space(text, pos + 1)
             value, pos = _DECODER.raw_decode(text, pos)
-        except ValueError:
+        # RecursionError: a value nested deeper than the recursion limit; the fields before
+        # it are still good.
+        except (ValueError, RecursionError):
             return fields
         fields[key] = value
         pos = _skip_space(text, pos)
