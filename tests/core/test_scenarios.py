@@ -14,6 +14,8 @@ import pytest
 import trustme
 
 from tests.conftest import check, server_context
+from tests.faults.matrix import CASES as FAULT_CASES
+from tests.faults.matrix import expected
 from wizard.core import CheckReport, ScopeStatus, Severity, run_discovery
 from wizard.core.findings import ALL_CODES
 from wizard.sim import SCENARIOS, SimulatedHalo
@@ -73,6 +75,26 @@ CASES: dict[str, Case] = {
     "secret_with_quotes": Case(
         expect=("SECRET_TRIMMED",), ok=True, entered={"client_secret": "secret-from-halo"}
     ),
+    # Invisible characters pasted with every field (a byte-order mark, zero-width and
+    # non-breaking spaces, a text-direction mark): removed, said, and the check still works.
+    "invisible_characters": Case(
+        expect=(
+            "SECRET_TRIMMED",
+            "CLIENT_ID_CLEANED",
+            "SCOPES_CLEANED",
+            "TENANT_CLEANED",
+            "AUTH_URL_CLEANED",
+        ),
+        ok=True,
+        entered={
+            "host": "halo-url-with-invisibles",
+            "client_id": "client-id-with-invisibles",
+            "client_secret": "secret-with-invisibles",
+            "scopes": "\ufeffread:tickets\u200b read:customers\u00a0read:assets",
+            "tenant": "\u200eacme\u200b",
+            "auth_url": "auth-url-with-invisibles",
+        },
+    ),
     "ca_file_not_pem": Case(expect=("CA_BUNDLE_INVALID",), entered={"ca_bundle": "not-pem"}),
     "no_secret": Case(expect=("SECRET_MISSING",), entered={"client_secret": "  \n"}),
     "client_id_is_secret": Case(expect=("CLIENT_ID_FORMAT",), entered={"client_id": "swap"}),
@@ -123,6 +145,14 @@ def _entered(case: Case, halo: SimulatedHalo) -> dict[str, object]:
         entered["ca_bundle"] = str(path)
     if entered.get("client_id") == "swap":
         entered["client_id"] = halo.client_secret
+    if entered.get("host") == "halo-url-with-invisibles":
+        entered["host"] = f"\u200b{halo.url}\u00ad/"
+    if entered.get("client_id") == "client-id-with-invisibles":
+        entered["client_id"] = f"{halo.client_id}\u200b"
+    if secret == "secret-with-invisibles":
+        entered["client_secret"] = f"\ufeff{halo.client_secret}\u200b\u2060"
+    if entered.get("auth_url") == "auth-url-with-invisibles":
+        entered["auth_url"] = f"{halo.url}/auth\u200b"
     return entered
 
 
@@ -165,6 +195,14 @@ def test_every_finding_code_is_produced_by_a_realistic_situation(
     produced: set[str] = set()
     for name in CASES:
         produced.update(run_case(name, ca, ca_bundle).report.codes())
+    # Broken HTTP and answers cut off midway need a hostile server, not the simulator:
+    # tests/faults proves those codes, case by case.
+    produced.update(
+        code
+        for case in FAULT_CASES
+        if expected(case).engine is None
+        for code in expected(case).codes
+    )
     assert set(ALL_CODES) - produced == set()
 
 
@@ -327,6 +365,32 @@ def test_trimmed_secret_still_connects(ca: trustme.CA, ca_bundle: str) -> None:
     outcome = _outcome("secret_with_quotes", ca, ca_bundle)
     assert outcome.report.ok
     assert "quotes" in next(f for f in outcome.report.findings if f.code == "SECRET_TRIMMED").detail
+
+
+def test_invisible_characters_are_removed_and_said_exactly(ca: trustme.CA, ca_bundle: str) -> None:
+    outcome = _outcome("invisible_characters", ca, ca_bundle)
+    report, halo = outcome.report, outcome.halo
+    details = {f.code: f.detail for f in report.findings}
+    assert "a byte-order mark at the start" in details["SECRET_TRIMMED"]
+    assert "a zero-width space and a word joiner at the end" in details["SECRET_TRIMMED"]
+    assert "a zero-width space at the end" in details["CLIENT_ID_CLEANED"]
+    assert "a zero-width space after read:tickets" in details["SCOPES_CLEANED"]
+    assert (
+        "a non-breaking space after read:customers (read as a space)" in details["SCOPES_CLEANED"]
+    )
+    assert "a text-direction mark at the start" in details["TENANT_CLEANED"]
+    assert "a zero-width space after" in details["AUTH_URL_CLEANED"]
+    assert any("a zero-width space at the start" in note for note in report.address_notes)
+    assert "TENANT_MISMATCH" not in details and "AUTH_URL_DIFFERS" not in details
+    # Halo was sent the clean values.
+    (token_request,) = [r for r in halo.requests if r.method == "POST"]
+    assert token_request.form["client_id"] == halo.client_id
+    assert token_request.form["client_secret"] == halo.client_secret
+    assert token_request.form["scope"] == "read:tickets read:customers read:assets"
+    assert token_request.query == {"tenant": "acme"}
+    # The secret's neighbours are never named: only kinds of character and places.
+    assert halo.client_secret[:4] not in details["SECRET_TRIMMED"]
+    assert halo.client_secret[-4:] not in details["SECRET_TRIMMED"]
 
 
 def test_untrusted_certificate_mentions_inspection_and_the_clock(

@@ -90,7 +90,7 @@ def test_full_path_to_export_with_the_application_identity(
     assert not flow.can_go_next()
     flow.update(client_id_text=halo.client_id, secret_text=f"{halo.client_secret}\n")
     assert flow.state.secret == halo.client_secret
-    assert flow.state.secret_was_trimmed == ("line breaks",)
+    assert flow.state.secret_was_trimmed == ("a line break at the end",)
     flow.go_next()
     assert flow.current is StepKey.TEST and not flow.can_go_next()
     report = check(halo, ca_bundle, scopes=flow.state.scopes)
@@ -139,6 +139,48 @@ def test_tenant_step_waits_for_a_successful_detection(start_halo: Start, ca_bund
     assert not flow.can_go_next()
     flow.update(tenant_override="acme")
     assert not flow.can_go_next(), "a typed tenant cannot replace a failed detection"
+
+
+def test_pasted_invisible_characters_are_cleaned_as_the_live_test_cleans_them(
+    start_halo: Start, ca_bundle: str
+) -> None:
+    halo = start_halo("healthy")
+    flow = WizardFlow()
+    flow.update(
+        app_choice=AppChoice.EXISTING,
+        identity=IdentityChoice.AGENT,
+        scopes=("read:tickets",),
+        host_text=f"\ufeff{halo.url}\u200b",
+    )
+    assert flow.state.address is not None and flow.state.address.url == halo.url
+    assert flow.state.address_error is None
+    assert any("a byte-order mark at the start" in n for n in flow.state.address.notes)
+    for _ in range(4):
+        flow.go_next()
+    flow.update(discovery=_discover(halo, ca_bundle), tenant_override="acme\u200b\u00a0")
+    # The tenant typed is Halo's own once the invisible characters are out.
+    assert flow.state.tenant == "acme" and not flow.state.tenant_differs
+    flow.go_next()
+    flow.update(client_id_text=f"{halo.client_id}\u200b", secret_text=f"\ufeff{halo.client_secret}")
+    assert flow.state.client_id == halo.client_id
+    assert flow.state.client_id_was_cleaned == ("a zero-width space at the end",)
+    assert flow.state.secret == halo.client_secret
+    assert flow.state.secret_was_trimmed == ("a byte-order mark at the start",)
+    assert flow.can_go_next()
+    # The live test gets what was typed, as the page sends it, and says what it removed.
+    state = flow.state
+    report = check(
+        halo,
+        ca_bundle,
+        host=state.host_text,
+        client_id=state.client_id_text,
+        client_secret=state.secret_text,
+        scopes=state.scopes,
+        tenant=state.tenant_override,
+    )
+    assert report.ok, report.codes()
+    assert {"CLIENT_ID_CLEANED", "SECRET_TRIMMED", "TENANT_CLEANED"} <= set(report.codes())
+    assert "TENANT_MISMATCH" not in report.codes()
 
 
 def test_back_keeps_everything_entered(start_halo: Start, ca_bundle: str) -> None:

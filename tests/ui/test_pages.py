@@ -306,8 +306,8 @@ def test_pasted_values_are_cleaned_and_swapped_fields_are_noticed(
     state = window.context.flow.state
     assert state.secret == SECRET and not credentials.secret_warning.isVisibleTo(credentials)
     assert (
-        "Removed line breaks, spaces and quotes from the pasted secret"
-        in credentials.secret_note.label.text()
+        "Removed a space at the start, quotes around it and a line break at the end from the "
+        "pasted secret" in credentials.secret_note.label.text()
     )
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Password
     click(qtbot, credentials.reveal)

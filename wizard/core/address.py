@@ -6,8 +6,9 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-# Characters people paste around addresses: quotes of every kind, angle brackets.
-_WRAPPERS = "\"'`<>\u2018\u2019\u201c\u201d\u00ab\u00bb"
+from wizard.core import messages
+from wizard.core.cleaning import clean_address, describe
+
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):/*")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -70,14 +71,6 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _strip_wrappers(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous = text
-        text = text.strip().strip(_WRAPPERS).strip()
-    return text
 
 
 def _split_scheme(text: str) -> tuple[str | None, str]:
@@ -162,12 +155,15 @@ def _check_name(host: str) -> str:
 
 def normalise_host(text: str) -> HostAddress:
     """Return the agent web app address for `text`, or raise HostInvalid saying what is wrong."""
-    cleaned = _strip_wrappers(text or "")
+    pasted = clean_address(text or "")
+    cleaned = pasted.value
     if not cleaned:
         raise HostInvalid("No address was entered.")
     if any(c.isspace() for c in cleaned):
         raise HostInvalid("An address cannot contain spaces or line breaks.")
     notes: list[str] = []
+    if pasted.removed:
+        notes.append(messages.ADDRESS_CLEANED.format(removed=describe(pasted.removed)))
     scheme, rest = _split_scheme(cleaned)
     rest = rest.replace("\\", "/")
     cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
@@ -205,7 +201,7 @@ def normalise_host(text: str) -> HostAddress:
 def normalise_url(text: str) -> str:
     """Normalise an auth server URL: keep its path, drop trailing slashes, query and fragment."""
     address = normalise_host(text)
-    cleaned = _strip_wrappers(text)
+    cleaned = clean_address(text).value
     _, rest = _split_scheme(cleaned)
     rest = rest.replace("\\", "/")
     slash = rest.find("/")

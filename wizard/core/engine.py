@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from wizard.core import credentials, judges, messages, scopes, stages
 from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
+from wizard.core.cleaning import clean_address, clean_tenant, describe
 from wizard.core.findings import Finding, Severity, make
 from wizard.core.http import Response, Transport, TransportOptions, clock_skew
 from wizard.core.log import register_secret
@@ -200,18 +201,24 @@ class Checker:
             self._step("input", StepStatus.OK, self._address.url)
             return
 
-        requested = scopes.parse_scopes(request.scopes)
+        parsed = scopes.read_scopes(request.scopes)
+        requested = list(parsed.scopes)
         self.report.requested_scopes = requested
         if not requested:
             self._add("NO_SCOPES")
             failed = True
+        elif parsed.removed:
+            self._add("SCOPES_CLEANED", removed=describe(parsed.removed))
         for scope in requested:
             if not scopes.is_known(scope):
                 self._add("SCOPE_UNKNOWN", scope=scope, suggestion=scopes.suggestion_for(scope))
                 failed = True
 
-        client_id = credentials.clean_client_id(request.client_id)
+        pasted_id = credentials.clean_client_id(request.client_id)
+        client_id = pasted_id.value
         self.report.client_id = client_id
+        if client_id and pasted_id.removed:
+            self._add("CLIENT_ID_CLEANED", removed=describe(pasted_id.removed))
         register_secret(request.client_secret)
         secret = credentials.clean_secret(request.client_secret)
         register_secret(secret.value)
@@ -220,7 +227,7 @@ class Checker:
             self._add("SECRET_MISSING")
             failed = True
         elif secret.removed:
-            self._add("SECRET_TRIMMED", removed=credentials.describe_removed(secret.removed))
+            self._add("SECRET_TRIMMED", removed=describe(secret.removed))
         if credentials.looks_like_secret(client_id):
             self._add(
                 "CLIENT_ID_FORMAT",
@@ -290,7 +297,10 @@ class Checker:
         self._step("discovery", StepStatus.OK, summary)
 
     def _decide_tenant(self, reported: str | None) -> None:
-        given = (self.request.tenant or "").strip() or None
+        pasted = clean_tenant(self.request.tenant or "")
+        given = pasted.value or None
+        if given and pasted.removed:
+            self._add("TENANT_CLEANED", removed=describe(pasted.removed))
         self.report.tenant = reported
         self._context["tenant"] = reported or "(none: leave it empty)"
         if reported:
@@ -332,9 +342,12 @@ class Checker:
             except HostInvalid:
                 reported_url = None
         given_url: str | None = None
-        if self.request.auth_url and self.request.auth_url.strip():
+        pasted = clean_address(self.request.auth_url or "")
+        if pasted.value:
+            if pasted.removed:
+                self._add("AUTH_URL_CLEANED", removed=describe(pasted.removed))
             try:
-                given_url = normalise_url(self.request.auth_url)
+                given_url = normalise_url(pasted.value)
             except HostInvalid as exc:
                 self._add("HOST_INVALID", reason=f"Authorisation server: {exc}")
                 self._step(

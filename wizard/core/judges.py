@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -158,7 +158,8 @@ def shape_words(response: Response) -> str:
 
 def count_records(body: object, list_key: str) -> int | None:
     if isinstance(body, list):
-        return len(body)
+        # A listing is a list of records (objects); ["unexpected"] is not one.
+        return len(body) if all(isinstance(item, dict) for item in body) else None
     if not isinstance(body, dict):
         return None
     count = body.get("record_count")
@@ -281,6 +282,10 @@ def judge_token(
         )
     response = answer
     body = response.json()
+    if body is None and response.truncated:
+        # An enormous id_token can push the answer past its size cap; access_token comes
+        # first, so the part that arrived still holds it.
+        body = top_level_fields(response.body) or None
     status = response.status
     token = body.get("access_token") if isinstance(body, dict) else None
     if status == 200 and isinstance(token, str) and token:
@@ -369,13 +374,66 @@ def token_refusal(
 
 
 def judge_identity(
-    answer: Answer, claims: Mapping[str, Any], client_id: str | None, context: Context
+    answer: Answer,
+    claims: Mapping[str, Any],
+    client_id: str | None,
+    context: Context,
+    timeout: float = 10.0,
 ) -> IdentityVerdict:
     """Who the connection acts as: from the agent record, else from the id_token."""
     record: dict[str, Any] = {}
     if isinstance(answer, Response) and answer.status == 200:
         parsed = answer.json()
         record = parsed if isinstance(parsed, dict) else top_level_fields(answer.body)
+    unread = _agent_record_problem(
+        answer, record, parsed_ok=bool(record), timeout=timeout, context=context
+    )
+    verdict = _identity_from(answer, record, claims, client_id, context)
+    if unread is not None:
+        verdict.findings.append(unread)
+        if verdict.status is StepStatus.OK:
+            # Named from the token alone: not confirmed by Halo's own record.
+            verdict.status = StepStatus.WARNING
+    return verdict
+
+
+def _agent_record_problem(
+    answer: Answer, record: dict[str, Any], *, parsed_ok: bool, timeout: float, context: Context
+) -> Finding | None:
+    """A warning when the agent record could not be read: who the connection acts as then
+    comes from the token alone, and the admin should know that it was not confirmed."""
+    what = messages.WHAT_AGENT_RECORD.format(path=scopes.IDENTITY_PATH)
+    if isinstance(answer, NetworkError):
+        return replace(network_finding(answer, timeout, context), severity=Severity.WARNING)
+    if answer.status == 200 and not parsed_ok and answer.json() is None:
+        return make(
+            "UNEXPECTED_RESPONSE",
+            context,
+            what=what,
+            status=answer.status,
+            shape=shape_words(answer),
+            severity=Severity.WARNING,
+        )
+    if answer.status >= 500:
+        body = answer.json()
+        return make(
+            "SERVER_ERROR",
+            context,
+            what=what,
+            status=answer.status,
+            halo_said=halo_error(body) or dotnet_message(body) or None,
+            severity=Severity.WARNING,
+        )
+    return None
+
+
+def _identity_from(
+    answer: Answer,
+    record: dict[str, Any],
+    claims: Mapping[str, Any],
+    client_id: str | None,
+    context: Context,
+) -> IdentityVerdict:
     agent_id = record.get("id")
     if isinstance(agent_id, bool):
         agent_id = None

@@ -93,7 +93,42 @@ FINDINGS: dict[str, Template] = {
         "The secret you pasted contained {removed}. A Halo client secret never contains "
         "them, so they were removed before testing. If your tool keeps them, Halo will "
         "reject the secret.",
-        ("Paste the secret into your tool without surrounding spaces, quotes or line breaks.",),
+        (
+            "Paste the secret into your tool without them. Text copied from a document, an "
+            "e-mail or a chat can carry invisible characters: copy the secret from Halo, or "
+            "from a plain text editor, instead.",
+        ),
+    ),
+    "CLIENT_ID_CLEANED": Template(
+        "warning",
+        "Extra characters were removed from the Client ID",
+        "The Client ID you entered contained {removed}. A Halo Client ID never contains "
+        "them, so they were removed before testing. If your tool keeps them, Halo will not "
+        "recognise the Client ID.",
+        (
+            _OPEN_APP,
+            "Copy the Client ID from its field again and paste it into your tool without "
+            "the characters listed above.",
+        ),
+    ),
+    "SCOPES_CLEANED": Template(
+        "warning",
+        "Invisible or odd characters were removed from the scopes",
+        "The scopes you entered contained {removed}. Such characters are never part of a "
+        "scope's name, so they were taken out (or read as spaces) before testing. If your "
+        "tool sends them, Halo will not recognise the scope.",
+        (
+            "Type the scopes into your tool by hand, separated by spaces, or copy them from "
+            "a plain text editor.",
+        ),
+    ),
+    "TENANT_CLEANED": Template(
+        "warning",
+        "Invisible or odd characters were removed from the tenant",
+        "The tenant you entered contained {removed}. Such characters are never part of a "
+        "tenant's name, so they were taken out before comparing it with the tenant Halo "
+        "reports. If your tool keeps them, Halo will not find the tenant.",
+        ("Type the tenant into your tool by hand.",),
     ),
     "CLIENT_ID_FORMAT": Template(
         "warning",
@@ -279,6 +314,14 @@ FINDINGS: dict[str, Template] = {
         "You asked to use {given_auth_url}, but this instance reports {auth_url}. The test "
         "used the address you entered.",
         ("Use {auth_url} unless your Halo administrator told you otherwise.",),
+    ),
+    "AUTH_URL_CLEANED": Template(
+        "warning",
+        "Invisible or odd characters were removed from the authorisation server",
+        "The authorisation server address you entered contained {removed}. Such characters "
+        "are never part of an address, so they were taken out before testing. If your tool "
+        "keeps them, it cannot reach the authorisation server.",
+        ("Type the authorisation server's address into your tool by hand, or leave it empty.",),
     ),
     "AUTH_SERVER_NOT_FOUND": Template(
         "error",
@@ -611,6 +654,46 @@ RETRY_NOT_WAITED = (
 )
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
 RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"
+
+# ----- what was taken out of a pasted value (wizard/core/cleaning.py) -----
+
+# Each kind of character: (one, several), the number put before the plural.
+CHARACTER_NAMES: dict[str, tuple[str, str]] = {
+    "bom": ("a byte-order mark", "byte-order marks"),
+    "zwsp": ("a zero-width space", "zero-width spaces"),
+    "zwnj": ("a zero-width non-joiner", "zero-width non-joiners"),
+    "zwj": ("a zero-width joiner", "zero-width joiners"),
+    "word_joiner": ("a word joiner", "word joiners"),
+    "soft_hyphen": ("a soft hyphen", "soft hyphens"),
+    "direction_mark": ("a text-direction mark", "text-direction marks"),
+    "direction_control": (
+        "a text-direction control character",
+        "text-direction control characters",
+    ),
+    "format": ("an invisible formatting character", "invisible formatting characters"),
+    "zero_byte": ("a zero byte", "zero bytes"),
+    "control": ("a control character", "control characters"),
+    "undecodable": ("a byte that is not text", "bytes that are not text"),
+    "space": ("a space", "spaces"),
+    "tab": ("a tab", "tabs"),
+    "line_break": ("a line break", "line breaks"),
+    "unicode_line_break": ("an unusual line break", "unusual line breaks"),
+    "nbsp": ("a non-breaking space", "non-breaking spaces"),
+    "unicode_space": ("an unusual space (thin, wide...)", "unusual spaces (thin, wide...)"),
+    "quote": ("a quote", "quotes"),
+    "bracket": ("an angle bracket", "angle brackets"),
+}
+REMOVED_AT_START = "{what} at the start"
+REMOVED_AT_END = "{what} at the end"
+REMOVED_INSIDE = "{what} in the middle"
+REMOVED_AFTER = "{what} after {word}"
+REMOVED_BEFORE = "{what} before {word}"
+REMOVED_WITHIN = "{what} inside {word}"
+REMOVED_QUOTES = "quotes around {word}"
+REMOVED_BRACKETS = "angle brackets around {word}"
+THE_VALUE = "it"
+READ_AS_SPACE = "{phrase} (read as a space)"
+ADDRESS_CLEANED = "Removed {removed}, which cannot be part of an address."
 
 # ----- the checklist: each step's label and the summary beside it -----
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wizard.core import messages
+from wizard.core.cleaning import QUOTES, clean
 
 # Areas that have both read: and edit: scopes in Halo.
 AREAS: tuple[str, ...] = (
@@ -115,19 +116,53 @@ def probe_for(scope: str) -> Probe | None:
     return PROBES.get(area) if area else None
 
 
-def parse_scopes(text: str | Iterable[str]) -> list[str]:
+@dataclass(frozen=True)
+class ScopeList:
+    """The scopes read from what was entered, and what was taken out of it on the way."""
+
+    scopes: tuple[str, ...]
+    removed: tuple[str, ...] = ()  # phrases, as in cleaning.Cleaned.removed
+
+
+def read_scopes(text: str | Iterable[str]) -> ScopeList:
     """Split scopes given with spaces, commas, semicolons or line breaks; drop repeats.
 
+    Invisible characters are removed and other spaces (non-breaking...) separate scopes, so
+    that read:tickets copied from a web page with a zero-width space after it is still
+    read:tickets; `removed` says what was taken out and where.
     Known scopes are returned in Halo's spelling whatever the case typed; unknown ones
     are returned as typed so that they can be reported.
     """
-    parts = re.split(r"[\s,;]+", text) if isinstance(text, str) else list(text)
+    pieces = [text] if isinstance(text, str) else list(text)
+    removed: list[str] = []
     seen: dict[str, None] = {}
-    for part in parts:
-        cleaned = part.strip().strip("\"'")
-        if cleaned:
-            seen.setdefault(_CANONICAL.get(cleaned.lower(), cleaned), None)
-    return list(seen)
+    for piece in pieces:
+        cleaned = clean(piece)
+        removed.extend(cleaned.removed)
+        for part in re.split(r"[\s,;]+", cleaned.value):
+            scope = part.strip(QUOTES)
+            if not scope:
+                continue
+            if scope != part:
+                removed.append(_quotes_removed(part, scope))
+            seen.setdefault(_CANONICAL.get(scope.lower(), scope), None)
+    return ScopeList(tuple(seen), tuple(removed))
+
+
+def _quotes_removed(part: str, scope: str) -> str:
+    before = len(part) - len(part.lstrip(QUOTES))
+    after = len(part) - len(part.rstrip(QUOTES))
+    if before and after:
+        return messages.REMOVED_QUOTES.format(word=scope)
+    what = messages.CHARACTER_NAMES["quote"][0 if before + after == 1 else 1]
+    what = what if before + after == 1 else f"{before + after} {what}"
+    template = messages.REMOVED_BEFORE if before else messages.REMOVED_AFTER
+    return template.format(what=what, word=scope)
+
+
+def parse_scopes(text: str | Iterable[str]) -> list[str]:
+    """The scopes of read_scopes, without what was removed."""
+    return list(read_scopes(text).scopes)
 
 
 def is_known(scope: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from wizard.core import CheckReport
 from wizard.core.address import HostAddress, HostInvalid, normalise_host
+from wizard.core.cleaning import clean_address, clean_tenant
 from wizard.core.credentials import clean_client_id, clean_secret
 
 
@@ -53,7 +54,8 @@ class WizardState:
     @property
     def address_error(self) -> str | None:
         """Why the address cannot be used, or None; checked without any network."""
-        if not self.host_text.strip():
+        # Nothing but invisible characters is as good as nothing typed yet.
+        if not clean_address(self.host_text).value:
             return None
         try:
             normalise_host(self.host_text)
@@ -64,19 +66,24 @@ class WizardState:
     @property
     def tenant(self) -> str | None:
         """The tenant the live test and the connection file use."""
-        override = self.tenant_override.strip()
+        override = clean_tenant(self.tenant_override).value
         if override:
             return override
         return self.discovery.tenant if self.discovery else None
 
     @property
     def tenant_differs(self) -> bool:
-        override = self.tenant_override.strip()
+        override = clean_tenant(self.tenant_override).value
         return bool(override) and self.discovery is not None and override != self.discovery.tenant
 
     @property
     def client_id(self) -> str:
-        return clean_client_id(self.client_id_text)
+        return clean_client_id(self.client_id_text).value
+
+    @property
+    def client_id_was_cleaned(self) -> tuple[str, ...]:
+        """What was removed from the pasted Client ID (invisible characters...), if anything."""
+        return clean_client_id(self.client_id_text).removed
 
     @property
     def secret(self) -> str:
@@ -84,7 +91,8 @@ class WizardState:
 
     @property
     def secret_was_trimmed(self) -> tuple[str, ...]:
-        """What was removed from the pasted secret (spaces, line breaks, quotes), if anything."""
+        """What was removed from the pasted secret (spaces, quotes, invisible characters...) and
+        where, never which characters of the secret were next to it."""
         return clean_secret(self.secret_text).removed
 
     @property

@@ -189,7 +189,8 @@ class TenantPage(FlowPage):
             self.fact_labels["address"].setText(report.host or host)
         self._show_findings(None if searching else report)
 
-        given = state.tenant_override.strip()
+        # The tenant as the test uses it: what was typed, without invisible characters.
+        given = state.tenant or ""
         if state.tenant_differs and report is not None:
             message = (
                 text.TENANT_DIFFERS.format(reported=report.tenant, given=given)
