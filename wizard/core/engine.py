@@ -424,7 +424,11 @@ class Checker:
             return
 
         who = judges.judge_identity(
-            answers.identity, self._claims, self.report.client_id, self._context
+            answers.identity,
+            self._claims,
+            self.report.client_id,
+            self._context,
+            self.request.timeout,
         )
         self._context.update(who.context)
         self.report.identity = who.identity
