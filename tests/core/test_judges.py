@@ -159,3 +159,34 @@ def test_the_client_secret_never_shows_in_its_repr() -> None:
     credential = ClientSecret("client-id", "s3cr3t-value")
     assert "s3cr3t-value" not in repr(credential)
     assert credential.token_fields() == {"client_id": "client-id", "client_secret": "s3cr3t-value"}
+
+
+def test_an_agent_record_that_cannot_be_read_is_said_and_not_ticked() -> None:
+    claims = {"name": "Integration API", "sub": "someone-else"}
+    for unread, code in (
+        (NetworkError("CONNECTION_CUT", "acme.halopsa.com", "cut"), "CONNECTION_CUT"),
+        (answer(200, b"{not json"), "UNEXPECTED_RESPONSE"),
+        (answer(503, b"Service Unavailable"), "SERVER_ERROR"),
+    ):
+        verdict = judges.judge_identity(unread, claims, "client", CONTEXT)
+        assert verdict.identity is not None and verdict.identity.name == "Integration API"
+        warnings = [f for f in verdict.findings if f.severity is Severity.WARNING]
+        assert [f.code for f in warnings] == [code]
+        assert verdict.status is StepStatus.WARNING
+
+
+def test_a_list_of_things_that_are_not_records_is_no_listing() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    verdict = judges.judge_scopes(
+        ["read:tickets"], None, None, {tickets.key: answer(200, ["unexpected"])}, 10.0, CONTEXT
+    )
+    assert codes(verdict.findings) == ["UNEXPECTED_RESPONSE"]
+    assert verdict.scopes[0].result.status is ScopeStatus.ERROR
+
+
+def test_a_token_answer_cut_at_its_cap_still_gives_the_token() -> None:
+    body = b'{"access_token": "tok", "scope": "read:tickets", "id_token": "' + b"x" * 5000
+    cut = Response(url=TOKEN_URL, status=200, headers={}, body=body, truncated=True)
+    verdict = judges.judge_token(cut, TOKEN_URL, ["read:tickets"], 10.0, CONTEXT)
+    assert verdict.token == "tok" and verdict.granted == ["read:tickets"]
