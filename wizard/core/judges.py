@@ -147,6 +147,9 @@ def denial_text(response: Response) -> str | None:
 
 
 def shape_words(response: Response) -> str:
+    if response.truncated:
+        # Cut at the size cap (an enormous or endlessly expanding answer): not Halo's.
+        return messages.TOO_LARGE_BODY.format(size=_size_words(len(response.body)))
     if not response.body.strip():
         return messages.EMPTY_BODY
     if response.looks_like_html:
@@ -154,6 +157,12 @@ def shape_words(response: Response) -> str:
     if response.json() is None:
         return messages.UNREADABLE_BODY
     return messages.WRONG_SHAPE
+
+
+def _size_words(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size // 1024} KB"
 
 
 def count_records(body: object, list_key: str) -> int | None:

@@ -574,6 +574,7 @@ AREA_NAMES = {
 HTML_PAGE = "a web page (HTML)"
 EMPTY_BODY = "an empty answer"
 UNREADABLE_BODY = "an answer that is not JSON"
+TOO_LARGE_BODY = "an answer larger than {size} (read no further)"
 WRONG_SHAPE = "JSON of an unexpected shape"
 
 NOT_HALO_HTML = (
