@@ -15,11 +15,10 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from wizard.core import credentials, judges, messages, scopes, stages
-from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
-from wizard.core.cleaning import clean_address, clean_tenant, describe
+from wizard.core.address import HostAddress, HostInvalid, normalise_host
+from wizard.core.cleaning import describe
 from wizard.core.findings import Finding, Severity, make
 from wizard.core.http import Response, Transport, TransportOptions, clock_skew
 from wizard.core.log import register_secret
@@ -251,121 +250,24 @@ class Checker:
         self._step("discovery", StepStatus.RUNNING)
         found = await stages.discover(self._calls, self._address.url)
         self._note_clock([found.authinfo, found.instanceinfo])
-        auth_json = judges.json_object(found.authinfo)
-        instance_json = judges.json_object(found.instanceinfo)
-        if not judges.is_authinfo(auth_json) and not judges.is_instanceinfo(instance_json):
-            verdict = judges.judge_not_halo(
-                self._address,
-                found.authinfo,
-                found.instanceinfo,
-                self.request.timeout,
-                self._context,
-            )
-            self._record(verdict.findings)
-            self._step("discovery", verdict.status, verdict.summary)
+        verdict = judges.judge_discovery(
+            self._address,
+            found,
+            self.request.tenant,
+            self.request.auth_url,
+            self.request.timeout,
+            self._context,
+        )
+        self._context.update(verdict.context)
+        self.report.product = verdict.product
+        self.report.version = verdict.version
+        self.report.tenant = verdict.tenant
+        self.report.auth_url = verdict.auth_url
+        self.report.token_url = verdict.token_url
+        self._record(verdict.findings)
+        self._step("discovery", verdict.status, verdict.summary)
+        if verdict.failed:
             raise _Stop
-
-        app_name = judges.text(instance_json.get("app_name"))
-        version = judges.text(instance_json.get("app_version"))
-        product, api_menu = product_names(app_name, self._address.product_hint)
-        self._context.update(product=product, api_menu=api_menu)
-        self.report.product = app_name
-        self.report.version = version
-
-        reported_tenant = judges.text(auth_json.get("tenant_id")) or judges.text(
-            instance_json.get("tenant_id")
-        )
-        self._decide_tenant(reported_tenant)
-
-        agent_url = judges.text(instance_json.get("agent_url"))
-        if agent_url:
-            self._compare_agent_url(agent_url)
-
-        reported_auth = judges.text(auth_json.get("auth_url")) or judges.text(
-            instance_json.get("auth_url")
-        )
-        self._decide_auth_url(reported_auth)
-
-        summary = ", ".join(
-            part
-            for part in (
-                f"{app_name} {version}".strip() if app_name else None,
-                f"tenant {self.report.tenant}" if self.report.tenant else "on-premise",
-            )
-            if part
-        )
-        self._step("discovery", StepStatus.OK, summary)
-
-    def _decide_tenant(self, reported: str | None) -> None:
-        pasted = clean_tenant(self.request.tenant or "")
-        given = pasted.value or None
-        if given and pasted.removed:
-            self._add("TENANT_CLEANED", removed=describe(pasted.removed))
-        self.report.tenant = reported
-        self._context["tenant"] = reported or "(none: leave it empty)"
-        if reported:
-            self._add("TENANT_DETECTED", tenant=reported)
-        else:
-            self._add("ON_PREMISE")
-        if given is None or given == reported:
-            return
-        if reported is None:
-            reason = messages.TENANT_MISMATCH_ONPREM.format(given_tenant=given)
-            expected = "nothing (leave the tenant empty)"
-        elif given.lower() == reported.lower():
-            reason = messages.TENANT_MISMATCH_CASE.format(
-                given_tenant=given, reported_tenant=reported
-            )
-            expected = reported
-        else:
-            reason = messages.TENANT_MISMATCH_OTHER.format(
-                given_tenant=given, reported_tenant=reported
-            )
-            expected = reported
-        self._add("TENANT_MISMATCH", given_tenant=given, reason=reason, expected_tenant=expected)
-
-    def _compare_agent_url(self, agent_url: str) -> None:
-        assert self._address is not None
-        try:
-            reported = normalise_host(agent_url)
-        except HostInvalid:
-            return
-        if reported.netloc != self._address.netloc:
-            self._add("AGENT_URL_DIFFERS", reported_agent_url=reported.url)
-
-    def _decide_auth_url(self, reported: str | None) -> None:
-        assert self._address is not None
-        reported_url: str | None = None
-        if reported:
-            try:
-                reported_url = normalise_url(reported)
-            except HostInvalid:
-                reported_url = None
-        given_url: str | None = None
-        pasted = clean_address(self.request.auth_url or "")
-        if pasted.value:
-            if pasted.removed:
-                self._add("AUTH_URL_CLEANED", removed=describe(pasted.removed))
-            try:
-                given_url = normalise_url(pasted.value)
-            except HostInvalid as exc:
-                self._add("HOST_INVALID", reason=f"Authorisation server: {exc}")
-                self._step(
-                    "discovery",
-                    StepStatus.FAILED,
-                    messages.SUMMARY_AUTH_URL_UNUSABLE,
-                )
-                raise _Stop from None
-        auth_url = given_url or reported_url or f"{self._address.url}/auth"
-        tenant = self.report.tenant
-        token_url = f"{auth_url}/token" + (f"?tenant={quote(tenant, safe='')}" if tenant else "")
-        self.report.auth_url = auth_url
-        self.report.token_url = token_url
-        self._context.update(auth_url=auth_url, token_url=token_url)
-        if given_url and reported_url and given_url != reported_url:
-            self._add("AUTH_URL_DIFFERS", given_auth_url=given_url, auth_url=reported_url)
-        if urlsplit(auth_url).netloc != self._address.netloc:
-            self._add("AUTH_SERVER_SEPARATE")
 
     async def _get_token(self) -> str:
         self._step("token", StepStatus.RUNNING)

@@ -12,15 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from wizard.core import messages, scopes
-from wizard.core.address import HostAddress
+from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
+from wizard.core.cleaning import clean_address, clean_tenant, describe
 from wizard.core.findings import Fill, Finding, Severity, make
 from wizard.core.http import NetworkError, Response
 from wizard.core.idtoken import claims as id_token_claims
 from wizard.core.jsonprefix import top_level_fields
 from wizard.core.model import Identity, ScopeResult, ScopeStatus, StepStatus
-from wizard.core.stages import Answer, Answers
+from wizard.core.product import product_names
+from wizard.core.stages import Answer, Answers, Discovery
 
 Context = Mapping[str, Any]
 
@@ -270,6 +273,126 @@ def judge_not_halo(
     return Verdict(
         [make("NOT_HALO", context, reason=reason)], StepStatus.FAILED, messages.SUMMARY_NOT_HALO
     )
+
+
+@dataclass
+class DiscoveryVerdict(Verdict):
+    """What discovery established: the product, the tenant, the authorisation server."""
+
+    product: str | None = None
+    version: str | None = None
+    tenant: str | None = None
+    auth_url: str | None = None
+    token_url: str | None = None
+    # How the findings after discovery word the product and where to click.
+    context: dict[str, str] = field(default_factory=dict)
+
+
+def judge_discovery(
+    address: HostAddress,
+    found: Discovery,
+    given_tenant: str | None,
+    given_auth_url: str | None,
+    timeout: float,
+    context: Context,
+) -> DiscoveryVerdict:
+    """The instance Halo described (or why none was found), checked against what was typed."""
+    auth_json = json_object(found.authinfo)
+    instance_json = json_object(found.instanceinfo)
+    if not is_authinfo(auth_json) and not is_instanceinfo(instance_json):
+        why = judge_not_halo(address, found.authinfo, found.instanceinfo, timeout, context)
+        return DiscoveryVerdict(why.findings, why.status, why.summary)
+
+    verdict = DiscoveryVerdict()
+    app_name = text(instance_json.get("app_name"))
+    verdict.product, verdict.version = app_name, text(instance_json.get("app_version"))
+    product, api_menu = product_names(app_name, address.product_hint)
+    known: dict[str, Any] = {**context, "product": product, "api_menu": api_menu}
+
+    def add(code: str, **values: Any) -> None:
+        verdict.findings.append(make(code, known, **values))
+
+    # The tenant.
+    reported = text(auth_json.get("tenant_id")) or text(instance_json.get("tenant_id"))
+    pasted = clean_tenant(given_tenant or "")
+    given = pasted.value or None
+    if given and pasted.removed:
+        add("TENANT_CLEANED", removed=describe(pasted.removed))
+    verdict.tenant = reported
+    known["tenant"] = reported or "(none: leave it empty)"
+    if reported:
+        add("TENANT_DETECTED", tenant=reported)
+    else:
+        add("ON_PREMISE")
+    if given is not None and given != reported:
+        if reported is None:
+            reason = messages.TENANT_MISMATCH_ONPREM.format(given_tenant=given)
+            expected = "nothing (leave the tenant empty)"
+        elif given.lower() == reported.lower():
+            reason = messages.TENANT_MISMATCH_CASE.format(
+                given_tenant=given, reported_tenant=reported
+            )
+            expected = reported
+        else:
+            reason = messages.TENANT_MISMATCH_OTHER.format(
+                given_tenant=given, reported_tenant=reported
+            )
+            expected = reported
+        add("TENANT_MISMATCH", given_tenant=given, reason=reason, expected_tenant=expected)
+
+    # The agent (web) address Halo knows itself by.
+    agent_url = text(instance_json.get("agent_url"))
+    if agent_url:
+        try:
+            agent_address = normalise_host(agent_url)
+        except HostInvalid:
+            agent_address = None
+        if agent_address is not None and agent_address.netloc != address.netloc:
+            add("AGENT_URL_DIFFERS", reported_agent_url=agent_address.url)
+
+    # The authorisation server: the one typed, else the one Halo names, else the instance's.
+    reported_auth = text(auth_json.get("auth_url")) or text(instance_json.get("auth_url"))
+    reported_url: str | None = None
+    if reported_auth:
+        try:
+            reported_url = normalise_url(reported_auth)
+        except HostInvalid:
+            reported_url = None
+    given_url: str | None = None
+    pasted_auth = clean_address(given_auth_url or "")
+    if pasted_auth.value:
+        if pasted_auth.removed:
+            add("AUTH_URL_CLEANED", removed=describe(pasted_auth.removed))
+        try:
+            given_url = normalise_url(pasted_auth.value)
+        except HostInvalid as exc:
+            add("HOST_INVALID", reason=f"Authorisation server: {exc}")
+            verdict.status = StepStatus.FAILED
+            verdict.summary = messages.SUMMARY_AUTH_URL_UNUSABLE
+            verdict.context = {k: known[k] for k in ("product", "api_menu", "tenant")}
+            return verdict
+    auth_url = given_url or reported_url or f"{address.url}/auth"
+    tenant = verdict.tenant
+    token_url = f"{auth_url}/token" + (f"?tenant={quote(tenant, safe='')}" if tenant else "")
+    verdict.auth_url, verdict.token_url = auth_url, token_url
+    known.update(auth_url=auth_url, token_url=token_url)
+    if given_url and reported_url and given_url != reported_url:
+        add("AUTH_URL_DIFFERS", given_auth_url=given_url, auth_url=reported_url)
+    if urlsplit(auth_url).netloc != address.netloc:
+        add("AUTH_SERVER_SEPARATE")
+
+    verdict.context = {
+        k: known[k] for k in ("product", "api_menu", "tenant", "auth_url", "token_url")
+    }
+    verdict.summary = ", ".join(
+        part
+        for part in (
+            f"{app_name} {verdict.version or ''}".strip() if app_name else None,
+            f"tenant {tenant}" if tenant else "on-premise",
+        )
+        if part
+    )
+    return verdict
 
 
 # ----- the token -----
