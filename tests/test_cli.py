@@ -10,6 +10,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,33 @@ def run_cli(
         encoding="utf-8",
         errors="replace",
         timeout=timeout,
+    )
+
+
+def run_cli_bytes(
+    *args: str | bytes,
+    stdin: bytes = b"",
+    secret: str | bytes | None = None,
+    timeout: float = 60.0,
+) -> subprocess.CompletedProcess[str]:
+    """run_cli with bytes as they arrive from a pipe (and in arguments and the environment),
+    whatever their encoding; the output is read as UTF-8."""
+    env: dict[str | bytes, str | bytes] = dict(_env())
+    if secret is not None:
+        env[SECRET_ENV] = secret
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", *args],
+        cwd=REPO,
+        env=env,  # type: ignore[arg-type]  # POSIX takes bytes values
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+    )
+    return subprocess.CompletedProcess(
+        result.args,
+        result.returncode,
+        result.stdout.decode("utf-8", "replace"),
+        result.stderr.decode("utf-8", "replace"),
     )
 
 
@@ -320,6 +348,114 @@ def test_secret_piped_with_a_trailing_newline_gives_no_warning(
     report = _check_json(result)
     codes = [f["code"] for f in report["findings"]]  # type: ignore[attr-defined]
     assert "SECRET_TRIMMED" not in codes
+
+
+# ----- a secret piped or set in an encoding other than UTF-8 -----
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: b"\xef\xbb\xbf" + s.encode() + b"\n",
+        lambda s: b"\xff\xfe" + (s + "\r\n").encode("utf-16-le"),
+        lambda s: b"\xfe\xff" + s.encode("utf-16-be"),
+        lambda s: (s + "\r\n").encode("utf-16-le"),
+    ],
+    ids=["utf8-with-mark", "powershell-utf16-le", "utf16-be-with-mark", "utf16-le-without-mark"],
+)
+def test_secret_piped_in_another_unicode_encoding_is_read_as_the_secret(
+    halo: SimulatedHalo, ca_bundle: str, encode: Callable[[str], bytes]
+) -> None:
+    result = run_cli_bytes(
+        *check_args(halo, ca_bundle, "--client-secret-stdin", "--json"),
+        stdin=encode(halo.client_secret),
+    )
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    (token_request,) = [r for r in halo.requests if r.method == "POST"]
+    assert token_request.form["client_secret"] == halo.client_secret
+    codes = [f["code"] for f in _check_json(result)["findings"]]  # type: ignore[attr-defined]
+    assert "SECRET_TRIMMED" not in codes, "the encoding's marks are not the admin's doing"
+
+
+_SECRET = "1a2b3c4d-0000-4000-8000-123456789abc-9f8e7d6c-1111-4111-9111-abcdefabcdef"
+
+
+@pytest.mark.parametrize(
+    ("piped", "says"),
+    [
+        (b"\xff\xfe" + _SECRET.encode("utf-16-le") + b"\x00", "0xFF 0xFE, the mark of UTF-16"),
+        (b"\xfe\xff" + _SECRET.encode("utf-16-be") + b"\xdc\x00", "character 74 after it"),
+        (_SECRET[:30].encode() + b"\xff" + _SECRET[30:].encode(), "byte 31 is the first"),
+        (_SECRET.encode("cp1252")[:-1] + "\u00e9".encode("cp1252"), "Windows code page"),
+        (b"\xef\xbb\xbf" + _SECRET.encode() + b"\xc3", "0xEF 0xBB 0xBF, the mark of UTF-8"),
+    ],
+    ids=["utf16-odd-length", "utf16-broken-pair", "stray-byte", "windows-1252", "utf8-mark"],
+)
+def test_secret_piped_as_bytes_that_are_not_text_is_a_usage_error_that_never_shows_them(
+    halo: SimulatedHalo, ca_bundle: str, piped: bytes, says: str
+) -> None:
+    result = run_cli_bytes(
+        *check_args(halo, ca_bundle, "--client-secret-stdin", "--json"), stdin=piped
+    )
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert f"standard input held {len(piped)} bytes that cannot be read as" in result.stderr
+    assert says in result.stderr
+    for shown in (_SECRET[:8], _SECRET[-8:], "1a2b", "abcdef"):
+        assert shown not in result.stderr
+    assert halo.requests == []
+
+
+def test_far_more_than_a_secret_on_standard_input_is_a_usage_error(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    result = run_cli_bytes(
+        *check_args(halo, ca_bundle, "--client-secret-stdin"), stdin=b"x" * (1024 * 1024)
+    )
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert "far more than a client secret" in result.stderr
+    assert "Traceback" not in result.stderr and halo.requests == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the environment holds bytes on POSIX only")
+def test_secret_in_the_environment_that_is_not_utf8_is_a_usage_error(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    secret = _SECRET[:40].encode() + b"\xe9" + _SECRET[41:].encode()
+    result = run_cli_bytes(*check_args(halo, ca_bundle), secret=secret)
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert f"{SECRET_ENV} held {len(secret)} bytes that cannot be read as UTF-8" in result.stderr
+    assert "byte 41 is the first" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert _SECRET[:8] not in result.stderr and halo.requests == []
+
+
+def test_invisible_characters_in_the_environment_and_arguments_are_removed_and_said(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    args = check_args(halo, ca_bundle, "--json", scopes="read:tickets\u200b read:customers")
+    args[args.index("--client-id") + 1] = f"\u2060{halo.client_id}"
+    result = run_cli(*args, "--tenant", "acme\u00a0", secret=f"\ufeff{halo.client_secret}")
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    findings = {f["code"]: f["detail"] for f in _check_json(result)["findings"]}  # type: ignore[attr-defined]
+    assert "a byte-order mark at the start" in findings["SECRET_TRIMMED"]
+    assert "a word joiner at the start" in findings["CLIENT_ID_CLEANED"]
+    assert "a zero-width space after read:tickets" in findings["SCOPES_CLEANED"]
+    assert "TENANT_MISMATCH" not in findings and "SCOPE_UNKNOWN" not in findings
+    assert halo.client_secret not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="arguments are bytes on POSIX only")
+def test_argument_bytes_that_are_not_utf8_are_removed_without_a_traceback(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    result = run_cli_bytes(
+        *check_args(halo, ca_bundle, "--json"), "--tenant", b"acme\xff", secret=halo.client_secret
+    )
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    findings = {f["code"]: f["detail"] for f in _check_json(result)["findings"]}  # type: ignore[attr-defined]
+    assert "a byte that is not text after acme" in findings["TENANT_CLEANED"]
 
 
 # ----- the secret and the token never appear -----

@@ -26,6 +26,8 @@ DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 MAX_TIMEOUT = 600
+# A Halo client secret is 73 characters; anything near this is something else piped by mistake.
+MAX_SECRET_BYTES = 64 * 1024
 
 
 _log = logging.getLogger("wizard.cli")
@@ -177,17 +179,69 @@ def _read_secret(args: argparse.Namespace, stdin: TextIO) -> str:
 def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.client_secret_stdin:
         # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
-        text = stdin.read()
+        text = _read_stdin(stdin)
         return text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
     from_env = os.environ.get(SECRET_ENV)
     if from_env is not None:
-        return from_env
+        return _secret_from_environment(from_env)
     if stdin.isatty():
-        return getpass.getpass("Client secret (input hidden): ")
+        try:
+            return getpass.getpass("Client secret (input hidden): ")
+        except UnicodeDecodeError:
+            raise UsageError(
+                "What was typed as the secret cannot be read as text in this terminal's "
+                f"encoding. Set {SECRET_ENV} instead."
+            ) from None
     raise UsageError(
         f"No client secret: set the environment variable {SECRET_ENV}, or pass "
         "--client-secret-stdin and send the secret on standard input."
     )
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """The secret on standard input, read as bytes and decoded here rather than by Python's
+    text layer, whose encoding follows the locale (a code page on Windows) and which ends in
+    a traceback on bytes it cannot decode."""
+    from wizard.core.credentials import SecretUnreadable, decode_secret
+
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # a stream of text only (a test's, or the stand-in for a missing one)
+        return stdin.read()
+    data = raw.read(MAX_SECRET_BYTES + 1)
+    if len(data) > MAX_SECRET_BYTES:
+        raise UsageError(
+            f"standard input held more than {MAX_SECRET_BYTES // 1024} KB: far more than a "
+            "client secret. Send only the secret, e.g. with --client-secret-stdin < secret.txt."
+        )
+    try:
+        return decode_secret(data, "standard input")
+    except SecretUnreadable as exc:
+        raise UsageError(
+            f"{exc} Send the secret as UTF-8 text (Windows PowerShell 5.1: run "
+            "$OutputEncoding = [System.Text.UTF8Encoding]::new() before the pipe), or set "
+            f"{SECRET_ENV} instead."
+        ) from None
+
+
+def _secret_from_environment(value: str) -> str:
+    """The secret in SECRET_ENV; bytes in it that were not text are a usage error."""
+    from wizard.core.credentials import SecretUnreadable, decode_secret
+
+    if not any("\ud800" <= char <= "\udfff" for char in value):
+        return value
+    # On POSIX, Python keeps bytes that are not UTF-8 as lone surrogates (surrogateescape):
+    # read the bytes themselves to say what they looked like.
+    if os.supports_bytes_environ:
+        data = os.environb.get(SECRET_ENV.encode(), b"")
+    else:
+        data = value.encode("utf-8", "surrogatepass")
+    try:
+        return decode_secret(data, SECRET_ENV)
+    except SecretUnreadable as exc:
+        raise UsageError(
+            f"{exc} Set it to the secret as UTF-8 text, or send the secret on standard input "
+            "with --client-secret-stdin."
+        ) from None
 
 
 def _wants_colour(stream: TextIO) -> bool:

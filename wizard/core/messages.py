@@ -696,6 +696,27 @@ THE_VALUE = "it"
 READ_AS_SPACE = "{phrase} (read as a space)"
 ADDRESS_CLEANED = "Removed {removed}, which cannot be part of an address."
 
+# ----- a secret that arrived as bytes and is not text (credentials.decode_secret) -----
+# Never the bytes themselves: only their number, positions and a byte-order mark.
+
+SECRET_BYTES_NOT_TEXT = "{source} held {count} that cannot be read as {encoding} text ({looks})."
+BYTE_COUNT = ("1 byte", "{size} bytes")
+SECRET_BYTES_UTF16_ODD = (
+    "it starts with bytes {signature}, the mark of UTF-16, but an odd number of bytes follows"
+)
+SECRET_BYTES_UTF16_BROKEN = (
+    "it starts with bytes {signature}, the mark of UTF-16, but character {position} after it "
+    "is broken"
+)
+SECRET_BYTES_BAD_AFTER_MARK = (
+    "it starts with bytes {signature}, the mark of UTF-8 text, but byte {position} cannot be "
+    "read as UTF-8"
+)
+SECRET_BYTES_OTHER = (
+    "byte {position} is the first that cannot be read as UTF-8, which suggests another "
+    "encoding, such as a Windows code page"
+)
+
 # ----- the checklist: each step's label and the summary beside it -----
 
 STEP_LABELS = {
@@ -727,6 +748,7 @@ SUMMARY_NONE_VISIBLE = "No {area} visible"
 SUMMARY_SLOW_DOWN = "Halo asked to slow down (HTTP 429)"
 SUMMARY_UNEXPECTED = "Unexpected answer (HTTP {status})"
 WHAT_LISTING = "Listing {area} ({path})"
+WHAT_AGENT_RECORD = "The agent record ({path}), which says who the connection acts as,"
 WHAT_TOKEN_SERVICE = "The token service ({token_url})"
 
 # ----- the connection file (wizard/core/connection_file.py) -----
