@@ -6,10 +6,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from wizard.core import judges, scopes
+from wizard.core.address import normalise_host
 from wizard.core.findings import Finding, Severity, has_errors
 from wizard.core.http import NetworkError, Response
 from wizard.core.model import Identity, ScopeStatus, StepStatus
-from wizard.core.stages import Answers, ClientSecret
+from wizard.core.stages import Answers, ClientSecret, Discovery
 
 TOKEN_URL = "https://acme.halopsa.com/auth/token?tenant=acme"
 CONTEXT = {"host": "https://acme.halopsa.com", "product": "HaloPSA", "api_menu": "HaloPSA API"}
@@ -190,3 +191,47 @@ def test_a_token_answer_cut_at_its_cap_still_gives_the_token() -> None:
     cut = Response(url=TOKEN_URL, status=200, headers={}, body=body, truncated=True)
     verdict = judges.judge_token(cut, TOKEN_URL, ["read:tickets"], 10.0, CONTEXT)
     assert verdict.token == "tok" and verdict.granted == ["read:tickets"]
+
+
+def _discovery(authinfo: object, instanceinfo: object) -> Discovery:
+    return Discovery(answer(200, authinfo), answer(200, instanceinfo), 0.1)
+
+
+def test_discovery_finds_the_tenant_and_the_token_url() -> None:
+    found = _discovery(
+        {"auth_url": "https://acme.halopsa.com/auth", "tenant_id": "acme"},
+        {"app_name": "Halo PSA", "app_version": "2.236.133", "tenant_id": "acme"},
+    )
+    verdict = judges.judge_discovery(
+        normalise_host("acme.halopsa.com"), found, None, None, 10.0, CONTEXT
+    )
+    assert (verdict.product, verdict.version, verdict.tenant) == ("Halo PSA", "2.236.133", "acme")
+    assert verdict.token_url == "https://acme.halopsa.com/auth/token?tenant=acme"
+    assert codes(verdict.findings) == ["TENANT_DETECTED"]
+    assert verdict.status is StepStatus.OK and "tenant acme" in verdict.summary
+
+
+def test_a_tenant_typed_in_another_case_is_named_with_the_right_one() -> None:
+    found = _discovery({"auth_url": "https://acme.halopsa.com/auth", "tenant_id": "acme"}, {})
+    verdict = judges.judge_discovery(
+        normalise_host("acme.halopsa.com"), found, "ACME", None, 10.0, CONTEXT
+    )
+    assert codes(verdict.findings) == ["TENANT_DETECTED", "TENANT_MISMATCH"]
+    assert verdict.findings[1].params["expected_tenant"] == "acme"
+
+
+def test_a_trial_uses_the_shared_authorisation_server() -> None:
+    found = _discovery({"auth_url": "https://auth.haloservicedesk.com", "tenant_id": "trial7"}, {})
+    verdict = judges.judge_discovery(
+        normalise_host("trial7.halopsa.com"), found, None, None, 10.0, CONTEXT
+    )
+    assert "AUTH_SERVER_SEPARATE" in codes(verdict.findings)
+    assert verdict.token_url == "https://auth.haloservicedesk.com/token?tenant=trial7"
+
+
+def test_no_halo_at_the_address_is_a_failed_discovery() -> None:
+    found = Discovery(answer(200, b"<html>Welcome</html>"), answer(404), 0.1)
+    verdict = judges.judge_discovery(
+        normalise_host("www.example.com"), found, None, None, 10.0, CONTEXT
+    )
+    assert verdict.failed and codes(verdict.findings) == ["NOT_HALO"]
