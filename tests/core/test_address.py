@@ -27,6 +27,11 @@ from wizard.core.address import HostAddress, HostInvalid, normalise_host, normal
         "acme.halopsa.com.",
         "https:/acme.halopsa.com",
         "https://acme.halopsa.com\\api",
+        "\ufeffhttps://acme.halopsa.com",
+        "acme.halopsa.com\u200b",
+        "\u00a0https://acme.halopsa.com/\u00a0",
+        "\u200eacme.halo\u00adpsa.com\u200f",
+        "\u201e\u202ahttps://acme.halopsa.com\u202c\u201c",
     ],
 )
 def test_every_usual_paste_gives_the_agent_web_app(pasted: str) -> None:
@@ -36,6 +41,19 @@ def test_every_usual_paste_gives_the_agent_web_app(pasted: str) -> None:
 def test_what_was_changed_is_said() -> None:
     notes = " ".join(normalise_host("http://acme.halopsa.com/portal").notes)
     assert "https://" in notes and "portal" in notes
+
+
+def test_invisible_characters_removed_from_the_address_are_named() -> None:
+    (note, *_) = normalise_host("acme.halopsa.com\u200b").notes
+    assert note == (
+        "Removed a zero-width space after acme.halopsa.com, which cannot be part of an address."
+    )
+    assert normalise_url("https://acme.halopsa.com/auth\u200b/") == "https://acme.halopsa.com/auth"
+
+
+def test_an_address_of_nothing_but_invisible_characters_is_no_address() -> None:
+    with pytest.raises(HostInvalid, match="No address"):
+        normalise_host("\u200b\ufeff\u00a0")
 
 
 def test_a_port_is_kept() -> None:

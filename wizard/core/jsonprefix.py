@@ -43,8 +43,13 @@ def top_level_fields(data: bytes) -> dict[str, Any]:
         # it are still good.
         except (ValueError, RecursionError):
             return fields
-        fields[key] = value
         pos = _skip_space(text, pos)
-        if text[pos : pos + 1] != ",":
+        following = text[pos : pos + 1]
+        if following not in (",", "}"):
+            # Nothing after the value: where it was cut, a number reads as a shorter one
+            # ("12" of 123), so only a value something follows is known to be whole.
+            return fields
+        fields[key] = value
+        if following == "}":
             return fields
         pos += 1
