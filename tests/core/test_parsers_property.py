@@ -405,12 +405,6 @@ def test_response_readers_never_raise(response: Response) -> None:
     assert isinstance(response.text_excerpt(), str)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="Response.server_date lets email.utils' OverflowError out (a Date header with an "
-    "absurd zone offset); http.py outside json() is not this change's to edit",
-)
 def test_a_date_header_with_an_absurd_offset_is_no_date() -> None:
     response = Response("u", 200, {"date": "1 jan 1 1:1:1 -99999999999999999"}, b"")
     assert response.server_date is None and clock_skew(response) is None
@@ -419,8 +413,6 @@ def test_a_date_header_with_an_absurd_offset_is_no_date() -> None:
 @PROPERTY
 @given(header_text)
 def test_any_date_header_gives_a_date_or_none(value: str) -> None:
-    if re.search(r"[+-]\d{20}", value):
-        return  # the OverflowError above, reported separately
     response = Response("u", 200, {"date": value}, b"")
     date = response.server_date
     assert date is None or date.tzinfo is not None
@@ -428,12 +420,6 @@ def test_any_date_header_gives_a_date_or_none(value: str) -> None:
     assert skew is None or isinstance(skew, float)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="judges.retry_after: '\u00b2'.isdigit() is True but float('\u00b2') fails; a "
-    "Retry-After header byte 0xB2 (Latin-1 superscript two) ends the check in a traceback",
-)
 def test_a_retry_after_of_superscript_digits_is_no_wait() -> None:
     assert judges.retry_after(Response("u", 429, {"retry-after": "\u00b2"}, b"")) is None
 
@@ -441,10 +427,8 @@ def test_a_retry_after_of_superscript_digits_is_no_wait() -> None:
 @PROPERTY
 @given(response=responses)
 def test_judges_readers_never_raise(response: Response) -> None:
-    value = response.headers.get("retry-after", "")
-    if not any(c.isdigit() and not c.isdecimal() for c in value):  # the xfail above
-        wait = judges.retry_after(response, now=datetime(2026, 1, 1, tzinfo=UTC))
-        assert wait is None or wait >= 0
+    wait = judges.retry_after(response, now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert wait is None or wait >= 0
     body = response.json()
     found = judges.json_object(response)
     assert isinstance(found, dict)
@@ -509,14 +493,6 @@ def test_a_number_cut_at_the_end_of_what_arrived_is_not_taken_whole() -> None:
     assert top_level_fields(b'{"name": "Integration API", "id": 12') == {"name": "Integration API"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="a JSON escape of half a surrogate pair (\\ud800) reads as a lone surrogate, which "
-    'cannot be encoded: a server answering tenant_id "acme\\ud800" ends `check` in a '
-    "UnicodeEncodeError from judge_discovery's quote(tenant) (seen against the simulator); "
-    "printing the report would fail the same way",
-)
 def test_text_read_from_an_answer_can_always_be_sent_and_printed() -> None:
     body = b'{"tenant_id": "acme\\ud800"}'
     for found in (Response("u", 200, {}, body).json(), top_level_fields(body)):

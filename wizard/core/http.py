@@ -28,6 +28,7 @@ import urllib3.exceptions
 
 from wizard import __version__
 from wizard.core.address import is_loopback_host
+from wizard.core.jsonprefix import mend_surrogates
 from wizard.core.model import DEFAULT_TIMEOUT
 
 USER_AGENT = f"halo-wizard/{__version__}"
@@ -75,7 +76,7 @@ class Response:
         if self.truncated or not self.body.strip():
             return None
         try:
-            return json.loads(self.body.decode("utf-8-sig"))
+            return json.loads(mend_surrogates(self.body.decode("utf-8-sig")))
         # RecursionError: JSON nested deeper than the interpreter's recursion limit (a
         # thousand levels fit in a few KB), which is no answer Halo gives.
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -93,7 +94,8 @@ class Response:
             return None
         try:
             parsed = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        # OverflowError: a zone offset of absurd size ("-99999999999999999").
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

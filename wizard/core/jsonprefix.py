@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 _DECODER = json.JSONDecoder()
+
+# A \uXXXX escape of half a UTF-16 surrogate pair with no other half: JSON allows it, but
+# the string it gives cannot be encoded, so it could not be sent on (in a token URL) or
+# printed. It is read as U+FFFD, the replacement character, instead.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def mend_surrogates(text: str) -> str:
+    """JSON text whose lone-surrogate escapes read as U+FFFD (see _LONE_SURROGATE)."""
+    if "\\u" not in text:
+        return text
+    return _LONE_SURROGATE.sub(r"\\ufffd", text)
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -20,7 +36,7 @@ def top_level_fields(data: bytes) -> dict[str, Any]:
     An agent record can be megabytes long (a long list of claims); only its first part is
     read, and the fields before the cut are what the check needs.
     """
-    text = data.decode("utf-8", "ignore")
+    text = mend_surrogates(data.decode("utf-8", "ignore"))
     pos = _skip_space(text, 0)
     if text[pos : pos + 1] == "\ufeff":
         pos = _skip_space(text, pos + 1)

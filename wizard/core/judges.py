@@ -76,7 +76,8 @@ def retry_after(response: Response, now: datetime | None = None) -> float | None
     value = response.headers.get("retry-after", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    # isascii: "²" is a digit to str.isdigit, but no number of seconds.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
