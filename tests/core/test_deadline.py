@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.faults.server import RawServer
 from wizard.core import CheckRequest, run_check
 from wizard.core.http import NetworkError, Transport, TransportOptions
 
@@ -19,50 +20,36 @@ class SilentServer:
     client closes each connection."""
 
     def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
         self._stop = threading.Event()
+        self._lock = threading.Lock()
         self.accepted = threading.Event()
         self.open_connections = 0
         self.closed_at: list[float] = []
-        self._lock = threading.Lock()
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._threads = [threading.Thread(target=self._accept, daemon=True)]
-        self._threads[0].start()
+        self._raw = RawServer(self._hold)
+        self._raw.__enter__()
+        self.url = self._raw.url
 
-    def _accept(self) -> None:
+    def _hold(self, connection: socket.socket) -> bytes:
+        with self._lock:
+            self.open_connections += 1
+        self.accepted.set()
+        connection.settimeout(0.1)
         while not self._stop.is_set():
             try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                continue
-            with self._lock:
-                self.open_connections += 1
-            self.accepted.set()
-            thread = threading.Thread(target=self._hold, args=(connection,), daemon=True)
-            self._threads.append(thread)
-            thread.start()
-
-    def _hold(self, connection: socket.socket) -> None:
-        connection.settimeout(0.1)
-        with connection:
-            while not self._stop.is_set():
-                try:
-                    if connection.recv(4096) == b"":
-                        break
-                except TimeoutError:
-                    continue
-                except OSError:
+                if connection.recv(4096) == b"":
                     break
+            except TimeoutError:
+                continue
+            except OSError:
+                break
         with self._lock:
             self.open_connections -= 1
             self.closed_at.append(time.monotonic())
+        return b""
 
     def close(self) -> None:
         self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=2.0)
-        self._listener.close()
+        self._raw.__exit__(None, None, None)
 
 
 @pytest.fixture
