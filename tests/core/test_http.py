@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import DEFAULT_SCOPES, HaloFactory, check
+from tests.faults.server import RawServer
 from wizard.core import CheckRequest, run_check_sync
 from wizard.core.http import NetworkError, Response, Transport, TransportOptions, classify
 from wizard.sim import SimulatedHalo
@@ -61,20 +62,13 @@ def _failure(url: str, timeout: float = 5.0) -> NetworkError:
     return caught.value
 
 
-class HeaderDripServer:
+class HeaderDripServer(RawServer):
     """A real plain-HTTP server on loopback that sends its status line, then its headers one
     byte every 0.3 s, never finishing them: a case the simulator has no scenario for."""
 
     def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def __enter__(self) -> HeaderDripServer:
-        self._spawn(self._accept)
-        return self
+        self._done = threading.Event()
+        super().__init__(self._drip)
 
     def __exit__(
         self,
@@ -82,34 +76,19 @@ class HeaderDripServer:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=2.0)
-        self._listener.close()
+        self._done.set()
+        super().__exit__(exc_type, exc, traceback)
 
-    def _spawn(self, target: object, *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
-        self._threads.append(thread)
-        thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except OSError:
-                continue
-            self._spawn(self._drip, connection)
-
-    def _drip(self, connection: socket.socket) -> None:
-        with connection:
-            try:
-                connection.settimeout(1.0)
-                connection.recv(65536)
-                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-                while not self._stop.wait(0.3):
-                    connection.sendall(b"x")
-            except OSError:
-                return
+    def _drip(self, connection: socket.socket) -> bytes:
+        try:
+            connection.settimeout(1.0)
+            request = connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not self._done.wait(0.3):
+                connection.sendall(b"x")
+        except OSError:
+            return b""
+        return request
 
 
 def _codes(report: object) -> list[str]:
