@@ -667,7 +667,7 @@ def judge_refused_everywhere(
             verdict.scopes.append(
                 ScopeVerdict(
                     ScopeResult(scope, ScopeStatus.NOT_TESTED),
-                    StepStatus.OK,
+                    StepStatus.SKIPPED,
                     messages.SUMMARY_NOT_TESTED,
                 )
             )
@@ -705,7 +705,11 @@ def judge_scopes(
         carried = granted is None or scopes.covers(list(granted), scope)
         area = scopes.area_name(scope)
         if probe is None:
-            set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED), messages.SUMMARY_NOT_TESTED)
+            set_scope(
+                ScopeResult(scope, ScopeStatus.NOT_TESTED),
+                messages.SUMMARY_NOT_TESTED,
+                StepStatus.SKIPPED,
+            )
             if not carried:
                 add(make("SCOPE_NOT_GRANTED", context, scope=scope))
             continue
@@ -729,10 +733,19 @@ def judge_scopes(
                 StepStatus.FAILED,
             )
             add(make("SCOPE_NOT_GRANTED", context, scope=scope))
-        elif kind == "records" and records is not None and records > 0:
-            status = ScopeStatus.GRANTED if scope.startswith("edit:") else ScopeStatus.OK
+        elif kind == "records" and records is not None and records > 0 and scope.startswith(
+            "edit:"
+        ):
+            # Only reading was tried: the token carries the scope, and that is all that is
+            # known. A tick would say changing works.
             set_scope(
-                ScopeResult(scope, status, records, answer.status),
+                ScopeResult(scope, ScopeStatus.GRANTED, records, answer.status),
+                messages.SUMMARY_EDIT_GRANTED,
+                StepStatus.SKIPPED,
+            )
+        elif kind == "records" and records is not None and records > 0:
+            set_scope(
+                ScopeResult(scope, ScopeStatus.OK, records, answer.status),
                 messages.SUMMARY_VISIBLE.format(records=records, area=area),
             )
         elif kind == "records":
