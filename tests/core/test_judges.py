@@ -235,3 +235,34 @@ def test_no_halo_at_the_address_is_a_failed_discovery() -> None:
         normalise_host("www.example.com"), found, None, None, 10.0, CONTEXT
     )
     assert verdict.failed and codes(verdict.findings) == ["NOT_HALO"]
+
+
+def test_an_agent_refused_where_the_purpose_needs_changes_is_told_to_allow_changes() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    refused = {tickets.key: answer(403, {"message": "You do not have access"})}
+    identity = Identity(kind="agent", name="Integration API")
+    for requested, wanted in (
+        (["read:tickets"], 'at least "Read"'),
+        (["read:tickets", "edit:tickets"], "high enough to change tickets"),
+    ):
+        verdict = judges.judge_scopes(requested, requested, identity, refused, 10.0, CONTEXT)
+        denied = [f for f in verdict.findings if f.code == "PERMISSION_DENIED"]
+        assert denied and wanted in " ".join(denied[0].fix)
+
+
+def test_an_edit_scope_is_granted_but_not_ticked() -> None:
+    tickets = scopes.probe_for("edit:tickets")
+    assert tickets is not None
+    verdict = judges.judge_scopes(
+        ["edit:tickets"],
+        ["edit:tickets"],
+        None,
+        {tickets.key: answer(200, {"record_count": 137, tickets.list_key: []})},
+        10.0,
+        CONTEXT,
+    )
+    (judged,) = verdict.scopes
+    assert judged.result.status is ScopeStatus.GRANTED
+    assert judged.status is StepStatus.SKIPPED
+    assert judged.summary == "Granted; not tried (the test never changes anything in Halo)"

@@ -733,8 +733,8 @@ def judge_scopes(
                 StepStatus.FAILED,
             )
             add(make("SCOPE_NOT_GRANTED", context, scope=scope))
-        elif kind == "records" and records is not None and records > 0 and scope.startswith(
-            "edit:"
+        elif (
+            kind == "records" and records is not None and records > 0 and scope.startswith("edit:")
         ):
             # Only reading was tried: the token carries the scope, and that is all that is
             # known. A tick would say changing works.
@@ -765,6 +765,14 @@ def judge_scopes(
             if not carried:
                 add(make("SCOPE_NOT_GRANTED", context, scope=scope))
             elif first_for_area:
+                changes = any(
+                    s.startswith("edit:") and scopes.area_name(s) == area for s in requested
+                )
+                level = (
+                    messages.ACCESS_TO_CHANGE.format(area=area)
+                    if changes
+                    else messages.ACCESS_TO_READ
+                )
                 add(
                     make(
                         "PERMISSION_DENIED",
@@ -773,6 +781,7 @@ def judge_scopes(
                         area=area,
                         status=answer.status,
                         halo_said=denial_text(answer),
+                        access_level=level,
                         **paths,
                     )
                 )

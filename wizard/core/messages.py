@@ -172,8 +172,11 @@ FINDINGS: dict[str, Template] = {
         "Could not connect to {server}",
         "The connection to {server} failed: {reason}.",
         (
-            "Open {server} in a browser on this computer. If the browser cannot open it "
-            "either, ask your network team to allow outgoing HTTPS (port 443) to it.",
+            "Check the address for a typo, the port included: the test connected to "
+            "{server}. Compare it with your browser's address bar when you are signed in to "
+            "{product}, and correct it on the Halo address page.",
+            "If the address is right, open it in a browser on this computer. If the browser "
+            "cannot open it either, ask your network team to allow outgoing HTTPS to it.",
             "If your company uses a proxy, set it in this computer's network settings; this "
             "program uses the same proxy settings as the system.",
         ),
@@ -458,7 +461,7 @@ FINDINGS: dict[str, Template] = {
         "identity has no access to {area}.",
         (
             "In {product}, go to {agent_fix_path}.",
-            'Give access to {area} (Feature Access at least "Read"), then click Save.',
+            "Give access to {area} (Feature Access {access_level}), then click Save.",
             _NEW_TOKEN,
         ),
     ),
@@ -744,6 +747,10 @@ SUMMARY_AGENT = "Agent: {agent_name}"
 SUMMARY_PERSON_SUFFIX = " (a person's account)"
 SUMMARY_API_ONLY_SUFFIX = " (API-only)"
 SUMMARY_VISIBLE = "{records} {area} visible"
+ACCESS_TO_READ = 'at least "Read"'
+ACCESS_TO_CHANGE = (
+    "high enough to change {area}, not only to read them: the scopes chosen include changing {area}"
+)
 SUMMARY_EDIT_GRANTED = "Granted; not tried (the test never changes anything in Halo)"
 SUMMARY_NONE_VISIBLE = "No {area} visible"
 SUMMARY_SLOW_DOWN = "Halo asked to slow down (HTTP 429)"
