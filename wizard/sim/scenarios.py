@@ -97,7 +97,8 @@ TicketsReply = Literal["json", "server_error", "html"]
 class Scenario:
     """How one simulated Halo behaves; the defaults are a healthy hosted Halo PSA."""
 
-    description: str
+    description: str  # what is simulated, in an admin's words
+    title: str = ""  # the situation's short name, as the demo's list shows it
     tenant: str | None = "acme"
     product: str = "Halo PSA"
     version: str = "2.236.133"
@@ -126,149 +127,186 @@ class Scenario:
 
 SCENARIO_DATA: dict[str, Scenario] = {
     "healthy": Scenario(
-        "A correctly set up hosted Halo PSA: discovery, the token and every read probe work.",
+        "A correctly set up hosted HaloPSA: the instance is found, a token is issued and every"
+        " area the connection needs can be read.",
+        title="All set up right",
     ),
     "wrong_secret": Scenario(
-        "The application's secret was regenerated in Halo: the secret printed here is rejected"
-        " (401 invalid_client).",
+        "The application's secret was regenerated in Halo after it was copied, so the secret"
+        " entered here is refused.",
+        title="Secret regenerated",
         secret_regenerated=True,
     ),
     "client_id_changed": Scenario(
-        "The Client ID was copied before Save: the printed Client ID is unknown to Halo"
-        " (401 invalid_client).",
+        "The Client ID was copied before the application was saved in Halo, so Halo does not"
+        " know the Client ID entered here.",
+        title="Client ID too early",
         client_id_changed=True,
     ),
     "inactive_app": Scenario(
-        "The application is not Active or uses another authentication method: the token request"
-        " is refused (400 unauthorized_client).",
+        "The application is not ticked Active in Halo, or uses another authentication method, so"
+        " Halo refuses to issue a token.",
+        title="App not active",
         grant_error="unauthorized_client",
     ),
     "trial": Scenario(
-        "A trial instance: a mixed-case tenant and a separate auth server with no /auth segment"
-        " that requires the tenant.",
+        "A trial instance: its tenant has capital letters, and its sign-in server is separate"
+        " from the instance and needs the tenant.",
+        title="Trial instance",
         tenant="SimTrial42",
         trial=True,
         authinfo_trailing_slash=False,
     ),
     "on_premise": Scenario(
-        "An on-premise Halo ITSM: no tenant anywhere, and the token endpoint ignores one.",
+        "HaloITSM installed on the company's own server: there is no tenant at all.",
+        title="On-premise HaloITSM",
         tenant=None,
         product="Halo ITSM",
         version="2.228.1",
         authinfo_trailing_slash=False,
     ),
     "custom_domain": Scenario(
-        "A custom domain whose tenant ID ('northwindit') cannot be derived from the hostname.",
+        "Halo runs under the company's own domain, so the tenant ('northwindit') cannot be"
+        " guessed from the address.",
+        title="Custom domain",
         tenant="northwindit",
     ),
     "agent_url_differs": Scenario(
-        "Halo reports another agent address (https://halo.acme.example) than the one used,"
-        " as after pasting the portal or an old domain.",
+        "Halo's settings name another address (https://halo.acme.example) than the one entered,"
+        " as after pasting the portal's address or an old domain.",
+        title="Another address",
         reported_agent_url="https://halo.acme.example",
     ),
     "not_halo": Scenario(
-        "The address is not a Halo instance: every path, POSTs included, answers a company"
-        " web page.",
+        "The address entered is not a Halo instance: every page there is an ordinary company web"
+        " page.",
+        title="Address is not Halo",
         transport="not_halo",
     ),
     "unknown_instance": Scenario(
-        "A mistyped hosted subdomain: discovery answers HTTP 500 with an empty body and nothing"
-        " else works.",
+        "The hosted address has a typo, so there is no Halo instance by that name and nothing"
+        " works.",
+        title="Mistyped address",
         unknown_instance=True,
     ),
     "auth_missing": Scenario(
-        "Discovery works but the token endpoint answers 404 with an HTML page (auth server"
-        " missing or wrong auth URL).",
+        "The instance is found, but not its sign-in (authorisation) server: the address for"
+        " tokens answers 'page not found'.",
+        title="No sign-in server",
         token_reply="missing",
     ),
     "token_redirect": Scenario(
-        "The token endpoint redirects (302) to another host, which a client must never follow.",
+        "The sign-in server sends the token request on to another server, which a tool must"
+        " never follow with a secret.",
+        title="Sign-in redirects",
         token_reply="redirect",
     ),
     "token_malformed": Scenario(
-        "The token endpoint answers 200 with an HTML page instead of JSON.",
+        "The sign-in server answers with a web page instead of a token, as when something"
+        " between this computer and Halo gets in the way.",
+        title="Sign-in web page",
         token_reply="html",
     ),
     "unsupported_grant": Scenario(
-        "The token endpoint refuses the client credentials grant (400 unsupported_grant_type).",
+        "The sign-in server does not allow the Client ID and Secret method this connection uses.",
+        title="Sign-in refused",
         grant_error="unsupported_grant_type",
     ),
     "scope_not_ticked": Scenario(
-        "Only read:tickets and read:customers are ticked on the application: the token gets"
-        " only those and other areas answer 403.",
+        "Only read:tickets and read:customers are ticked on the application in Halo, so every"
+        " other area is refused.",
+        title="Boxes not ticked",
         ticked=frozenset({"read:tickets", "read:customers"}),
     ),
     "scope_rejected": Scenario(
-        "Only read:tickets is ticked and Halo rejects any other requested scope"
-        " (400 invalid_scope naming it).",
+        "Only read:tickets is ticked on the application, and Halo refuses to issue a token that"
+        " asks for anything more.",
+        title="Permission refused",
         ticked=frozenset({"read:tickets"}),
         reject_unticked=True,
     ),
     "no_scope_token": Scenario(
-        "The token comes back without a scope, so every API call then answers 401.",
+        "Halo issues a token that carries no permissions, so every request made with it is"
+        " refused.",
+        title="Token lacks rights",
         token_without_scope=True,
     ),
     "api_unauthorized": Scenario(
-        "Tokens are issued normally but the API does not accept them: every API call answers 401.",
+        "Halo issues tokens, but its API does not accept them: every request made with one is"
+        " refused.",
+        title="Token not accepted",
         api_rejects_tokens=True,
     ),
     "agent_no_permission": Scenario(
-        "The agent to log in as has no access to Tickets and Assets in its role: those probes"
-        " answer 403.",
+        "The agent the application logs in as has no access to Tickets and Assets in its role,"
+        " so those areas are refused.",
+        title="Agent lacks access",
         agent=RESTRICTED_AGENT,
         denied_areas=frozenset({"tickets", "assets"}),
     ),
     "agent_sees_nothing": Scenario(
-        "The agent is in no team and has client restrictions: every probe answers 200 with zero"
+        "The agent is in no team and restricted by customer, so every area answers but shows no"
         " records.",
+        title="Agent sees nothing",
         agent=LONELY_AGENT,
         sees_nothing=True,
     ),
     "human_admin_agent": Scenario(
-        "The application logs in as a person's licensed admin account (Sam Carter) instead of"
-        " an API-only agent.",
+        "The application logs in as a person's licensed administrator account (Sam Carter)"
+        " rather than an API-only agent.",
+        title="Logs in as a person",
         agent=HUMAN_ADMIN,
     ),
     "application_identity": Scenario(
-        "The application uses the application identity (Halo 2.234+): there is no agent and"
-        " /api/Agent/me answers 404.",
+        "The application acts as itself (Halo 2.234 and later) rather than as an agent, so there"
+        " is no agent to report.",
+        title="Application identity",
         agent=None,
     ),
     "rate_limited": Scenario(
-        "Every API call answers 429 Rate Limit Reached with Retry-After: 2; discovery and the"
-        " token still work.",
+        "Halo says too many requests were made and asks to wait, every time; finding the"
+        " instance and the token still work.",
+        title="Too many requests",
         rate_limit="always",
     ),
     "rate_limited_briefly": Scenario(
-        "The first call to each API path answers 429 with Retry-After: 1; a retry succeeds.",
+        "Halo asks to wait a second the first time each area is read; asking again then works.",
+        title="Briefly too busy",
         rate_limit="first",
     ),
     "server_error": Scenario(
-        "/api/Tickets fails with HTTP 500 and a .NET exception; everything else works.",
+        "Reading tickets fails with an error inside Halo; everything else works.",
+        title="Error on tickets",
         tickets_reply="server_error",
     ),
     "unexpected_response": Scenario(
-        "/api/Tickets answers 200 with an HTML sign-in page, as a proxy in front of Halo would.",
+        "Reading tickets answers a sign-in web page, as a company proxy in front of Halo would.",
+        title="Proxy in the way",
         tickets_reply="html",
     ),
     "huge_agent": Scenario(
-        "/api/Agent/me answers a record of about 3 MB (a very long claims list).",
+        "The agent's record is very large (about 3 MB, a very long list of claims).",
+        title="Huge agent record",
         huge_agent=True,
     ),
     "clock_skew": Scenario(
-        "Every response's Date header is 3 hours in the past: one of the two clocks is wrong.",
+        "Halo's clock and this computer's clock are 3 hours apart: one of them is wrong.",
+        title="Clocks disagree",
         clock_skew_s=3 * 3600,
     ),
     "never_answers": Scenario(
-        "Every request is accepted and read but never answered, like a hung server or a"
-        " silent firewall.",
+        "Halo takes every request and never answers, like a server that has hung or a firewall"
+        " that drops the reply.",
+        title="Halo never answers",
         transport="never_answers",
     ),
     "drip": Scenario(
-        "Discovery sends its headers at once, then its body one byte every 0.5 s, to test a"
-        " client's total deadline.",
+        "Halo starts to answer and then sends the rest very slowly, a little every half second,"
+        " so the check gives up at its time limit.",
+        title="Halo answers slowly",
         transport="drip",
     ),
 }
 
 SCENARIOS: dict[str, str] = {name: data.description for name, data in SCENARIO_DATA.items()}
+SCENARIO_TITLES: dict[str, str] = {name: data.title for name, data in SCENARIO_DATA.items()}
