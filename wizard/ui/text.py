@@ -32,6 +32,12 @@ STEPS_LIST_NAME = "Steps of the wizard"
 STEP_DONE = "{name}, done"
 STEP_CURRENT = "{name}, current step"
 STEP_TODO = "{name}, to do"
+# What a step's mark says to a screen reader: what was verified, not only what was seen.
+STEP_VERIFIED = "{name}: verified"
+STEP_PROBLEM = "{name}: has a problem"
+STEP_VISITED = "{name}: visited"
+STEP_HERE = "{name}: current step"
+STEP_NOT_YET = "{name}: not visited yet"
 
 # ----- demo mode -----
 

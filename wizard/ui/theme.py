@@ -32,6 +32,8 @@ _STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "running": ("#57606a", "#9ea7b3"),
     "skipped": ("#57606a", "#9ea7b3"),
     "todo": ("#6e7781", "#8b949e"),
+    # A step the admin went through that nothing verified: neutral, neither tick nor cross.
+    "visited": ("#57606a", "#9ea7b3"),
 }
 STATUS_KINDS = tuple(_STATUS_COLOURS)
 
@@ -106,6 +108,14 @@ def _status_pixmap(kind: str, size: int, ratio: float, palette: QPalette | None)
         painter.setPen(pen)
         painter.drawLine(QPointF(s / 2, s * 0.38), QPointF(s / 2, s * 0.62))
         painter.drawPoint(QPointF(s / 2, s * 0.79))
+    elif kind == "visited":
+        # A ring with a dot: "been here", unlike the empty ring of a step still to do.
+        painter.setPen(QPen(fill, max(1.3, s / 10)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(box.adjusted(s * 0.12, s * 0.12, -s * 0.12, -s * 0.12))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawEllipse(QPointF(s / 2, s / 2), s * 0.16, s * 0.16)
     elif kind in ("todo", "current"):
         inner = box.adjusted(s * 0.18, s * 0.18, -s * 0.18, -s * 0.18)
         if kind == "current":

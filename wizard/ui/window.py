@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import StepKey
+from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text, theme
 from wizard.ui.context import UiContext
 from wizard.ui.pages import PAGE_TYPES
@@ -77,18 +78,30 @@ class StepList(QWidget):
             if index >= len(path):
                 continue
             name = text.STEP_NAMES[path[index].value]
-            if index + 1 < number:
-                kind, accessible = "ok", text.STEP_DONE
-            elif index + 1 == number:
-                kind, accessible = "current", text.STEP_CURRENT
-            else:
-                kind, accessible = "todo", text.STEP_TODO
+            kind, accessible = _mark_of(step_verdict(flow.state, path[index]), index + 1 - number)
             mark.set_kind(kind)
             label.setText(name)
             font = label.font()
             font.setBold(kind == "current")
             label.setFont(font)
             label.setAccessibleName(accessible.format(name=name))
+
+
+def _mark_of(verdict: StepVerdict, offset: int) -> tuple[str, str]:
+    """The mark and the spoken words of a step `offset` steps after the current one.
+
+    A tick only where the step's last check succeeded, never for having clicked Next. A
+    step ahead keeps a verdict from before Back (it was visited then); otherwise it has none.
+    """
+    if offset == 0:
+        return "current", text.STEP_HERE
+    if verdict is StepVerdict.VERIFIED:
+        return "ok", text.STEP_VERIFIED
+    if verdict is StepVerdict.PROBLEM:
+        return "error", text.STEP_PROBLEM
+    if offset < 0:
+        return "visited", text.STEP_VISITED
+    return "todo", text.STEP_NOT_YET
 
 
 class WizardWindow(QWizard):
