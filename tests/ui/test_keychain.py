@@ -217,28 +217,6 @@ def test_embedding_the_secret_is_an_explicit_choice_with_a_warning(
     assert keychain.stored == {}
 
 
-@pytest.mark.secret_service
-def test_the_demo_removes_its_secrets_from_the_real_keychain_when_it_closes(
-    qtbot: Any, event_loop_qt: Any, secret_service: list[tuple[str, str]]
-) -> None:
-    import asyncio
-
-    from wizard.core.secrets import load_secret
-    from wizard.flow import WizardFlow
-    from wizard.ui.app import forget_demo_secrets
-    from wizard.ui.context import UiContext
-
-    context = UiContext(flow=WizardFlow())
-    host, client_id = "http://127.0.0.1:1", "00000000-0000-4000-8000-00000000demo"
-    secret_service.append((host, client_id))
-    task = asyncio.ensure_future(context.keychain.store(host, client_id, "demo-secret"))
-    qtbot.waitUntil(task.done, timeout=10000)
-    assert task.exception() is None
-    assert load_secret(host, client_id) == "demo-secret"
-    forget_demo_secrets(context)
-    assert load_secret(host, client_id) is None
-
-
 def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
     qtbot: Any,
     make_wizard: WizardFactory,

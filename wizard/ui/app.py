@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -136,27 +134,6 @@ async def show_wizard(
     return 0 if result == 1 else 1
 
 
-def forget_demo_secrets(context: UiContext, timeout: float = 3.0) -> None:
-    """Remove the simulated Halo's secrets that the demo saved in the real keychain.
-
-    In a thread with a time limit: a keychain that hangs must not keep the program open.
-    """
-    entries = context.keychain.entries
-    if not entries:
-        return
-
-    def forget() -> None:
-        from wizard.core.secrets import delete_secret
-
-        for host, client_id in entries:
-            with contextlib.suppress(Exception):
-                delete_secret(host, client_id)
-
-    worker = threading.Thread(target=forget, name="forget-demo-secrets", daemon=True)
-    worker.start()
-    worker.join(timeout)
-
-
 def run(
     *,
     demo: bool = False,
@@ -191,7 +168,6 @@ def run(
         crash.uninstall()
         if session is not None:
             session.stop()
-            forget_demo_secrets(context)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

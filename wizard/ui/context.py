@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, QUrl
@@ -88,6 +88,29 @@ class UiContext:
     keychain: Keychain = field(init=False)
 
     def __post_init__(self) -> None:
-        from wizard.ui.keychain import Keychain
+        from wizard.ui.keychain import Keychain, MemoryKeychain
 
-        self.keychain = Keychain(self.services)
+        if self.demo is not None:
+            # Whatever services were given: a demo never touches the computer's keychain.
+            memory = MemoryKeychain()
+            self.services = replace(
+                self.services, keychain_info=memory.info, store_secret=memory.store
+            )
+        self.keychain = Keychain(self.services, in_memory=self.demo is not None)
+
+    @property
+    def save_folder(self) -> str:
+        """Where a connection file goes by default: the demo's own folder in a demo."""
+        if self.demo is not None:
+            return self.demo.folder
+        return self.documents_dir
+
+    def forget_stale_results(self) -> None:
+        """The demo's situation changed: drop the results found in the previous one."""
+        if self.demo is None:
+            return
+        state = self.flow.state
+        if state.discovery is not None and self.demo.changes_discovery:
+            self.flow.update(discovery=None, report=None, exported_to=None)
+        elif state.report is not None:
+            self.flow.update(report=None, exported_to=None)

@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from ssl import SSLContext
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from wizard.flow import StepKey
 from wizard.sim import SCENARIOS, SimulatedHalo
+from wizard.sim.scenarios import SCENARIO_DATA, SCENARIO_TITLES
 from wizard.ui import text, theme
-from wizard.ui.widgets import WrapLabel
+from wizard.ui.widgets import WrapLabel, push_button
+
+if TYPE_CHECKING:
+    from wizard.ui.window import WizardWindow
+
+# What a scenario changes in the instance's answers about itself (discovery); the others
+# change only the token or the API calls.
+DISCOVERY_FIELDS = (
+    "tenant",
+    "product",
+    "version",
+    "trial",
+    "authinfo_trailing_slash",
+    "reported_agent_url",
+    "transport",
+    "unknown_instance",
+)
+FOLDER_PREFIX = "halo-wizard-demo-"
+
+
+def changes_discovery(before: str, after: str) -> bool:
+    """Whether discovery finds something else in scenario `after` than in `before`."""
+    old, new = SCENARIO_DATA.get(before), SCENARIO_DATA.get(after)
+    if old is None or new is None:
+        return True
+    return any(getattr(old, name) != getattr(new, name) for name in DISCOVERY_FIELDS)
 
 
 class DemoSession(QObject):
@@ -29,10 +60,14 @@ class DemoSession(QObject):
         tls: SSLContext | None = None,
         public_host: str = "127.0.0.1",
         latency_ms: int = 0,
+        folder_parent: str | None = None,
     ) -> None:
         super().__init__()
         self.halo = SimulatedHalo(scenario, tls=tls, public_host=public_host, latency_ms=latency_ms)
         self._started = False
+        self._previous = scenario
+        self._folder: str | None = None
+        self._folder_parent = folder_parent
 
     def start(self) -> None:
         self.halo.start()
@@ -42,6 +77,22 @@ class DemoSession(QObject):
         if self._started:
             self.halo.stop()
             self._started = False
+        if self._folder is not None:
+            # Only when nothing was saved there: a saved demo file stays for the admin to see.
+            with contextlib.suppress(OSError):
+                os.rmdir(self._folder)
+
+    @property
+    def folder(self) -> str:
+        """The demo's own folder for connection files, made on first use, never a real one."""
+        if self._folder is None or not os.path.isdir(self._folder):
+            self._folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=self._folder_parent)
+        return self._folder
+
+    @property
+    def changes_discovery(self) -> bool:
+        """Whether the last change of scenario changed what discovery finds."""
+        return changes_discovery(self._previous, self.halo.scenario)
 
     @property
     def scenario(self) -> str:
@@ -49,6 +100,7 @@ class DemoSession(QObject):
 
     def set_scenario(self, name: str) -> None:
         if name != self.halo.scenario:
+            self._previous = self.halo.scenario
             self.halo.scenario = name
             self.scenario_changed.emit(name)
 
@@ -86,7 +138,8 @@ class DemoPanel(QFrame):
         self.banner.setForegroundRole(QPalette.ColorRole.HighlightedText)
         self.banner.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.banner)
-        layout.addWidget(WrapLabel(text.DEMO_EXPLAINED))
+        self.explained = WrapLabel(text.DEMO_EXPLAINED_IN_MEMORY)
+        layout.addWidget(self.explained)
         label = QLabel(text.DEMO_SCENARIO)
         self.scenarios = QComboBox()
         self.scenarios.setAccessibleName(text.DEMO_SCENARIO_NAME)
@@ -95,7 +148,7 @@ class DemoPanel(QFrame):
         )
         self.scenarios.setMinimumContentsLength(12)
         for name, description in SCENARIOS.items():
-            self.scenarios.addItem(name.replace("_", " "), name)
+            self.scenarios.addItem(SCENARIO_TITLES.get(name) or name.replace("_", " "), name)
             self.scenarios.setItemData(
                 self.scenarios.count() - 1, description, Qt.ItemDataRole.ToolTipRole
             )
@@ -104,10 +157,25 @@ class DemoPanel(QFrame):
         layout.addWidget(self.scenarios)
         self.description = WrapLabel()
         layout.addWidget(self.description)
+        # After a change: which results were cleared, and a button to get them again.
+        self.changed_note = WrapLabel()
+        self.again_button = push_button(text.DEMO_CHANGED_TEST_AGAIN)
+        self.again_button.setAutoDefault(False)
+        self.changed_note.setVisible(False)
+        self.again_button.setVisible(False)
+        layout.addWidget(self.changed_note)
+        again_row = QHBoxLayout()
+        again_row.addWidget(self.again_button)
+        again_row.addStretch(1)
+        layout.addLayout(again_row)
+        self._cleared: StepKey | None = None
+        self._subscribed = False
         self.scenarios.setCurrentIndex(self.scenarios.findData(session.scenario))
         self._show_description()
         self.scenarios.currentIndexChanged.connect(self._chosen)
         session.scenario_changed.connect(self._follow)
+        session.scenario_changed.connect(self._situation_changed)
+        self.again_button.clicked.connect(self._run_again)
 
     def _chosen(self) -> None:
         name = self.scenarios.currentData()
@@ -123,3 +191,71 @@ class DemoPanel(QFrame):
     def _show_description(self) -> None:
         name = self.scenarios.currentData()
         self.description.setText(SCENARIOS.get(name, "") if isinstance(name, str) else "")
+
+    # ----- after a change of situation -----
+
+    def _window(self) -> WizardWindow | None:
+        from wizard.ui.window import WizardWindow
+
+        window = self.window()
+        return window if isinstance(window, WizardWindow) else None
+
+    def _situation_changed(self, _name: str) -> None:
+        window = self._window()
+        if window is None:
+            return
+        window.context.forget_stale_results()
+        flow = window.context.flow
+        if not self._subscribed:
+            flow.subscribe(self._flow_changed)
+            self._subscribed = True
+        state = flow.state
+        current = flow.current
+        test_page = window.page_for(StepKey.TEST)
+        tenant_page = window.page_for(StepKey.TENANT)
+        # A test or a search still running would mix the two situations: it is stopped.
+        for running in (test_page, tenant_page):
+            if running.busy:
+                running.cancel()  # type: ignore[attr-defined]  # both pages have cancel()
+        # The live test's checklist is the old situation's too.
+        checklist = getattr(test_page, "checklist", None)
+        if state.report is None and checklist is not None:
+            checklist.clear()
+            test_page.changed()
+        if state.discovery is None and current is StepKey.TENANT:
+            self._show_offer(StepKey.TENANT, text.DEMO_CHANGED_DISCOVERY, text.DEMO_CHANGED_LOOK)
+        elif state.report is None and current is StepKey.TEST:
+            self._show_offer(StepKey.TEST, text.DEMO_CHANGED_TEST, text.DEMO_CHANGED_TEST_AGAIN)
+        elif state.report is None and current is StepKey.EXPORT:
+            self._show_offer(StepKey.TEST, text.DEMO_CHANGED_TEST, text.DEMO_CHANGED_GO_TEST)
+        else:
+            self._show_offer(None, "", "")
+
+    def _show_offer(self, step: StepKey | None, note: str, button: str) -> None:
+        self._cleared = step
+        self.changed_note.setText(note)
+        self.changed_note.setVisible(bool(note))
+        # The panel is narrow and short: the offer takes the place of the introduction.
+        self.explained.setVisible(not note)
+        self.again_button.setText(button)
+        self.again_button.setAccessibleName(button.replace("&", ""))
+        self.again_button.setVisible(step is not None)
+
+    def _flow_changed(self) -> None:
+        window = self._window()
+        if window is None or self._cleared is None:
+            return
+        flow = window.context.flow
+        back = flow.state.discovery if self._cleared is StepKey.TENANT else flow.state.report
+        if back is not None or flow.current not in (self._cleared, StepKey.EXPORT):
+            self._show_offer(None, "", "")
+
+    def _run_again(self) -> None:
+        window = self._window()
+        step = self._cleared
+        if window is None or step is None:
+            return
+        self._show_offer(None, "", "")
+        if window.context.flow.current is StepKey.EXPORT:
+            window.back()
+        window.page_for(step).start()  # type: ignore[attr-defined]  # the two pages that run

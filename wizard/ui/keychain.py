@@ -7,9 +7,11 @@ once rather than on every keystroke, and never fall back to a plain file in sile
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from wizard.ui import text
 from wizard.ui.context import Services
 from wizard.ui.tasks import BlockingTimeout, TaskSlot, run_blocking
 
@@ -23,9 +25,10 @@ class Keychain(QObject):
 
     changed = Signal()
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, in_memory: bool = False) -> None:
         super().__init__()
         self._services = services
+        self._in_memory = in_memory
         self._slot = TaskSlot()
         self._checked = False
         self._available = False
@@ -36,6 +39,11 @@ class Keychain(QObject):
         self._entries: list[tuple[str, str]] = []
 
     # ----- what is known -----
+
+    @property
+    def in_memory(self) -> bool:
+        """True in the demo: secrets stay in this process, never in the computer's keychain."""
+        return self._in_memory
 
     @property
     def checked(self) -> bool:
@@ -112,6 +120,28 @@ class Keychain(QObject):
     def entries(self) -> list[tuple[str, str]]:
         """(host, client_id) of every secret saved in this session."""
         return list(self._entries)
+
+
+class MemoryKeychain:
+    """The demo's keychain: secrets held in this process only, gone when it ends.
+
+    The demo's secrets belong to a simulated Halo; they have no business in the computer's
+    real keychain, not even for as long as the demo runs.
+    """
+
+    def __init__(self) -> None:
+        self._secrets: dict[tuple[str, str], str] = {}
+
+    def info(self) -> Any:
+        from wizard.core.secrets import KeychainInfo
+
+        return KeychainInfo(True, text.DEMO_KEYCHAIN_NAME)
+
+    def store(self, host: str, client_id: str, secret: str) -> None:
+        self._secrets[(host, client_id)] = secret
+
+    def load(self, host: str, client_id: str) -> str | None:
+        return self._secrets.get((host, client_id))
 
 
 def _fingerprint(host: str, client_id: str, secret: str) -> str:

@@ -526,3 +526,39 @@ CRASH_REPORT = (
 def plural(count: int) -> str:
     """The "s" of "2 problems"; English only, like the rest of this file."""
     return "" if count == 1 else "s"
+
+
+# ----- files are never lost; the demo keeps to itself -----
+
+DEMO_EXPLAINED_IN_MEMORY = (
+    "Runs on this computer; nothing goes to a real Halo. Its secret stays in memory, its "
+    "files in a folder of its own."
+)
+DEMO_KEYCHAIN_NAME = "the demo's memory (for this demo only)"
+DEMO_CHANGED_TEST = "Situation changed: the last test no longer holds."
+DEMO_CHANGED_DISCOVERY = "Situation changed: what was found no longer holds."
+DEMO_CHANGED_TEST_AGAIN = "Test a&gain"
+DEMO_CHANGED_GO_TEST = "Test a&gain"
+DEMO_CHANGED_LOOK = "Look a&gain"
+EXPORT_NOT_TESTED = "Not tested in this situation yet: go Back to the test and run it again."
+EXPORT_SECRET_DEMO_MEMORY = (
+    "Kept in memory for this demo only, and forgotten when the demo closes; a real "
+    "connection uses this computer's keychain."
+)
+EXPORT_SECRET_DEMO_KEYCHAIN = "In &memory, for this demo only"
+EXPORT_SAVED_DEMO_MEMORY = (
+    "The secret is kept in memory for this demo only, not in this computer's keychain."
+)
+EXPORT_REPLACE_TITLE = "Replace the connection file?"
+EXPORT_REPLACE_QUESTION = "{name} already exists. Replace it?"
+EXPORT_REPLACE_DETAILS = (
+    "It is in {folder} and was written {when}. Replacing it loses what it holds now."
+)
+EXPORT_REPLACE = "&Replace"
+EXPORT_KEPT = (
+    "Not saved: {path} was kept as it was. Choose another name, or save again to replace it."
+)
+EXPORT_WRITTEN_TODAY = "today at {time}"
+EXPORT_WRITTEN_YESTERDAY = "yesterday at {time}"
+EXPORT_WRITTEN_ON = "on {day} at {time}"
+EXPORT_WRITTEN_UNKNOWN = "at a time that could not be read"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWizard,
@@ -60,6 +61,20 @@ def tested_when(report: CheckReport) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def written_when(modified: float, now: datetime | None = None) -> str:
+    """When a file was written, in local time and plain words: "today at 14:05"."""
+    moment = datetime.fromtimestamp(modified).astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    clock = moment.strftime("%H:%M")
+    days = (today - moment.date()).days
+    if days == 0:
+        return text.EXPORT_WRITTEN_TODAY.format(time=clock)
+    if days == 1:
+        return text.EXPORT_WRITTEN_YESTERDAY.format(time=clock)
+    day = f"{moment.day} {moment.strftime('%B %Y')}"
+    return text.EXPORT_WRITTEN_ON.format(day=day, time=clock)
+
+
 class ExportPage(FlowPage):
     key = StepKey.EXPORT
 
@@ -68,6 +83,7 @@ class ExportPage(FlowPage):
         self.setTitle(text.EXPORT_TITLE)
         self.setSubTitle(text.EXPORT_SUBTITLE)
         self._default_path = ""
+        self.replace_question: QMessageBox | None = None
 
         self.test_status = Callout("ok")
         self.body.addWidget(self.test_status)
@@ -202,7 +218,7 @@ class ExportPage(FlowPage):
         state = self.flow.state
         report = state.report
         suggested = os.path.join(
-            self.context.documents_dir,
+            self.context.save_folder,
             file_name_for(state.tenant, report.host if report else None),
         )
         if not self.path.text() or self.path.text() == self._default_path:
@@ -230,9 +246,16 @@ class ExportPage(FlowPage):
                 self.test_status.show_message("warning", message)
             else:
                 self.test_status.show_message("ok", text.EXPORT_TEST_OK.format(when=when))
+        else:
+            # The test's result was dropped (the demo's situation changed, say): nothing holds.
+            self.test_status.show_message("warning", text.EXPORT_NOT_TESTED)
 
         keychain = self.context.keychain
-        if keychain.available:
+        if keychain.in_memory:
+            self.keychain_radio.setText(text.EXPORT_SECRET_DEMO_KEYCHAIN)
+            self.keychain_radio.setAccessibleName(text.EXPORT_SECRET_DEMO_KEYCHAIN.replace("&", ""))
+            where = text.EXPORT_SECRET_DEMO_MEMORY
+        elif keychain.available:
             where = text.EXPORT_SECRET_KEYCHAIN_WHERE.format(name=keychain.name)
         elif keychain.checked:
             reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
@@ -266,6 +289,8 @@ class ExportPage(FlowPage):
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         dialog.setNameFilter(text.EXPORT_DIALOG_FILTER)
         dialog.setDefaultSuffix("json")
+        # The page asks itself before replacing a file, naming when it was written.
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
         dialog.selectFile(os.path.basename(current))
         dialog.fileSelected.connect(self._chosen)
         dialog.finished.connect(dialog.deleteLater)
@@ -332,9 +357,16 @@ class ExportPage(FlowPage):
         path = os.path.expanduser(self.path.text().strip())
         if path and not os.path.isabs(path):
             # A bare file name goes where the suggested one would, not to the working folder.
-            path = os.path.join(self.context.documents_dir, path)
+            path = os.path.join(self.context.save_folder, path)
         if not path:
             self.save_result.show_message("error", text.EXPORT_NO_PATH)
+            return
+        if os.path.exists(path) and not await self.ask_to_replace(path):
+            self.save_result.show_message("info", text.EXPORT_KEPT.format(path=path))
+            # Once this task has ended: the path field is disabled while the page is busy.
+            task = asyncio.current_task()
+            if task is not None:
+                task.add_done_callback(self._focus_path)
             return
         if not self.context.keychain.checked:
             await self.context.keychain.check()
@@ -351,7 +383,9 @@ class ExportPage(FlowPage):
             return
         self.flow.update(exported_to=path)
         where = {
-            KEYCHAIN: text.EXPORT_SAVED_KEYCHAIN.format(
+            KEYCHAIN: text.EXPORT_SAVED_DEMO_MEMORY
+            if self.context.keychain.in_memory
+            else text.EXPORT_SAVED_KEYCHAIN.format(
                 name=self.context.keychain.name,
                 service=connection.secret.service or "",
                 account=connection.secret.account or "",
@@ -361,6 +395,44 @@ class ExportPage(FlowPage):
         }[mode]
         self.save_result.show_message("ok", f"{text.EXPORT_SAVED.format(path=path)}\n{where}")
         self.folder_button.setVisible(True)
+
+    def _focus_path(self, _task: object = None) -> None:
+        self.path.setFocus()
+        self.path.selectAll()
+
+    async def ask_to_replace(self, path: str) -> bool:
+        """Ask before writing over `path`, naming it and when it was written; True: replace."""
+        try:
+            when = written_when(os.path.getmtime(path))
+        except OSError:
+            when = text.EXPORT_WRITTEN_UNKNOWN
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(text.EXPORT_REPLACE_TITLE)
+        box.setText(text.EXPORT_REPLACE_QUESTION.format(name=os.path.basename(path)))
+        box.setInformativeText(
+            text.EXPORT_REPLACE_DETAILS.format(folder=os.path.dirname(path), when=when)
+        )
+        replace = box.addButton(text.EXPORT_REPLACE, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        # Return and Escape both keep the old file: replacing must be chosen.
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def answered(_result: int) -> None:
+            if not answer.done():
+                answer.set_result(box.clickedButton() is replace)
+
+        box.finished.connect(answered)
+        self.replace_question = box
+        # open(), not exec(): a nested event loop would stall every running task.
+        box.open()
+        try:
+            return await answer
+        finally:
+            self.replace_question = None
+            box.deleteLater()
 
     # ----- environment variables -----
 
