@@ -66,7 +66,10 @@ def test_happy_path_writes_a_private_connection_file_without_the_secret(
         "scope:read:customers",
         "identity",
     ]
-    assert {test_page.checklist.status_of(key) for key in test_page.checklist.step_keys()} == {"ok"}
+    statuses = {key: test_page.checklist.status_of(key) for key in test_page.checklist.step_keys()}
+    # Changing tickets was never tried (the test only reads): granted, not ticked.
+    assert statuses.pop("scope:edit:tickets") == "skipped"
+    assert set(statuses.values()) == {"ok"}
     click_next(qtbot, window, StepKey.EXPORT)
     shot(window, "happy", "09-export")
     data = save_file(qtbot, window)

@@ -14,6 +14,7 @@ import ssl
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from wizard.core import credentials, judges, messages, scopes, stages
@@ -259,6 +260,7 @@ class Checker:
             self._context,
         )
         self._context.update(verdict.context)
+        self._name_the_product(verdict.context)
         self.report.product = verdict.product
         self.report.version = verdict.version
         self.report.tenant = verdict.tenant
@@ -268,6 +270,19 @@ class Checker:
         self._step("discovery", verdict.status, verdict.summary)
         if verdict.failed:
             raise _Stop
+
+    def _name_the_product(self, found: dict[str, str]) -> None:
+        """Word the findings made before discovery with the product it found, so that every
+        finding names the same menu ("HaloPSA API", not "Halo API" in some of them)."""
+        names = {key: found[key] for key in ("product", "api_menu") if key in found}
+        if not names:
+            return
+        self.report.findings = [
+            replace(f, params=MappingProxyType({**f.params, **names}))
+            if names.keys() & f.params.keys()
+            else f
+            for f in self.report.findings
+        ]
 
     async def _get_token(self) -> str:
         self._step("token", StepStatus.RUNNING)
@@ -293,7 +308,12 @@ class Checker:
                 body = asked.answer.json() if isinstance(asked.answer, Response) else None
                 if isinstance(body, dict) and isinstance(body.get(name), str):
                     register_secret(body[name])
-        self._record(verdict.findings)
+        findings = verdict.findings
+        if "SECRET_LOOKS_LIKE_CLIENT_ID" in self.report.codes():
+            # One cause, one problem: the refusal is what the Client ID in the secret field
+            # gives, and that finding already says how to fix it.
+            findings = [f for f in findings if f.code != "INVALID_CLIENT"]
+        self._record(findings)
         self._step("token", verdict.status, verdict.summary)
         if verdict.token is None:
             raise _Stop

@@ -35,6 +35,14 @@ _NEW_TOKEN = (
     "Run the test again: it always asks Halo for a new token, so the change is seen at once."
 )
 _AGENT = "Configuration > Teams & Agents > Agents"
+# The last step of a fix that needs a value typed again: it ends where the test reads it.
+_ENTER_AGAIN = (
+    "Enter the corrected {what} where the test reads it: on the wizard's Client ID and secret "
+    "page, or for halo-wizard check {where}; then run the test again."
+)
+_ENTER_SECRET = _ENTER_AGAIN.format(
+    what="Client ID or secret", where="in --client-id and HALO_CLIENT_SECRET"
+)
 
 FINDINGS: dict[str, Template] = {
     # ----- what the admin typed -----
@@ -148,9 +156,10 @@ FINDINGS: dict[str, Template] = {
         "secret field.",
         (
             _OPEN_APP,
-            "If you no longer have the secret, click Generate next to Client Secret, copy the "
-            "new secret, then click Save. Every other tool that uses this application will "
-            "need the new secret too.",
+            "Copy the Client Secret (if you no longer have it, click Generate next to Client "
+            "Secret, copy the new secret, then click Save; every other tool that uses this "
+            "application will need the new secret too).",
+            _ENTER_SECRET,
         ),
     ),
     # ----- the network -----
@@ -351,7 +360,7 @@ FINDINGS: dict[str, Template] = {
             "If you are not sure of the secret, click Generate next to Client Secret, copy the "
             "new secret at once (it is shown only once), then click Save. Every other tool "
             "that uses this application will need the new secret too.",
-            _NEW_TOKEN,
+            _ENTER_SECRET,
         ),
     ),
     "UNAUTHORIZED_CLIENT": Template(
