@@ -21,7 +21,15 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+    QWizard,
+)
 
 # (on a light window, on a dark window): shades with at least 3:1 contrast against either.
 _STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -218,3 +226,109 @@ def dark_palette() -> QPalette:
     palette.setColor(group.Disabled, role.Base, QColor("#262626"))
     palette.setColor(group.Disabled, role.Button, QColor("#333333"))
     return palette
+
+
+def outline_colour(palette: QPalette) -> QColor:
+    """The outline of a radio button, check box or field: halfway from the window to its text.
+
+    Fusion derives its outlines from the window colour alone (a shade darker), which on a
+    dark window is almost black on dark grey; halfway to the text colour reads in both modes.
+    """
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return QColor(
+        (window.red() + text.red()) // 2,
+        (window.green() + text.green()) // 2,
+        (window.blue() + text.blue()) // 2,
+    )
+
+
+_PE = QStyle.PrimitiveElement
+_OUTLINED = (_PE.PE_IndicatorRadioButton, _PE.PE_IndicatorCheckBox, _PE.PE_FrameLineEdit)
+
+
+class VisibleOutlines(QProxyStyle):
+    """Fusion, with outlines for radio buttons, check boxes and fields that show when dark.
+
+    Fusion's own drawing is kept; on a dark palette a clearer outline is drawn over its
+    faint one, except where keyboard focus draws its own highlighted outline.
+    """
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if not is_dark(option.palette):
+            return
+        if element is _PE.PE_FrameFocusRect:
+            self._draw_focus(option, painter)
+            return
+        if element not in _OUTLINED:
+            return
+        state = option.state
+        focus_drawn = bool(state & QStyle.StateFlag.State_HasFocus) and (
+            element is _PE.PE_FrameLineEdit
+            or bool(state & QStyle.StateFlag.State_KeyboardFocusChange)
+        )
+        if focus_drawn:
+            return
+        rect = QRectF(option.rect)
+        colour = outline_colour(option.palette)
+        if not state & QStyle.StateFlag.State_Enabled:
+            colour.setAlphaF(0.55)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(colour, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if element is _PE.PE_IndicatorRadioButton:
+            width = rect.width()
+            radius = (width + (int(width) + 1) % 2) / 2.0 - 1
+            painter.drawEllipse(rect.center() + QPointF(0.5, 0.5), radius, radius)
+        elif element is _PE.PE_IndicatorCheckBox:
+            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        else:
+            painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
+        painter.restore()
+
+    def _draw_focus(self, option: QStyleOption, painter: QPainter) -> None:
+        # Fusion only draws its focus frame after a key moved the focus; when it does, its
+        # dark blue on dark grey is hard to see: go over it in a lighter shade.
+        if not option.state & QStyle.StateFlag.State_KeyboardFocusChange:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(focus_colour(option.palette), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
+        painter.restore()
+
+
+def focus_colour(palette: QPalette) -> QColor:
+    """The keyboard focus frame: the highlight, lightened on a dark window until it shows."""
+    colour = palette.color(QPalette.ColorRole.Highlight)
+    window = palette.color(QPalette.ColorRole.Window)
+    while is_dark(palette) and contrast(colour, window) < 3.0 and colour.lightness() < 240:
+        colour = colour.lighter(115)
+    return colour
+
+
+_installed: list[VisibleOutlines] = []
+
+
+def use_visible_outlines() -> None:
+    """Wrap the application's Fusion style in VisibleOutlines, once; other styles are left be.
+
+    The native styles of Windows and macOS draw their own dark-mode outlines.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or isinstance(app.style(), VisibleOutlines):
+        return
+    if app.style().name().lower() != "fusion":
+        return
+    style = VisibleOutlines(QStyleFactory.create("Fusion"))
+    _installed.append(style)  # kept alive beside the application, which uses it
+    app.setStyle(style)

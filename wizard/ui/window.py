@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -118,11 +122,20 @@ class WizardWindow(QWizard):
         self.context = context
         self._going_back = False
         self._quit_box: QMessageBox | None = None
+        self._focus_shown = False
+        theme.use_visible_outlines()
         style = theme.wizard_style()
         if style is not None:
             self.setWizardStyle(style)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setWindowTitle(text.WINDOW_TITLE_DEMO if context.demo else text.WINDOW_TITLE)
+        title = text.WINDOW_TITLE_DEMO if context.demo else text.WINDOW_TITLE
+        # On Windows and Linux Qt appends the application's display name to a title that
+        # does not already end with it ("... (demo) - Halo connection wizard"): the title is
+        # the display name, so the program is named once, and its message boxes agree.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setApplicationDisplayName(title)
+        self.setWindowTitle(title)
         self.pages: dict[StepKey, FlowPage] = {}
         for key in StepKey:
             page = PAGE_TYPES[key](context)
@@ -191,6 +204,23 @@ class WizardWindow(QWizard):
             page.changed()
         self.steps.update_steps()
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.WindowActivate and not self._focus_shown:
+            # Fusion draws the focus frame only once a key has moved the focus, and Qt
+            # clears that flag when a window is activated: the first page's focus must show
+            # before any key is pressed. After that, Qt's own rules apply.
+            # Set once the activation has settled: Qt clears it again while it runs.
+            self._focus_shown = True
+            QTimer.singleShot(0, self._show_focus)
+        return handled
+
+    def _show_focus(self) -> None:
+        self.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        focus = self.focusWidget()
+        if focus is not None:
+            focus.update()
+
     # ----- closing -----
 
     def reject(self) -> None:
@@ -219,6 +249,7 @@ class WizardWindow(QWizard):
         stay = box.addButton(text.STAY_BUTTON, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(stay)
         box.setEscapeButton(stay)
+        _widen(box)
 
         def answered() -> None:
             self._quit_box = None
@@ -239,3 +270,17 @@ class WizardWindow(QWizard):
             page.tasks.cancel()
         super().done(result)
         self.closed.emit()
+
+
+def _widen(box: QMessageBox) -> None:
+    """Give a message box a width for its sentences, not a narrow column of short lines.
+
+    QMessageBox ignores setMinimumWidth (it sizes itself on show); a spacer in its grid
+    layout is the width it keeps.
+    """
+    layout = box.layout()
+    if not isinstance(layout, QGridLayout):
+        return
+    width = box.fontMetrics().averageCharWidth() * 56
+    spacer = QSpacerItem(width, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+    layout.addItem(spacer, layout.rowCount(), 0, 1, layout.columnCount())

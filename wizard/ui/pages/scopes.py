@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
-    QVBoxLayout,
+    QScrollArea,
 )
 
 from wizard.flow import StepKey, catalog
@@ -52,6 +53,10 @@ class ScopesPage(FlowPage):
         self.setSubTitle(text.SCOPES_SUBTITLE)
         # What the admin ticked; implied read: scopes are added when handed to the flow.
         self._chosen: set[str] = set()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        # The key instruction of this page stays in view above the long list of scopes, and
+        # follows every box ticked below. Made first, so Tab reaches it first, as it reads.
+        self.top.addWidget(self._tick_summary(mono))
 
         self.body.addWidget(WrapLabel(text.SCOPES_INTRO))
         presets = QGroupBox(text.SCOPES_PRESETS_TITLE)
@@ -80,7 +85,6 @@ class ScopesPage(FlowPage):
         self.body.addWidget(heading(text.SCOPES_LIST_TITLE))
         self.boxes: dict[str, QCheckBox] = {}
         self.lines: dict[str, QLabel] = {}
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         for group, scopes in _groups().items():
             box = QGroupBox(text.GROUP_NAMES[group])
             layout = QGridLayout(box)
@@ -106,13 +110,34 @@ class ScopesPage(FlowPage):
         self.broad_warning = Callout("warning", text.SCOPES_BROAD_WARNING)
         self.body.addWidget(self.broad_warning)
 
+        self.body.addStretch(1)
+
+        self.preset_group.buttonToggled.connect(self._preset_toggled)
+
+    def _tick_summary(self, mono: QFont) -> QGroupBox:
         tick = QGroupBox(text.SCOPES_TICK_TITLE)
-        tick_layout = QVBoxLayout(tick)
-        tick_layout.addWidget(WrapLabel(text.SCOPES_TICK_INTRO, rich=True))
+        self.tick_box = tick
+        grid = QGridLayout(tick)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(WrapLabel(text.SCOPES_TICK_INTRO, rich=True), 0, 0)
         self.tick_list = WrapLabel(selectable=True)
         self.tick_list.setFont(mono)
         self.tick_list.setAccessibleName(text.SCOPES_TICK_TITLE)
-        tick_layout.addWidget(self.tick_list)
+        self.tick_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A long hand-made list scrolls inside the box rather than pushing the page down.
+        self.tick_scroll = QScrollArea()
+        self.tick_scroll.setWidgetResizable(True)
+        self.tick_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.tick_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tick_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tick_scroll.viewport().setAutoFillBackground(False)
+        self.tick_scroll.setWidget(self.tick_list)
+        self.tick_list.setAutoFillBackground(False)  # setWidget turned it on
+        lines = QFontMetrics(mono).lineSpacing() * 5 + 4
+        self.tick_scroll.setMaximumHeight(lines)
+        grid.addWidget(self.tick_scroll, 0, 1, 2, 1)
         row_layout = QHBoxLayout()
         self.copy_button = QPushButton(text.SCOPES_COPY_LIST)
         self.copy_button.setAccessibleName(text.SCOPES_COPY_LIST_NAME)
@@ -122,11 +147,15 @@ class ScopesPage(FlowPage):
         row_layout.addWidget(self.copy_button)
         row_layout.addWidget(self.copied)
         row_layout.addStretch(1)
-        tick_layout.addLayout(row_layout)
-        self.body.addWidget(tick)
-        self.body.addStretch(1)
+        grid.addLayout(row_layout, 1, 0)
+        return tick
 
-        self.preset_group.buttonToggled.connect(self._preset_toggled)
+    def entered(self) -> None:
+        # The keyboard starts on the purposes, not on Copy above them (disabled until a
+        # scope is chosen, which would leave the focus behind on the page before).
+        checked = self.preset_group.checkedButton()
+        first = next(iter(self.preset_buttons.values()))
+        (checked if checked is not None and checked.isEnabled() else first).setFocus()
 
     # ----- widgets to flow -----
 

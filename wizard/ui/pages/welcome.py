@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QRadioButton, QVBoxLayout
 
 from wizard.flow import AppChoice, StepKey
@@ -31,6 +33,7 @@ class WelcomePage(FlowPage):
             button.setAccessibleDescription(text.WELCOME_QUESTION)
             self.group.addButton(button)
             button.setProperty("choice", choice.value)
+            button.installEventFilter(self)
             choices.addWidget(button)
         note = WrapLabel(text.WELCOME_EXISTING_NOTE)
         note.setIndent(self.existing.sizeHint().height())
@@ -39,6 +42,33 @@ class WelcomePage(FlowPage):
         self.body.addLayout(choices)
         self.body.addStretch(1)
         self.group.buttonToggled.connect(self._toggled)
+
+    def entered(self) -> None:
+        # The keyboard starts on the question, so Space (or an arrow) answers it at once.
+        self.new.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """An arrow key chooses the answer it moves to, as in the desktops' radio groups.
+
+        Qt only moves the focus while nothing is chosen, which looks like a choice but
+        leaves Next disabled, so Return would do nothing.
+        """
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = {
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_Left: -1,
+            }.get(Qt.Key(event.key()))
+            buttons = [self.new, self.existing]
+            if step is not None and watched in buttons:
+                index = buttons.index(watched)
+                target = buttons[max(0, min(len(buttons) - 1, index + step))]
+                # A key moved the focus: its frame stays drawn (other reasons hide it).
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                target.setChecked(True)
+                return True
+        return super().eventFilter(watched, event)
 
     def _toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:
