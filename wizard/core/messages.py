@@ -307,7 +307,9 @@ FINDINGS: dict[str, Template] = {
         "The tenant {given_tenant} is not this instance's tenant",
         "{reason} The test went on with the tenant Halo reports.",
         (
-            "Set the tenant in your tool to {expected_tenant}.",
+            "Use the tenant {expected_tenant} where it was typed: in the wizard, on the Find "
+            "your Halo page under Advanced (or clear the box there to use the tenant found); "
+            "in your tool's settings; or in --tenant for halo-wizard check.",
             "You can check it in {product} under Configuration > Integrations > {api_menu} "
             "(API Details).",
         ),
