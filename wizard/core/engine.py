@@ -274,7 +274,7 @@ class Checker:
     def _name_the_product(self, found: dict[str, str]) -> None:
         """Word the findings made before discovery with the product it found, so that every
         finding names the same menu ("HaloPSA API", not "Halo API" in some of them)."""
-        names = {key: found[key] for key in ("product", "api_menu") if key in found}
+        names: dict[str, str] = {k: found[k] for k in ("product", "api_menu") if k in found}
         if not names:
             return
         self.report.findings = [
