@@ -42,10 +42,6 @@ STEP_NOT_YET = "{name}: not visited yet"
 # ----- demo mode -----
 
 DEMO_BANNER = "Demo: simulated Halo"
-DEMO_EXPLAINED = (
-    "Runs on this computer; nothing goes to a real Halo. Demo secrets saved in the keychain "
-    "are removed when the wizard closes."
-)
 DEMO_SCENARIO = "Situation:"
 DEMO_SCENARIO_NAME = "Simulated situation"
 DEMO_USE_VALUES = "Use the demo values"
@@ -562,3 +558,11 @@ EXPORT_WRITTEN_TODAY = "today at {time}"
 EXPORT_WRITTEN_YESTERDAY = "yesterday at {time}"
 EXPORT_WRITTEN_ON = "on {day} at {time}"
 EXPORT_WRITTEN_UNKNOWN = "at a time that could not be read"
+
+# A finding's button to the page where its fix is typed (wizard/flow/fixes.py names the field).
+FIX_GO_TO: dict[str, str] = {
+    "secret": "Enter the secret again",
+    "client_id": "Enter the Client ID again",
+    "address": "Correct the address",
+    "override": "Change the tenant",
+}

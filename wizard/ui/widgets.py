@@ -253,8 +253,11 @@ class FindingView(QFrame):
         finding: Finding,
         *,
         open_url: Callable[[str], None],
+        go_to_fix: tuple[str, Callable[[], None]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`go_to_fix`: the label and action of a button to the wizard page where the fix is
+        typed, when it is typed in the wizard."""
         super().__init__(parent)
         self.finding = finding
         self.setAutoFillBackground(True)
@@ -289,9 +292,16 @@ class FindingView(QFrame):
 
         self.copy_button: QPushButton | None = None
         self.open_button: QPushButton | None = None
+        self.fix_button: QPushButton | None = None
         if finding.fix or finding.link:
             buttons = QHBoxLayout()
             buttons.setSpacing(8)
+            if go_to_fix is not None:
+                label, go = go_to_fix
+                self.fix_button = QPushButton(label)
+                self.fix_button.setAutoDefault(False)
+                self.fix_button.clicked.connect(go)
+                buttons.addWidget(self.fix_button)
             self.copy_button = QPushButton(text.COPY)
             self.copy_button.setAccessibleName(text.COPY_FIX_NAME.format(title=finding.title))
             self.copy_button.setAutoDefault(False)
