@@ -762,6 +762,16 @@ ACCESS_TO_READ = 'at least "Read"'
 ACCESS_TO_CHANGE = (
     "high enough to change {area}, not only to read them: the scopes chosen include changing {area}"
 )
+# ----- the one sentence that sums up a result (textreport.result_sentence) -----
+
+RESULT_WORKS = "The connection works"
+RESULT_WORKS_READING = (
+    "The connection works for reading (changing, with {scopes}, is granted but not tried)"
+)
+RESULT_WARNINGS = "{works}, but {count} warning{s} worth fixing: {names}."
+RESULT_PROBLEMS = "{count} problem{s} to fix before the connection works: {names}."
+RESULT_MORE = "and {count} more"
+
 SUMMARY_EDIT_GRANTED = "Granted; not tried (the test never changes anything in Halo)"
 SUMMARY_NONE_VISIBLE = "No {area} visible"
 SUMMARY_SLOW_DOWN = "Halo asked to slow down (HTTP 429)"

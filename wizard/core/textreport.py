@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from wizard.core import messages
 from wizard.core.findings import Finding, Severity, by_severity
-from wizard.core.model import CheckReport, StepStatus
+from wizard.core.model import CheckReport, ScopeStatus, StepStatus
 
 _RESET = "\033[0m"
 _STYLE = {
@@ -67,23 +70,8 @@ def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -
         lines.extend(_render_finding(number, finding, paint))
         lines.append("")
 
-    warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
-    if report.ok and warnings:
-        verdict = paint(
-            f"Result: the connection works, but {warnings} warning"
-            f"{'s are' if warnings != 1 else ' is'} worth fixing.",
-            "warning",
-        )
-    elif report.ok:
-        verdict = paint("Result: the connection works.", "ok")
-    else:
-        errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-        verdict = paint(
-            f"Result: {errors} problem{'s' if errors != 1 else ''} to fix before the connection "
-            "works.",
-            "error",
-        )
-    lines.append(verdict)
+    kind, sentence = result_sentence(report)
+    lines.append(paint(f"Result: {sentence[:1].lower()}{sentence[1:]}", kind))
     return "\n".join(lines) + "\n"
 
 
@@ -115,3 +103,40 @@ def _wrap(text: str, first: str, rest: str | None = None, width: int = 88) -> li
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+def _names(titles: Sequence[str], shown: int = 3) -> str:
+    named = list(dict.fromkeys(titles))
+    if len(named) > shown:
+        named = [*named[:shown], messages.RESULT_MORE.format(count=len(named) - shown)]
+    return "; ".join(named)
+
+
+def result_sentence(report: CheckReport, extra_warnings: Sequence[str] = ()) -> tuple[str, str]:
+    """("ok" | "warning" | "error", the one sentence that sums up `report`).
+
+    It says what was verified and nothing more: problems and warnings are counted and
+    named, and edit: scopes, which the test never tries, are called granted, not working.
+    `extra_warnings` are the titles of warnings the caller found besides the report's.
+    """
+    ordered = by_severity(report.findings)
+    errors = [f.title for f in ordered if f.severity is Severity.ERROR]
+    if errors:
+        count = len(errors)
+        sentence = messages.RESULT_PROBLEMS.format(
+            count=count, s="" if count == 1 else "s", names=_names(errors)
+        )
+        return "error", sentence
+    untried = [s.scope for s in report.scopes if s.status is ScopeStatus.GRANTED]
+    if untried:
+        works = messages.RESULT_WORKS_READING.format(scopes=", ".join(untried))
+    else:
+        works = messages.RESULT_WORKS
+    warnings = [*(f.title for f in ordered if f.severity is Severity.WARNING), *extra_warnings]
+    if warnings:
+        count = len(warnings)
+        sentence = messages.RESULT_WARNINGS.format(
+            works=works, count=count, s=" is" if count == 1 else "s are", names=_names(warnings)
+        )
+        return "warning", sentence
+    return "ok", works + "."

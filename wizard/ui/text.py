@@ -377,9 +377,6 @@ CRED_BLOCKED_SECRET = "enter the client secret."
 TEST_TITLE = "Test the connection"
 TEST_SUBTITLE = "A new token, then one read-only request per scope. Nothing is changed in Halo."
 TEST_RUNNING = "Testing the connection…"
-TEST_WORKS = "The connection works."
-TEST_WORKS_WARNINGS = "The connection works, but {count} warning{s} worth fixing."
-TEST_PROBLEMS = "{count} problem{s} to fix before the connection works."
 TEST_CANCELLED = "Test cancelled. Click Test again to run it."
 TEST_NOT_RUN = "Not tested yet."
 TEST_AGAIN = "&Test again"
@@ -409,12 +406,10 @@ TEST_BLOCKED = "run the test (click Test again)."
 
 EXPORT_TITLE = "Save the connection"
 EXPORT_SUBTITLE = "Save the tested settings in a connection file that your tool can read."
-EXPORT_TEST_OK = "Tested {when}: the connection works."
-EXPORT_TEST_WARNINGS = "Tested {when}: the connection works, with {count} warning{s}."
-EXPORT_TEST_FAILED = (
-    "The test on {when} found {count} problem{s}: this connection does not work yet. Go "
-    "Back to the test to see how to fix {them}. You can still save the settings, for "
-    "example to send them to support; the file records that the test failed."
+EXPORT_TEST_FAILED_ADVICE = (
+    "This connection does not work yet: go Back to the test to see how to fix it. You can "
+    "still save the settings, for example to send them to support; the file records that "
+    "the test failed."
 )
 EXPORT_SECRET_TITLE = "Where the secret is kept"
 EXPORT_SECRET_KEYCHAIN = "In this computer's &keychain (recommended)"
@@ -566,3 +561,8 @@ FIX_GO_TO: dict[str, str] = {
     "address": "Correct the address",
     "override": "Change the tenant",
 }
+
+# A warning the wizard adds to a result (the identity Halo reported is not the one chosen).
+MISMATCH_WARNING_NAME = "Halo acts as another identity than the one chosen"
+# The Save page's line about the test: "Tested 2026-12-01 14:05: the connection works."
+EXPORT_TESTED = "Tested {when}: {result}"

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.core import CheckReport, Severity
+from wizard.core import CheckReport
+from wizard.core.textreport import result_sentence
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
@@ -230,22 +231,14 @@ class ExportPage(FlowPage):
         state = self.flow.state
         report = state.report
         if report is not None:
-            errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-            warnings = sum(1 for f in report.findings if f.severity is Severity.WARNING)
+            extra = [text.MISMATCH_WARNING_NAME] if state.identity_mismatch else []
+            kind, sentence = result_sentence(report, extra)
             when = tested_when(report)
-            if errors:
-                them = "it" if errors == 1 else "them"
-                message = text.EXPORT_TEST_FAILED.format(
-                    when=when, count=errors, s=text.plural(errors), them=them
-                )
-                self.test_status.show_message("error", message)
-            elif warnings:
-                message = text.EXPORT_TEST_WARNINGS.format(
-                    when=when, count=warnings, s=text.plural(warnings)
-                )
-                self.test_status.show_message("warning", message)
-            else:
-                self.test_status.show_message("ok", text.EXPORT_TEST_OK.format(when=when))
+            result = sentence[:1].lower() + sentence[1:]
+            message = text.EXPORT_TESTED.format(when=when, result=result)
+            if kind == "error":
+                message = f"{message} {text.EXPORT_TEST_FAILED_ADVICE}"
+            self.test_status.show_message(kind, message)
         else:
             # The test's result was dropped (the demo's situation changed, say): nothing holds.
             self.test_status.show_message("warning", text.EXPORT_NOT_TESTED)

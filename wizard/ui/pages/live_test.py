@@ -7,9 +7,9 @@ import functools
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from wizard.core import CheckReport, CheckRequest, Severity, Step
+from wizard.core import CheckReport, CheckRequest, Step
 from wizard.core.findings import by_severity
-from wizard.core.textreport import render
+from wizard.core.textreport import render, result_sentence
 from wizard.flow import StepKey
 from wizard.flow.fixes import FixPlace, fix_place
 from wizard.ui import text
@@ -31,15 +31,9 @@ NOT_RUN, RUNNING, CANCELLED, DONE = "not_run", "running", "cancelled", "done"
 
 
 def verdict(report: CheckReport, extra_warnings: int = 0) -> tuple[str, str]:
-    """(status kind, sentence) summing up a finished test; the wizard may add warnings."""
-    errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-    warnings = extra_warnings + sum(1 for f in report.findings if f.severity is Severity.WARNING)
-    if errors:
-        return "error", text.TEST_PROBLEMS.format(count=errors, s=text.plural(errors))
-    if warnings:
-        are = "s are" if warnings != 1 else " is"
-        return "warning", text.TEST_WORKS_WARNINGS.format(count=warnings, s=are)
-    return "ok", text.TEST_WORKS
+    """(status kind, sentence) summing up a finished test; the wizard may add a warning of its
+    own (Halo acts as another identity than the one chosen)."""
+    return result_sentence(report, [text.MISMATCH_WARNING_NAME] * extra_warnings)
 
 
 class LiveTestPage(FlowPage):
