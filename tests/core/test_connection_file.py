@@ -953,3 +953,37 @@ def test_line_breaks_cannot_smuggle_commands() -> None:
     assert text.splitlines()[-1].startswith("# ")
     with pytest.raises(ValueError, match="Unknown shell"):
         environment_variables(sample(), shell="fish")
+
+
+def test_the_file_records_the_identity_halo_reported_and_the_choice_when_it_differs() -> None:
+    from wizard.core.connection_file import ConnectionFile
+    from wizard.core.model import CheckReport, Identity
+
+    report = CheckReport(
+        host="https://acme.halopsa.com",
+        identity=Identity(kind="agent", name="Integration API", id=42, api_only=True),
+    )
+    chose_application = ConnectionFile.from_report(
+        report,
+        client_id="id",
+        identity_kind="application",
+        scopes="read:tickets",
+        secret=None,
+        secret_in_keychain=False,
+    )
+    identity = chose_application.to_dict()["identity"]
+    assert identity["kind"] == "agent" and identity["name"] == "Integration API"
+    assert identity["chosen"] == "application"
+    assert "agent" in identity["warning"] and "application" in identity["warning"]
+    again = ConnectionFile.from_bytes(chose_application.to_json(), source="test")
+    assert again.identity == chose_application.identity
+
+    chose_agent = ConnectionFile.from_report(
+        report,
+        client_id="id",
+        identity_kind="agent",
+        scopes="read:tickets",
+        secret=None,
+        secret_in_keychain=False,
+    )
+    assert "chosen" not in chose_agent.to_dict()["identity"]

@@ -90,6 +90,12 @@ class RecordedScope:
     record_count: int | None = None
 
 
+IDENTITY_DIFFERS = (
+    "Halo reported that the connection acts as the {kind} identity, but the {chosen} "
+    "identity was chosen in the wizard: check the application's Authentication tab in Halo."
+)
+
+
 @dataclass(frozen=True)
 class RecordedIdentity:
     """Who the connection acts as: "agent" or "application", the agent's name and id."""
@@ -98,6 +104,8 @@ class RecordedIdentity:
     name: str | None = None
     id: int | None = None
     api_only: bool | None = None
+    # The kind the admin chose in the wizard, kept only when Halo reported another.
+    chosen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +255,10 @@ class ConnectionFile:
             entry = SecretEntry.nowhere()
         result = LastResult.from_report(report, tested_at=tested_at)
         seen = result.identity or RecordedIdentity()
+        # What Halo reported is what the connection acts as; the choice is kept beside it
+        # only when it differs, so a tool never reads the choice as the fact.
+        kind = seen.kind or identity_kind
+        chosen = identity_kind if identity_kind and seen.kind and identity_kind != kind else None
         return cls(
             host=host,
             client_id=client_id,
@@ -255,9 +267,7 @@ class ConnectionFile:
             auth_url=report.auth_url,
             token_url=report.token_url,
             tenant=report.tenant,
-            identity=RecordedIdentity(
-                identity_kind or seen.kind, seen.name, seen.id, seen.api_only
-            ),
+            identity=RecordedIdentity(kind, seen.name, seen.id, seen.api_only, chosen),
             last_result=result,
         )
 
@@ -661,6 +671,7 @@ def _read_identity(entries: _Entries | None) -> RecordedIdentity | None:
         name=entries.text_or_none("name"),
         id=entries.whole_or_none("id"),
         api_only=entries.flag_or_none("api_only"),
+        chosen=entries.text_or_none("chosen"),
     )
 
 
@@ -731,12 +742,16 @@ def _read_result(top: _Entries) -> LastResult | None:
 
 
 def _identity_dict(identity: RecordedIdentity) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "kind": identity.kind,
         "name": identity.name,
         "id": identity.id,
         "api_only": identity.api_only,
     }
+    if identity.chosen is not None:
+        data["chosen"] = identity.chosen
+        data["warning"] = IDENTITY_DIFFERS.format(kind=identity.kind, chosen=identity.chosen)
+    return data
 
 
 def _secret_dict(secret: SecretEntry) -> dict[str, Any]:
