@@ -16,6 +16,7 @@ import pytest
 from tests.ui.conftest import WizardFactory
 from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot, wait_idle
 from wizard.flow import StepKey
+from wizard.ui import text
 from wizard.ui.app import demo_state
 from wizard.ui.demo import DemoSession
 
@@ -62,6 +63,11 @@ def test_demo_is_ready_to_connect_and_shows_its_banner_on_every_page(
         elif step is StepKey.CREDENTIALS:
             assert current.client_id.text() == session.client_id
             assert current.secret.text() == session.client_secret
+            # Never "where your tool can read it": the demo keeps its secret in memory.
+            qtbot.waitUntil(lambda: window.context.keychain.checked, timeout=5000)
+            if not current.remember.isChecked():
+                click(qtbot, current.remember)
+            assert current.keychain_note.text() == text.CRED_REMEMBER_DEMO
         wait_idle(qtbot, window)
         seen.append(step)
     assert window.context.flow.state.report is not None

@@ -358,6 +358,10 @@ CRED_REMEMBER_WHERE = (
     "Kept in {name}, where your tool can read it. It is saved there when you save the "
     "connection file or click Finish."
 )
+CRED_REMEMBER_DEMO = (
+    "In this demo the secret stays in memory and is forgotten when the demo closes; a real "
+    "connection keeps it in this computer's keychain, where your tool can read it."
+)
 CRED_REMEMBER_OFF = "The secret is kept in memory only, and forgotten when you close the wizard."
 CRED_KEYCHAIN_CHECKING = "Checking this computer's keychain…"
 CRED_KEYCHAIN_NONE = (

@@ -127,9 +127,13 @@ class CredentialsPage(FlowPage):
             name = keychain.name or ""
             self.remember.setEnabled(True)
             self.remember.setChecked(remember)
-            note = (
-                text.CRED_REMEMBER_WHERE.format(name=name) if remember else text.CRED_REMEMBER_OFF
-            )
+            if not remember:
+                note = text.CRED_REMEMBER_OFF
+            elif keychain.in_memory:
+                # The demo never touches this computer's keychain: no tool could read it.
+                note = text.CRED_REMEMBER_DEMO
+            else:
+                note = text.CRED_REMEMBER_WHERE.format(name=name)
         else:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
