@@ -197,6 +197,25 @@ def test_address_is_checked_as_typed_without_any_network(
     shot(window, "hostname-notes", "05-hostname")
 
 
+def test_an_address_of_only_invisible_characters_is_an_empty_one(
+    qtbot: Any, make_wizard: WizardFactory
+) -> None:
+    state = WizardState(
+        app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT, scopes=("read:tickets",)
+    )
+    window = open_at(make_wizard, StepKey.HOSTNAME, state)
+    hostname = page(window)
+    assert hostname.empty_hint.isVisible()
+    # Pasted, as such characters arrive (typing them is not possible).
+    QApplication.clipboard().setText("\u200b\u00a0\ufeff")
+    hostname.address.paste()
+    assert hostname.address.text() == "\u200b\u00a0\ufeff"
+    assert hostname.empty_hint.isVisible(), "what the check would see is empty"
+    assert not window.button(NEXT).isEnabled()
+    qtbot.keyClicks(hostname.address, "acme.halopsa.com")
+    assert not hostname.empty_hint.isVisible()
+
+
 # ----- Tenant -----
 
 

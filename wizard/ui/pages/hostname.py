@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
+from wizard.core.cleaning import clean_address
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
@@ -63,7 +64,8 @@ class HostnamePage(HostFieldPage):
         state = self.flow.state
         address = state.address
         error = state.address_error
-        empty = not state.host_text.strip()
+        # Empty as the check would see it: a field of only invisible characters is empty too.
+        empty = not clean_address(state.host_text).value
         self.empty_hint.setVisible(empty)
         self.will_use_title.setVisible(address is not None)
         self.preview.setVisible(address is not None)
