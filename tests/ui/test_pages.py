@@ -337,6 +337,13 @@ def test_pasted_values_are_cleaned_and_swapped_fields_are_noticed(
     click(qtbot, credentials.reveal)
     assert credentials.secret.echoMode() == QLineEdit.EchoMode.Normal
     assert credentials.reveal.accessibleName() == "Hide the secret"
+    credentials.client_id.clear()
+    QApplication.clipboard().setText(f"{CLIENT_ID}\u200b")
+    credentials.client_id.paste()
+    assert window.context.flow.state.client_id == CLIENT_ID
+    assert credentials.id_warning.label.text().startswith(
+        "Removed a zero-width space at the end from the pasted Client ID"
+    )
     shot(window, "credentials-cleaned", "07-credentials")
 
 

@@ -347,6 +347,10 @@ CRED_SECRET_IS_ID = (
     "long. Paste the Client ID into the field above. If you no longer have the secret, "
     "click Generate in Halo, copy the new secret, then click Save."
 )
+CRED_ID_CLEANED = (
+    "Removed {removed} from the pasted Client ID: a Client ID never contains them. Leave "
+    "them out in your tool too."
+)
 CRED_TRIMMED = (
     "Removed {removed} from the pasted secret: a Halo secret never contains them. Leave "
     "them out in your tool too."

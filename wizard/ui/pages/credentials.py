@@ -103,6 +103,9 @@ class CredentialsPage(FlowPage):
             self.id_warning.show_message("warning", text.CRED_ID_IS_SECRET)
         elif client_id and not looks_like_guid(client_id):
             self.id_warning.show_message("info", text.CRED_ID_NOT_GUID)
+        elif state.client_id_was_cleaned:
+            cleaned = describe_removed(state.client_id_was_cleaned)
+            self.id_warning.show_message("info", text.CRED_ID_CLEANED.format(removed=cleaned))
         else:
             self.id_warning.show_message("info", "")
         removed = state.secret_was_trimmed
