@@ -302,12 +302,8 @@ class Checker:
             self.request.timeout,
             self._context,
         )
-        if verdict.token is not None:
-            register_secret(verdict.token)
-            for name in ("id_token", "refresh_token"):
-                body = asked.answer.json() if isinstance(asked.answer, Response) else None
-                if isinstance(body, dict) and isinstance(body.get(name), str):
-                    register_secret(body[name])
+        for secret in (verdict.token, *verdict.other_tokens):
+            register_secret(secret)
         findings = verdict.findings
         if "SECRET_LOOKS_LIKE_CLIENT_ID" in self.report.codes():
             # One cause, one problem: the refusal is what the Client ID in the secret field

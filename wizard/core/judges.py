@@ -46,6 +46,8 @@ class TokenVerdict(Verdict):
     token: str | None = None
     granted: list[str] | None = None
     claims: dict[str, Any] = field(default_factory=dict)
+    # The answer's other tokens (id_token, refresh_token): never to be shown or logged.
+    other_tokens: tuple[str, ...] = ()
 
 
 @dataclass
@@ -438,6 +440,11 @@ def judge_token(
             token=token,
             granted=granted,
             claims=id_token_claims(body.get("id_token")),
+            other_tokens=tuple(
+                value
+                for name in ("id_token", "refresh_token")
+                if isinstance(value := body.get(name), str)
+            ),
         )
     findings: list[Finding]
     if 300 <= status < 400:
@@ -515,12 +522,12 @@ def judge_identity(
 ) -> IdentityVerdict:
     """Who the connection acts as: from the agent record, else from the id_token."""
     record: dict[str, Any] = {}
+    unreadable = False
     if isinstance(answer, Response) and answer.status == 200:
         parsed = answer.json()
         record = parsed if isinstance(parsed, dict) else top_level_fields(answer.body)
-    unread = _agent_record_problem(
-        answer, record, parsed_ok=bool(record), timeout=timeout, context=context
-    )
+        unreadable = parsed is None and not record
+    unread = _agent_record_problem(answer, unreadable=unreadable, timeout=timeout, context=context)
     verdict = _identity_from(answer, record, claims, client_id, context)
     if unread is not None:
         verdict.findings.append(unread)
@@ -531,14 +538,14 @@ def judge_identity(
 
 
 def _agent_record_problem(
-    answer: Answer, record: dict[str, Any], *, parsed_ok: bool, timeout: float, context: Context
+    answer: Answer, *, unreadable: bool, timeout: float, context: Context
 ) -> Finding | None:
     """A warning when the agent record could not be read: who the connection acts as then
     comes from the token alone, and the admin should know that it was not confirmed."""
     what = messages.WHAT_AGENT_RECORD.format(path=scopes.IDENTITY_PATH)
     if isinstance(answer, NetworkError):
         return replace(network_finding(answer, timeout, context), severity=Severity.WARNING)
-    if answer.status == 200 and not parsed_ok and answer.json() is None:
+    if unreadable:
         return make(
             "UNEXPECTED_RESPONSE",
             context,

@@ -29,9 +29,6 @@ STEP_NAMES = {
     "export": "Save",
 }
 STEPS_LIST_NAME = "Steps of the wizard"
-STEP_DONE = "{name}, done"
-STEP_CURRENT = "{name}, current step"
-STEP_TODO = "{name}, to do"
 # What a step's mark says to a screen reader: what was verified, not only what was seen.
 STEP_VERIFIED = "{name}: verified"
 STEP_PROBLEM = "{name}: has a problem"
