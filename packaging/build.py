@@ -43,9 +43,9 @@ SPEC = PACKAGING / "halo-wizard.spec"
 APP_FOLDER = "halo-wizard"
 MAC_APP = "Halo Connection Wizard.app"
 
-# What the build environment holds besides the program: the freezer, and the smoke test's
-# certificate maker (never frozen into the app: the spec excludes it).
-BUILD_TOOLS = ("pyinstaller>=6.10,<7", "trustme>=1.1")
+# What the build environment holds besides the program: the freezer. (The smoke test's
+# simulated Halo makes its certificates with the program's own wizard.sim.tls.)
+BUILD_TOOLS = ("pyinstaller>=6.10,<7",)
 
 
 def version() -> str:

@@ -607,6 +607,32 @@ def test_demo_of_a_failure_exits_1_and_names_it() -> None:
     assert "PERMISSION_DENIED" in result.stdout
 
 
+def test_the_demo_presents_a_hosted_address_and_explains_its_mistyped_name() -> None:
+    result = run_cli("demo", "--scenario", "unknown_instance")
+    assert result.returncode == EXIT_PROBLEMS, result.stdout + result.stderr
+    assert "https://acme.halopsa.com" in result.stdout
+    assert "probably mistyped" in " ".join(result.stdout.split())
+    assert "127.0.0.1" not in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_report_without_a_traceback() -> None:
+    """`halo-wizard demo | head -0`: the pipe is closed before the first line is written."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    with subprocess.Popen(
+        [sys.executable, "-m", "wizard", "demo", "--scenario", "unknown_instance"],
+        cwd=REPO,
+        env=_env(None),
+        stdin=subprocess.DEVNULL,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+    ) as process:
+        os.close(writer)
+        _, errors = process.communicate(timeout=60)
+    assert process.returncode == EXIT_PROBLEMS, errors
+    assert b"Traceback" not in errors and b"BrokenPipe" not in errors, errors
+
+
 def test_demo_of_an_unknown_scenario_is_a_usage_error() -> None:
     result = run_cli("demo", "--scenario", "no_such_scenario")
     assert result.returncode == EXIT_USAGE

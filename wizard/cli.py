@@ -7,6 +7,7 @@ Imports no Qt itself: the window's modules are loaded only when the window is op
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import io
 import json
@@ -154,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--tls",
         action="store_true",
-        help="serve HTTPS with a freshly made certificate (needs trustme)",
+        help="serve HTTPS with a freshly made certificate",
     )
     simulate.add_argument("--list", action="store_true", help="list the scenarios and exit")
 
@@ -365,10 +366,7 @@ def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
     if args.tls:
         from wizard.sim.tls import make_tls
 
-        try:
-            tls, ca_path = make_tls()
-        except RuntimeError as exc:
-            raise UsageError(str(exc)) from exc
+        tls, ca_path = make_tls()
     halo = SimulatedHalo(
         args.scenario,
         port=args.port,
@@ -397,11 +395,13 @@ def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     from wizard.core import CheckRequest, run_check_sync
-    from wizard.sim import SCENARIOS, SimulatedHalo
+    from wizard.core.model import LocalRoutes
+    from wizard.sim import SCENARIOS
+    from wizard.sim.halo import HostedHalo
 
     if args.scenario not in SCENARIOS:
         raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
-    with SimulatedHalo(args.scenario) as halo:
+    with HostedHalo(args.scenario) as halo:
         if not args.json:
             out.write(
                 f"Demo: a simulated Halo runs at {halo.url} "
@@ -413,6 +413,7 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
             client_secret=halo.client_secret,
             scopes=DEMO_SCOPES,
             timeout=5.0,
+            routes=LocalRoutes(halo.routes, halo.ca_pem),
         )
         report = run_check_sync(request)
     _print_report(report, args.json, out)
@@ -555,7 +556,15 @@ def main(
     parser = _parser()
     args = parser.parse_args(arguments)
     _start_log(args, arguments)
-    code = _dispatch(args, stdin, out)
+    try:
+        code = _dispatch(args, stdin, out)
+    except BrokenPipeError:
+        # The reader went away (`halo-wizard check ... | head`): nothing more can be said
+        # there, and Python's flush at exit must not fail again on the same pipe.
+        _log.info("the output was closed before the report was written in full")
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return EXIT_PROBLEMS
     _log.info("exit code %d", code)
     return code
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from wizard.core import judges, messages
@@ -224,6 +224,9 @@ def test_a_stray_byte_in_a_piped_secret_is_refused_without_showing_the_secret(
 ) -> None:
     raw = secret.encode()
     data = raw[:at] + b"\xff" + junk + raw[at:]
+    # 0xFF 0xFE at the start is UTF-16's byte-order mark: such input is read as UTF-16 (the
+    # test above), not refused as a stray byte.
+    assume(not data.startswith(codecs.BOM_UTF16_LE))
     with pytest.raises(SecretUnreadable) as error:
         decode_secret(data, "standard input")
     for start in range(len(secret) - 5):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import ssl
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WizardFactory
 from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot, wait_idle
@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def session(tls_context: ssl.SSLContext) -> Iterator[DemoSession]:
-    demo = DemoSession("healthy", tls=tls_context, public_host="localhost")
+def session() -> Iterator[DemoSession]:
+    demo = DemoSession("healthy")
     demo.start()
     yield demo
     demo.stop()
@@ -99,6 +99,75 @@ def test_switching_the_situation_changes_what_the_test_explains(
     click(qtbot, live_test.again_button)
     wait_idle(qtbot, window)
     assert live_test.summary.label.text() == "The connection works."
+
+
+def walk_to_the_tenant_page(qtbot: Any, window: Any, address: str | None = None) -> Any:
+    click(qtbot, page(window).existing)
+    click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
+    click(qtbot, click_next(qtbot, window, StepKey.SCOPES).preset_buttons["read_tickets"])
+    hostname = click_next(qtbot, window, StepKey.HOSTNAME)
+    if address is not None:
+        hostname.address.selectAll()
+        qtbot.keyClicks(hostname.address, address)
+    tenant = click_next(qtbot, window, StepKey.TENANT)
+    wait_idle(qtbot, window)
+    return tenant
+
+
+def test_the_demo_is_a_hosted_halo_with_a_certificate_for_its_name(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    assert session.url == "https://acme.halopsa.com"
+    window = make_wizard(demo_state(session), demo=session)
+    tenant = walk_to_the_tenant_page(qtbot, window)
+    discovery = window.context.flow.state.discovery
+    assert discovery is not None and discovery.ok, discovery and discovery.codes()
+    assert discovery.host == "https://acme.halopsa.com"
+    assert discovery.tenant == "acme"
+    assert tenant.summary.label.text() == "Found your Halo."
+    # The sign-in went over HTTPS to the name, verified against the demo's own authority.
+    request = session.halo.requests[-1]
+    assert request.headers["host"] == "acme.halopsa.com"
+
+
+def test_a_mistyped_hosted_name_in_the_demo_is_explained_as_on_a_real_instance(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    tenant = walk_to_the_tenant_page(qtbot, window, "acmee.halopsa.com")
+    views = {view.finding.code: view for view in tenant.finding_views}
+    assert list(views) == ["NOT_HALO"], list(views)
+    finding = views["NOT_HALO"].finding
+    assert "https://acmee.halopsa.com" in finding.detail
+    assert "mistyped" in finding.detail
+    assert "support" not in " ".join((finding.detail, *finding.fix)).lower()
+    shot(window, "demo-mistyped-name", "06-tenant")
+    # Its button goes back to the address, selected, ready for the right name.
+    button = views["NOT_HALO"].fix_button
+    assert button is not None and button.text() == text.FIX_GO_TO["address"]
+    click(qtbot, button)
+    assert window.context.flow.current is StepKey.HOSTNAME
+    hostname = page(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is hostname.address, timeout=2000)
+    assert hostname.address.selectedText() == "acmee.halopsa.com"
+    qtbot.keyClicks(hostname.address, "acme.halopsa.com")
+    click_next(qtbot, window, StepKey.TENANT)
+    wait_idle(qtbot, window)
+    discovery = window.context.flow.state.discovery
+    assert discovery is not None and discovery.ok
+
+
+def test_a_mistyped_port_in_the_demo_says_to_check_the_address_first(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    tenant = walk_to_the_tenant_page(qtbot, window, "acme.halopsa.com:8443")
+    views = {view.finding.code: view for view in tenant.finding_views}
+    assert "CONNECT_FAILED" in views, list(views)
+    first_step = views["CONNECT_FAILED"].finding.fix[0]
+    assert first_step.startswith("Check the address for a typo")
+    assert "acme.halopsa.com:8443" in first_step
+    assert views["CONNECT_FAILED"].fix_button is not None
 
 
 def test_demo_values_can_be_put_back_after_editing(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import ssl
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,10 +29,10 @@ pytestmark = QT_LOG_MARKS
 
 
 @pytest.fixture
-def session(tls_context: ssl.SSLContext, tmp_path: Path) -> Iterator[DemoSession]:
+def session(tmp_path: Path) -> Iterator[DemoSession]:
     temp = tmp_path / "temp"
     temp.mkdir()
-    demo = DemoSession("healthy", tls=tls_context, public_host="localhost", folder_parent=str(temp))
+    demo = DemoSession("healthy", folder_parent=str(temp))
     demo.start()
     yield demo
     demo.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,8 +31,8 @@ pytestmark = QT_LOG_MARKS
 
 
 @pytest.fixture
-def session(tls_context: ssl.SSLContext) -> Iterator[DemoSession]:
-    demo = DemoSession("healthy", tls=tls_context, public_host="localhost")
+def session() -> Iterator[DemoSession]:
+    demo = DemoSession("healthy")
     demo.start()
     yield demo
     demo.stop()

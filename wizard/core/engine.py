@@ -27,6 +27,7 @@ from wizard.core.model import (
     DEFAULT_TIMEOUT,
     CheckReport,
     CheckRequest,
+    LocalRoutes,
     ProgressCallback,
     Step,
     StepStatus,
@@ -173,7 +174,11 @@ class Checker:
             return self._transport_given
         bundle = self.request.ca_bundle
         try:
-            return Transport(TransportOptions(timeout=self.request.timeout, ca_bundle=bundle))
+            return Transport(
+                TransportOptions(
+                    timeout=self.request.timeout, ca_bundle=bundle, routes=self.request.routes
+                )
+            )
         except (ssl.SSLError, OSError) as exc:
             self._add("CA_BUNDLE_INVALID", path=bundle, reason=exc.strerror or str(exc))
             self._step("input", StepStatus.FAILED, messages.SUMMARY_CA_FILE)
@@ -404,6 +409,7 @@ async def run_discovery(
     ca_bundle: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     transport: Transport | None = None,
+    routes: LocalRoutes | None = None,
 ) -> CheckReport:
     """Only find the instance: product, version, tenant and auth server, without credentials.
 
@@ -418,6 +424,7 @@ async def run_discovery(
         auth_url=auth_url,
         ca_bundle=ca_bundle,
         timeout=timeout,
+        routes=routes,
     )
     return await Checker(request, transport=transport, discovery_only=True).run()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import errno
 import http.client
 import json
 import os
@@ -25,11 +26,12 @@ import truststore
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
+import urllib3.util.connection
 
 from wizard import __version__
 from wizard.core.address import is_loopback_host
 from wizard.core.jsonprefix import mend_surrogates
-from wizard.core.model import DEFAULT_TIMEOUT
+from wizard.core.model import DEFAULT_TIMEOUT, LocalRoutes
 
 USER_AGENT = f"halo-wizard/{__version__}"
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -111,6 +113,8 @@ class TransportOptions:
     ca_bundle: str | None = None
     user_agent: str = USER_AGENT
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    # The demo's simulated Halo under a hosted name (model.LocalRoutes); None otherwise.
+    routes: LocalRoutes | None = None
 
 
 # The socket each request thread is waiting on, so that a watchdog can cut it at the
@@ -125,11 +129,41 @@ class _Watched:
     socket exists, so the deadline also covers the TLS handshake and sending."""
 
     sock: socket.socket | None
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
+    # Set on the per-transport subclasses of a transport with routes (the demo's).
+    routes: LocalRoutes | None = None
 
     def _new_conn(self) -> socket.socket:
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        port = self.routes.port_for(self.host) if self.routes is not None else None
+        sock: socket.socket = (
+            self._connect_locally(port)
+            if port is not None
+            else super()._new_conn()  # type: ignore[misc]
+        )
         _register(sock)
         return sock
+
+    def _connect_locally(self, port: int) -> socket.socket:
+        """Connect a routed name to its server on this computer: only its HTTPS port
+        answers there; any other port refuses, as it would for a mistyped port."""
+        try:
+            if self.port != 443 or not isinstance(self, urllib3.connection.HTTPSConnection):
+                raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+            return urllib3.util.connection.create_connection(
+                ("127.0.0.1", port),
+                self.timeout,
+                source_address=self.source_address,
+                socket_options=self.socket_options,
+            )
+        except OSError as exc:
+            raise urllib3.exceptions.NewConnectionError(
+                self,  # type: ignore[arg-type]
+                f"Failed to establish a new connection: {exc}",
+            ) from exc
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         # A kept-alive connection was made for an earlier request.
@@ -163,6 +197,18 @@ class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
 
 
 _WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+def _pools(routes: LocalRoutes | None) -> dict[str, type[urllib3.HTTPConnectionPool]]:
+    """The pool classes of one transport: with routes, its own, whose connections use them."""
+    if routes is None:
+        return dict(_WATCHED_POOLS)
+    http_conn = type("_RoutedHTTPConnection", (_WatchedHTTPConnection,), {"routes": routes})
+    https_conn = type("_RoutedHTTPSConnection", (_WatchedHTTPSConnection,), {"routes": routes})
+    return {
+        "http": type("_RoutedHTTPPool", (_WatchedHTTPPool,), {"ConnectionCls": http_conn}),
+        "https": type("_RoutedHTTPSPool", (_WatchedHTTPSPool,), {"ConnectionCls": https_conn}),
+    }
 
 
 class _Watchdog:
@@ -202,25 +248,26 @@ class _Watchdog:
 class _WatchedAdapter(requests.adapters.HTTPAdapter):
     """Connection pools whose connections a _Watchdog can cut."""
 
-    def __init__(self) -> None:
+    def __init__(self, routes: LocalRoutes | None = None) -> None:
+        self._pools = _pools(routes)
         super().__init__(pool_connections=4, pool_maxsize=32, max_retries=0)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+        self.poolmanager.pool_classes_by_scheme = self._pools
 
     def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
         manager = super().proxy_manager_for(proxy, **kwargs)
-        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        manager.pool_classes_by_scheme = self._pools
         return manager
 
 
 class _ContextAdapter(_WatchedAdapter):
     """Sends every HTTPS request through one SSLContext, whatever requests would pick."""
 
-    def __init__(self, context: ssl.SSLContext) -> None:
+    def __init__(self, context: ssl.SSLContext, routes: LocalRoutes | None = None) -> None:
         self._context = context
-        super().__init__()
+        super().__init__(routes)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["ssl_context"] = self._context
@@ -248,8 +295,11 @@ _CA_FILES = (
 )
 
 
-def make_ssl_context(ca_bundle: str | None = None, *, native: bool = False) -> ssl.SSLContext:
-    """A context trusting the system's certificates, plus `ca_bundle` when given.
+def make_ssl_context(
+    ca_bundle: str | None = None, *, native: bool = False, ca_data: str = ""
+) -> ssl.SSLContext:
+    """A context trusting the system's certificates, plus `ca_bundle` (a file) and `ca_data`
+    (PEM text) when given.
 
     native=True verifies through the OS (truststore). It serialises TLS handshakes behind
     one lock, so the check starts with OpenSSL's view of the same store (on Windows that is
@@ -264,6 +314,8 @@ def make_ssl_context(ca_bundle: str | None = None, *, native: bool = False) -> s
         load_fallback_ca_file(context)
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
+    if ca_data:
+        context.load_verify_locations(cadata=ca_data)
     return context
 
 
@@ -319,10 +371,19 @@ class Transport:
             {"User-Agent": self.options.user_agent, "Accept": "application/json"}
         )
         session.headers.update(self.options.extra_headers)
-        context = make_ssl_context(self.options.ca_bundle, native=native)
-        session.mount("https://", _ContextAdapter(context))
-        session.mount("http://", _WatchedAdapter())
+        routes = self.options.routes
+        context = make_ssl_context(
+            self.options.ca_bundle, native=native, ca_data=routes.ca_pem if routes else ""
+        )
+        session.mount("https://", _ContextAdapter(context, routes))
+        session.mount("http://", _WatchedAdapter(routes))
         return session
+
+    def _proxies(self, url: str) -> dict[str, str]:
+        routes = self.options.routes
+        if routes is not None and routes.port_for(urlsplit(url).hostname or "") is not None:
+            return {}  # answered on this computer
+        return proxies_for(url)
 
     def _session_for(self, server: str) -> requests.Session:
         with self._lock:
@@ -422,7 +483,7 @@ class Transport:
                     timeout=(timeout, timeout),
                     allow_redirects=False,
                     stream=True,
-                    proxies=proxies_for(url),
+                    proxies=self._proxies(url),
                     verify=True,
                 )
             except _HTTP_FAILURES as exc:

@@ -170,8 +170,9 @@ FINDINGS: dict[str, Template] = {
         "the address is mistyped, or this computer cannot reach the internet or the "
         "company network.",
         (
-            "Check the spelling of the address against your browser's address bar when you "
-            "are signed in to {product}.",
+            "Check the address for a typo: the test looked up {server}. Compare it with your "
+            "browser's address bar when you are signed in to {product}, and correct it on the "
+            "Halo address page.",
             "If the address is right, check that this computer is online and, for an "
             "on-premise Halo, connected to the company network or VPN.",
         ),
@@ -277,8 +278,9 @@ FINDINGS: dict[str, Template] = {
         "No Halo API answers at {host}",
         "{reason}",
         (
-            "Sign in to {product} in your browser and copy the address from the address bar "
-            "(for example https://yourcompany.halopsa.com).",
+            "Check the address for a typo: the test used {host}. Sign in to {product} in your "
+            "browser, compare it with the address bar (for example "
+            "https://yourcompany.halopsa.com), and correct it on the Halo address page.",
             "Do not use the self-service portal address or your company's website.",
         ),
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -11,6 +11,33 @@ from wizard.core.findings import Finding, has_errors
 
 # Seconds before any one request to Halo is given up.
 DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class LocalRoutes:
+    """Names that a server on this computer answers in place of the Internet: the demo's
+    simulated Halo, presented as acme.halopsa.com. Never made from anything an admin enters.
+
+    `ports`: a name ("acme.halopsa.com") or every name under a domain ("*.halopsa.com"), and
+    the port on 127.0.0.1 that answers HTTPS for it; any other port of such a name refuses
+    the connection, as a mistyped port would. `ca_pem`: the certificate authority of that
+    server's certificate, trusted for this check only.
+    """
+
+    ports: Mapping[str, int]
+    ca_pem: str = ""
+
+    def port_for(self, host: str) -> int | None:
+        """The loopback port answering for `host`, or None when the name is not routed."""
+        name = host.strip().lower().rstrip(".")
+        if name in self.ports:
+            return self.ports[name]
+        labels = name.split(".")
+        for start in range(1, len(labels) - 1):
+            port = self.ports.get("*." + ".".join(labels[start:]))
+            if port is not None:
+                return port
+        return None
 
 
 @dataclass(frozen=True)
@@ -25,6 +52,8 @@ class CheckRequest:
     auth_url: str | None = None
     ca_bundle: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    # The demo's simulated Halo under its hosted name; None everywhere else.
+    routes: LocalRoutes | None = None
 
     def __repr__(self) -> str:
         # Never let the secret reach a log or a traceback through repr().

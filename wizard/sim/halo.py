@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import threading
@@ -21,6 +22,30 @@ from .server import Listener, RecordedRequest, Reply
 
 HOSTED_GROUP = "US16-Stable8"
 
+# The hosted domains a Halo instance can live under (reference §1): a name under one of them
+# that is not the instance answers as Halo's cloud answers an unknown subdomain.
+HOSTED_DOMAINS = ("halopsa.com", "haloitsm.com", "haloservicedesk.com", "halocrm.io", "usehalo.com")
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicNames:
+    """The names a simulated hosted Halo answers to, in place of 127.0.0.1 and its ports.
+
+    Nothing publishes them: only a transport told the simulator's routes (the demo's)
+    reaches the simulator under them, on port 443 of the name.
+    """
+
+    instance: str = "acme.halopsa.com"
+    # A trial's shared regional sign-in host, with no /auth segment (reference §1).
+    trial_auth: str = "uk-trial.halopsa.com"
+
+    @property
+    def certificate_names(self) -> tuple[str, ...]:
+        """Every name the simulator's certificate covers: its own, and each hosted domain's
+        subdomains, so that a mistyped subdomain reaches it as it would reach Halo's cloud."""
+        return (self.instance, self.trial_auth, *(f"*.{domain}" for domain in HOSTED_DOMAINS))
+
+
 # A test's own answer: given a request and the answer the scenario would give, the answer to
 # send instead (or that same answer). Used to make one path misbehave in ways no scenario has.
 Override = Callable[[RecordedRequest, Reply], Reply]
@@ -39,8 +64,12 @@ class SimulatedHalo:
         tls: SSLContext | None = None,
         latency_ms: int = 0,
         override: Override | None = None,
+        names: PublicNames | None = None,
     ) -> None:
         _check_scenario(scenario)
+        if names is not None and tls is None:
+            raise ValueError("a simulator with public names serves HTTPS: give it tls")
+        self.names = names
         self._scenario = scenario
         self._bind = bind
         self._port = port
@@ -175,19 +204,44 @@ class SimulatedHalo:
         listener = self._listeners.get(name)
         if listener is None:
             raise RuntimeError("the simulator is not started")
+        if self.names is not None:
+            host = self.names.trial_auth if name == "auth" else self.names.instance
+            return f"https://{host}"
         host = self._public_host
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
         scheme = "https" if self._tls is not None else "http"
         return f"{scheme}://{host}:{listener.port}"
 
+    @property
+    def routes(self) -> dict[str, int]:
+        """With public names: each name (or `*.domain`) and the loopback port serving it."""
+        if self.names is None:
+            return {}
+        agent, auth = self._listeners["agent"].port, self._listeners["auth"].port
+        routes = {f"*.{domain}": agent for domain in HOSTED_DOMAINS}
+        routes[self.names.instance] = agent
+        routes[self.names.trial_auth] = auth
+        return routes
+
     # Behaviour
+
+    def _addressed_to_instance(self, listener: str, request: RecordedRequest) -> bool:
+        """Whether the request names this instance (always so without public names)."""
+        if self.names is None:
+            return True
+        host = request.headers.get("host", "").rsplit(":", 1)[0].strip().lower().rstrip(".")
+        expected = self.names.trial_auth if listener == "auth" else self.names.instance
+        return host == expected
 
     def _app(self, listener: str) -> Callable[[RecordedRequest], Reply]:
         def app(request: RecordedRequest) -> Reply:
             with self._lock:
                 self.requests.append(request)
                 scenario = SCENARIO_DATA[self._scenario]
+            if not self._addressed_to_instance(listener, request):
+                # Another subdomain of a hosted domain: no instance by that name.
+                scenario = dataclasses.replace(scenario, unknown_instance=True, trial=False)
             reply = self._route(listener, request, scenario)
             if self._override is not None:
                 reply = self._override(request, reply)
@@ -323,3 +377,35 @@ class SimulatedHalo:
 def _check_scenario(name: str) -> None:
     if name not in SCENARIO_DATA:
         raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+
+
+class HostedHalo(SimulatedHalo):
+    """A simulated hosted Halo as the demo shows it: https://acme.halopsa.com, with a
+    certificate for its names from an authority made for this run (`ca_pem`).
+
+    Only a client told `routes` (and trusting `ca_pem`) reaches it under those names.
+    """
+
+    def __init__(
+        self,
+        scenario: str = "healthy",
+        *,
+        latency_ms: int = 0,
+        names: PublicNames | None = None,
+        override: Override | None = None,
+    ) -> None:
+        from .tls import SimCA  # cryptography loads only for a hosted simulation
+
+        names = names or PublicNames()
+        self._ca = SimCA()
+        super().__init__(
+            scenario,
+            tls=self._ca.server_context(names.certificate_names),
+            names=names,
+            latency_ms=latency_ms,
+            override=override,
+        )
+
+    @property
+    def ca_pem(self) -> str:
+        return self._ca.cert_pem

@@ -19,6 +19,7 @@ from wizard.flow import WizardFlow
 
 if TYPE_CHECKING:
     from wizard.core import CheckReport
+    from wizard.core.model import LocalRoutes
     from wizard.core.secrets import KeychainInfo
     from wizard.ui.demo import DemoSession
     from wizard.ui.keychain import Keychain
@@ -97,6 +98,11 @@ class UiContext:
                 self.services, keychain_info=memory.info, store_secret=memory.store
             )
         self.keychain = Keychain(self.services, in_memory=self.demo is not None)
+
+    @property
+    def routes(self) -> LocalRoutes | None:
+        """In a demo, how checks reach its simulated Halo under its hosted name."""
+        return self.demo.routes if self.demo is not None else None
 
     @property
     def save_folder(self) -> str:

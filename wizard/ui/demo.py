@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from ssl import SSLContext
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from wizard.core.model import LocalRoutes
 from wizard.flow import StepKey
-from wizard.sim import SCENARIOS, SimulatedHalo
+from wizard.sim import SCENARIOS
+from wizard.sim.halo import HostedHalo, PublicNames
 from wizard.sim.scenarios import SCENARIO_DATA, SCENARIO_TITLES
 from wizard.ui import text, theme
 from wizard.ui.widgets import WrapLabel, push_button
@@ -47,6 +48,12 @@ def changes_discovery(before: str, after: str) -> bool:
 class DemoSession(QObject):
     """A running simulated Halo whose scenario can be changed while the wizard runs.
 
+    It looks like a hosted Halo: it answers as https://acme.halopsa.com (and any other
+    subdomain of Halo's hosted domains, as Halo's cloud does, so a mistyped name is explained
+    as it would be for real) with a certificate for that name from an authority made for this
+    run. Only the wizard's own checks in this demo reach it under that name (`routes`);
+    nothing changes on the computer (no hosts file, no trusted certificate).
+
     Signals:
         scenario_changed(str): the simulated Halo now behaves as this scenario.
     """
@@ -57,13 +64,12 @@ class DemoSession(QObject):
         self,
         scenario: str = "healthy",
         *,
-        tls: SSLContext | None = None,
-        public_host: str = "127.0.0.1",
         latency_ms: int = 0,
         folder_parent: str | None = None,
+        names: PublicNames | None = None,
     ) -> None:
         super().__init__()
-        self.halo = SimulatedHalo(scenario, tls=tls, public_host=public_host, latency_ms=latency_ms)
+        self.halo = HostedHalo(scenario, names=names, latency_ms=latency_ms)
         self._started = False
         self._previous = scenario
         self._folder: str | None = None
@@ -107,6 +113,11 @@ class DemoSession(QObject):
     @property
     def url(self) -> str:
         return self.halo.url
+
+    @property
+    def routes(self) -> LocalRoutes:
+        """What a check needs to reach this simulated Halo under its hosted names."""
+        return LocalRoutes(self.halo.routes, self.halo.ca_pem)
 
     @property
     def client_id(self) -> str:

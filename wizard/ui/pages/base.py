@@ -10,14 +10,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QLineEdit, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+import functools
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from wizard.core import Finding
 from wizard.flow import STEPS, StepKey, WizardFlow
+from wizard.flow.fixes import FixPlace, fix_place
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.tasks import TaskSlot
-from wizard.ui.widgets import WrapLabel
+from wizard.ui.widgets import FindingView, WrapLabel
 
 ORDER: tuple[StepKey, ...] = tuple(StepKey)
 
@@ -145,6 +157,39 @@ class FlowPage(QWizardPage):
         return -1 if following is None else page_id(following)
 
     # ----- helpers -----
+
+    # ----- findings, and the way back to where their fix is typed -----
+
+    def finding_view(self, finding: Finding) -> FindingView:
+        """A finding with its fix, and a button to the field where the fix is typed when the
+        fix is a value entered in the wizard."""
+        place = fix_place(finding.code)
+        go_to_fix = None
+        if place is not None:
+            go_to_fix = (text.FIX_GO_TO[place.field], functools.partial(self.go_to_fix, place))
+        return FindingView(finding, open_url=self.open_url, go_to_fix=go_to_fix)
+
+    def go_to_fix(self, place: FixPlace) -> None:
+        """Go back to the page where the fix is typed, with its field focused and selected."""
+        wizard = self.wizard()
+        flow = self.flow
+        while flow.current is not place.step and flow.can_go_back():
+            wizard.back()
+        page = wizard.currentPage()
+        if flow.current is not place.step:
+            return
+        # The tenant box shows only under Advanced.
+        advanced = getattr(page, "advanced", None)
+        if place.field == "override" and isinstance(advanced, QCheckBox):
+            advanced.setChecked(True)
+        field = getattr(page, place.field, None)
+        if isinstance(field, QLineEdit):
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            field.selectAll()
+
+    def open_url(self, url: str) -> None:
+        """Open a link of a finding in the browser; pages say so when that fails."""
+        self.context.services.open_url(url)
 
     def _tasks_changed(self, busy: bool) -> None:
         self._busy = busy

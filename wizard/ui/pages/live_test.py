@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from wizard.core import CheckReport, CheckRequest, Step
 from wizard.core.findings import by_severity
 from wizard.core.textreport import render, result_sentence
 from wizard.flow import StepKey
-from wizard.flow.fixes import FixPlace, fix_place
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
@@ -121,6 +117,7 @@ class LiveTestPage(FlowPage):
             tenant=state.tenant_override.strip() or None,
             ca_bundle=self.context.ca_bundle,
             timeout=self.context.timeout,
+            routes=self.context.routes,
         )
 
     async def run_test(self) -> None:
@@ -192,33 +189,11 @@ class LiveTestPage(FlowPage):
         if report is None:
             return
         for finding in by_severity(report.findings):
-            place = fix_place(finding.code)
-            go_to_fix = None
-            if place is not None:
-                go_to_fix = (text.FIX_GO_TO[place.field], functools.partial(self.go_to_fix, place))
-            view = FindingView(finding, open_url=self._open, go_to_fix=go_to_fix)
+            view = self.finding_view(finding)
             self.findings_layout.addWidget(view)
             self.finding_views.append(view)
 
-    def go_to_fix(self, place: FixPlace) -> None:
-        """Go back to the page where the fix is typed, with its field focused and selected."""
-        wizard = self.wizard()
-        flow = self.flow
-        while flow.current is not place.step and flow.can_go_back():
-            wizard.back()
-        page = wizard.currentPage()
-        if flow.current is not place.step:
-            return
-        # The tenant box shows only under Advanced.
-        advanced = getattr(page, "advanced", None)
-        if place.field == "override" and isinstance(advanced, QCheckBox):
-            advanced.setChecked(True)
-        field = getattr(page, place.field, None)
-        if isinstance(field, QLineEdit):
-            field.setFocus(Qt.FocusReason.OtherFocusReason)
-            field.selectAll()
-
-    def _open(self, url: str) -> None:
+    def open_url(self, url: str) -> None:
         if not self.context.services.open_url(url):
             self._say(text.OPEN_URL_FAILED.format(url=url))
 

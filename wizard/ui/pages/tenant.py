@@ -67,6 +67,7 @@ class TenantPage(FlowPage):
             self.fact_labels[key] = value
         self.body.addWidget(self.facts)
 
+        self.finding_views: list[FindingView] = []
         self.findings_box = QWidget()
         self.findings_layout = QVBoxLayout(self.findings_box)
         self.findings_layout.setContentsMargins(0, 0, 0, 0)
@@ -123,7 +124,10 @@ class TenantPage(FlowPage):
             return
         try:
             report = await self.context.services.run_discovery(
-                address.url, ca_bundle=self.context.ca_bundle, timeout=self.context.timeout
+                address.url,
+                ca_bundle=self.context.ca_bundle,
+                timeout=self.context.timeout,
+                routes=self.context.routes,
             )
         except asyncio.CancelledError:
             raise
@@ -210,14 +214,13 @@ class TenantPage(FlowPage):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        self.finding_views = []
         if report is None:
             return
-        ordered = by_severity(report.findings)
-        for finding in ordered:
-            self.findings_layout.addWidget(FindingView(finding, open_url=self._open))
-
-    def _open(self, url: str) -> None:
-        self.context.services.open_url(url)
+        for finding in by_severity(report.findings):
+            view = self.finding_view(finding)
+            self.findings_layout.addWidget(view)
+            self.finding_views.append(view)
 
     def blocked_reason(self) -> str | None:
         if self.busy:
