@@ -170,6 +170,44 @@ def test_a_mistyped_port_in_the_demo_says_to_check_the_address_first(
     assert views["CONNECT_FAILED"].fix_button is not None
 
 
+def test_a_situation_whose_halo_has_its_own_address_enters_it_and_offers_to_look_again(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    tenant = walk_to_the_tenant_page(qtbot, window)
+    panel = window.steps.demo
+    assert panel is not None
+    panel.scenarios.setCurrentIndex(panel.scenarios.findData("on_premise"))
+    state = window.context.flow.state
+    assert state.host_text == "https://itsm.acme.example"
+    assert state.discovery is None
+    assert panel.changed_note.isVisible()
+    assert "https://itsm.acme.example" in panel.changed_note.text()
+    assert panel.again_button.isVisible()
+    shot(window, "demo-on-premise", "06-tenant")
+    click(qtbot, panel.again_button)
+    wait_idle(qtbot, window)
+    discovery = window.context.flow.state.discovery
+    assert discovery is not None and discovery.ok
+    assert discovery.host == "https://itsm.acme.example"
+    assert "ON_PREMISE" in [view.finding.code for view in tenant.finding_views]
+    # Back to a hosted situation: back to the hosted address.
+    panel.scenarios.setCurrentIndex(panel.scenarios.findData("healthy"))
+    assert window.context.flow.state.host_text == "https://acme.halopsa.com"
+
+
+def test_an_address_the_admin_typed_is_kept_when_the_situation_changes(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    window = make_wizard(demo_state(session), demo=session)
+    walk_to_the_tenant_page(qtbot, window, "acmee.halopsa.com")
+    panel = window.steps.demo
+    assert panel is not None
+    panel.scenarios.setCurrentIndex(panel.scenarios.findData("on_premise"))
+    assert window.context.flow.state.host_text == "acmee.halopsa.com"
+    assert "itsm.acme.example" not in panel.changed_note.text()
+
+
 def test_demo_values_can_be_put_back_after_editing(
     qtbot: Any, make_wizard: WizardFactory, session: DemoSession
 ) -> None:

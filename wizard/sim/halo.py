@@ -39,11 +39,21 @@ class PublicNames:
     # A trial's shared regional sign-in host, with no /auth segment (reference §1).
     trial_auth: str = "uk-trial.halopsa.com"
 
+    def instance_for(self, scenario: Scenario) -> str:
+        """The instance's name in `scenario` (an on-premise Halo has a name of its own)."""
+        return scenario.host or self.instance
+
+    @property
+    def own_names(self) -> tuple[str, ...]:
+        """The names an instance has in some scenario, and the trial sign-in host."""
+        custom = (data.host for data in SCENARIO_DATA.values() if data.host)
+        return tuple(dict.fromkeys((self.instance, self.trial_auth, *custom)))
+
     @property
     def certificate_names(self) -> tuple[str, ...]:
         """Every name the simulator's certificate covers: its own, and each hosted domain's
         subdomains, so that a mistyped subdomain reaches it as it would reach Halo's cloud."""
-        return (self.instance, self.trial_auth, *(f"*.{domain}" for domain in HOSTED_DOMAINS))
+        return (*self.own_names, *(f"*.{domain}" for domain in HOSTED_DOMAINS))
 
 
 # A test's own answer: given a request and the answer the scenario would give, the answer to
@@ -205,8 +215,9 @@ class SimulatedHalo:
         if listener is None:
             raise RuntimeError("the simulator is not started")
         if self.names is not None:
-            host = self.names.trial_auth if name == "auth" else self.names.instance
-            return f"https://{host}"
+            if name == "auth":
+                return f"https://{self.names.trial_auth}"
+            return f"https://{self.names.instance_for(SCENARIO_DATA[self.scenario])}"
         host = self._public_host
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
@@ -220,26 +231,29 @@ class SimulatedHalo:
             return {}
         agent, auth = self._listeners["agent"].port, self._listeners["auth"].port
         routes = {f"*.{domain}": agent for domain in HOSTED_DOMAINS}
-        routes[self.names.instance] = agent
+        routes.update({name: agent for name in self.names.own_names})
         routes[self.names.trial_auth] = auth
         return routes
 
     # Behaviour
 
-    def _addressed_to_instance(self, listener: str, request: RecordedRequest) -> bool:
+    def _addressed_to_instance(
+        self, listener: str, request: RecordedRequest, scenario: Scenario
+    ) -> bool:
         """Whether the request names this instance (always so without public names)."""
         if self.names is None:
             return True
         host = request.headers.get("host", "").rsplit(":", 1)[0].strip().lower().rstrip(".")
-        expected = self.names.trial_auth if listener == "auth" else self.names.instance
-        return host == expected
+        if listener == "auth":
+            return host == self.names.trial_auth
+        return host == self.names.instance_for(scenario)
 
     def _app(self, listener: str) -> Callable[[RecordedRequest], Reply]:
         def app(request: RecordedRequest) -> Reply:
             with self._lock:
                 self.requests.append(request)
                 scenario = SCENARIO_DATA[self._scenario]
-            if not self._addressed_to_instance(listener, request):
+            if not self._addressed_to_instance(listener, request, scenario):
                 # Another subdomain of a hosted domain: no instance by that name.
                 scenario = dataclasses.replace(scenario, unknown_instance=True, trial=False)
             reply = self._route(listener, request, scenario)

@@ -99,6 +99,9 @@ class Scenario:
 
     description: str  # what is simulated, in an admin's words
     title: str = ""  # the situation's short name, as the demo's list shows it
+    # The instance's own name in the demo (the simulator with public names); None: the
+    # hosted acme.halopsa.com. Names under .example never resolve anywhere real.
+    host: str | None = None
     tenant: str | None = "acme"
     product: str = "Halo PSA"
     version: str = "2.236.133"
@@ -160,6 +163,7 @@ SCENARIO_DATA: dict[str, Scenario] = {
     "on_premise": Scenario(
         "HaloITSM installed on the company's own server: there is no tenant at all.",
         title="On-premise HaloITSM",
+        host="itsm.acme.example",
         tenant=None,
         product="Halo ITSM",
         version="2.228.1",
@@ -169,6 +173,7 @@ SCENARIO_DATA: dict[str, Scenario] = {
         "Halo runs under the company's own domain, so the tenant ('northwindit') cannot be"
         " guessed from the address.",
         title="Custom domain",
+        host="support.northwind.example",
         tenant="northwindit",
     ),
     "agent_url_differs": Scenario(
@@ -181,6 +186,7 @@ SCENARIO_DATA: dict[str, Scenario] = {
         "The address entered is not a Halo instance: every page there is an ordinary company web"
         " page.",
         title="Address is not Halo",
+        host="www.acme.example",
         transport="not_halo",
     ),
     "unknown_instance": Scenario(

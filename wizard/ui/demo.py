@@ -96,6 +96,17 @@ class DemoSession(QObject):
         return self._folder
 
     @property
+    def previous_scenario(self) -> str:
+        """The scenario before the last change (the first one until there was a change)."""
+        return self._previous
+
+    def url_for(self, scenario: str) -> str:
+        """The address of the simulated Halo in `scenario` (an on-premise one has its own)."""
+        names = self.halo.names
+        assert names is not None
+        return f"https://{names.instance_for(SCENARIO_DATA[scenario])}"
+
+    @property
     def changes_discovery(self) -> bool:
         """Whether the last change of scenario changed what discovery finds."""
         return changes_discovery(self._previous, self.halo.scenario)
@@ -180,6 +191,7 @@ class DemoPanel(QFrame):
         again_row.addStretch(1)
         layout.addLayout(again_row)
         self._cleared: StepKey | None = None
+        self._note = ""
         self._subscribed = False
         self.scenarios.setCurrentIndex(self.scenarios.findData(session.scenario))
         self._show_description()
@@ -215,8 +227,9 @@ class DemoPanel(QFrame):
         window = self._window()
         if window is None:
             return
-        window.context.forget_stale_results()
         flow = window.context.flow
+        moved = self._follow_the_address(window)
+        window.context.forget_stale_results()
         if not self._subscribed:
             flow.subscribe(self._flow_changed)
             self._subscribed = True
@@ -241,9 +254,30 @@ class DemoPanel(QFrame):
             self._show_offer(StepKey.TEST, text.DEMO_CHANGED_TEST, text.DEMO_CHANGED_GO_TEST)
         else:
             self._show_offer(None, "", "")
+        if moved:
+            self._show_offer(
+                self._cleared,
+                f"{self._note} {text.DEMO_ADDRESS_MOVED.format(url=self._session.url)}".strip(),
+                self.again_button.text(),
+            )
+
+    def _follow_the_address(self, window: WizardWindow) -> bool:
+        """When the address entered is the previous situation's demo address and the new
+        situation's Halo has another one (an on-premise Halo), enter the new one."""
+        flow = window.context.flow
+        old = self._session.url_for(self._session.previous_scenario)
+        new = self._session.url
+        address = flow.state.address
+        if old == new or address is None or address.url != old:
+            return False
+        flow.update(host_text=new)
+        if flow.current is StepKey.HOSTNAME:
+            window.page_for(StepKey.HOSTNAME).load()
+        return True
 
     def _show_offer(self, step: StepKey | None, note: str, button: str) -> None:
         self._cleared = step
+        self._note = note
         self.changed_note.setText(note)
         self.changed_note.setVisible(bool(note))
         # The panel is narrow and short: the offer takes the place of the introduction.

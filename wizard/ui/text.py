@@ -536,6 +536,7 @@ DEMO_CHANGED_DISCOVERY = "Situation changed: what was found no longer holds."
 DEMO_CHANGED_TEST_AGAIN = "Test a&gain"
 DEMO_CHANGED_GO_TEST = "Test a&gain"
 DEMO_CHANGED_LOOK = "Look a&gain"
+DEMO_ADDRESS_MOVED = "This situation's Halo is at {url}: the address was changed to it."
 EXPORT_NOT_TESTED = "Not tested in this situation yet: go Back to the test and run it again."
 EXPORT_SECRET_DEMO_MEMORY = (
     "Kept in memory for this demo only, and forgotten when the demo closes; a real "
