@@ -155,6 +155,8 @@ class Checker:
             pass
         finally:
             self.report.duration = time.monotonic() - started
+            if self._caller is not None:
+                self.report.exchanges = list(self._caller.exchanges)
             self._secret = ""
             if self._own_transport and self._transport is not None:
                 self._transport.close()

@@ -139,6 +139,36 @@ class Step:
 ProgressCallback = Callable[[Step], None]
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request of a check as a report shows it: never a secret, a token or a header.
+
+    `status` is Halo's HTTP status, or None when no answer came (`error` then names the
+    network failure's finding code and `reason` says what happened). `halo_said` is Halo's
+    own error text for an answer that is not a success; a success's body (a token, records)
+    is never kept.
+    """
+
+    method: str
+    url: str
+    status: int | None
+    seconds: float
+    halo_said: str | None = None
+    error: str | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "halo_said": self.halo_said,
+            "error": self.error,
+            "reason": self.reason,
+        }
+
+
 @dataclass
 class CheckReport:
     """Everything a check learnt. `ok` is true when no finding is an error."""
@@ -159,6 +189,8 @@ class CheckReport:
     address_notes: list[str] = field(default_factory=list)
     started_at: str | None = None
     duration: float = 0.0
+    # Every request the check made, in the order they were sent.
+    exchanges: list[Exchange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -186,4 +218,5 @@ class CheckReport:
             "address_notes": list(self.address_notes),
             "started_at": self.started_at,
             "duration_seconds": round(self.duration, 3),
+            "exchanges": [exchange.to_dict() for exchange in self.exchanges],
         }

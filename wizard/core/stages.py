@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from wizard.core import scopes
 from wizard.core.http import NetworkError, Response, Transport
+from wizard.core.model import Exchange
 from wizard.core.threads import DaemonExecutor
 
 T = TypeVar("T")
@@ -100,6 +101,8 @@ class Caller:
     transport: Transport
     timeout: float
     executor: DaemonExecutor = field(default_factory=DaemonExecutor)
+    # Each request's outcome, for the report (model.Exchange), in the order they were sent.
+    exchanges: list[Exchange] = field(default_factory=list)
 
     async def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -116,10 +119,43 @@ class Caller:
             ) from None
 
     async def answer(self, function: Callable[..., Response], *args: Any, **kwargs: Any) -> Answer:
+        method = "POST" if function == self.transport.post_form else "GET"
+        url = str(args[0]) if args else ""
+        started = time.monotonic()
+        # Its place is taken when the request is sent, so the list reads in sending order.
+        index = len(self.exchanges)
+        self.exchanges.append(Exchange(method, url, None, 0.0))
+        answer: Answer
         try:
-            return await self.call(function, *args, **kwargs)
+            answer = await self.call(function, *args, **kwargs)
         except NetworkError as error:
-            return error
+            answer = error
+        self.exchanges[index] = _exchange(method, url, answer, time.monotonic() - started)
+        return answer
+
+
+def _exchange(method: str, url: str, answer: Answer, seconds: float) -> Exchange:
+    if isinstance(answer, NetworkError):
+        return Exchange(method, url, None, seconds, error=answer.code, reason=answer.reason)
+    said = None
+    if answer.status >= 400:
+        body = answer.json()
+        said = _error_text(body) if body is not None else answer.text_excerpt(200) or None
+    return Exchange(method, url, answer.status, seconds, halo_said=said)
+
+
+def _error_text(body: object) -> str | None:
+    """Halo's error fields of a refusal (error, error_description, message), never more."""
+    if isinstance(body, str):
+        return body.strip()[:300] or None
+    if not isinstance(body, dict):
+        return None
+    parts = [
+        str(body[key]).strip()
+        for key in ("error", "error_description", "message", "Message", "title")
+        if isinstance(body.get(key), str | int) and str(body[key]).strip()
+    ]
+    return ": ".join(parts)[:300] or None
 
 
 async def discover(caller: Caller, base: str) -> Discovery:

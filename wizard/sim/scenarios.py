@@ -190,8 +190,8 @@ SCENARIO_DATA: dict[str, Scenario] = {
         transport="not_halo",
     ),
     "unknown_instance": Scenario(
-        "The hosted address has a typo, so there is no Halo instance by that name and nothing"
-        " works.",
+        "Halo's cloud has no instance by the name entered, as when the address has a typo."
+        " (In any situation, typing another name such as acmee.halopsa.com does the same.)",
         title="Mistyped address",
         unknown_instance=True,
     ),
