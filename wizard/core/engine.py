@@ -9,6 +9,7 @@ discovery (tenant, authorisation server) are judged here, as they need no answer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import time
@@ -62,6 +63,15 @@ def _format_skew(seconds: float) -> str:
 
 class _Stop(Exception):
     """Raised inside the check when a stage failed in a way that makes later stages pointless."""
+
+
+async def _abandon(task: asyncio.Task[Any] | None) -> None:
+    """Stop a request that is no longer wanted and wait until it has ended."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
 
 
 class Checker:
@@ -147,9 +157,16 @@ class Checker:
             self._check_input()
             self._transport = self._open_transport()
             self._caller = stages.Caller(self._transport, self.request.timeout)
-            await self._discover()
+            early = self._ask_early()
+            try:
+                await self._discover()
+            except _Stop:
+                if early is not None:
+                    await _abandon(early)
+                    self._step("token", StepStatus.SKIPPED, messages.SUMMARY_FIND_FIRST)
+                raise
             if not self._discovery_only:
-                token = await self._get_token()
+                token = await self._get_token(early)
                 await self._probe_all(token)
         except _Stop:
             pass
@@ -291,16 +308,39 @@ class Checker:
             for f in self.report.findings
         ]
 
-    async def _get_token(self) -> str:
+    def _ask_early(self) -> asyncio.Task[stages.TokenAnswer] | None:
+        """With a saved connection's token address: ask for the token now, beside discovery."""
+        known = self.request.known_token_url
+        if not known or self._discovery_only:
+            return None
+        self._step("token", StepStatus.RUNNING)
+        return asyncio.ensure_future(self._ask_token(known))
+
+    async def _ask_token(self, token_url: str) -> stages.TokenAnswer:
+        credential = stages.ClientSecret(self.report.client_id or "", self._secret)
+        try:
+            return await stages.get_token(
+                self._calls, token_url, credential, self.report.requested_scopes
+            )
+        finally:
+            del credential
+
+    async def _get_token(self, early: asyncio.Task[stages.TokenAnswer] | None = None) -> str:
         self._step("token", StepStatus.RUNNING)
         token_url = self.report.token_url
         assert token_url is not None
-        credential = stages.ClientSecret(self.report.client_id or "", self._secret)
-        self._secret = ""
-        asked = await stages.get_token(
-            self._calls, token_url, credential, self.report.requested_scopes
-        )
-        del credential
+        known = self.request.known_token_url
+        try:
+            if early is not None and known == token_url:
+                asked = await early
+            else:
+                if early is not None:
+                    # Discovery found another address: the early answer does not count.
+                    await _abandon(early)
+                    self._add("SAVED_TOKEN_URL_CHANGED", known_token_url=known, token_url=token_url)
+                asked = await self._ask_token(token_url)
+        finally:
+            self._secret = ""
         self._note_clock([asked.answer])
         verdict = judges.judge_token(
             asked.answer,

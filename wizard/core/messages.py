@@ -331,6 +331,17 @@ FINDINGS: dict[str, Template] = {
         "used the address you entered.",
         ("Use {auth_url} unless your Halo administrator told you otherwise.",),
     ),
+    "SAVED_TOKEN_URL_CHANGED": Template(
+        "warning",
+        "Halo's token address changed since the connection was saved",
+        "The saved connection asks for its token at {known_token_url}, but Halo now reports "
+        "{token_url}. The test used the address Halo reports now.",
+        (
+            "Set the token address (or the authorisation server and tenant) in your tool to "
+            "what Halo reports now: {token_url}.",
+            "Save the connection again so that its file records the new address.",
+        ),
+    ),
     "AUTH_URL_CLEANED": Template(
         "warning",
         "Invisible or odd characters were removed from the authorisation server",
@@ -743,6 +754,7 @@ STEP_LABELS = {
 }
 SUMMARY_CA_FILE = "CA file unusable"
 SUMMARY_FIX_ADDRESS = "Fix the address first"
+SUMMARY_FIND_FIRST = "Not asked: the instance must be found first"
 SUMMARY_FIX_ENTRIES = "Fix the entries first"
 SUMMARY_NO_ANSWER = "No answer"
 SUMMARY_SERVER_ERROR = "Server error (HTTP {status})"

@@ -54,6 +54,9 @@ class CheckRequest:
     timeout: float = DEFAULT_TIMEOUT
     # The demo's simulated Halo under its hosted name; None everywhere else.
     routes: LocalRoutes | None = None
+    # The token address a saved connection used at its last test: the token is asked for
+    # there at once, while discovery runs beside it to confirm the address.
+    known_token_url: str | None = None
 
     def __repr__(self) -> str:
         # Never let the secret reach a log or a traceback through repr().

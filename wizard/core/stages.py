@@ -130,6 +130,12 @@ class Caller:
             answer = await self.call(function, *args, **kwargs)
         except NetworkError as error:
             answer = error
+        except asyncio.CancelledError:
+            seconds = time.monotonic() - started
+            self.exchanges[index] = Exchange(
+                method, url, None, seconds, error="CANCELLED", reason="no longer needed"
+            )
+            raise
         self.exchanges[index] = _exchange(method, url, answer, time.monotonic() - started)
         return answer
 
