@@ -1,4 +1,5 @@
-"""The command line: `check`, `doctor`, `simulate`, `demo`; with no command, the wizard's window.
+"""The command line: `check`, `diagnose`, `profiles`, `doctor`, `simulate`, `demo`; with no
+command, the wizard's window.
 
 Imports no Qt itself: the window's modules are loaded only when the window is opened, so
 `check` stays fast and works where Qt cannot run.
@@ -20,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
-from wizard import __version__
+from wizard import __version__, support_cli
 
 SECRET_ENV = "HALO_CLIENT_SECRET"
 DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
@@ -121,6 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--json", action="store_true", help="print one JSON object instead of the readable report"
     )
+    support_cli.add_save_options(check)
+    support_cli.add_commands(commands, _Parser)
 
     doctor = commands.add_parser(
         "doctor",
@@ -305,12 +308,16 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     from wizard.core import CheckRequest, run_check_sync
     from wizard.core.scopes import parse_scopes
 
-    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
-        raise UsageError(f"--timeout must be a number of seconds above 0, at most {MAX_TIMEOUT}.")
+    _check_common(args)
     if not parse_scopes(args.scopes):
         raise UsageError('--scopes is empty; give at least one, e.g. --scopes "read:tickets".')
-    if args.ca_bundle:
-        _check_ca_bundle(args.ca_bundle)
+    if args.save_profile:
+        from wizard.core.profiles import ProfileError, check_name
+
+        try:
+            check_name(args.save_profile)
+        except ProfileError as exc:
+            raise UsageError(f"--save-profile: {exc}") from None
     secret = _read_secret(args, stdin)
     request = CheckRequest(
         host=args.host,
@@ -322,10 +329,19 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
     )
-    del secret
     report = run_check_sync(request)
     _print_report(report, args.json, out)
+    support_cli.save_after_check(args, report, secret, sys.stderr)
+    del secret
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _check_common(args: argparse.Namespace) -> None:
+    """The options `check` and `diagnose` share: the time limit and the CA file."""
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds above 0, at most {MAX_TIMEOUT}.")
+    if args.ca_bundle:
+        _check_ca_bundle(args.ca_bundle)
 
 
 def _qt_versions() -> tuple[str | None, str | None, str | None]:
@@ -579,6 +595,12 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             return _run_simulate(args, out)
         if args.command == "demo":
             return _run_demo(args, out)
+        if args.command == "diagnose":
+            return support_cli.run_diagnose(
+                args, stdin, out, check_options=_check_common, qt_versions=_qt_versions
+            )
+        if args.command == "profiles":
+            return support_cli.run_profiles(args, stdin, out)
         return _run_window(args)
     except UsageError as exc:
         _log.info("usage error: %s", exc)

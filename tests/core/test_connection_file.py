@@ -699,7 +699,7 @@ def written(**changes: Any) -> dict[str, Any]:
         (json.dumps(written())[:-40], "not valid JSON"),
         (json.dumps([1, 2]), "not a Halo connection file"),
         ("null", "not a Halo connection file"),
-        ("", "not valid JSON"),
+        ("", "is empty"),
         (json.dumps(written(host=None)), "'host' entry should be text, not null"),
         (json.dumps(written(secret={"store": "somewhere"})), "where the secret is kept"),
         (json.dumps(written(secret={"store": "embedded"})), "'secret.value' entry is missing"),

@@ -361,6 +361,8 @@ class ConnectionFile:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ConnectionFileError(messages.FILE_NOT_TEXT.format(source=source)) from exc
+        if not text.strip():
+            raise ConnectionFileError(messages.FILE_EMPTY.format(source=source))
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -803,6 +803,10 @@ FILE_NOT_ALLOWED = "You are not allowed to open {source}."
 FILE_CANNOT_OPEN = "Could not open {source}: {reason}."
 FILE_TOO_LARGE = "{source} is far too large to be a Halo connection file."
 FILE_NOT_TEXT = "{source} is not a Halo connection file (it is not text)."
+FILE_EMPTY = (
+    "{source} is empty: it is not a connection file, or it was cut short when it was written. "
+    "Ask for the connection file again."
+)
 FILE_NOT_JSON = (
     "{source} is not a Halo connection file, or it was damaged: it is not valid JSON "
     "(line {line}, column {column})."

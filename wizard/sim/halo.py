@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from ssl import SSLContext
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from . import replies
 from .oauth import Grant, Registration, TokenStore, id_token, token_request, token_response
@@ -153,7 +153,7 @@ class SimulatedHalo:
         for thread in self._threads:
             thread.join(timeout=1.0)
 
-    def __enter__(self) -> SimulatedHalo:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -1,0 +1,190 @@
+"""Support mode on the command line, run as real subprocesses against the simulated Halo:
+`check --save`, `diagnose` (with what changed since the last test) and `profiles`."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HaloFactory
+from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, check_args, run_cli
+from wizard.core.connection_file import ConnectionFile
+from wizard.sim import SimulatedHalo
+
+SCOPES = "read:tickets read:customers read:assets"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> dict[str, str]:
+    """Profiles go into a folder of this test's own."""
+    return {"HALO_WIZARD_DATA_DIR": str(tmp_path / "data")}
+
+
+def save(halo: SimulatedHalo, ca_bundle: str, *where: str, **env: str) -> None:
+    result = run_cli(
+        *check_args(halo, ca_bundle, *where, "--secret-store", "none", scopes=SCOPES),
+        secret=halo.client_secret,
+        **env,
+    )
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    assert "Saved the connection to" in result.stderr
+
+
+def diagnose(ca_bundle: str, *source: str, secret: str, **env: str) -> tuple[int, dict]:
+    result = run_cli(
+        "diagnose", *source, "--ca-bundle", ca_bundle, "--timeout", "5", "--json",
+        secret=secret, **env,
+    )  # fmt: skip
+    assert result.returncode in (EXIT_OK, EXIT_PROBLEMS), result.stdout + result.stderr
+    assert secret not in result.stdout + result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_check_save_writes_the_connection_file_the_wizard_writes(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "acme.json"
+    save(halo, ca_bundle, "--save", str(target))
+    connection = ConnectionFile.load(target)
+    assert connection.host == halo.url
+    assert connection.client_id == halo.client_id
+    assert connection.scopes == tuple(SCOPES.split())
+    assert connection.secret.store == "none"
+    assert connection.last_result is not None and connection.last_result.ok
+    assert connection.identity.kind == "agent" and connection.identity.name == "Integration API"
+    assert halo.client_secret not in target.read_text(encoding="utf-8")
+
+
+def test_a_healthy_saved_connection_diagnosed_again_has_no_changes(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "acme.json"
+    save(halo, ca_bundle, "--save", str(target))
+    before = len(halo.requests)
+    code, data = diagnose(ca_bundle, "--connection", str(target), secret=halo.client_secret)
+    assert code == EXIT_OK
+    assert data["ok"] is True
+    assert data["changes"] == []
+    assert data["last_tested_at"] == ConnectionFile.load(target).last_result.tested_at  # type: ignore[union-attr]
+    assert "SAVED_TOKEN_URL_CHANGED" not in [f["code"] for f in data["findings"]]
+    assert any(r.path.lower() == "/auth/token" for r in halo.requests[before:])
+
+
+def test_a_secret_regenerated_since_saving_is_a_change_and_a_problem(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "acme.json"
+    save(halo, ca_bundle, "--save", str(target))
+    halo.scenario = "wrong_secret"
+    code, data = diagnose(ca_bundle, "--connection", str(target), secret=halo.client_secret)
+    assert code == EXIT_PROBLEMS
+    changes = {(c["what"], c["before"], c["now"]) for c in data["changes"]}
+    assert ("result", "works", "has problems") in changes
+    assert ("new finding", None, "INVALID_CLIENT") in changes
+
+
+def test_an_agent_that_lost_access_to_one_area_names_that_scope(
+    halo: SimulatedHalo, ca_bundle: str, data_dir: dict[str, str]
+) -> None:
+    save(halo, ca_bundle, "--save-profile", "acme", **data_dir)
+    halo.scenario = "agent_no_permission"
+    code, data = diagnose(ca_bundle, "--profile", "acme", secret=halo.client_secret, **data_dir)
+    assert code == EXIT_PROBLEMS
+    changed = {c["what"]: (c["before"], c["now"]) for c in data["changes"]}
+    assert changed["read:tickets"] == ("records seen", "refused")
+    assert changed["read:assets"] == ("records seen", "refused")
+    assert "read:customers" not in changed
+
+
+def test_the_readable_diagnosis_ends_with_what_changed(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "acme.json"
+    save(halo, ca_bundle, "--save", str(target))
+    halo.scenario = "agent_no_permission"
+    result = run_cli(
+        "diagnose", "--connection", str(target), "--ca-bundle", ca_bundle,
+        secret=halo.client_secret,
+    )  # fmt: skip
+    assert result.returncode == EXIT_PROBLEMS
+    assert "What changed since the last test" in result.stdout
+    assert "read:tickets: records seen → refused" in result.stdout
+
+
+def test_diagnosing_pasted_form_values(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("healthy")
+    text = tmp_path / "rewst.txt"
+    host = halo.url.removeprefix("https://")
+    text.write_text(
+        f"Resource Server Hostname: {host}\nClient ID: {halo.client_id}\nTenant ID: acme\n"
+        "Is On-Premise: No\n",
+        encoding="utf-8",
+    )
+    code, data = diagnose(
+        ca_bundle, "--from-text", str(text), "--scopes", "read:tickets", secret=halo.client_secret
+    )
+    assert code == EXIT_OK, data["findings"]
+    assert data["last_tested_at"] is None and data["changes"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "is empty"),
+        (b'{"schema": "halo-connection", "schema_version": 1, "host": ', "not valid JSON"),
+        (b'{"schema": "halo-connection", "schema_version": 99}', "newer"),
+        (b'{"schema": "something-else"}', "not a Halo connection file"),
+        (b"[" * 100_000 + b"]" * 100_000, ""),
+        (b'{"schema": "halo-connection", "schema_version": 1, "host": 7}', "host"),
+        (b"\xff\xfe\x00garbage", ""),
+    ],
+)
+def test_a_damaged_or_foreign_file_exits_2_with_a_message_and_no_traceback(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    target = tmp_path / "broken.json"
+    target.write_bytes(content)
+    result = run_cli("diagnose", "--connection", str(target), secret=secrets.token_hex(16))
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(target) in result.stderr
+    assert says.lower() in result.stderr.lower()
+
+
+def test_profiles_list_show_rename_duplicate_delete(
+    halo: SimulatedHalo, ca_bundle: str, data_dir: dict[str, str]
+) -> None:
+    save(halo, ca_bundle, "--save-profile", "acme", **data_dir)
+    listed = run_cli("profiles", "list", "--json", **data_dir)
+    assert json.loads(listed.stdout)[0]["name"] == "acme"
+    assert json.loads(listed.stdout)[0]["ok"] is True
+    shown = run_cli("profiles", "show", "acme", **data_dir)
+    assert halo.url in shown.stdout and "works" in shown.stdout
+    assert run_cli("profiles", "rename", "acme", "acme prod", **data_dir).returncode == EXIT_OK
+    assert run_cli("profiles", "duplicate", "acme prod", "acme test", **data_dir).returncode == 0
+    names = [p["name"] for p in json.loads(run_cli("profiles", "list", "--json", **data_dir).stdout)]
+    assert names == ["acme prod", "acme test"]
+    refused = run_cli("profiles", "delete", "acme test", **data_dir)
+    assert refused.returncode == EXIT_USAGE and "--yes" in refused.stderr
+    deleted = run_cli("profiles", "delete", "acme test", "--yes", **data_dir)
+    assert deleted.returncode == EXIT_OK, deleted.stderr
+    missing = run_cli("profiles", "show", "acme test", **data_dir)
+    assert missing.returncode == EXIT_USAGE and '"acme prod"' in missing.stderr
+
+
+def test_a_profile_name_that_cannot_be_a_file_name_is_refused_before_the_test(
+    halo: SimulatedHalo, ca_bundle: str, data_dir: dict[str, str]
+) -> None:
+    result = run_cli(
+        *check_args(halo, ca_bundle, "--save-profile", "../escape"),
+        secret=halo.client_secret,
+        **data_dir,
+    )
+    assert result.returncode == EXIT_USAGE
+    assert "cannot be a profile name" in result.stderr
+    assert not any(r.path.lower() == "/auth/token" for r in halo.requests)
