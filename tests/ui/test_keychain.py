@@ -31,6 +31,7 @@ from tests.ui.driver import (
 from tests.ui.test_paths import save_file
 from wizard.flow import StepKey
 from wizard.sim import SimulatedHalo
+from wizard.ui import text
 from wizard.ui.context import Services
 from wizard.ui.window import WizardWindow
 
@@ -83,7 +84,8 @@ def test_remember_keeps_the_secret_in_the_real_secret_service(
     credentials = page(window)
     qtbot.waitUntil(lambda: window.context.keychain.checked, timeout=10000)
     assert credentials.remember.isChecked() and credentials.remember.isEnabled()
-    assert credentials.keychain_note.text().startswith(f"Kept in {SECRET_SERVICE}, where")
+    desktop = text.KEYCHAIN_NAMES[SECRET_SERVICE]
+    assert credentials.keychain_note.text().startswith(f"Kept in {desktop}, where")
     enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
     click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
@@ -96,7 +98,7 @@ def test_remember_keeps_the_secret_in_the_real_secret_service(
         "account": f"{halo.client_id}@{halo.url.split('//')[1]}",
     }
     assert load_secret(halo.url, halo.client_id) == halo.client_secret
-    assert "The secret is in Secret Service" in page(window).save_result.label.text()
+    assert f"The secret is in {desktop}: look for" in page(window).save_result.label.text()
 
 
 @pytest.mark.secret_service

@@ -151,9 +151,9 @@ FINDINGS: dict[str, Template] = {
     "SECRET_LOOKS_LIKE_CLIENT_ID": Template(
         "error",
         "The client secret looks like a Client ID",
-        "The secret entered has the shape of a Client ID (one GUID). A Halo client secret is "
-        "longer: two GUIDs joined by a dash. The Client ID was probably pasted into the "
-        "secret field.",
+        "The secret entered has the shape of a Client ID: one code of letters and digits "
+        "such as 1a2b3c4d-0000-4000-8000-123456789abc. A Halo client secret is longer: two "
+        "such codes joined by a dash. The Client ID was probably pasted into the secret field.",
         (
             _OPEN_APP,
             "Copy the Client Secret (if you no longer have it, click Generate next to Client "
@@ -302,7 +302,7 @@ FINDINGS: dict[str, Template] = {
         "info",
         "On-premise Halo: no tenant",
         "This instance reports no tenant, as on-premise installations do. Leave the tenant "
-        'empty in your tool; do not type "None".',
+        'empty in your tool; do not type a word such as "none" in its place.',
     ),
     "TENANT_MISMATCH": Template(
         "error",
@@ -407,7 +407,7 @@ FINDINGS: dict[str, Template] = {
     "TOKEN_REJECTED": Template(
         "error",
         "Halo refused to issue a token",
-        "The token service at {token_url} answered HTTP {status}.",
+        "The token service at {token_url} refused the token request (HTTP {status}).",
         (
             _OPEN_APP,
             "Check that the application is Active and its Authentication Method is "
@@ -444,7 +444,7 @@ FINDINGS: dict[str, Template] = {
     "TOKEN_MALFORMED": Template(
         "error",
         "The token service gave an answer that is not a token",
-        "{token_url} answered HTTP {status} with {what} instead of a token. A proxy or a "
+        "{token_url} answered with {what} instead of a token (HTTP {status}). A proxy or a "
         "web page may be answering in place of Halo's token service.",
         (
             "Leave the authorisation server empty so the address Halo reports is used.",
@@ -467,7 +467,7 @@ FINDINGS: dict[str, Template] = {
     "API_UNAUTHORIZED": Template(
         "error",
         "The API refused the token",
-        "Halo issued a token, but its API answered 401 Unauthorized to every call. The "
+        "Halo issued a token, but its API refused it on every call (HTTP 401 Unauthorized). The "
         "token may come from another instance's authorisation server, or the application "
         "or its agent was disabled after the token was issued.",
         (
@@ -507,8 +507,8 @@ FINDINGS: dict[str, Template] = {
     "RATE_LIMITED": Template(
         "warning",
         "Halo is limiting the number of requests",
-        "Halo answered 429 Too Many Requests{retry_note}. Another tool using the same "
-        "application may be making many calls.",
+        "Halo answered that too many requests were made (HTTP 429){retry_note}. Another tool "
+        "using the same application may be making many calls.",
         (
             "Wait a few minutes, then run the test again.",
             "Give each integration its own application, so that one busy tool does not slow "
@@ -518,7 +518,8 @@ FINDINGS: dict[str, Template] = {
     "SERVER_ERROR": Template(
         "error",
         "Halo had an internal error",
-        "{what} answered HTTP {status}: the problem is on Halo's side, not in your settings.",
+        "{what} answered with a server error (HTTP {status}): the problem is on Halo's side, "
+        "not in your settings.",
         (
             "Run the test again in a few minutes.",
             "If it keeps happening, contact Halo support and give them the time of the test "
@@ -528,7 +529,7 @@ FINDINGS: dict[str, Template] = {
     "UNEXPECTED_RESPONSE": Template(
         "error",
         "Halo gave an unexpected answer",
-        "{what} answered HTTP {status} with {shape}.",
+        "{what} gave an answer the test did not expect: {shape}, with HTTP status {status}.",
         (
             "If your company uses a proxy or web filter, ask IT to let this program reach "
             "{host} directly.",
@@ -609,12 +610,13 @@ NOT_HALO_HTML = (
     "portal, your company's website or a sign-in page, not the Halo agent web app."
 )
 NOT_HALO_STATUS = (
-    "{host} answered HTTP {status} where Halo answers its discovery address "
-    "(/api/authinfo). It is not a Halo agent web app, or the address is mistyped."
+    "{host} does not answer as Halo does at /api/authinfo, where Halo describes itself (it "
+    "answered HTTP {status}). It is not a Halo agent web app, or the address is mistyped."
 )
 NOT_HALO_HOSTED_500 = (
-    "Halo's cloud answered HTTP {status} for {host}. This is how it answers for an instance "
-    "name that does not exist: the name before .{domain} is probably mistyped."
+    "Halo's cloud answered with a server error (HTTP {status}) for {host}. This is how it "
+    "answers for an instance name that does not exist: the name before .{domain} is "
+    "probably mistyped."
 )
 NOT_HALO_REDIRECT = (
     "{host} redirected its API discovery address to {location}. If that is your Halo, use "
@@ -639,12 +641,13 @@ TENANT_MISMATCH_ONPREM = (
 
 CLIENT_ID_IS_SECRET = (
     "The Client ID entered is {length} characters long, like a client secret. The secret "
-    "was probably pasted into the Client ID field. A Client ID is a GUID such as "
-    "1a2b3c4d-0000-4000-8000-123456789abc."
+    "was probably pasted into the Client ID field. A Client ID is a shorter code of letters "
+    "and digits, such as 1a2b3c4d-0000-4000-8000-123456789abc."
 )
 CLIENT_ID_NOT_GUID = (
-    "A Halo Client ID is a GUID such as 1a2b3c4d-0000-4000-8000-123456789abc; the value "
-    "entered is not. It may be incomplete or another field's value."
+    "A Halo Client ID is a code of letters and digits in five groups, such as "
+    "1a2b3c4d-0000-4000-8000-123456789abc; the value entered is not one. It may be "
+    "incomplete or another field's value."
 )
 
 BROAD_SCOPES = "The application asks for {scopes}, which cover far more than one integration needs."

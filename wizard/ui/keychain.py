@@ -59,7 +59,7 @@ class Keychain(QObject):
 
     @property
     def name(self) -> str | None:
-        """The keychain's name for admins ("macOS Keychain"), when one was found."""
+        """The keychain's name for admins ("the macOS Keychain"), when one was found."""
         return self._name
 
     @property
@@ -93,7 +93,8 @@ class Keychain(QObject):
             self._available, self._reason = False, str(exc)
         else:
             self._available = bool(info.available)
-            self._name = info.name if info.available else None
+            name = text.KEYCHAIN_NAMES.get(info.name, info.name)
+            self._name = name if info.available else None
             self._reason = info.reason
         self._checked = True
         self.changed.emit()

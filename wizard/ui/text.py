@@ -69,6 +69,9 @@ QUIT_TEXT_SAVED = "What you entered will be lost unless you saved a connection f
 QUIT_BUTTON = "Quit"
 STAY_BUTTON = "Stay"
 OPEN_URL_FAILED = "Could not open a browser. Open this address yourself: {url}"
+# The menu of a text that can be selected (its shortcut is shown beside it).
+LABEL_COPY = "&Copy"
+LABEL_SELECT_ALL = "Select &All"
 
 # ----- 1. Welcome -----
 
@@ -352,6 +355,13 @@ CRED_TRIMMED = (
     "Removed {removed} from the pasted secret: a Halo secret never contains them. Leave "
     "them out in your tool too."
 )
+# The keychains by the names admins know them by (keys: wizard.core.secrets' names). On
+# Linux, "Secret Service" is what a keyring manager (GNOME Keyring, KWallet, KeePassXC)
+# offers to programs: it is said in brackets, for whoever checks which one answers.
+KEYCHAIN_NAMES = {
+    "Secret Service (GNOME Keyring / KWallet)": "your desktop's keyring (Secret Service)",
+    "macOS Keychain": "the macOS Keychain",
+}
 # Check boxes and radio buttons cannot wrap: their texts stay short, details go below.
 CRED_REMEMBER = "&Remember the secret in this computer's keychain"
 CRED_REMEMBER_NAME = "Remember the secret in this computer's keychain"
@@ -442,7 +452,8 @@ EXPORT_DIALOG_FILTER = "Connection files (*.json)"
 EXPORT_SAVING = "Saving…"
 EXPORT_STORING = "Saving the secret in {name}…"
 EXPORT_SAVED = "Saved to {path}"
-EXPORT_SAVED_KEYCHAIN = "The secret is in {name} (service “{service}”, account “{account}”)."
+# {service} and {account} are what the keychain's own manager lists the entry under.
+EXPORT_SAVED_KEYCHAIN = "The secret is in {name}: look for “{service}”, account “{account}”."
 EXPORT_SAVED_EMBEDDED = "The secret is in the file: keep the file private."
 EXPORT_SAVED_NONE = "The secret is not in the file: your tool will need it from you."
 EXPORT_NOT_SAVED = "Not saved. {reason}"
@@ -522,6 +533,11 @@ CRASH_REPORT = (
 def plural(count: int) -> str:
     """The "s" of "2 problems"; English only, like the rest of this file."""
     return "" if count == 1 else "s"
+
+
+def sentence_start(words: str) -> str:
+    """`words` at the start of a sentence: "your desktop's keyring" -> "Your desktop's..."."""
+    return words[:1].upper() + words[1:]
 
 
 # ----- files are never lost; the demo keeps to itself -----

@@ -6,13 +6,24 @@ import html
 import re
 from collections.abc import Callable
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import (
+    QClipboard,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -37,8 +48,105 @@ def copy_to_clipboard(value: str) -> None:
     QGuiApplication.clipboard().setText(value)
 
 
+# ----- where host names, addresses and paths may break across lines -----
+#
+# Qt's line breaking sees "https://acme-support.halopsa.com/api" as words joined by
+# punctuation: it breaks after the hyphen, never after a dot, and a part too long for the
+# line sticks out. For display only, an address gets a zero-width space after each dot and
+# each slash (a place to break) and a non-breaking hyphen for each hyphen (no place to
+# break). The marks never leave the label: text() and what is copied are the real text.
+
+ZERO_WIDTH_SPACE = "\u200b"
+NON_BREAKING_HYPHEN = "\u2011"
+
+# Characters that end an address in a sentence (quotes, brackets, spaces).
+_STOP = r"\s<>\"'()\[\]{}"
+_URL = rf"[A-Za-z][A-Za-z0-9+.\-]*://[^{_STOP}]+"
+_NAME_PART = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+# A host name ends in a part of two or more characters that starts with a letter, so
+# neither 2.236.133 nor "e.g" is one.
+_HOST = (
+    rf"(?:{_NAME_PART}\.)+[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9](?::[0-9]+)?"
+    rf"(?:[/\\][^{_STOP}]*)?"
+)
+_PATH = rf"(?:~|[A-Za-z]:)?[/\\][^{_STOP}/\\]+(?:[/\\][^{_STOP}]*)?"
+# Not inside a word, and not the parts of an e-mail address (name@host.com).
+_ADDRESS = re.compile(rf"(?<![\w@.\-/\\:])(?:{_URL}|{_HOST}|{_PATH})(?![\w@\-])")
+# Punctuation that ends the sentence, not the address: "at acme.halopsa.com/api."
+_TRAILING = ".,;:!?\u2026"
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _mark_address(address: str) -> str:
+    out: list[str] = []
+    for index, char in enumerate(address):
+        if char == "-":
+            out.append(NON_BREAKING_HYPHEN)
+            continue
+        out.append(char)
+        following = address[index + 1 : index + 2]
+        if not following or following in "/\\":
+            continue
+        if char == ".":
+            # Not inside a number (127.0.0.1, 2.236): only between names.
+            if not (address[index - 1 : index].isdigit() and following.isdigit()):
+                out.append(ZERO_WIDTH_SPACE)
+        elif char in "/\\":
+            # After "https://" or a folder, not after the slash a path starts with.
+            before = address[:index].rstrip("/\\")
+            if before not in ("", "~") and not re.fullmatch(r"[A-Za-z]:", before):
+                out.append(ZERO_WIDTH_SPACE)
+    return "".join(out)
+
+
+def _mark_match(match: re.Match[str]) -> str:
+    address = match.group()
+    tail = ""
+    while address and address[-1] in _TRAILING:
+        address, tail = address[:-1], address[-1] + tail
+    return _mark_address(address) + tail
+
+
+def _mark_plain(value: str) -> str:
+    return _ADDRESS.sub(_mark_match, value)
+
+
+def breakable(value: str, *, rich: bool = False) -> str:
+    """`value` as a label shows it: host names, web addresses and file paths may break after
+    "/" and ".", never at their hyphens. Rich text is marked in its text, never in its tags.
+
+    Unchanged when it already holds one of the marks, so `unmarked` always gives it back.
+    """
+    if not value or ZERO_WIDTH_SPACE in value or NON_BREAKING_HYPHEN in value:
+        return value
+    if not rich:
+        return _mark_plain(value)
+    parts = _TAG.split(value)
+    # split() with a group: the tags are at the odd places.
+    return "".join(part if index % 2 else _mark_plain(part) for index, part in enumerate(parts))
+
+
+def unmarked(value: str) -> str:
+    """The real text of what `breakable` marked: no zero-width spaces, plain hyphens."""
+    return value.replace(ZERO_WIDTH_SPACE, "").replace(NON_BREAKING_HYPHEN, "-")
+
+
+def _document_text(value: str, rich: bool) -> str:
+    """What a label shows of `value`, as plain text (tags removed, entities read)."""
+    if not rich:
+        return value
+    document = QTextDocument()
+    document.setHtml(value)
+    return document.toPlainText()
+
+
 class WrapLabel(QLabel):
-    """A label that wraps, never clips, and can be selected with the mouse where admins copy."""
+    """A label that wraps, never clips, and can be selected with the mouse where admins copy.
+
+    Addresses in it break only after "/" and "." (see `breakable`). `text()` is the text as
+    given; copying a selection (Ctrl+C, the context menu) puts the real text on the
+    clipboard, without the marks that place the line breaks.
+    """
 
     def __init__(
         self,
@@ -49,6 +157,9 @@ class WrapLabel(QLabel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._value = ""
+        self._marked = False
+        self._auto_name = False
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -59,6 +170,119 @@ class WrapLabel(QLabel):
             self.setCursor(Qt.CursorShape.IBeamCursor)
         self.setText(value)
 
+    # ----- the text: as given, and as shown -----
+
+    def _rich(self, value: str) -> bool:
+        text_format = self.textFormat()
+        if text_format == Qt.TextFormat.AutoText:
+            return QtGui.Qt.mightBeRichText(value)
+        return text_format == Qt.TextFormat.RichText
+
+    def setText(self, value: str, /) -> None:
+        rich = self._rich(value)
+        shown = breakable(value, rich=rich)
+        self._value = value
+        self._marked = shown != value
+        super().setText(shown)
+        # A screen reader reads the real text, not the marks, unless a name was given.
+        if self._marked and (self._auto_name or not self.accessibleName()):
+            super().setAccessibleName(_document_text(value, rich))
+            self._auto_name = True
+        elif self._auto_name:
+            super().setAccessibleName("")
+            self._auto_name = False
+
+    def text(self, /) -> str:
+        """The text as it was given (rich text with its tags), without the line-break marks."""
+        return self._value
+
+    def shown_text(self) -> str:
+        """The text Qt lays out: with the marks that place line breaks in addresses."""
+        return super().text()
+
+    def plain_text(self) -> str:
+        """What the label shows, as plain text and without the marks: what an admin reads."""
+        return _document_text(self._value, self._rich(self._value))
+
+    def clear(self, /) -> None:
+        self.setText("")
+
+    def setAccessibleName(self, name: str, /) -> None:
+        self._auto_name = False
+        super().setAccessibleName(name)
+
+    # ----- copying the real text -----
+
+    def _selectable(self) -> bool:
+        flags = self.textInteractionFlags()
+        return bool(
+            flags
+            & (
+                Qt.TextInteractionFlag.TextSelectableByMouse
+                | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+        )
+
+    def selected_plain_text(self) -> str:
+        """The selection as it is copied: real text, lines ending in newlines."""
+        value = self.selectedText()
+        # QTextCursor's paragraph and line separators, and spaces as Qt copies them.
+        value = value.replace("\u2029", "\n").replace("\u2028", "\n").replace("\u00a0", " ")
+        return unmarked(value) if self._marked else value
+
+    def copy_selection(self) -> None:
+        """Copy what is selected, as Ctrl+C does; nothing selected leaves the clipboard."""
+        if self.hasSelectedText():
+            copy_to_clipboard(self.selected_plain_text())
+
+    def select_all(self) -> None:
+        document = QTextDocument()
+        shown = self.shown_text()
+        if self._rich(self._value):
+            document.setHtml(shown)
+        else:
+            document.setPlainText(shown)
+        self.setSelection(0, max(0, document.characterCount() - 1))
+        self._share_selection()
+
+    def _share_selection(self) -> None:
+        """Where selecting copies (X11's middle-click paste), the real text is what is pasted."""
+        clipboard = QGuiApplication.clipboard()
+        if self._marked and clipboard.supportsSelection() and self.hasSelectedText():
+            clipboard.setText(self.selected_plain_text(), QClipboard.Mode.Selection)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._selectable() and event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+        if self._selectable() and event.matches(QKeySequence.StandardKey.SelectAll):
+            self._share_selection()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if self._selectable():
+            self._share_selection()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """Qt's menu (Copy, Select All), with a Copy that copies the real text."""
+        if not self._selectable():
+            super().contextMenuEvent(event)
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        copy = menu.addAction(_with_keys(text.LABEL_COPY, QKeySequence.StandardKey.Copy))
+        copy.setEnabled(self.hasSelectedText())
+        copy.triggered.connect(self.copy_selection)
+        select_all = menu.addAction(
+            _with_keys(text.LABEL_SELECT_ALL, QKeySequence.StandardKey.SelectAll)
+        )
+        select_all.setEnabled(bool(self._value))
+        select_all.triggered.connect(self.select_all)
+        menu.popup(event.globalPos())
+        event.accept()
+
     def minimumSizeHint(self) -> QSize:
         # QLabel's own minimum for wrapped text is its height at a narrow guessed width:
         # inside a scroll area that adds a scroll bar to pages that fit. The height for
@@ -67,6 +291,12 @@ class WrapLabel(QLabel):
         if not self.wordWrap() or not self.text():
             return hint
         return QSize(hint.width(), min(hint.height(), self.fontMetrics().lineSpacing()))
+
+
+def _with_keys(label: str, key: QKeySequence.StandardKey) -> str:
+    """A menu entry with its shortcut shown beside it, as in Qt's own menus."""
+    keys = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{label}\t{keys}" if keys else label
 
 
 def push_button(label: str, name: str | None = None, parent: QWidget | None = None) -> QPushButton:
@@ -274,7 +504,9 @@ class FindingView(QFrame):
         word = text.SEVERITY_WORD[str(finding.severity)]
         self.title = WrapLabel(f"{word}: {finding.title}", selectable=True)
         self.title.setFont(theme.bold(self.title.font()))
+        # The code, for support and the report: a small caption, not what the admin reads.
         code = QLabel(finding.code)
+        code.setObjectName("caption")
         code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         code.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         top.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)

@@ -334,7 +334,7 @@ class ExportPage(FlowPage):
             await keychain.store(self._secret_host(), state.client_id, state.secret)
         except BlockingTimeout:
             message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
-                name=name, seconds=f"{keychain.timeout:g}"
+                name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
             )
             show.show_message("error", message)
             return False
