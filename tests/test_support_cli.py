@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HaloFactory
-from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, check_args, run_cli
+from tests.test_cli import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    check_args,
+    issued_tokens,
+    run_cli,
+)
 from wizard.core.connection_file import ConnectionFile
 from wizard.sim import SimulatedHalo
 
@@ -188,3 +195,22 @@ def test_a_profile_name_that_cannot_be_a_file_name_is_refused_before_the_test(
     assert result.returncode == EXIT_USAGE
     assert "cannot be a profile name" in result.stderr
     assert not any(r.path.lower() == "/auth/token" for r in halo.requests)
+
+
+def test_diagnose_writes_a_support_report_that_holds_no_secret(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "acme.json"
+    save(halo, ca_bundle, "--save", str(target))
+    halo.scenario = "agent_no_permission"
+    page = tmp_path / "report.html"
+    result = run_cli(
+        "diagnose", "--connection", str(target), "--ca-bundle", ca_bundle, "--report", str(page),
+        secret=halo.client_secret,
+    )  # fmt: skip
+    assert result.returncode == EXIT_PROBLEMS, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "What changed since the last test" in html
+    assert "read:tickets" in html and "/api/Tickets" in html
+    for token in [halo.client_secret, *issued_tokens(halo)]:
+        assert token not in html and token not in result.stdout + result.stderr

@@ -41,6 +41,9 @@ def test_the_token_is_asked_for_beside_discovery_when_its_address_is_known(
     assert len(tokens) == 1
     methods = [(e.method, e.url.split("?")[0].removeprefix(halo.url)) for e in report.exchanges]
     assert ("POST", "/auth/token") in methods
+    # Every request is kept with its address and Halo's answer.
+    assert ("GET", "/api/Tickets") in methods and ("GET", "/api/Agent/me") in methods
+    assert all(e.url.startswith(halo.url) and e.status == 200 for e in report.exchanges)
 
 
 def test_a_changed_token_address_is_said_and_the_one_halo_reports_is_used(

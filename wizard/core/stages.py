@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from wizard.core import scopes
 from wizard.core.http import NetworkError, Response, Transport
@@ -121,6 +121,9 @@ class Caller:
     async def answer(self, function: Callable[..., Response], *args: Any, **kwargs: Any) -> Answer:
         method = "POST" if function == self.transport.post_form else "GET"
         url = str(args[0]) if args else ""
+        params = kwargs.get("params")
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params)
         started = time.monotonic()
         # Its place is taken when the request is sent, so the list reads in sending order.
         index = len(self.exchanges)
@@ -208,10 +211,16 @@ async def probe(
     headers = {"Authorization": f"Bearer {token}"}
 
     async def api_get(path: str, params: dict[str, str] | None, max_bytes: int) -> Answer:
-        send = functools.partial(
-            caller.transport.get, base + path, params=params, headers=headers, max_bytes=max_bytes
-        )
-        answer = await caller.answer(send)
+        def send() -> Awaitable[Answer]:
+            return caller.answer(
+                caller.transport.get,
+                base + path,
+                params=params,
+                headers=headers,
+                max_bytes=max_bytes,
+            )
+
+        answer = await send()
         if isinstance(answer, Response) and answer.status == 429:
             wait = retry_after(answer)
             wait = DEFAULT_RETRY_WAIT if wait is None else wait
@@ -221,7 +230,7 @@ async def probe(
                 return answer
             waits.append(wait)
             await asyncio.sleep(wait)
-            answer = await caller.answer(send)
+            answer = await send()
         return answer
 
     answers = await asyncio.gather(
