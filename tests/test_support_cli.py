@@ -174,7 +174,9 @@ def test_profiles_list_show_rename_duplicate_delete(
     assert halo.url in shown.stdout and "works" in shown.stdout
     assert run_cli("profiles", "rename", "acme", "acme prod", **data_dir).returncode == EXIT_OK
     assert run_cli("profiles", "duplicate", "acme prod", "acme test", **data_dir).returncode == 0
-    names = [p["name"] for p in json.loads(run_cli("profiles", "list", "--json", **data_dir).stdout)]
+    names = [
+        p["name"] for p in json.loads(run_cli("profiles", "list", "--json", **data_dir).stdout)
+    ]
     assert names == ["acme prod", "acme test"]
     refused = run_cli("profiles", "delete", "acme test", **data_dir)
     assert refused.returncode == EXIT_USAGE and "--yes" in refused.stderr

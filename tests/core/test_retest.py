@@ -60,9 +60,7 @@ def test_a_changed_token_address_is_said_and_the_one_halo_reports_is_used(
     assert any(r.listener == "auth" for r in halo.requests)
 
 
-def test_a_wrong_secret_in_a_retest_is_one_problem(
-    start_halo: HaloFactory, ca_bundle: str
-) -> None:
+def test_a_wrong_secret_in_a_retest_is_one_problem(start_halo: HaloFactory, ca_bundle: str) -> None:
     halo = start_halo("healthy")
     report = retest(
         halo, ca_bundle, f"{halo.url}/auth/token?tenant=acme", secret=secrets.token_urlsafe(30)

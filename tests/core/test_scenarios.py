@@ -67,6 +67,14 @@ CASES: dict[str, Case] = {
     "never_answers": Case("never_answers", ("TIMEOUT",), entered={"timeout": 1.0}),
     "drip": Case("drip", ("TIMEOUT",), entered={"timeout": 1.5}),
     # What the admin typed.
+    # A connection saved when the instance signed in at its own /auth, now a trial whose
+    # sign-in is on a shared host: the re-test says the token address changed.
+    "saved_token_url_changed": Case(
+        "trial",
+        ("SAVED_TOKEN_URL_CHANGED",),
+        ok=True,
+        entered={"known_token_url": "saved-own-auth"},
+    ),
     "hostname_typo": Case(expect=("HOST_INVALID",), entered={"host": "https://acme..halopsa.com"}),
     "made_up_scope": Case(
         expect=("SCOPE_UNKNOWN",), entered={"scopes": "read:tickets read:actions"}
@@ -146,6 +154,8 @@ def _entered(case: Case, halo: SimulatedHalo) -> dict[str, object]:
         entered["ca_bundle"] = str(path)
     if entered.get("client_id") == "swap":
         entered["client_id"] = halo.client_secret
+    if entered.get("known_token_url") == "saved-own-auth":
+        entered["known_token_url"] = f"{halo.url}/auth/token?tenant={halo.tenant}"
     if entered.get("host") == "halo-url-with-invisibles":
         entered["host"] = f"\u200b{halo.url}\u00ad/"
     if entered.get("client_id") == "client-id-with-invisibles":

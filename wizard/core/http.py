@@ -140,9 +140,7 @@ class _Watched:
     def _new_conn(self) -> socket.socket:
         port = self.routes.port_for(self.host) if self.routes is not None else None
         sock: socket.socket = (
-            self._connect_locally(port)
-            if port is not None
-            else super()._new_conn()  # type: ignore[misc]
+            self._connect_locally(port) if port is not None else super()._new_conn()  # type: ignore[misc]
         )
         _register(sock)
         return sock
