@@ -273,6 +273,8 @@ def run_diagnose(
         from wizard.core import fromtext
 
         err.write(fromtext.describe(recognised) + "\n")
+        for note in recognised.notes:
+            err.write(f"Note: {note}\n")
         if recognised.host is None or recognised.client_id is None:
             missing = " and ".join(
                 {"host": "the Halo address", "client_id": "the Client ID"}[name]
