@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HaloFactory
+from tests.core.test_secrets import secret_service  # noqa: F401  (a fixture)
 from tests.test_cli import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -216,3 +217,37 @@ def test_diagnose_writes_a_support_report_that_holds_no_secret(
     assert "read:tickets" in html and "/api/Tickets" in html
     for token in [halo.client_secret, *issued_tokens(halo)]:
         assert token not in html and token not in result.stdout + result.stderr
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_a_rotated_secret_replaces_the_keychain_entry_only_once_it_passes(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    from wizard.core.secrets import delete_secret, load_secret
+
+    target = tmp_path / "acme.json"
+    result = run_cli(
+        *check_args(halo, ca_bundle, "--save", str(target), scopes=SCOPES),
+        secret=halo.client_secret,
+    )
+    assert result.returncode == EXIT_OK, result.stderr
+    try:
+        assert load_secret(halo.url, halo.client_id) == halo.client_secret
+        halo.scenario = "wrong_secret"  # regenerated in Halo since it was saved
+        # The keychain's (old) secret is refused.
+        code, data = diagnose(ca_bundle, "--connection", str(target), secret=halo.client_secret)
+        assert code == EXIT_PROBLEMS and "INVALID_CLIENT" in [f["code"] for f in data["findings"]]
+        # A mistyped new secret does not pass: the old one stays.
+        code, data = diagnose(
+            ca_bundle, "--connection", str(target), "--rotate-secret",
+            secret=secrets.token_urlsafe(30),
+        )  # fmt: skip
+        assert code == EXIT_PROBLEMS and data["secret_rotated"] is False
+        assert load_secret(halo.url, halo.client_id) == halo.client_secret
+        # The secret Halo now holds passes, and replaces it.
+        new = halo.regenerated_secret
+        code, data = diagnose(ca_bundle, "--connection", str(target), "--rotate-secret", secret=new)
+        assert code == EXIT_OK and data["secret_rotated"] is True
+        assert load_secret(halo.url, halo.client_id) == new
+    finally:
+        delete_secret(halo.url, halo.client_id)

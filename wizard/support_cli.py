@@ -66,6 +66,12 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     diagnose.add_argument("--scopes", help="test these scopes instead of the connection's")
     diagnose.add_argument("--report", metavar="FILE.html", help="also write a support report")
     diagnose.add_argument("--client-secret-stdin", action="store_true")
+    diagnose.add_argument(
+        "--rotate-secret",
+        action="store_true",
+        help="the secret given is a new one generated in Halo: once it passes the test it "
+        "replaces the one in the keychain (which is kept until then)",
+    )
     diagnose.add_argument("--ca-bundle", metavar="FILE")
     diagnose.add_argument("--timeout", type=float, default=10.0, metavar="S")
     diagnose.add_argument("--json", action="store_true", help="print one JSON object")
@@ -219,6 +225,8 @@ def _secret(
     elif args.client_secret_stdin:
         text = _read_stdin(stdin)
         secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+    elif args.rotate_secret:
+        pass  # a new secret: never the one the connection keeps
     elif connection is not None and connection.secret.store == "embedded":
         secret = connection.secret.value
     elif connection is not None and connection.secret.store == "keychain":
@@ -238,7 +246,8 @@ def _secret(
         if stdin.isatty():
             import getpass
 
-            secret = getpass.getpass("Client secret (input hidden): ")
+            prompt = "New client secret" if args.rotate_secret else "Client secret"
+            secret = getpass.getpass(f"{prompt} (input hidden): ")
         else:
             raise UsageError(
                 f"No client secret: set {SECRET_ENV}, or pass --client-secret-stdin and send "
@@ -309,6 +318,8 @@ def run_diagnose(
     data["last_tested_at"] = last_tested_at
     data["changes"] = [change.to_dict() for change in found]
     data["source"] = source
+    if args.rotate_secret:
+        data["secret_rotated"] = _rotate(report, connection, secret, err)
     if args.report:
         _write_report(args.report, data, source, last_tested_at, secret, qt_versions, err)
     del secret
@@ -321,6 +332,32 @@ def run_diagnose(
         out.write("\n" + _changes_text(found, last_tested_at))
     out.flush()
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _rotate(
+    report: CheckReport, connection: ConnectionFile | None, secret: str, err: TextIO
+) -> bool:
+    """Put the new secret in the keychain once it has passed the test; whether it was."""
+    if connection is None or connection.secret.store != "keychain":
+        err.write(
+            "Nothing was replaced: this connection keeps no secret in the keychain. Save it "
+            "again with `check --save` to keep the new secret.\n"
+        )
+        return False
+    if not report.ok:
+        err.write(
+            "The new secret did not pass the test, so the old one is still in the keychain.\n"
+        )
+        return False
+    from wizard.core.secrets import KeychainError, store_secret
+
+    try:
+        store_secret(connection.host, connection.client_id, secret)
+    except KeychainError as exc:
+        err.write(f"The new secret passed the test but could not be put in the keychain: {exc}\n")
+        return False
+    err.write("The new secret passed the test and replaced the old one in the keychain.\n")
+    return True
 
 
 def _changes_text(found: list[Any], last_tested_at: str | None) -> str:

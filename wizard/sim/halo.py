@@ -187,6 +187,11 @@ class SimulatedHalo:
         return self._auth_url(SCENARIO_DATA[self.scenario])
 
     @property
+    def regenerated_secret(self) -> str:
+        """The secret Halo holds in the scenarios where it was regenerated after copying."""
+        return self._regenerated_secret
+
+    @property
     def tenant(self) -> str | None:
         return SCENARIO_DATA[self.scenario].tenant
 
