@@ -150,6 +150,8 @@ def test_diagnosing_pasted_form_values(
         (b"[" * 100_000 + b"]" * 100_000, ""),
         (b'{"schema": "halo-connection", "schema_version": 1, "host": 7}', "host"),
         (b"\xff\xfe\x00garbage", ""),
+        (b'{"schema": "halo-connection", "pad": "' + b"x" * 2_000_000 + b'"}', "too large"),
+        (b'{"schema": "halo-connection", "schema_version": 1, "scopes": {"a": 1}}', ""),
     ],
 )
 def test_a_damaged_or_foreign_file_exits_2_with_a_message_and_no_traceback(
@@ -251,3 +253,14 @@ def test_a_rotated_secret_replaces_the_keychain_entry_only_once_it_passes(
         assert load_secret(halo.url, halo.client_id) == new
     finally:
         delete_secret(halo.url, halo.client_id)
+
+
+def test_text_that_gives_no_address_exits_2_and_says_what_was_missing(tmp_path: Path) -> None:
+    text = tmp_path / "form.txt"
+    text.write_bytes(b"\x00\x01 Client Secret: " + secrets.token_hex(20).encode() + b"\n\xff")
+    secret = secrets.token_hex(16)
+    result = run_cli("diagnose", "--from-text", str(text), secret=secret)
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "the Halo address and the Client ID" in result.stderr
+    assert text.read_bytes()[17:57].decode() not in result.stderr  # the pasted secret
