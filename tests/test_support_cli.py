@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -217,8 +218,15 @@ def test_diagnose_writes_a_support_report_that_holds_no_secret(
     html = page.read_text(encoding="utf-8")
     assert "What changed since the last test" in html
     assert "read:tickets" in html and "/api/Tickets" in html
+    logs = "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in Path(os.environ["HALO_WIZARD_LOG_DIR"]).rglob("*")
+        if path.is_file()
+    )
+    assert "diagnose" in logs  # the run was logged, there
     for token in [halo.client_secret, *issued_tokens(halo)]:
         assert token not in html and token not in result.stdout + result.stderr
+        assert token not in logs
 
 
 @pytest.mark.usefixtures("secret_service")
