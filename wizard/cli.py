@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
-from wizard import __version__, support_cli
+from wizard import __version__, recipes_cli, support_cli
 
 SECRET_ENV = "HALO_CLIENT_SECRET"
 DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
@@ -96,8 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--client-id", required=True, help="the application's Client ID")
     check.add_argument(
         "--scopes",
-        required=True,
-        help='permission scopes, separated by spaces or commas, e.g. "read:tickets read:assets"',
+        help='permission scopes, separated by spaces or commas, e.g. "read:tickets read:assets" '
+        "(needed unless --for names a tool)",
     )
     check.add_argument("--tenant", help="the tenant your tool uses (checked against Halo's)")
     check.add_argument("--auth-url", help="use this authorisation server instead of Halo's own")
@@ -123,7 +123,9 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object instead of the readable report"
     )
     support_cli.add_save_options(check)
+    recipes_cli.add_check_options(check)
     support_cli.add_commands(commands, _Parser)
+    recipes_cli.add_commands(commands)
 
     doctor = commands.add_parser(
         "doctor",
@@ -309,6 +311,12 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     from wizard.core.scopes import parse_scopes
 
     _check_common(args)
+    args.scopes = recipes_cli.scopes_for(args)
+    if args.scopes is None:
+        raise UsageError(
+            'Give the scopes to test with --scopes "read:tickets ...", or name the tool being '
+            "connected with --for (see `halo-wizard recipes`)."
+        )
     if not parse_scopes(args.scopes):
         raise UsageError('--scopes is empty; give at least one, e.g. --scopes "read:tickets".')
     if args.save_profile:
@@ -328,9 +336,18 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         auth_url=args.auth_url,
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
+        tool=args.tool,
     )
     report = run_check_sync(request)
-    _print_report(report, args.json, out)
+    if args.json:
+        data = report.to_dict()
+        recipes_cli.add_to_json(data, args.tool, report)
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        out.flush()
+    else:
+        _print_report(report, False, out)
+        out.write(recipes_cli.form_text(args.tool, report))
+        out.flush()
     support_cli.save_after_check(args, report, secret, sys.stderr)
     del secret
     return EXIT_OK if report.ok else EXIT_PROBLEMS
@@ -601,6 +618,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             )
         if args.command == "profiles":
             return support_cli.run_profiles(args, stdin, out)
+        if args.command == "recipes":
+            return recipes_cli.run_recipes(args, out)
         return _run_window(args)
     except UsageError as exc:
         _log.info("usage error: %s", exc)

@@ -75,6 +75,19 @@ CASES: dict[str, Case] = {
         ok=True,
         entered={"known_token_url": "saved-own-auth"},
     ),
+    # Connecting a tool whose recipe the test also judges (resources/recipes.toml).
+    "rewst_but_application_identity": Case(
+        "application_identity",
+        ("TOOL_NEEDS_OTHER_IDENTITY",),
+        ok=True,
+        entered={"tool": "rewst"},
+    ),
+    "rewst_agent_sees_no_customers": Case(
+        "agent_sees_nothing",
+        ("TOOL_SEES_NO_RECORDS",),
+        ok=True,
+        entered={"tool": "rewst", "scopes": "read:customers read:tickets"},
+    ),
     "hostname_typo": Case(expect=("HOST_INVALID",), entered={"host": "https://acme..halopsa.com"}),
     "made_up_scope": Case(
         expect=("SCOPE_UNKNOWN",), entered={"scopes": "read:tickets read:actions"}

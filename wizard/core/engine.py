@@ -407,6 +407,14 @@ class Checker:
         self._record(verdict.findings)
         self._record(judges.judge_breadth(requested, granted, who.identity, self._context))
         self._record(judges.judge_rate_limit(answers, self._context))
+        if self.request.tool:
+            from wizard.core import recipes
+
+            chosen = recipes.recipe(self.request.tool)
+            found = recipes.judge(chosen, self.report)
+            self._record(
+                [replace(f, params=MappingProxyType({**self._context, **f.params})) for f in found]
+            )
 
     def _set_scopes(self, verdict: judges.ProbesVerdict) -> None:
         for judged in verdict.scopes:

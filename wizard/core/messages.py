@@ -529,7 +529,7 @@ FINDINGS: dict[str, Template] = {
     "UNEXPECTED_RESPONSE": Template(
         "error",
         "Halo gave an unexpected answer",
-        "{what} gave an answer the test did not expect: {shape}, with HTTP status {status}.",
+        "{what} gave an answer the test did not expect: {shape}, HTTP {status}.",
         (
             "If your company uses a proxy or web filter, ask IT to let this program reach "
             "{host} directly.",
@@ -564,6 +564,30 @@ FINDINGS: dict[str, Template] = {
             _OPEN_APP + ' Set "Agent to log in as" to the new agent, or to "Application '
             'identity" on Halo 2.234 or later, then click Save.',
             "Changing the login type can make Halo generate a new secret: copy it if one is shown.",
+        ),
+    ),
+    "TOOL_NEEDS_OTHER_IDENTITY": Template(
+        "warning",
+        "{tool} expects the connection to act as an {wanted}",
+        "{tool} needs the connection to act as an {wanted}, but the test shows it acting as "
+        "another identity. What {tool} needs: {identity_advice}",
+        (
+            "In {product}, go to Configuration > Integrations > {api_menu} > View "
+            "Applications and open your application.",
+            "On the Details tab, set Login Type and Agent to log in as for {tool}, then "
+            "click Save, and run the test again.",
+        ),
+    ),
+    "TOOL_SEES_NO_RECORDS": Template(
+        "warning",
+        "{tool} will find no {area}",
+        "{tool} reads {area}, but the connection sees none: Halo allows reading them "
+        "({scope_name}) and shows no records. What {tool} needs: {identity_advice}",
+        (
+            "In {product}, go to Configuration > Teams & Agents > Agents and open the agent "
+            "the application logs in as.",
+            "Add it to the teams that hold the {area}, and check its Client Restriction "
+            "(\"Allow use of all Customers\"), then click Save and run the test again.",
         ),
     ),
     "BROAD_ACCESS": Template(

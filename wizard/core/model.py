@@ -57,6 +57,9 @@ class CheckRequest:
     # The token address a saved connection used at its last test: the token is asked for
     # there at once, while discovery runs beside it to confirm the address.
     known_token_url: str | None = None
+    # The recipe id of the tool being connected (resources/recipes.toml): the test then
+    # also judges what that tool needs (its identity, the records it reads).
+    tool: str | None = None
 
     def __repr__(self) -> str:
         # Never let the secret reach a log or a traceback through repr().

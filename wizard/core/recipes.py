@@ -1,0 +1,360 @@
+"""Recipes: what each tool that connects to Halo needs, and the values for its own form.
+
+The recipes are data (resources/recipes.toml); this module reads them, checks them, and
+makes a tool's form from a tested connection: each field under the tool's own label, with
+the value made the way that tool wants it (host with or without https://, /api or not,
+the token URL with ?tenant=, Yes/No for on-premise...). The secret is never a value here:
+a field that holds it says so, and `reveal` fills it in only when asked.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from wizard.assets import resource_path
+from wizard.core.findings import Finding, make
+from wizard.core.model import CheckReport, ScopeStatus
+
+RECIPES_FILE = ("recipes.toml",)
+SURENESS = ("seen", "documented", "inferred")
+CHOSEN_BY = ("tool", "guide", "admin")
+IDENTITIES = ("agent", "application", "either")
+SOURCES = (
+    "host",
+    "host_name",
+    "api_url",
+    "auth_url",
+    "auth_host_name",
+    "token_url",
+    "tenant",
+    "client_id",
+    "secret",
+    "scopes",
+    "hosting",
+    "text",
+    "powershell",
+)
+WHEN = ("always", "hosted", "on_premise", "auth_differs")
+SECRET_PLACEHOLDER = "<client secret>"
+
+
+class RecipeError(ValueError):
+    """The recipes file is not as this program reads it (a defect caught by the tests)."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    source: str
+    when: str = "always"
+    note: str | None = None
+    sure: str | None = None
+    text: str | None = None
+    hosted: str | None = None
+    on_premise: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    name: str
+    summary: str
+    scopes: tuple[str, ...]
+    scopes_chosen_by: str
+    scopes_note: str
+    identity: str
+    identity_advice: str
+    needs_records: tuple[str, ...]
+    source: str
+    sure: str
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def scopes_fixed(self) -> bool:
+        """The tool itself asks Halo for exactly these scopes, whatever the admin picks."""
+        return self.scopes_chosen_by == "tool"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "summary": self.summary,
+            "scopes": list(self.scopes),
+            "scopes_chosen_by": self.scopes_chosen_by,
+            "scopes_note": self.scopes_note,
+            "identity": self.identity,
+            "identity_advice": self.identity_advice,
+            "needs_records": list(self.needs_records),
+            "source": self.source,
+            "sure": self.sure,
+            "fields": [spec.label for spec in self.fields],
+        }
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a tested connection gives a form."""
+
+    host: str
+    client_id: str
+    auth_url: str
+    token_url: str
+    tenant: str | None
+    scopes: tuple[str, ...]
+
+    @classmethod
+    def from_report(cls, report: CheckReport) -> Facts | None:
+        """The facts of a check that found the instance; None when it did not get so far."""
+        if not (report.host and report.auth_url and report.token_url):
+            return None
+        return cls(
+            host=report.host,
+            client_id=report.client_id or "",
+            auth_url=report.auth_url.rstrip("/"),
+            token_url=report.token_url,
+            tenant=report.tenant,
+            scopes=tuple(report.requested_scopes),
+        )
+
+    @property
+    def on_premise(self) -> bool:
+        return self.tenant is None
+
+    @property
+    def auth_differs(self) -> bool:
+        return self.auth_url != f"{self.host}/auth"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a tool's form: its label, and its value unless it holds the secret.
+
+    `value` is None for the secret itself; a field whose value contains the secret (the
+    PowerShell command) shows SECRET_PLACEHOLDER in its place, and `reveal` fills it in.
+    """
+
+    label: str
+    value: str | None
+    secret: bool = False
+    note: str | None = None
+    sure: str = "documented"
+    _template: str | None = field(default=None, repr=False)
+
+    def reveal(self, secret: str) -> str:
+        """The value with the secret in it; only for an explicit "copy the secret" click."""
+        if not self.secret:
+            return self.value or ""
+        if self._template is None:
+            return secret
+        return self._template.replace("{secret}", _powershell_quoted(secret))
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"label": self.label, "value": self.value}
+        if self.secret:
+            data["secret"] = True
+        if self.note:
+            data["note"] = self.note
+        if self.sure != "documented":
+            data["sure"] = self.sure
+        return data
+
+
+def _text(table: Mapping[str, Any], key: str, where: str, *, optional: bool = False) -> Any:
+    value = table.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise RecipeError(f"{where}: {key} must be a text")
+    return value.strip()
+
+
+def _choice(table: Mapping[str, Any], key: str, options: Sequence[str], where: str) -> str:
+    value = table.get(key)
+    if value not in options:
+        raise RecipeError(f"{where}: {key} must be one of {', '.join(options)}, not {value!r}")
+    return str(value)
+
+
+def _texts(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = table.get(key)
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise RecipeError(f"{where}: {key} must be a list of texts")
+    return tuple(values)
+
+
+def _field(table: Mapping[str, Any], where: str) -> FieldSpec:
+    source = _choice(table, "from", SOURCES, where)
+    spec = FieldSpec(
+        label=_text(table, "label", where),
+        source=source,
+        when=_choice({"when": table.get("when", "always")}, "when", WHEN, where),
+        note=_text(table, "note", where, optional=True),
+        sure=(_choice(table, "sure", SURENESS, where) if table.get("sure") is not None else None),
+        text=_text(table, "text", where, optional=source != "text"),
+        hosted=_text(table, "hosted", where, optional=source != "hosting"),
+        on_premise=_text(table, "on_premise", where, optional=source != "hosting"),
+    )
+    return spec
+
+
+def parse(document: Mapping[str, Any]) -> tuple[Recipe, ...]:
+    """The recipes of a parsed recipes file; RecipeError naming the first defect."""
+    entries = document.get("recipe")
+    if not isinstance(entries, list) or not entries:
+        raise RecipeError("the recipes file has no [[recipe]]")
+    recipes: list[Recipe] = []
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise RecipeError(f"recipe {number} is not a table")
+        where = f"recipe {entry.get('id', number)!s}"
+        fields = entry.get("field")
+        if not isinstance(fields, list) or not fields:
+            raise RecipeError(f"{where}: it has no [[recipe.field]]")
+        recipes.append(
+            Recipe(
+                id=_text(entry, "id", where),
+                name=_text(entry, "name", where),
+                summary=_text(entry, "summary", where),
+                scopes=_texts(entry, "scopes", where),
+                scopes_chosen_by=_choice(entry, "scopes_chosen_by", CHOSEN_BY, where),
+                scopes_note=_text(entry, "scopes_note", where),
+                identity=_choice(entry, "identity", IDENTITIES, where),
+                identity_advice=_text(entry, "identity_advice", where),
+                needs_records=tuple(entry.get("needs_records", ())),
+                source=_text(entry, "source", where),
+                sure=_choice(entry, "sure", SURENESS, where),
+                fields=tuple(
+                    _field(spec, f"{where}, field {i}") for i, spec in enumerate(fields, 1)
+                ),
+            )
+        )
+    ids = [recipe.id for recipe in recipes]
+    if len(set(ids)) != len(ids):
+        raise RecipeError("two recipes have the same id")
+    return tuple(recipes)
+
+
+@cache
+def all_recipes() -> tuple[Recipe, ...]:
+    path = resource_path(*RECIPES_FILE)
+    if path is None:
+        raise RecipeError("the recipes file is missing from this installation")
+    with open(path, "rb") as file:
+        return parse(tomllib.load(file))
+
+
+def recipe(recipe_id: str) -> Recipe:
+    """The recipe `recipe_id`; KeyError naming the known ids when there is none."""
+    for found in all_recipes():
+        if found.id == recipe_id:
+            return found
+    known = ", ".join(r.id for r in all_recipes())
+    raise KeyError(f"There is no recipe {recipe_id!r}; the recipes are: {known}.")
+
+
+# ----- the form -----
+
+
+def _bare(url: str) -> str:
+    return url.split("://", 1)[-1]
+
+
+def _powershell_quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _powershell(facts: Facts) -> str:
+    parts = [
+        "Connect-HaloAPI",
+        f"-URL {_powershell_quoted(facts.host)}",
+        f"-ClientID {_powershell_quoted(facts.client_id)}",
+        "-ClientSecret {secret}",
+        f"-Scopes {_powershell_quoted(' '.join(facts.scopes))}",
+    ]
+    if facts.tenant:
+        parts.append(f"-Tenant {_powershell_quoted(facts.tenant)}")
+    return " ".join(parts)
+
+
+def _applies(spec: FieldSpec, facts: Facts) -> bool:
+    if spec.when == "hosted":
+        return not facts.on_premise
+    if spec.when == "on_premise":
+        return facts.on_premise
+    if spec.when == "auth_differs":
+        return facts.auth_differs
+    return True
+
+
+def _value(spec: FieldSpec, facts: Facts) -> str:
+    values = {
+        "host": facts.host,
+        "host_name": _bare(facts.host),
+        "api_url": f"{facts.host}/api",
+        "auth_url": facts.auth_url,
+        "auth_host_name": _bare(facts.auth_url),
+        "token_url": facts.token_url,
+        "tenant": facts.tenant or "",
+        "client_id": facts.client_id,
+        "scopes": " ".join(facts.scopes),
+        "text": spec.text or "",
+        "hosting": (spec.on_premise if facts.on_premise else spec.hosted) or "",
+    }
+    return values[spec.source]
+
+
+def form(chosen: Recipe, facts: Facts) -> list[FormField]:
+    """The tool's form for this connection: the fields that apply, each with its value."""
+    fields: list[FormField] = []
+    for spec in chosen.fields:
+        if not _applies(spec, facts):
+            continue
+        sure = spec.sure or chosen.sure
+        if spec.source == "secret":
+            fields.append(FormField(spec.label, None, True, spec.note, sure))
+        elif spec.source == "powershell":
+            template = _powershell(facts)
+            shown = template.replace("{secret}", _powershell_quoted(SECRET_PLACEHOLDER))
+            fields.append(FormField(spec.label, shown, True, spec.note, sure, template))
+        else:
+            fields.append(FormField(spec.label, _value(spec, facts), False, spec.note, sure))
+    return fields
+
+
+def for_json(chosen: Recipe, report: CheckReport) -> dict[str, Any]:
+    """The "for" member of `check --for TOOL --json`: the tool and its form's values."""
+    facts = Facts.from_report(report)
+    return {
+        "tool": chosen.id,
+        "name": chosen.name,
+        "fields": [f.to_dict() for f in form(chosen, facts)] if facts else [],
+    }
+
+
+# ----- what the tool needs, judged against the test -----
+
+
+def judge(chosen: Recipe, report: CheckReport) -> list[Finding]:
+    """What this tool needs that the tested connection does not give, as findings."""
+    found: list[Finding] = []
+    context = {"tool": chosen.name, "identity_advice": chosen.identity_advice}
+    identity = report.identity
+    if identity is not None and chosen.identity != "either" and identity.kind != chosen.identity:
+        found.append(make("TOOL_NEEDS_OTHER_IDENTITY", context, wanted=chosen.identity))
+    for area in chosen.needs_records:
+        for result in report.scopes:
+            if result.scope == f"read:{area}" and result.status is ScopeStatus.EMPTY:
+                found.append(
+                    make(
+                        "TOOL_SEES_NO_RECORDS",
+                        context,
+                        area=area,
+                        scope=result.scope,
+                        scope_name=result.scope,
+                    )
+                )
+    return found

@@ -1,0 +1,97 @@
+"""Recipes on the command line: `halo-wizard recipes` and `check ... --for TOOL`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from wizard.core.model import CheckReport
+
+
+def add_check_options(check: argparse.ArgumentParser) -> None:
+    check.add_argument(
+        "--for",
+        dest="tool",
+        metavar="TOOL",
+        help="the tool being connected (see `halo-wizard recipes`): its scopes when --scopes "
+        "is not given, what it needs judged too, and its form's values in the report",
+    )
+
+
+def add_commands(commands: Any) -> None:
+    listing = commands.add_parser(
+        "recipes",
+        allow_abbrev=False,
+        help="the tools with a recipe: the scopes and identity each needs, and its form",
+    )
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+
+
+def scopes_for(args: argparse.Namespace) -> str | None:
+    """The scopes to test: --scopes, else the chosen tool's; UsageError for an unknown tool."""
+    from wizard.cli import UsageError
+    from wizard.core import recipes
+
+    given: str | None = args.scopes
+    if args.tool is None:
+        return given
+    try:
+        chosen = recipes.recipe(args.tool)
+    except KeyError as exc:
+        raise UsageError(f"--for: {exc.args[0]}") from None
+    return given or " ".join(chosen.scopes)
+
+
+def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
+    from wizard.cli import EXIT_OK
+    from wizard.core import recipes
+
+    found = recipes.all_recipes()
+    if args.json:
+        out.write(json.dumps([r.to_dict() for r in found], indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    width = max(len(r.id) for r in found)
+    for r in found:
+        out.write(f"{r.id:<{width}}  {r.name}: {r.summary}\n")
+        by = {"tool": "asked for by the tool itself", "guide": "as its guide says"}.get(
+            r.scopes_chosen_by, "a starting point: choose what you need"
+        )
+        out.write(f"{'':<{width}}  scopes {' '.join(r.scopes)} ({by})\n")
+    out.write("\nUse one with: halo-wizard check ... --for ID\n")
+    return EXIT_OK
+
+
+def add_to_json(data: dict[str, Any], tool: str | None, report: CheckReport) -> None:
+    if tool is None:
+        return
+    from wizard.core import recipes
+
+    data["for"] = recipes.for_json(recipes.recipe(tool), report)
+
+
+def form_text(tool: str | None, report: CheckReport) -> str:
+    """ "Type these into Rewst:" and each field, for the readable report ("" without --for)."""
+    if tool is None:
+        return ""
+    from wizard.core import recipes
+
+    chosen = recipes.recipe(tool)
+    facts = recipes.Facts.from_report(report)
+    if facts is None:
+        return (
+            f"\nThe test did not find the instance, so there are no values for {chosen.name} yet.\n"
+        )
+    lines = [f"\nType these into {chosen.name}:"]
+    fields = recipes.form(chosen, facts)
+    width = max(len(f.label) for f in fields)
+    for f in fields:
+        value = "(your client secret: never printed here)" if f.value is None else f.value
+        extra = [f.note] if f.note else []
+        if f.sure == "inferred":
+            extra.append("the label is our reading of the tool's guide")
+        lines.append(
+            f"  {f.label:<{width}}  {value}" + (f"   ({'; '.join(extra)})" if extra else "")
+        )
+    return "\n".join(lines) + "\n"
