@@ -133,6 +133,26 @@ CASES: dict[str, Case] = {
     "everything_scope": Case(
         expect=("BROAD_ACCESS", "SCOPE_NOT_GRANTED"), entered={"scopes": "all read:tickets"}
     ),
+    # JWT Assertion (Services): the private key signs instead of a secret being sent.
+    "jwt_assertion": Case(
+        "jwt_assertion", ("ACTS_AS_AGENT",), ok=True, entered={"private_key": "key-from-halo"}
+    ),
+    # The public key pasted into Halo is not this private key's.
+    "jwt_wrong_key": Case(
+        "jwt_wrong_key", ("ASSERTION_REFUSED",), entered={"private_key": "key-from-halo"}
+    ),
+    "jwt_wrong_audience": Case(
+        "jwt_assertion",
+        ("ASSERTION_REFUSED",),
+        entered={
+            "private_key": "key-from-halo",
+            "assertion_audience": "https://login.elsewhere.example/token",
+        },
+    ),
+    # The public key file given where the private key is needed.
+    "jwt_public_key_given": Case(
+        "jwt_assertion", ("PRIVATE_KEY_INVALID",), entered={"private_key": "public-key-file"}
+    ),
     # The network.
     "no_such_host": Case(expect=("DNS_FAILED",), entered={"host": "halo-wizard-test.invalid"}),
     "nothing_listening": Case(expect=("CONNECT_FAILED",), entered={"host": "https://127.0.0.1:1"}),
@@ -177,6 +197,15 @@ def _entered(case: Case, halo: SimulatedHalo) -> dict[str, object]:
         entered["client_secret"] = f"\ufeff{halo.client_secret}\u200b\u2060"
     if entered.get("auth_url") == "auth-url-with-invisibles":
         entered["auth_url"] = f"{halo.url}/auth\u200b"
+    if entered.get("private_key") in ("key-from-halo", "public-key-file"):
+        from wizard.core.assertion import load_private_key_pem, public_pem
+
+        pem = halo.assertion_private_key
+        if entered["private_key"] == "public-key-file":
+            pem = public_pem(load_private_key_pem(pem))
+        path = Path(tempfile.mkdtemp()) / "halo-private-key.pem"
+        path.write_text(pem, encoding="ascii")
+        entered["private_key"] = str(path)
     return entered
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import ssl
 import time
 from dataclasses import replace
@@ -96,6 +97,8 @@ class Checker:
         self._context: dict[str, Any] = {}
         self._address: HostAddress | None = None
         self._secret = ""
+        # JWT Assertion (Services): the private key loaded from request.private_key.
+        self._private_key: Any = None
         self._skew_reported = False
         self._claims: dict[str, Any] = {}
 
@@ -175,6 +178,7 @@ class Checker:
             if self._caller is not None:
                 self.report.exchanges = list(self._caller.exchanges)
             self._secret = ""
+            self._private_key = None
             if self._own_transport and self._transport is not None:
                 self._transport.close()
         report = self.report
@@ -243,11 +247,15 @@ class Checker:
         self.report.client_id = client_id
         if client_id and pasted_id.removed:
             self._add("CLIENT_ID_CLEANED", removed=describe(pasted_id.removed))
+        # With a private key (JWT Assertion) no secret is needed, read or judged.
+        assertion = request.private_key is not None
+        if assertion and not self._load_private_key():
+            failed = True
         register_secret(request.client_secret)
-        secret = credentials.clean_secret(request.client_secret)
+        secret = credentials.clean_secret("" if assertion else request.client_secret)
         register_secret(secret.value)
         self._secret = secret.value
-        if not secret.value:
+        if not secret.value and not assertion:
             self._add("SECRET_MISSING")
             failed = True
         elif secret.removed:
@@ -269,6 +277,61 @@ class Checker:
             self._step("input", StepStatus.FAILED, messages.SUMMARY_FIX_ENTRIES)
             raise _Stop
         self._step("input", StepStatus.OK, self._address.url)
+
+    def _load_private_key(self) -> bool:
+        """Load request.private_key (a path or a key); PRIVATE_KEY_INVALID when unusable."""
+        from wizard.core import assertion
+
+        given = self.request.private_key
+        try:
+            if given is None or isinstance(given, str | os.PathLike):
+                self._private_key = assertion.load_private_key(os.fspath(given or ""))
+            else:
+                self._private_key = assertion.check_key(given, "the key given")
+        except assertion.KeyFileError as exc:
+            self._add("PRIVATE_KEY_INVALID", reason=str(exc))
+            return False
+        return True
+
+    def _credential(self, token_url: str) -> stages.Credential:
+        """What proves who asks at `token_url`: the secret, or a signed client assertion."""
+        client_id = self.report.client_id or ""
+        if self._private_key is None:
+            return stages.ClientSecret(client_id, self._secret)
+        from wizard.core import assertion
+
+        return assertion.ClientAssertion(
+            client_id,
+            self._private_key,
+            audience=self._audience(token_url),
+            issuer=(self.request.assertion_issuer or "").strip() or None,
+        )
+
+    def _audience(self, token_url: str) -> str:
+        from wizard.core import assertion
+
+        given = (self.request.assertion_audience or "").strip()
+        return given or assertion.default_audience(token_url)
+
+    def _assertion_facts(self, token_url: str) -> dict[str, str] | None:
+        """How a refused assertion's finding names what was sent (None: a secret was sent)."""
+        if self._private_key is None:
+            return None
+        from wizard.core import assertion
+
+        client_id = self.report.client_id or ""
+        issuer = (self.request.assertion_issuer or "").strip()
+        used = self._audience(token_url)
+        given = bool((self.request.assertion_audience or "").strip())
+        others = [token_url, assertion.default_audience(token_url), self.report.auth_url or ""]
+        others = [url for url in dict.fromkeys(others) if url and url != used]
+        return {
+            "client_id": client_id,
+            "assertion_audience": used,
+            "assertion_issuer": issuer or client_id,
+            "audience_note": messages.AUDIENCE_GIVEN if given else messages.AUDIENCE_DEFAULT,
+            "audience_alternatives": " or ".join(others) or used,
+        }
 
     async def _discover(self) -> None:
         assert self._address is not None
@@ -317,7 +380,7 @@ class Checker:
         return asyncio.ensure_future(self._ask_token(known))
 
     async def _ask_token(self, token_url: str) -> stages.TokenAnswer:
-        credential = stages.ClientSecret(self.report.client_id or "", self._secret)
+        credential = self._credential(token_url)
         try:
             return await stages.get_token(
                 self._calls, token_url, credential, self.report.requested_scopes
@@ -348,6 +411,7 @@ class Checker:
             self.report.requested_scopes,
             self.request.timeout,
             self._context,
+            assertion=self._assertion_facts(token_url),
         )
         for secret in (verdict.token, *verdict.other_tokens):
             register_secret(secret)
@@ -428,6 +492,8 @@ _APPLICATION_PAGE_CODES = frozenset(
         "SECRET_LOOKS_LIKE_CLIENT_ID",
         "SECRET_MISSING",
         "INVALID_CLIENT",
+        "ASSERTION_REFUSED",
+        "PRIVATE_KEY_INVALID",
         "UNAUTHORIZED_CLIENT",
         "INVALID_SCOPE",
         "TOKEN_REJECTED",

@@ -407,8 +407,11 @@ def judge_token(
     requested: Sequence[str],
     timeout: float,
     context: Context,
+    *,
+    assertion: Mapping[str, str] | None = None,
 ) -> TokenVerdict:
-    """The token, or why Halo gave none."""
+    """The token, or why Halo gave none. `assertion`: how the signed client assertion sent
+    instead of a secret was made (its audience and issuer), None when a secret was sent."""
     if isinstance(answer, NetworkError):
         return TokenVerdict(
             [network_finding(answer, timeout, context)],
@@ -476,7 +479,7 @@ def judge_token(
             )
         ]
     else:
-        findings = [token_refusal(response, body, requested, context)]
+        findings = [token_refusal(response, body, requested, context, assertion)]
     summary = (
         messages.SUMMARY_SLOW_DOWN
         if status == 429
@@ -486,10 +489,24 @@ def judge_token(
 
 
 def token_refusal(
-    response: Response, body: object, requested: Sequence[str], context: Context
+    response: Response,
+    body: object,
+    requested: Sequence[str],
+    context: Context,
+    assertion: Mapping[str, str] | None = None,
 ) -> Finding:
     error = body.get("error") if isinstance(body, dict) else None
     said = halo_error(body)
+    if assertion is not None and error != "invalid_scope":
+        # Every other refusal of a signed assertion (invalid_client, invalid_grant,
+        # unauthorized_client, ...) has the same list of things to check: Halo's bodies for
+        # them are not published, so its own words are what tells them apart.
+        return make(
+            "ASSERTION_REFUSED",
+            {**context, **assertion},
+            status=response.status,
+            halo_said=said or denial_text(response) or None,
+        )
     if error == "invalid_client" or (error is None and response.status == 401):
         return make("INVALID_CLIENT", context, halo_said=said)
     if error == "unauthorized_client":

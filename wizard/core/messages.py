@@ -95,6 +95,22 @@ FINDINGS: dict[str, Template] = {
             "trusted.",
         ),
     ),
+    "PRIVATE_KEY_INVALID": Template(
+        "error",
+        "The private key cannot be used",
+        "The test signs its token request with a private key instead of a secret (JWT "
+        "Assertion), and the key given cannot be used: {reason}.",
+        (
+            "Give the test the private key made together with the public key that Halo holds: "
+            "the file halo-private-key.pem, not halo-public-key.pem (for halo-wizard check: "
+            "--private-key FILE).",
+            "If that key is lost or cannot be used, make a new pair with halo-wizard keygen "
+            "--out FOLDER.",
+            _OPEN_APP,
+            "Paste the new halo-public-key.pem whole into its public key field, click Save, "
+            "and test again with the new halo-private-key.pem.",
+        ),
+    ),
     "SECRET_TRIMMED": Template(
         "warning",
         "Extra characters were removed from the client secret",
@@ -390,6 +406,33 @@ FINDINGS: dict[str, Template] = {
             'Set Authentication Method to "Client ID and Secret (Services)".',
             "Click Save, then copy the Client ID again (it can change on Save).",
             _NEW_TOKEN,
+        ),
+    ),
+    "ASSERTION_REFUSED": Template(
+        "error",
+        "Halo refused the signed assertion sent instead of a secret",
+        "The token service at {token_url} refused the token request signed with the private "
+        "key (HTTP {status}). The assertion (PS256) named {client_id} as its subject, "
+        "{assertion_issuer} as its issuer and {assertion_audience} as its audience "
+        "({audience_note}).",
+        (
+            _OPEN_APP,
+            'On the Details tab, check that Authentication Method is "JWT Assertion (Services)" '
+            "and that Active is ticked.",
+            "Open halo-public-key.pem (made together with the private key the test used) in a "
+            "text editor, copy all of it, from -----BEGIN PUBLIC KEY----- to -----END PUBLIC "
+            "KEY-----, and paste it whole into the application's public key field, replacing "
+            "what was there.",
+            "Click Save: the method and the key count only once saved. Then copy the Client ID "
+            "again (it can change on Save) and compare it with {client_id}.",
+            "If the application names an Issuer, give the test the same value (for halo-wizard "
+            "check: --assertion-issuer); the test used {assertion_issuer}.",
+            "Check this computer's date, time and time zone (set them to update automatically): "
+            "each assertion is valid for five minutes from this computer's time, so a clock "
+            "that is off makes it look expired or not yet valid.",
+            "Check the audience: the test used {assertion_audience}. Halo does not publish "
+            "which audience it expects; try {audience_alternatives} instead (for halo-wizard "
+            "check: --assertion-audience URL).",
         ),
     ),
     "INVALID_SCOPE": Template(
@@ -780,6 +823,9 @@ STEP_LABELS = {
     "identity": "Who the application acts as",
 }
 SUMMARY_CA_FILE = "CA file unusable"
+# Where the audience of a signed assertion came from (ASSERTION_REFUSED).
+AUDIENCE_DEFAULT = "the token service's address, used when no other audience is given"
+AUDIENCE_GIVEN = "the audience given for the test"
 SUMMARY_FIX_ADDRESS = "Fix the address first"
 SUMMARY_FIND_FIRST = "Not asked: the instance must be found first"
 SUMMARY_FIX_ENTRIES = "Fix the entries first"

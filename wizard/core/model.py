@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.core.findings import Finding, has_errors
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 # Seconds before any one request to Halo is given up.
 DEFAULT_TIMEOUT = 10.0
@@ -61,11 +65,26 @@ class CheckRequest:
     # also judges what that tool needs (its identity, the records it reads).
     tool: str | None = None
 
+    # JWT Assertion (Services): the private key that signs a new assertion for each token
+    # request (a PEM file's path, or the key itself); no secret is then needed or read.
+    private_key: str | os.PathLike[str] | RSAPrivateKey | None = None
+    # The assertion's aud (default: the token endpoint's address, without ?tenant=) and iss
+    # (default: the Client ID). Halo publishes neither: both can be changed (reference §5).
+    assertion_audience: str | None = None
+    assertion_issuer: str | None = None
+
     def __repr__(self) -> str:
         # Never let the secret reach a log or a traceback through repr().
         return (
             f"CheckRequest(host={self.host!r}, client_id={self.client_id!r}, "
-            f"client_secret='***', scopes={self.scopes!r}, tenant={self.tenant!r})"
+            f"client_secret='***', scopes={self.scopes!r}, tenant={self.tenant!r}"
+            + (
+                f", private_key='***', assertion_audience={self.assertion_audience!r}, "
+                f"assertion_issuer={self.assertion_issuer!r}"
+                if self.private_key is not None
+                else ""
+            )
+            + ")"
         )
 
 

@@ -15,7 +15,15 @@ from types import TracebackType
 from typing import Any, Self
 
 from . import replies
-from .oauth import Grant, Registration, TokenStore, id_token, token_request, token_response
+from .oauth import (
+    Grant,
+    Registration,
+    TokenStore,
+    UsedAssertions,
+    id_token,
+    token_request,
+    token_response,
+)
 from .resources import agent_me, probe
 from .scenarios import AREAS_BY_PATH, SCENARIO_DATA, SCENARIOS, Scenario
 from .server import Listener, RecordedRequest, Reply
@@ -75,7 +83,12 @@ class SimulatedHalo:
         latency_ms: int = 0,
         override: Override | None = None,
         names: PublicNames | None = None,
+        assertion_public_key: str | None = None,
+        assertion_issuer: str | None = None,
     ) -> None:
+        """`assertion_public_key`: the public key (PEM) of a JWT Assertion (Services)
+        application, in any scenario; `assertion_issuer`: the Issuer that application names
+        (the `iss` it accepts; None: the Client ID)."""
         _check_scenario(scenario)
         if names is not None and tls is None:
             raise ValueError("a simulator with public names serves HTTPS: give it tls")
@@ -93,6 +106,12 @@ class SimulatedHalo:
         self._regenerated_secret = f"{uuid.uuid4()}-{uuid.uuid4()}"
         self._saved_client_id = str(uuid.uuid4())
         self.dbid = str(uuid.uuid4())
+        self.assertion_public_key = assertion_public_key
+        self.assertion_issuer = assertion_issuer
+        # The key pairs of the JWT Assertion scenarios, made when first needed: the admin's
+        # (assertion_private_key) and the other one Halo holds in jwt_wrong_key.
+        self._key_pairs: dict[str, tuple[str, str]] = {}
+        self._used_assertions = UsedAssertions()
         self.requests: list[RecordedRequest] = []
         # Tunable, mostly for tests: token lifetime and the instance-wide rate limit.
         self.token_lifetime_s = 3600
@@ -192,6 +211,50 @@ class SimulatedHalo:
         return self._regenerated_secret
 
     @property
+    def assertion_private_key(self) -> str:
+        """The private key (PKCS#8 PEM) the admin holds in the JWT Assertion scenarios: its
+        public key is the one Halo holds, unless assertion_public_key gives another."""
+        return self._key_pair("admin")[0]
+
+    def uses_assertion(self, scenario: Scenario | None = None) -> bool:
+        """Whether the application authenticates with JWT Assertion (Services)."""
+        data = scenario or SCENARIO_DATA[self.scenario]
+        return self.assertion_public_key is not None or data.jwt_assertion
+
+    def _registered_public_key(self, scenario: Scenario) -> str | None:
+        if not self.uses_assertion(scenario):
+            return None
+        if scenario.assertion_key_replaced:
+            return self._key_pair("replaced")[1]
+        return self.assertion_public_key or self._key_pair("admin")[1]
+
+    def _key_pair(self, name: str) -> tuple[str, str]:
+        """(private PEM, public PEM) of one of the simulator's own key pairs."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        with self._lock:
+            pair = self._key_pairs.get(name)
+            if pair is None:
+                # 2048 bits: quick to make, and what Halo's minimum very likely is.
+                key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+                private = key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                ).decode("ascii")
+                public = (
+                    key.public_key()
+                    .public_bytes(
+                        serialization.Encoding.PEM,
+                        serialization.PublicFormat.SubjectPublicKeyInfo,
+                    )
+                    .decode("ascii")
+                )
+                pair = self._key_pairs[name] = (private, public)
+        return pair
+
+    @property
     def tenant(self) -> str | None:
         return SCENARIO_DATA[self.scenario].tenant
 
@@ -201,13 +264,15 @@ class SimulatedHalo:
         started = bool(self._listeners)
         lines = [
             f"Simulated {data.product} {data.version}, scenario '{name}':",
-            f"  {SCENARIOS[name]}",
+            f"  {data.description}",
             f"  URL:           {self.url if started else '(not started)'}",
             f"  Auth URL:      {self._auth_url(data) if started else '(not started)'}",
             f"  Tenant:        {data.tenant or '(none: on-premise)'}",
             f"  Client ID:     {self.client_id}",
             f"  Client secret: {self.client_secret}",
         ]
+        if self.uses_assertion(data):
+            lines[-1] = "  Method:        JWT Assertion (Services): no secret, a signed assertion"
         if self.latency_ms:
             lines.append(f"  Latency:       {self.latency_ms} ms per request")
         return "\n".join(lines)
@@ -292,8 +357,18 @@ class SimulatedHalo:
         registration = Registration(
             self._saved_client_id if scenario.client_id_changed else self.client_id,
             self._regenerated_secret if scenario.secret_regenerated else self.client_secret,
+            public_key=self._registered_public_key(scenario),
+            issuer=self.assertion_issuer,
         )
-        outcome = token_request(request, scenario, registration, tenant_required)
+        outcome = token_request(
+            request,
+            scenario,
+            registration,
+            tenant_required,
+            # This endpoint's own address: the audience an assertion must name (inferred).
+            token_url=self._auth_url(scenario) + "/token",
+            used=self._used_assertions,
+        )
         if not isinstance(outcome, Grant):
             return outcome
         lifetime = self.token_lifetime_s

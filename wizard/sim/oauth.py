@@ -1,4 +1,12 @@
-"""The simulated auth server: the client credentials token request and the tokens it issues."""
+"""The simulated auth server: the client credentials token request and the tokens it issues.
+
+An application authenticates with its client secret or, for JWT Assertion (Services), with a
+JWT signed by its private key (a client assertion, RFC 7523) checked against the public key
+Halo holds. Halo publishes neither the audience it expects nor its error bodies for this
+method: the bodies here are OpenIddict's kind (the server Halo very likely runs) and are
+inferred, as are the audience (the token endpoint's address) and the issuer (the Client ID,
+unless the application names another).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+import jwt
+
 from . import replies
 from .replies import oauth_error
 from .scenarios import REAL_SCOPES, WILDCARD_SCOPES, Agent, Scenario
 from .server import RecordedRequest, Reply
 
 REDIRECT_TARGET = "https://login.elsewhere.example/auth/token"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# Seconds of clock difference an assertion's times are allowed.
+ASSERTION_LEEWAY_S = 5
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,10 @@ class Registration:
 
     client_id: str
     client_secret: str
+    # JWT Assertion (Services): the public key (PEM) the application holds, and the Issuer
+    # it names (None: the Client ID). With a public key, no secret is accepted.
+    public_key: str | None = None
+    issuer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,23 @@ class TokenStore:
         return issued
 
 
+class UsedAssertions:
+    """The jti of every assertion accepted, kept until it expires: a second use is refused."""
+
+    def __init__(self) -> None:
+        self._expiry: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_use(self, jti: str, expires: float) -> bool:
+        now = time.time()
+        with self._lock:
+            self._expiry = {k: v for k, v in self._expiry.items() if v + ASSERTION_LEEWAY_S > now}
+            if jti in self._expiry:
+                return False
+            self._expiry[jti] = expires
+            return True
+
+
 def scope_allowed(scope: str, ticked: frozenset[str]) -> bool:
     """Whether a ticked set grants a scope; edit:X also grants read:X."""
     verb, _, area = scope.partition(":")
@@ -83,9 +117,19 @@ def token_opens(scopes: tuple[str, ...], area: str) -> bool:
 
 
 def token_request(
-    request: RecordedRequest, scenario: Scenario, registration: Registration, tenant_required: bool
+    request: RecordedRequest,
+    scenario: Scenario,
+    registration: Registration,
+    tenant_required: bool,
+    *,
+    token_url: str = "",
+    used: UsedAssertions | None = None,
 ) -> Reply | Grant:
-    """Check a token request the way Halo does, in Halo's order; a Reply means refused."""
+    """Check a token request the way Halo does, in Halo's order; a Reply means refused.
+
+    `token_url`: this endpoint's own address, the audience an assertion must name; `used`:
+    the assertions accepted so far (a jti is accepted once).
+    """
     override = _scenario_override(scenario)
     if override is not None:
         return override
@@ -102,12 +146,18 @@ def token_request(
     refused = _check_tenant(request, scenario, tenant_required)
     if refused is not None:
         return refused
-    client_id, client_secret = _client_credentials(request)
-    if not (
-        hmac.compare_digest(client_id.encode(), registration.client_id.encode())
-        and hmac.compare_digest(client_secret.encode(), registration.client_secret.encode())
-    ):
-        return oauth_error(401, "invalid_client", "The specified client credentials are invalid.")
+    if registration.public_key is not None:
+        refused = assertion_refusal(request, registration, token_url, used or UsedAssertions())
+        if refused is not None:
+            return refused
+        client_id = registration.client_id
+    else:
+        client_id, client_secret = _client_credentials(request)
+        if not (
+            _same(client_id, registration.client_id)
+            and _same(client_secret, registration.client_secret)
+        ):
+            return _invalid_client()
     if scenario.grant_error is not None:
         return oauth_error(
             400,
@@ -130,6 +180,83 @@ def token_request(
                     f"The scope '{scope}' is not allowed for this client application.",
                 )
     return Grant(client_id, None if scenario.token_without_scope else granted)
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _invalid_client(description: str = "The specified client credentials are invalid.") -> Reply:
+    return oauth_error(401, "invalid_client", description)
+
+
+def assertion_refusal(
+    request: RecordedRequest, registration: Registration, audience: str, used: UsedAssertions
+) -> Reply | None:
+    """Why a JWT-assertion application's token request is refused, or None when its signed
+    assertion holds: PS256 only, signed by the key Halo holds, iss the Issuer (or the Client
+    ID), sub the Client ID, aud this endpoint, not expired, and its jti never seen before.
+    The error bodies are inferred (see the module's docstring)."""
+    assert registration.public_key is not None
+    form = request.form
+    assertion = form.get("client_assertion", "")
+    kind = form.get("client_assertion_type", "")
+    if not assertion and not kind:
+        # A secret (or nothing) sent to an application that proves itself with a key.
+        return _invalid_client()
+    if kind != ASSERTION_TYPE:
+        return oauth_error(
+            400,
+            "invalid_request",
+            "The specified 'client_assertion_type' parameter is not supported.",
+        )
+    if "client_secret" in form:
+        return oauth_error(
+            400, "invalid_request", "Multiple client credentials cannot be specified."
+        )
+    given_id = form.get("client_id")
+    if given_id is not None and not _same(given_id, registration.client_id):
+        return _invalid_client()
+    try:
+        claims = jwt.decode(
+            assertion,
+            registration.public_key,
+            algorithms=["PS256"],
+            audience=audience,
+            issuer=registration.issuer or registration.client_id,
+            leeway=ASSERTION_LEEWAY_S,
+            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
+        )
+    except jwt.InvalidSignatureError:
+        return _invalid_client("The signature of the specified client assertion is invalid.")
+    except jwt.ExpiredSignatureError:
+        return _invalid_client("The specified client assertion has expired.")
+    except jwt.ImmatureSignatureError:
+        return _invalid_client("The specified client assertion is not yet valid.")
+    except jwt.InvalidAudienceError:
+        return _invalid_client("The audience of the specified client assertion is invalid.")
+    except jwt.InvalidIssuerError:
+        return _invalid_client("The issuer of the specified client assertion is invalid.")
+    except jwt.MissingRequiredClaimError as exc:
+        return oauth_error(
+            400,
+            "invalid_request",
+            f"The mandatory '{exc.claim}' claim is missing from the client assertion.",
+        )
+    except jwt.InvalidAlgorithmError:
+        return _invalid_client(
+            "The signing algorithm of the specified client assertion is not allowed."
+        )
+    except (jwt.InvalidTokenError, ValueError):
+        # A malformed JWT, or a public key in Halo that is not one.
+        return _invalid_client("The specified client assertion is invalid.")
+    if not _same(str(claims.get("sub", "")), registration.client_id):
+        return _invalid_client("The subject of the specified client assertion is invalid.")
+    if not used.first_use(str(claims["jti"]), float(claims["exp"])):
+        return oauth_error(
+            400, "invalid_grant", "The specified client assertion has already been used."
+        )
+    return None
 
 
 def _unsupported_grant() -> Reply:
