@@ -630,7 +630,7 @@ FINDINGS: dict[str, Template] = {
             "In {product}, go to Configuration > Teams & Agents > Agents and open the agent "
             "the application logs in as.",
             "Add it to the teams that hold the {area}, and check its Client Restriction "
-            "(\"Allow use of all Customers\"), then click Save and run the test again.",
+            '("Allow use of all Customers"), then click Save and run the test again.',
         ),
     ),
     "BROAD_ACCESS": Template(
