@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
-from wizard import __version__, recipes_cli, support_cli
+from wizard import __version__, assertion_cli, recipes_cli, support_cli
 
 SECRET_ENV = "HALO_CLIENT_SECRET"
 DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
@@ -125,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     support_cli.add_save_options(check)
     recipes_cli.add_check_options(check)
     support_cli.add_commands(commands, _Parser)
+    assertion_cli.add_check_options(check)
+    assertion_cli.add_commands(commands, _Parser)
     recipes_cli.add_commands(commands)
 
     doctor = commands.add_parser(
@@ -326,7 +328,7 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             check_name(args.save_profile)
         except ProfileError as exc:
             raise UsageError(f"--save-profile: {exc}") from None
-    secret = _read_secret(args, stdin)
+    secret = assertion_cli.secret_or_none(args, lambda: _read_secret(args, stdin))
     request = CheckRequest(
         host=args.host,
         client_id=args.client_id,
@@ -337,6 +339,7 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
         tool=args.tool,
+        **assertion_cli.request_options(args),
     )
     report = run_check_sync(request)
     if args.json:
@@ -618,6 +621,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             )
         if args.command == "profiles":
             return support_cli.run_profiles(args, stdin, out)
+        if args.command == "keygen":
+            return assertion_cli.run_keygen(args, out)
         if args.command == "recipes":
             return recipes_cli.run_recipes(args, out)
         return _run_window(args)

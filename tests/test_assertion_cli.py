@@ -1,0 +1,247 @@
+"""`halo-wizard keygen` and `halo-wizard check --private-key`, run as real subprocesses
+against the simulated Halo over TLS; the private key and the assertions signed with it
+appear in no output and no log."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.canary import Canary, record_issued
+from tests.conftest import HaloFactory
+from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, check_args, run_cli
+from tests.test_secret_canary import check_command, run
+from wizard.core import assertion
+from wizard.sim import SimulatedHalo
+
+ELSEWHERE = "https://login.elsewhere.example/token"
+
+
+def _key_file(halo: SimulatedHalo, folder: Path) -> str:
+    """The private key the admin of `halo`'s JWT Assertion application holds, as a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "halo-private-key.pem"
+    path.write_text(halo.assertion_private_key, encoding="ascii")
+    path.chmod(0o600)
+    return str(path)
+
+
+def _key_lines(pem: str) -> list[str]:
+    """The base64 lines of a PEM key: what a leak of it would show."""
+    return [line for line in pem.splitlines() if line and not line.startswith("-----")]
+
+
+# ----- keygen -----
+
+
+def test_keygen_writes_the_pair_and_says_what_to_paste_where(tmp_path: Path) -> None:
+    out = tmp_path / "keys"
+    result = run_cli("keygen", "--out", str(out))
+    assert result.returncode == EXIT_OK, result.stderr
+    private, public = out / "halo-private-key.pem", out / "halo-public-key.pem"
+    text = result.stdout
+    words = " ".join(text.split())
+    assert str(private) in text and str(public) in text
+    assert 'set Authentication Method to "JWT Assertion (Services)"' in words
+    assert "View Applications" in words and "click Save" in words
+    assert "Keep the private key private" in words
+    public_text = public.read_text("ascii")
+    assert public_text.rstrip() in text  # shown whole, to copy
+    assert len(public_text) < 2000
+    assert assertion.load_private_key(private).key_size == 3072
+    if sys.platform != "win32":
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    for line in _key_lines(private.read_text("ascii")):
+        assert line not in text and line not in result.stderr
+
+
+def test_keygen_never_overwrites_unless_forced(tmp_path: Path) -> None:
+    assert run_cli("keygen", "--out", str(tmp_path)).returncode == EXIT_OK
+    before = (tmp_path / "halo-private-key.pem").read_bytes()
+    again = run_cli("keygen", "--out", str(tmp_path))
+    assert again.returncode == EXIT_USAGE
+    assert "already exist; nothing was written" in again.stderr and "--force" in again.stderr
+    assert again.stdout == "" and "Traceback" not in again.stderr
+    assert (tmp_path / "halo-private-key.pem").read_bytes() == before
+    forced = run_cli("keygen", "--out", str(tmp_path), "--force")
+    assert forced.returncode == EXIT_OK, forced.stderr
+    assert (tmp_path / "halo-private-key.pem").read_bytes() != before
+
+
+def test_keygen_into_a_folder_that_cannot_be_written_exits_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli("keygen", "--out", str(blocker / "keys"))
+    assert result.returncode == EXIT_USAGE
+    assert "cannot be made" in result.stderr and "Traceback" not in result.stderr
+
+
+# ----- check --private-key -----
+
+
+def test_a_jwt_assertion_connection_passes_without_any_secret(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path)
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--json"))
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["identity"]["name"] == "Integration API"
+    (sent,) = [r for r in halo.requests if r.method == "POST"]
+    assert "client_assertion" in sent.form and "client_secret" not in sent.form
+    # The readable report too, and with a secret in the environment: said to be unused.
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", key), secret="not-used-at-all")
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    assert "HALO_CLIENT_SECRET is set but not used" in result.stderr
+    assert "the connection works" in result.stdout
+    assert all("not-used-at-all" not in r.form.get("client_secret", "") for r in halo.requests)
+
+
+def test_a_wrong_key_exits_1_naming_what_to_check_in_halos_words(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_wrong_key")
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", _key_file(halo, tmp_path)))
+    assert result.returncode == EXIT_PROBLEMS, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    assert "ASSERTION_REFUSED" in out
+    assert "The signature of the specified client assertion is invalid." in out
+    for words in ("paste it whole", "JWT Assertion (Services)", "Click Save", "clock"):
+        assert words in out, words
+    assert "INVALID_CLIENT" not in out
+
+
+def test_a_wrong_audience_is_refused_and_the_audience_named(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path)
+    args = check_args(halo, ca_bundle, "--private-key", key, "--assertion-audience", ELSEWHERE)
+    result = run_cli(*args, "--json")
+    assert result.returncode == EXIT_PROBLEMS, result.stdout + result.stderr
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert finding["code"] == "ASSERTION_REFUSED"
+    assert f"{ELSEWHERE} as its audience" in finding["detail"]
+    assert "audience of the specified client assertion is invalid" in finding["detail"]
+    assert any("--assertion-audience" in step and ELSEWHERE in step for step in finding["fix"])
+
+
+def test_a_public_key_given_as_the_private_key_is_a_finding(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    public = tmp_path / "halo-public-key.pem"
+    public.write_text(
+        assertion.public_pem(assertion.load_private_key_pem(halo.assertion_private_key))
+    )
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", str(public), "--json"))
+    assert result.returncode == EXIT_PROBLEMS
+    assert [f["code"] for f in json.loads(result.stdout)["findings"]] == ["PRIVATE_KEY_INVALID"]
+    assert halo.requests == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (["--client-secret-stdin"], "cannot be used together"),
+        (["--save", "SAVE"], "cannot keep a JWT Assertion connection yet"),
+        (["--private-key", ""], "--private-key is empty"),
+    ],
+    ids=["with-stdin", "with-save", "empty"],
+)
+def test_usage_errors_exit_2_before_any_request(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path, extra: list[str], says: str
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path)
+    extra = [str(tmp_path / "acme.json") if part == "SAVE" else part for part in extra]
+    args = check_args(halo, ca_bundle, "--private-key", key, *extra)
+    result = run_cli(*args, stdin="a secret\n")
+    assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert halo.requests == []
+    assert not (tmp_path / "acme.json").exists()
+
+
+def test_assertion_options_need_a_private_key(halo: SimulatedHalo, ca_bundle: str) -> None:
+    for option in (["--assertion-audience", ELSEWHERE], ["--assertion-issuer", "acme"]):
+        result = run_cli(*check_args(halo, ca_bundle, *option), secret=halo.client_secret)
+        assert result.returncode == EXIT_USAGE
+        assert "need --private-key" in result.stderr
+    assert halo.requests == []
+
+
+def test_help_names_keygen_and_the_assertion_options() -> None:
+    assert "keygen" in run_cli("--help").stdout
+    check_help = run_cli("check", "--help").stdout
+    for option in ("--private-key", "--assertion-audience", "--assertion-issuer"):
+        assert option in check_help
+
+
+# ----- the canary: the private key and the assertions appear nowhere -----
+
+
+def test_the_private_key_and_the_assertions_leave_no_trace(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    logs = home / "logs"
+    keys = tmp_path / "keys"  # outside home: the one place the private key belongs
+    issued: list[tuple[str, str]] = []
+    record_issued(lambda kind, value: issued.append((kind, value)), monkeypatch.setattr)
+    outputs: dict[str, str] = {}
+
+    done = run(["-m", "wizard", "keygen", "--out", str(keys)], home, HALO_WIZARD_LOG_DIR=str(logs))
+    assert done.returncode == 0, done.stderr
+    outputs["keygen: stdout"], outputs["keygen: stderr"] = done.stdout, done.stderr
+    made = (keys / "halo-private-key.pem").read_text("ascii")
+
+    good = start_halo("healthy")
+    good.assertion_public_key = (keys / "halo-public-key.pem").read_text("ascii")
+    wrong = start_halo("jwt_wrong_key")
+    held = _key_file(wrong, tmp_path / "held")
+    for name, halo, key, extra, code in (
+        ("check --json", good, str(keys / "halo-private-key.pem"), ["--json"], 0),
+        ("check", good, str(keys / "halo-private-key.pem"), [], 0),
+        ("check (wrong key)", wrong, held, [], 1),
+        (
+            "check (audience)",
+            good,
+            str(keys / "halo-private-key.pem"),
+            ["--assertion-audience", ELSEWHERE],
+            1,
+        ),
+    ):
+        done = run(
+            check_command(halo, ca_bundle, "--private-key", key, *extra),
+            home,
+            HALO_WIZARD_LOG_DIR=str(logs),
+        )
+        assert done.returncode == code, done.stdout + done.stderr
+        outputs[f"{name}: stdout"], outputs[f"{name}: stderr"] = done.stdout, done.stderr
+
+    canary = Canary()
+    for number, line in enumerate(_key_lines(made) + _key_lines(wrong.assertion_private_key)):
+        if len(line) >= 16:
+            canary.add(f"private key line {number}", line)
+    sent = [
+        r.form["client_assertion"] for r in good.requests + wrong.requests if r.method == "POST"
+    ]
+    assert len(sent) == 4
+    for number, token in enumerate(sent, start=1):
+        canary.add(f"assertion {number}", token)
+        # Its signature alone, too: the part only the private key could have made.
+        canary.add(f"assertion {number}'s signature", token.rsplit(".", 1)[1])
+    for number, (kind, value) in enumerate(issued, start=1):
+        canary.add(f"{kind} {number}", value)
+    leaks, searched = canary.search_files([home])
+    for where, text in outputs.items():
+        leaks += canary.search_text(where, text)
+    assert leaks == []
+    logged = [path for path in searched if path.name == "halo-wizard.log"]
+    assert logged and "keygen" in logged[0].read_text("utf-8")
