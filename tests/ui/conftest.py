@@ -51,6 +51,32 @@ class FakeKeychain:
             raise self.fail_with
         self.stored[(host, client_id)] = secret
 
+    def load(self, host: str, client_id: str) -> str | None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.stored.get((host, client_id))
+
+    def delete(self, host: str, client_id: str) -> bool:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.stored.pop((host, client_id), None) is not None
+
+
+@dataclass
+class FileDialogs:
+    """Stands in for the system's file dialogs: answers each with the next path given.
+
+    `answers` are taken in order; an empty list answers as Cancel does. `asked` keeps each
+    question, to check what the wizard asked.
+    """
+
+    answers: list[str | None] = field(default_factory=list)
+    asked: list[Any] = field(default_factory=list)
+
+    async def choose(self, parent: Any, question: Any) -> str | None:
+        self.asked.append(question)
+        return self.answers.pop(0) if self.answers else None
+
 
 @dataclass
 class Browser:
@@ -103,6 +129,21 @@ def browser() -> Browser:
     return Browser()
 
 
+@pytest.fixture
+def files() -> FileDialogs:
+    return FileDialogs()
+
+
+@pytest.fixture(autouse=True)
+def _profiles_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Profiles go to a folder of the test's own, never the user's data folder."""
+    from wizard.core import profiles
+
+    folder = tmp_path / "data"
+    monkeypatch.setenv(profiles.DATA_DIR_ENV, str(folder))
+    return folder
+
+
 WizardFactory = Callable[..., WizardWindow]
 
 
@@ -112,6 +153,7 @@ def make_wizard(
     event_loop_qt: qasync.QEventLoop,
     keychain: FakeKeychain,
     browser: Browser,
+    files: FileDialogs,
     tmp_path: Path,
     ca_bundle: str,
 ) -> Iterator[WizardFactory]:
@@ -128,7 +170,10 @@ def make_wizard(
         services = services or Services(
             keychain_info=keychain.info,
             store_secret=keychain.store,
+            load_secret=keychain.load,
+            delete_secret=keychain.delete,
             open_url=browser.open,
+            choose_file=files.choose,
             keychain_timeout=5.0,
         )
         context = UiContext(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.conftest import HaloFactory
-from tests.ui.conftest import FakeKeychain, WizardFactory
+from tests.ui.conftest import FakeKeychain, FileDialogs, WizardFactory
 from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot, wait_idle
 from tests.ui.test_keychain import to_export
 from tests.ui.test_paths import save_file
@@ -184,7 +184,7 @@ def _choose_situation(window: WizardWindow, scenario: str, session: DemoSession)
 
 
 def test_no_page_of_the_demo_shows_a_developer_word(
-    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession, files: FileDialogs
 ) -> None:
     session.halo.scenario = "healthy"
     window = make_wizard(demo_state(session), demo=session, timeout=1.5)
@@ -266,6 +266,43 @@ def test_no_page_of_the_demo_shows_a_developer_word(
     reader.read("save, saved")
     click(qtbot, export.env_button)
     reader.read("save, copied for scripts")
+    saved = window.context.flow.state.exported_to
+    assert saved is not None
+    window.close_now()
+
+    # Support mode: the file just saved is diagnosed, in every situation.
+    support = make_wizard(demo=session, timeout=1.5)
+    reader.window = support
+    click(qtbot, page(support).diagnose)
+    reader.read("welcome, diagnose")
+    opener = click_next(qtbot, support, StepKey.OPEN)
+    reader.read("open the connection")
+    click(qtbot, opener.from_profile)
+    reader.read("open, no profiles yet")
+    click(qtbot, opener.from_text)
+    opener.pasted.setPlainText("Tenant ID: acme\nSomething: else\n")
+    click(qtbot, opener.read_button)
+    reader.read("open, text without an address")
+    click(qtbot, opener.from_file)
+    files.answers.append(saved)
+    click(qtbot, opener.open_file_button)
+    qtbot.waitUntil(opener.loaded_box.isVisible, timeout=5000)
+    reader.read("open, the saved file")
+    # Another window of the demo: its memory does not hold the secret, so it is typed.
+    qtbot.keyClicks(opener.secret, session.client_secret)
+    live_test = click_next(qtbot, support, StepKey.TEST)
+    wait_idle(qtbot, support)
+    reader.read("test, diagnosed")
+    for scenario in SCENARIOS:
+        _choose_situation(support, scenario, session)
+        click(qtbot, live_test.again_button)
+        wait_idle(qtbot, support)
+        reader.read(f"test, diagnosed, {scenario}")
+    _choose_situation(support, "healthy", session)
+    click(qtbot, live_test.again_button)
+    wait_idle(qtbot, support)
+    click_next(qtbot, support, StepKey.EXPORT)
+    reader.read("save, diagnosed")
 
     assert reader.pages == set(StepKey), "every page was read"
     # The codes were there to be found: in their captions, and nowhere else.

@@ -71,7 +71,7 @@ def test_next_is_disabled_until_a_choice_is_made_and_the_page_says_why(
     window = make_wizard()
     welcome = page(window)
     assert not window.button(NEXT).isEnabled()
-    assert welcome.blocked.text() == "To continue: choose one of the two answers above."
+    assert welcome.blocked.text() == "To continue: choose one of the answers above."
     # Before an answer the longer path is shown, so the count never grows later.
     assert window.steps.position.text() == "Step 1 of 9"
     click(qtbot, welcome.new)

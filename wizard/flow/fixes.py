@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wizard.flow.state import WizardState
 from wizard.flow.steps import StepKey
 
 
@@ -34,6 +35,22 @@ FIX_PLACES: dict[str, FixPlace] = {
 }
 
 
-def fix_place(code: str) -> FixPlace | None:
-    """Where the corrected value for finding `code` is typed, when it is typed in the wizard."""
+# Diagnosing, only the secret is typed in the wizard (on "Open the connection"); the rest
+# comes from the connection that was opened.
+_SECRET_CODES = frozenset(
+    code for code, place in FIX_PLACES.items() if place.step is StepKey.CREDENTIALS
+) - {"CLIENT_ID_FORMAT"}
+
+
+def fix_place(code: str, state: WizardState | None = None) -> FixPlace | None:
+    """Where the corrected value for finding `code` is typed, when it is typed in the wizard.
+
+    Diagnosing an opened connection (`state`), a secret is typed on the page that opened it:
+    in its own field, or, when the connection keeps one, as a new secret.
+    """
+    if state is not None and state.diagnosing and state.diagnosis is not None:
+        if code not in _SECRET_CODES:
+            return None
+        field = "new_secret" if state.diagnosis.secret_kept else "secret"
+        return FixPlace(StepKey.OPEN, field)
     return FIX_PLACES.get(code)

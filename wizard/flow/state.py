@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.core import CheckReport
 from wizard.core.address import HostAddress, HostInvalid, normalise_host
 from wizard.core.cleaning import clean_address, clean_tenant
 from wizard.core.credentials import clean_client_id, clean_secret
 
+if TYPE_CHECKING:
+    from wizard.flow.diagnosis import Diagnosis
+
 
 class AppChoice(StrEnum):
     NEW = "new"  # create a new API application (the wizard shows how)
     EXISTING = "existing"  # one exists already: skip the creation instructions
+    DIAGNOSE = "diagnose"  # a connection exists: open it and test it again (support mode)
 
 
 class IdentityChoice(StrEnum):
@@ -41,8 +45,19 @@ class WizardState:
     report: CheckReport | None = None
     embed_secret: bool = False
     exported_to: str | None = None
+    # Support mode: the connection opened to be diagnosed (see wizard.flow.diagnosis).
+    diagnosis: Diagnosis | None = None
+    # The secret the opened connection keeps (its keychain entry, or the file), kept aside
+    # while a new one is tried: it is replaced only once the new one has passed a test.
+    kept_secret: str = field(default="", repr=False)
+    rotate_secret: bool = False
 
     # ----- derived values: computed, never stored, so they cannot go stale -----
+
+    @property
+    def diagnosing(self) -> bool:
+        """True on the support path: an existing connection was opened to be tested again."""
+        return self.app_choice is AppChoice.DIAGNOSE and self.diagnosis is not None
 
     @property
     def address(self) -> HostAddress | None:
@@ -116,6 +131,7 @@ class WizardState:
             "client_id_text",
             "secret_text",
             "discovery",
+            "diagnosis",
         )
         if "report" not in changes and any(
             getattr(new, name) != getattr(self, name) for name in test_inputs

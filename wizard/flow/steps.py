@@ -17,6 +17,7 @@ from wizard.flow.state import AppChoice, WizardState
 
 class StepKey(StrEnum):
     WELCOME = "welcome"
+    OPEN = "open"  # support mode: open an existing connection to diagnose
     CREATE_APP = "create_app"
     IDENTITY = "identity"
     SCOPES = "scopes"
@@ -57,12 +58,26 @@ def _credentials_done(state: WizardState) -> bool:
     return bool(state.client_id) and bool(state.secret)
 
 
+def _open_done(state: WizardState) -> bool:
+    # An opened connection that can be tested: its address, Client ID, scopes and a secret.
+    return (
+        state.diagnosing
+        and state.address is not None
+        and bool(state.client_id)
+        and bool(state.scopes)
+        and bool(state.secret)
+    )
+
+
 def _test_done(state: WizardState) -> bool:
     return state.report is not None
 
 
 def _after_welcome(state: WizardState) -> StepKey:
     # Before the admin answers, count the longer path: "Step 1 of 9" should not grow later.
+    if state.app_choice is AppChoice.DIAGNOSE:
+        # The opened connection gives the identity, scopes, address, tenant and credentials.
+        return StepKey.OPEN
     return StepKey.IDENTITY if state.app_choice is AppChoice.EXISTING else StepKey.CREATE_APP
 
 
@@ -87,6 +102,7 @@ class StepSpec:
 
 STEPS: dict[StepKey, StepSpec] = {
     StepKey.WELCOME: StepSpec(_welcome_done, _after_welcome),
+    StepKey.OPEN: StepSpec(_open_done, _next_of(StepKey.TEST)),
     StepKey.CREATE_APP: StepSpec(_always, _next_of(StepKey.IDENTITY)),
     StepKey.IDENTITY: StepSpec(_identity_done, _next_of(StepKey.SCOPES)),
     StepKey.SCOPES: StepSpec(_scopes_done, _next_of(StepKey.HOSTNAME)),

@@ -35,6 +35,8 @@ def step_verdict(state: WizardState, step: StepKey) -> StepVerdict:
         return _tenant_verdict(state)
     if step is StepKey.CREDENTIALS:
         return _credentials_verdict(state.report)
+    if step is StepKey.OPEN:
+        return _opened_verdict(state)
     if step is StepKey.TEST:
         if state.report is None:
             return StepVerdict.UNCHECKED
@@ -88,6 +90,17 @@ def _tenant_verdict(state: WizardState) -> StepVerdict:
         return StepVerdict.UNCHECKED
     # A tenant typed over the detected one was never confirmed by Halo.
     return StepVerdict.UNCHECKED if state.tenant_differs else StepVerdict.VERIFIED
+
+
+def _opened_verdict(state: WizardState) -> StepVerdict:
+    """An opened connection holds an address and credentials: verified when both were."""
+    verdicts = {
+        _address_verdict(_latest_discovery(state)),
+        _credentials_verdict(state.report),
+    }
+    if StepVerdict.PROBLEM in verdicts:
+        return StepVerdict.PROBLEM
+    return StepVerdict.VERIFIED if verdicts == {StepVerdict.VERIFIED} else StepVerdict.UNCHECKED
 
 
 def _credentials_verdict(report: CheckReport | None) -> StepVerdict:

@@ -151,9 +151,10 @@ def run(
 
         session = DemoSession(scenario)
         session.start()
+        _keep_profiles_in(session.folder)
         flow = WizardFlow(demo_state(session))
     context = UiContext(flow=flow, ca_bundle=ca_bundle, demo=session)
-    crash = CrashReporter(secrets=lambda: (flow.state.secret_text,))
+    crash = CrashReporter(secrets=lambda: (flow.state.secret_text, flow.state.kept_secret))
     crash.install()
     try:
         wizard = show_wizard(context, crash=crash, exit_after_first_paint=exit_after_first_paint)
@@ -168,6 +169,15 @@ def run(
         crash.uninstall()
         if session is not None:
             session.stop()
+
+
+def _keep_profiles_in(folder: str) -> None:
+    """The demo's profiles live in its own folder, never among this computer's real ones."""
+    import os
+
+    from wizard.core import profiles
+
+    os.environ[profiles.DATA_DIR_ENV] = os.path.join(folder, "data")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -53,6 +53,71 @@ def _store_secret(host: str, client_id: str, secret: str) -> None:
     store_secret(host, client_id, secret)
 
 
+def _load_secret(host: str, client_id: str) -> str | None:
+    from wizard.core.secrets import load_secret
+
+    return load_secret(host, client_id)
+
+
+def _delete_secret(host: str, client_id: str) -> bool:
+    from wizard.core.secrets import delete_secret
+
+    return delete_secret(host, client_id)
+
+
+@dataclass(frozen=True)
+class FileQuestion:
+    """What a file dialog asks: a file to open, or where to save one."""
+
+    title: str
+    folder: str
+    name_filter: str
+    save: bool = False
+    # The file name offered (saving), and the ending added to a name typed without one.
+    suggested: str = ""
+    default_suffix: str = ""
+
+
+async def _choose_file(parent: Any, question: FileQuestion) -> str | None:
+    """Ask for a file with the system's dialog; None when the admin cancels.
+
+    open(), not exec() or the static helpers: no nested event loop while tasks run.
+    """
+    import asyncio
+
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(parent, question.title, question.folder)
+    if question.save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    else:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setNameFilter(question.name_filter)
+    if question.default_suffix:
+        dialog.setDefaultSuffix(question.default_suffix)
+    if question.suggested:
+        dialog.selectFile(question.suggested)
+    answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+
+    def chosen(path: str) -> None:
+        if not answer.done():
+            answer.set_result(path or None)
+
+    def finished(_result: int) -> None:
+        if not answer.done():
+            answer.set_result(None)
+
+    dialog.fileSelected.connect(chosen)
+    dialog.finished.connect(finished)
+    dialog.open()
+    try:
+        return await answer
+    finally:
+        dialog.deleteLater()
+
+
 def _open_url(url: str) -> bool:
     return QDesktopServices.openUrl(QUrl(url))
 
@@ -73,6 +138,10 @@ class Services:
     run_discovery: Callable[..., Awaitable[CheckReport]] = _run_discovery
     keychain_info: Callable[[], Any] = _keychain_info
     store_secret: Callable[[str, str, str], None] = _store_secret
+    load_secret: Callable[[str, str], str | None] = _load_secret
+    delete_secret: Callable[[str, str], bool] = _delete_secret
+    # The file dialogs (open a connection file, save a report): tests answer them instead.
+    choose_file: Callable[[Any, FileQuestion], Awaitable[str | None]] = _choose_file
     open_url: Callable[[str], bool] = _open_url
     # A locked Secret Service can wait for a password prompt forever.
     keychain_timeout: float = 20.0
@@ -95,7 +164,11 @@ class UiContext:
             # Whatever services were given: a demo never touches the computer's keychain.
             memory = MemoryKeychain()
             self.services = replace(
-                self.services, keychain_info=memory.info, store_secret=memory.store
+                self.services,
+                keychain_info=memory.info,
+                store_secret=memory.store,
+                load_secret=memory.load,
+                delete_secret=memory.delete,
             )
         self.keychain = Keychain(self.services, in_memory=self.demo is not None)
 

@@ -35,7 +35,9 @@ class Keychain(QObject):
         self._name: str | None = None
         self._reason: str | None = None
         self._timed_out = False
-        self._stored: set[str] = set()
+        # (host, client_id) of each entry saved or read this session, with the fingerprint of
+        # the secret it holds: one entry per connection, as in the keychain itself.
+        self._stored: dict[tuple[str, str], str] = {}
         self._entries: list[tuple[str, str]] = []
 
     # ----- what is known -----
@@ -100,7 +102,7 @@ class Keychain(QObject):
         self.changed.emit()
 
     def is_stored(self, host: str, client_id: str, secret: str) -> bool:
-        return _fingerprint(host, client_id, secret) in self._stored
+        return self._stored.get((host, client_id)) == _fingerprint(host, client_id, secret)
 
     async def store(self, host: str, client_id: str, secret: str) -> None:
         """Save the secret; raises BlockingTimeout or the keychain's own error (KeychainError)."""
@@ -113,9 +115,30 @@ class Keychain(QObject):
             secret,
             timeout=self._services.keychain_timeout,
         )
-        self._stored.add(_fingerprint(host, client_id, secret))
+        self._stored[(host, client_id)] = _fingerprint(host, client_id, secret)
         if (host, client_id) not in self._entries:
             self._entries.append((host, client_id))
+
+    async def load(self, host: str, client_id: str) -> str | None:
+        """The secret kept for this connection, or None; raises BlockingTimeout or the
+        keychain's own error (KeychainError)."""
+        secret = await run_blocking(
+            self._services.load_secret, host, client_id, timeout=self._services.keychain_timeout
+        )
+        if secret:
+            self._stored[(host, client_id)] = _fingerprint(host, client_id, secret)
+        return secret or None
+
+    def forget(self, host: str, client_id: str) -> bool:
+        """Remove the entry (a blocking call: run it off the GUI thread); True if one was there.
+
+        Raises the keychain's own error (KeychainError) when it cannot be removed.
+        """
+        return self._services.delete_secret(host, client_id)
+
+    def forgotten(self, host: str, client_id: str) -> None:
+        """The entry was removed: it no longer holds what was saved or read this session."""
+        self._stored.pop((host, client_id), None)
 
     @property
     def entries(self) -> list[tuple[str, str]]:
@@ -143,6 +166,9 @@ class MemoryKeychain:
 
     def load(self, host: str, client_id: str) -> str | None:
         return self._secrets.get((host, client_id))
+
+    def delete(self, host: str, client_id: str) -> bool:
+        return self._secrets.pop((host, client_id), None) is not None
 
 
 def _fingerprint(host: str, client_id: str, secret: str) -> str:

@@ -19,6 +19,7 @@ WINDOW_TITLE_DEMO = "Halo connection wizard (demo)"
 STEP_OF = "Step {number} of {total}"
 STEP_NAMES = {
     "welcome": "Welcome",
+    "open": "Open the connection",
     "create_app": "Create the application",
     "identity": "Who it acts as",
     "scopes": "Permissions",
@@ -92,8 +93,15 @@ WELCOME_BODY = (
 WELCOME_QUESTION = "Is there already an API application in Halo for this tool?"
 WELCOME_NEW = "No: create a new API application (the wizard shows you how)"
 WELCOME_EXISTING = "Yes: I already have one (skip the instructions)"
-WELCOME_EXISTING_NOTE = "Support staff checking a broken setup: choose this one."
-WELCOME_BLOCKED = "choose one of the two answers above."
+WELCOME_EXISTING_NOTE = "Checking a broken setup without its connection file? Choose this one."
+WELCOME_DIAGNOSE_QUESTION = "Or is the connection set up already, and has it stopped working?"
+WELCOME_DIAGNOSE = "Diagnose an existing connection"
+WELCOME_DIAGNOSE_NOTE = (
+    "For support staff, and admins whose integration stopped working: open its connection "
+    "file or saved profile, or paste the values from your tool's form. The wizard tests it "
+    "again and says what changed since it last worked."
+)
+WELCOME_BLOCKED = "choose one of the answers above."
 
 # ----- 2. Create the application -----
 
@@ -362,6 +370,8 @@ KEYCHAIN_NAMES = {
     "Secret Service (GNOME Keyring / KWallet)": "your desktop's keyring (Secret Service)",
     "macOS Keychain": "the macOS Keychain",
 }
+# What the keychain is called before it has been looked for.
+KEYCHAIN_FALLBACK_NAME = "this computer's keychain"
 # Check boxes and radio buttons cannot wrap: their texts stay short, details go below.
 CRED_REMEMBER = "&Remember the secret in this computer's keychain"
 CRED_REMEMBER_NAME = "Remember the secret in this computer's keychain"
@@ -386,6 +396,165 @@ CRED_KEYCHAIN_TIMEOUT = (
 CRED_BLOCKED_BOTH = "enter the Client ID and the secret."
 CRED_BLOCKED_ID = "enter the Client ID."
 CRED_BLOCKED_SECRET = "enter the client secret."
+
+# ----- Support mode: open the connection to diagnose -----
+
+OPEN_TITLE = "Open the connection"
+OPEN_SUBTITLE = (
+    "Start from what exists: a connection file, a saved profile, or the values typed into "
+    "another tool."
+)
+OPEN_HOW = "Where is the connection?"
+OPEN_FROM_FILE = "A connection &file"
+OPEN_FROM_PROFILE = "A saved &profile"
+OPEN_FROM_TEXT = "Values from another &tool"
+OPEN_FILE_BUTTON = "&Open a connection file\u2026"
+OPEN_FILE_BUTTON_NAME = "Open a connection file"
+OPEN_FILE_HINT = (
+    "The file this wizard saved (halo-connection-\u2026.json), or one a customer sent you. "
+    "Nothing in it is changed until you save."
+)
+OPEN_FILE_DIALOG_TITLE = "Open a connection file"
+OPEN_FILE_FILTER = "Connection files (*.json);;All files (*)"
+OPEN_READING = "Opening {what}\u2026"
+OPEN_FILE_TIMEOUT = "{path} could not be read within {seconds} seconds."
+OPEN_PROFILES_NAME = "Saved profiles"
+OPEN_PROFILES_NONE = "No profiles are saved on this computer yet. They are kept in {folder}."
+OPEN_PROFILES_HINT = "Choose one to open it. Profiles are kept in {folder}."
+OPEN_PROFILE_ROW = "{name}  \u2014  {host}  \u2014  {status}"
+OPEN_PROFILE_NEVER = "never tested"
+OPEN_PROFILE_WORKED = "worked at its last test, {when}"
+OPEN_PROFILE_PROBLEMS = "had problems at its last test, {when}"
+OPEN_PROFILE_BROKEN = "cannot be opened"
+OPEN_PROFILE_NO_HOST = "address unknown"
+PROFILE_RENAME = "&Rename\u2026"
+PROFILE_RENAME_NAME = "Rename the chosen profile"
+PROFILE_DUPLICATE = "D&uplicate\u2026"
+PROFILE_DUPLICATE_NAME = "Copy the chosen profile under another name"
+PROFILE_DELETE = "&Delete\u2026"
+PROFILE_DELETE_NAME = "Delete the chosen profile"
+PROFILE_RENAME_TITLE = "Rename the profile"
+PROFILE_RENAME_LABEL = "New name for \u201c{name}\u201d:"
+PROFILE_DUPLICATE_TITLE = "Duplicate the profile"
+PROFILE_DUPLICATE_LABEL = "Name of the copy of \u201c{name}\u201d:"
+PROFILE_COPY_NAME = "{name} copy"
+PROFILE_DELETE_TITLE = "Delete the profile?"
+PROFILE_DELETE_QUESTION = "Delete the profile \u201c{name}\u201d?"
+PROFILE_DELETE_SECRET = (
+    "Its secret in {keychain} is deleted too, unless another profile uses the same entry. "
+    "This cannot be undone."
+)
+PROFILE_DELETE_NO_SECRET = "This cannot be undone."
+PROFILE_DELETE_BUTTON = "&Delete"
+PROFILE_RENAMED = "Renamed \u201c{old}\u201d to \u201c{new}\u201d."
+PROFILE_DUPLICATED = "Copied \u201c{old}\u201d to \u201c{new}\u201d."
+PROFILE_DELETED = "Deleted the profile \u201c{name}\u201d."
+PROFILE_DELETED_WITH_SECRET = "Deleted the profile \u201c{name}\u201d and its secret in {keychain}."
+PROFILE_NOT_DELETED = "Nothing was deleted."
+PROFILE_SECRET_NOT_REMOVED = "Its secret in the keychain was not removed: {reason}"
+PROFILE_TIMEOUT = "The profiles folder did not answer within {seconds} seconds."
+OPEN_TEXT_LABEL = "Paste the &values from your tool's Halo settings:"
+OPEN_TEXT_NAME = "Values pasted from another tool"
+OPEN_TEXT_PLACEHOLDER = (
+    "For example, from Rewst:\n"
+    "Resource Server Hostname: yourcompany.halopsa.com\n"
+    "Auth Server Hostname: yourcompany.halopsa.com/auth\n"
+    "Tenant ID: yourcompany\n"
+    "Client ID: 1a2b3c4d-0000-4000-8000-123456789abc"
+)
+OPEN_TEXT_HINT = (
+    "From Rewst, n8n, a Halo custom integration, Halo's API details page, or lines such as "
+    "HALO_HOST=yourcompany.halopsa.com. A secret in the text is never used: you type it below."
+)
+OPEN_TEXT_READ = "R&ead these values"
+OPEN_TEXT_READ_NAME = "Read the pasted values"
+OPEN_TEXT_EMPTY = "Paste the values first, then click Read these values."
+OPEN_TEXT_FOUND = "Found:"
+OPEN_TEXT_FOUND_NOTHING = "Found no Halo connection settings in the text."
+OPEN_TEXT_FIELD = "\u2022 {what} (from {labels})"
+OPEN_TEXT_FIELDS = {
+    "host": "Halo address: {value}",
+    "auth_url": "Authorisation server: {value}",
+    "tenant": "Tenant: {value}",
+    "client_id": "Client ID: {value}",
+    "scopes": "Scopes: {value}",
+    "secret": "A client secret, not used",
+}
+OPEN_TEXT_USUAL_AUTH = "the usual one, the Halo address + /auth"
+OPEN_TEXT_ON_PREMISE = "On-premise Halo"
+OPEN_TEXT_HOSTED = "Hosted by Halo"
+OPEN_TEXT_NOT_FOUND = "Not found: {missing}."
+OPEN_TEXT_MISSING = {
+    "host": "the Halo address",
+    "client_id": "the Client ID",
+    "tenant": "the tenant (the test asks Halo for it)",
+    "scopes": "the scopes (enter them below)",
+}
+# Replaces the command line's advice about a secret found in the text.
+OPEN_TEXT_SECRET_NOTE = (
+    "A client secret is in the text (under {labels}). It is not used from there: type it "
+    "below. If the text is kept in a file, take the secret out of it."
+)
+OPEN_TEXT_NOTE = "Note: {note}"
+OPEN_TEXT_INCOMPLETE = (
+    "The text does not give {missing}, so there is nothing to test yet. Add it to the text "
+    "and read it again."
+)
+OPEN_PASTED_CONNECTION = "the pasted connection file"
+
+OPEN_LOADED_TITLE = "What was opened"
+OPEN_FACTS_NAME = "The connection that was opened"
+OPEN_FACT_SOURCE = "Opened:"
+OPEN_FACT_ADDRESS = "Halo address:"
+OPEN_FACT_CLIENT_ID = "Client ID:"
+OPEN_FACT_SCOPES = "S&copes to test:"
+OPEN_FACT_SCOPES_NAME = "Scopes to test"
+OPEN_SCOPES_PLACEHOLDER = "read:tickets read:customers"
+OPEN_FACT_TENANT = "Tenant:"
+OPEN_FACT_LAST = "Last test:"
+OPEN_FACT_SECRET = "Secret:"
+OPEN_SOURCE_FILE = "the connection file {path}"
+OPEN_SOURCE_PROFILE = "the profile \u201c{name}\u201d"
+OPEN_SOURCE_TEXT = "the pasted values"
+OPEN_TENANT_NOT_GIVEN = "not given: the test asks Halo"
+OPEN_LAST_NEVER = "never tested"
+OPEN_LAST_WORKED = "{when}: it worked"
+OPEN_LAST_PROBLEMS = "{when}: it had problems"
+OPEN_LAST_UNDATED = "at a time not recorded"
+OPEN_SECRET_LOOKING = "Looking for it in {keychain}\u2026"
+OPEN_SECRET_KEYCHAIN = "In {keychain}, in the entry this connection names. The test uses it."
+OPEN_SECRET_FILE = "In the connection file itself. The test uses it."
+OPEN_SECRET_MISSING = (
+    "Not in {keychain} on this computer (the connection was saved on another computer, or "
+    "its entry was removed). Type it below."
+)
+OPEN_SECRET_NOT_KEPT = "The connection keeps it nowhere. Type it below."
+OPEN_SECRET_TYPED = "Type it below."
+OPEN_SECRET_UNREADABLE = "{reason} Type the secret below."
+OPEN_SECRET_KEYCHAIN_TIMEOUT = (
+    "{keychain} did not answer within {seconds} seconds (it may be locked and waiting for a "
+    "password in a window you cannot see). Type the secret below."
+)
+OPEN_ROTATE = "I &generated a new secret in Halo"
+OPEN_ROTATE_NAME = "I generated a new secret in Halo"
+OPEN_NEW_SECRET_LABEL = "Ne&w secret:"
+OPEN_NEW_SECRET_NAME = "New client secret"
+OPEN_NEW_SECRET_PLACEHOLDER = "Paste the new secret Halo showed when you clicked Generate"
+OPEN_ROTATE_NOTE_KEYCHAIN = (
+    "The test uses the new secret. It replaces the old one in {keychain} only once it has "
+    "passed the test; until then the old one is kept."
+)
+OPEN_ROTATE_NOTE_FILE = (
+    "The test uses the new secret. The file keeps the old one until you save the "
+    "connection after the new one has passed the test."
+)
+OPEN_BAD_ADDRESS = "The connection's address cannot be used: {error}"
+OPEN_BLOCKED = "open a connection file or a profile, or paste another tool's values and read them."
+OPEN_BLOCKED_BUSY = "wait until the connection is open."
+OPEN_BLOCKED_SECRET = "enter the client secret."
+OPEN_BLOCKED_NEW_SECRET = "enter the new secret."
+OPEN_BLOCKED_SCOPES = "enter the scopes to test."
+OPEN_BLOCKED_ADDRESS = "open a connection whose address can be used."
 
 # ----- 8. Live test -----
 
@@ -413,6 +582,54 @@ TEST_MISMATCH_APPLICATION = (
     "You chose an API-only agent, but Halo says this application acts as itself (the "
     "application identity). In Halo, open the application and set \u201cAgent to log in "
     "as\u201d to your API-only agent, or go Back and choose the application identity."
+)
+TEST_MISMATCH_DIAGNOSE = (
+    "The connection was set up to act as {chosen}, but Halo now says it acts as {seen}. In "
+    "Halo, open the application and check \u201cAgent to log in as\u201d."
+)
+IDENTITY_WORDS = {"agent": "an agent", "application": "the application itself"}
+# Support mode: what changed since the connection's last test, and the report.
+TEST_CHANGES_TITLE = "What changed since the last test ({when})"
+TEST_CHANGES_TITLE_UNDATED = "What changed since the last test"
+TEST_CHANGES_NAME = "What changed since the last test"
+TEST_CHANGES_NONE = "Nothing changed: Halo answers as it did then."
+TEST_CHANGES_NEVER = "Never tested before, so there is nothing to compare with."
+TEST_CHANGE_LINE = "\u2022 {change}"
+TEST_CHANGE_NEW_FINDING = "new finding: {title}"
+TEST_CHANGE_GONE_FINDING = "finding gone: {title}"
+TEST_SAVE_REPORT = "Save re&port\u2026"
+TEST_SAVE_REPORT_NAME = "Save a support report, a web page without the secret"
+TEST_COPY_SUMMARY = "Copy s&ummary"
+TEST_COPY_SUMMARY_NAME = "Copy a short summary for a ticket, without the secret"
+REPORT_DIALOG_TITLE = "Save the support report"
+REPORT_DIALOG_FILTER = "Web pages (*.html)"
+REPORT_FILE_NAME = "halo-report-{name}.html"
+REPORT_WRITING = "Writing the report\u2026"
+REPORT_WRITTEN = (
+    "Wrote the report to {path}. It holds no secret or token: it is safe to attach to a ticket."
+)
+REPORT_NOT_WRITTEN = "The report was not written. {reason}"
+REPORT_TIMEOUT = "The file could not be written within {seconds} seconds."
+SUMMARY_COPIED = "Copied the summary. It holds no secret."
+ROTATE_STORING = "The new secret passed the test; saving it in {keychain}\u2026"
+ROTATE_REPLACED = "The new secret passed the test and replaced the old one in {keychain}."
+ROTATE_FAILED = "The new secret did not pass; the old one is still in {keychain}."
+ROTATE_NOT_TRIED = (
+    "The new secret was not tried: the test stopped before asking Halo for a token. The old "
+    "one is still in {keychain}."
+)
+ROTATE_STORE_FAILED = (
+    "The new secret passed the test, but could not be saved in {keychain}: {reason} The old "
+    "one is still there."
+)
+ROTATE_FILE_PASSED = (
+    "The new secret passed the test. Save the connection to write it into the file; until "
+    "then the file keeps the old one."
+)
+ROTATE_FILE_FAILED = "The new secret did not pass; the file still holds the old one."
+ROTATE_FILE_NOT_TRIED = (
+    "The new secret was not tried: the test stopped before asking Halo for a token. The file "
+    "still holds the old one."
 )
 TEST_BLOCKED_BUSY = "wait for the test to finish (or cancel it)."
 TEST_BLOCKED = "run the test (click Test again)."
@@ -487,6 +704,16 @@ EXPORT_ENV_FAILED = "Not copied: {reason}"
 EXPORT_FINISH_STORING = "Saving the secret in {name} before closing…"
 EXPORT_FINISH_STORED = "The secret is saved in {name}."
 DEFAULT_FILE_NAME = "halo-connection-{name}.json"
+# Support mode: Save updates what the connection came from.
+EXPORT_SUBTITLE_DIAGNOSE_FILE = "Save the new test result in the file the connection came from."
+EXPORT_SUBTITLE_DIAGNOSE_PROFILE = "Save the new test result in the profile \u201c{name}\u201d."
+EXPORT_PROFILE_TITLE = "Profile"
+EXPORT_PROFILE_NOTE = (
+    "The profile \u201c{name}\u201d is updated with this test's result. It is kept in {path}."
+)
+EXPORT_SAVE_PROFILE = "&Save the profile"
+EXPORT_SAVE_PROFILE_NAME = "Save the profile"
+EXPORT_SAVED_PROFILE = "Saved the profile \u201c{name}\u201d ({path})"
 
 # ----- an error inside the wizard (wizard/ui/crash.py) -----
 
@@ -579,6 +806,7 @@ EXPORT_WRITTEN_UNKNOWN = "at a time that could not be read"
 # A finding's button to the page where its fix is typed (wizard/flow/fixes.py names the field).
 FIX_GO_TO: dict[str, str] = {
     "secret": "Enter the secret again",
+    "new_secret": "Enter a new secret",
     "client_id": "Enter the Client ID again",
     "address": "Correct the address",
     "override": "Change the tenant",

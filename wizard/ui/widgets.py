@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import (
     QClipboard,
     QContextMenuEvent,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -305,6 +306,38 @@ def push_button(label: str, name: str | None = None, parent: QWidget | None = No
     button.setAutoDefault(False)
     button.setAccessibleName(name or label.replace("&", ""))
     return button
+
+
+class ArrowKeysChoose(QObject):
+    """An arrow key chooses the answer it moves to, as in the desktops' radio groups.
+
+    Qt only moves the focus while nothing is chosen, which looks like a choice but leaves
+    Next disabled, so Return would do nothing.
+    """
+
+    def __init__(self, buttons: list[QRadioButton], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.buttons = buttons
+        for button in buttons:
+            button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = {
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_Left: -1,
+            }.get(Qt.Key(event.key()))
+            buttons = self.buttons
+            if step is not None and watched in buttons:
+                index = buttons.index(watched)
+                target = buttons[max(0, min(len(buttons) - 1, index + step))]
+                # A key moved the focus: its frame stays drawn (other reasons hide it).
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                target.setChecked(True)
+                return True
+        return super().eventFilter(watched, event)
 
 
 def heading(value: str, parent: QWidget | None = None) -> QLabel:

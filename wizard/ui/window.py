@@ -233,6 +233,10 @@ class WizardWindow(QWizard):
         state = self.context.flow.state
         if self.context.demo is not None or not self.isVisible():
             return False
+        diagnosis = state.diagnosis if state.diagnosing else None
+        if diagnosis is not None and diagnosis.secret_kept and not state.rotate_secret:
+            # An opened connection keeps its secret: closing loses nothing typed.
+            return False
         entered = bool(state.secret_text.strip() or state.client_id_text.strip())
         return entered and state.exported_to is None
 

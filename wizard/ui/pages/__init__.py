@@ -10,12 +10,14 @@ from wizard.ui.pages.export import ExportPage
 from wizard.ui.pages.hostname import HostnamePage
 from wizard.ui.pages.identity import IdentityPage
 from wizard.ui.pages.live_test import LiveTestPage
+from wizard.ui.pages.open_connection import OpenPage
 from wizard.ui.pages.scopes import ScopesPage
 from wizard.ui.pages.tenant import TenantPage
 from wizard.ui.pages.welcome import WelcomePage
 
 PAGE_TYPES: dict[StepKey, type[FlowPage]] = {
     StepKey.WELCOME: WelcomePage,
+    StepKey.OPEN: OpenPage,
     StepKey.CREATE_APP: CreateAppPage,
     StepKey.IDENTITY: IdentityPage,
     StepKey.SCOPES: ScopesPage,

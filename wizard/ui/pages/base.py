@@ -127,6 +127,9 @@ class FlowPage(QWizardPage):
         """Why Next is disabled, in a few words, or None."""
         return None
 
+    def reveal_field(self, field: str) -> None:
+        """Show the field named `field` (a fix is typed there) when it is hidden."""
+
     def changed(self) -> None:
         """State or busy changed: update derived widgets and tell QWizard to re-ask isComplete."""
         self.refresh()
@@ -163,7 +166,7 @@ class FlowPage(QWizardPage):
     def finding_view(self, finding: Finding) -> FindingView:
         """A finding with its fix, and a button to the field where the fix is typed when the
         fix is a value entered in the wizard."""
-        place = fix_place(finding.code)
+        place = fix_place(finding.code, self.flow.state)
         go_to_fix = None
         if place is not None:
             go_to_fix = (text.FIX_GO_TO[place.field], functools.partial(self.go_to_fix, place))
@@ -182,6 +185,8 @@ class FlowPage(QWizardPage):
         advanced = getattr(page, "advanced", None)
         if place.field == "override" and isinstance(advanced, QCheckBox):
             advanced.setChecked(True)
+        if isinstance(page, FlowPage):
+            page.reveal_field(place.field)
         field = getattr(page, place.field, None)
         if isinstance(field, QLineEdit):
             field.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QRadioButton,
     QVBoxLayout,
+    QWidget,
     QWizard,
 )
 
 from wizard.core import CheckReport
 from wizard.core.textreport import result_sentence
 from wizard.flow import StepKey
+from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
@@ -53,13 +55,16 @@ def file_name_for(tenant: str | None, host_url: str | None) -> str:
 
 
 def tested_when(report: CheckReport) -> str:
-    if not report.started_at:
-        return ""
+    return local_time(report.started_at) if report.started_at else ""
+
+
+def local_time(moment: str) -> str:
+    """An ISO time in this computer's time, as "2026-03-04 09:15"; as given if unreadable."""
     try:
-        moment = datetime.fromisoformat(report.started_at)
+        parsed = datetime.fromisoformat(moment)
     except ValueError:
-        return report.started_at
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        return moment
+    return parsed.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def written_when(modified: float, now: datetime | None = None) -> str:
@@ -119,9 +124,11 @@ class ExportPage(FlowPage):
         secret_layout.addWidget(self.none_note)
         self.body.addWidget(secret_box)
 
-        file_box = QGroupBox(text.EXPORT_FILE_TITLE)
-        file_layout = QVBoxLayout(file_box)
-        grid = QGridLayout()
+        self.file_box = QGroupBox(text.EXPORT_FILE_TITLE)
+        file_layout = QVBoxLayout(self.file_box)
+        self.path_row = QWidget()
+        grid = QGridLayout(self.path_row)
+        grid.setContentsMargins(0, 0, 0, 0)
         path_label = QLabel(text.EXPORT_PATH_LABEL)
         self.path = QLineEdit()
         self.path.setAccessibleName(text.EXPORT_PATH_NAME)
@@ -131,7 +138,11 @@ class ExportPage(FlowPage):
         grid.addWidget(self.path, 0, 1)
         grid.addWidget(self.choose_button, 0, 2)
         grid.setColumnStretch(1, 1)
-        file_layout.addLayout(grid)
+        file_layout.addWidget(self.path_row)
+        # Support mode, a profile: it is updated where it is kept.
+        self.profile_note = WrapLabel(selectable=True)
+        self.profile_note.setVisible(False)
+        file_layout.addWidget(self.profile_note)
         save_row = QHBoxLayout()
         self.save_button = push_button(text.EXPORT_SAVE, text.EXPORT_SAVE_NAME)
         self.folder_button = push_button(text.EXPORT_OPEN_FOLDER, text.EXPORT_OPEN_FOLDER_NAME)
@@ -143,7 +154,7 @@ class ExportPage(FlowPage):
         self.save_result = Callout("ok")
         self.save_result.setVisible(False)
         file_layout.addWidget(self.save_result)
-        self.body.addWidget(file_box)
+        self.body.addWidget(self.file_box)
 
         env_box = QGroupBox(text.EXPORT_ENV_TITLE)
         env_layout = QVBoxLayout(env_box)
@@ -215,16 +226,55 @@ class ExportPage(FlowPage):
         self.finish_status.setVisible(False)
         self._env_says("")
 
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        """The connection being diagnosed (support mode), whose file or profile Save updates."""
+        state = self.flow.state
+        return state.diagnosis if state.diagnosing else None
+
+    @property
+    def profile(self) -> str | None:
+        """The profile Save updates, when the connection came from one."""
+        diagnosis = self.diagnosis
+        return diagnosis.where if diagnosis and diagnosis.source is Source.PROFILE else None
+
     def load(self) -> None:
         state = self.flow.state
         report = state.report
-        suggested = os.path.join(
-            self.context.save_folder,
-            file_name_for(state.tenant, report.host if report else None),
-        )
+        diagnosis = self.diagnosis
+        if diagnosis is not None and diagnosis.source is Source.FILE:
+            # The file the connection came from is updated (Save asks before replacing it).
+            suggested = diagnosis.where
+        else:
+            suggested = os.path.join(
+                self.context.save_folder,
+                file_name_for(state.tenant, report.host if report else None),
+            )
         if not self.path.text() or self.path.text() == self._default_path:
             self.path.setText(suggested)
         self._default_path = suggested
+        profile = self.profile
+        if diagnosis is not None and diagnosis.source is Source.FILE:
+            self.setSubTitle(text.EXPORT_SUBTITLE_DIAGNOSE_FILE)
+        elif profile is not None:
+            self.setSubTitle(text.EXPORT_SUBTITLE_DIAGNOSE_PROFILE.format(name=profile))
+        else:
+            self.setSubTitle(text.EXPORT_SUBTITLE)
+        self.path_row.setVisible(profile is None)
+        self.profile_note.setVisible(profile is not None)
+        if profile is not None:
+            from wizard.core import profiles
+
+            self.file_box.setTitle(text.EXPORT_PROFILE_TITLE)
+            self.profile_note.setText(
+                text.EXPORT_PROFILE_NOTE.format(name=profile, path=profiles.path_of(profile))
+            )
+            self.save_button.setText(text.EXPORT_SAVE_PROFILE)
+            self.save_button.setAccessibleName(text.EXPORT_SAVE_PROFILE_NAME)
+        else:
+            self.file_box.setTitle(text.EXPORT_FILE_TITLE)
+            self.save_button.setText(text.EXPORT_SAVE)
+            self.save_button.setAccessibleName(text.EXPORT_SAVE_NAME)
         super().load()
 
     def refresh(self) -> None:
@@ -312,7 +362,7 @@ class ExportPage(FlowPage):
             client_id=state.client_id,
             identity_kind=state.identity.value if state.identity else None,
             scopes=list(state.scopes),
-            secret=state.secret if embed else None,
+            secret=secret_to_keep(state) if embed else None,
             secret_in_keychain=secret_in_keychain and not embed,
         )
 
@@ -331,7 +381,7 @@ class ExportPage(FlowPage):
         state = self.flow.state
         show.show_message("running", text.EXPORT_STORING.format(name=name))
         try:
-            await keychain.store(self._secret_host(), state.client_id, state.secret)
+            await keychain.store(self._secret_host(), state.client_id, secret_to_keep(state))
         except BlockingTimeout:
             message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
                 name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
@@ -344,17 +394,26 @@ class ExportPage(FlowPage):
         return True
 
     async def save(self) -> None:
-        """Write the connection file; with the keychain chosen, the secret is saved there first."""
+        """Write the connection file; with the keychain chosen, the secret is saved there first.
+
+        A diagnosed profile is updated where it is kept, without asking: it was opened to be
+        tested again and saved.
+        """
+        from wizard.core import profiles
         from wizard.core.connection_file import ExportError
 
-        path = os.path.expanduser(self.path.text().strip())
+        profile = self.profile
+        if profile is not None:
+            path = str(profiles.path_of(profile))
+        else:
+            path = os.path.expanduser(self.path.text().strip())
         if path and not os.path.isabs(path):
             # A bare file name goes where the suggested one would, not to the working folder.
             path = os.path.join(self.context.save_folder, path)
         if not path:
             self.save_result.show_message("error", text.EXPORT_NO_PATH)
             return
-        if os.path.exists(path) and not await self.ask_to_replace(path):
+        if profile is None and os.path.exists(path) and not await self.ask_to_replace(path):
             self.save_result.show_message("info", text.EXPORT_KEPT.format(path=path))
             # Once this task has ended: the path field is disabled while the page is busy.
             task = asyncio.current_task()
@@ -370,7 +429,12 @@ class ExportPage(FlowPage):
         connection = self.connection_file(secret_in_keychain=mode == KEYCHAIN)
         self.save_result.show_message("running", text.EXPORT_SAVING)
         try:
-            await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
+            if profile is not None:
+                path = str(
+                    await run_blocking(profiles.save, profile, connection, timeout=FILE_TIMEOUT)
+                )
+            else:
+                await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
         except (ExportError, BlockingTimeout) as exc:
             self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
             return
@@ -386,7 +450,12 @@ class ExportPage(FlowPage):
             EMBED: text.EXPORT_SAVED_EMBEDDED,
             NOWHERE: text.EXPORT_SAVED_NONE,
         }[mode]
-        self.save_result.show_message("ok", f"{text.EXPORT_SAVED.format(path=path)}\n{where}")
+        saved = (
+            text.EXPORT_SAVED_PROFILE.format(name=profile, path=path)
+            if profile is not None
+            else text.EXPORT_SAVED.format(path=path)
+        )
+        self.save_result.show_message("ok", f"{saved}\n{where}")
         self.folder_button.setVisible(True)
 
     def _focus_path(self, _task: object = None) -> None:
@@ -462,7 +531,7 @@ class ExportPage(FlowPage):
         state = self.flow.state
         keychain = self.context.keychain
         if keychain.checked and keychain.is_stored(
-            self._secret_host(), state.client_id, state.secret
+            self._secret_host(), state.client_id, secret_to_keep(state)
         ):
             return True
         if not self.busy:

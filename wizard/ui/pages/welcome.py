@@ -1,16 +1,16 @@
-"""Step 1: what the wizard does and needs, and whether an API application exists already."""
+"""Step 1: what the wizard does and needs, whether an API application exists already, or
+whether an existing connection is to be diagnosed (support mode)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QRadioButton, QVBoxLayout
 
 from wizard.flow import AppChoice, StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.widgets import WrapLabel, heading
+from wizard.ui.widgets import ArrowKeysChoose, WrapLabel, heading
 
 
 class WelcomePage(FlowPage):
@@ -25,50 +25,47 @@ class WelcomePage(FlowPage):
         self.body.addWidget(question)
         self.new = QRadioButton(text.WELCOME_NEW)
         self.existing = QRadioButton(text.WELCOME_EXISTING)
+        self.diagnose = QRadioButton(text.WELCOME_DIAGNOSE)
         self.group = QButtonGroup(self)
+        self.buttons = [self.new, self.existing, self.diagnose]
+        questions = {
+            self.new: text.WELCOME_QUESTION,
+            self.existing: text.WELCOME_QUESTION,
+            self.diagnose: text.WELCOME_DIAGNOSE_QUESTION,
+        }
         choices = QVBoxLayout()
         choices.setSpacing(6)
-        for button, choice in ((self.new, AppChoice.NEW), (self.existing, AppChoice.EXISTING)):
+        for button, choice in zip(
+            self.buttons, (AppChoice.NEW, AppChoice.EXISTING, AppChoice.DIAGNOSE), strict=True
+        ):
             button.setAccessibleName(button.text().replace("&", ""))
-            button.setAccessibleDescription(text.WELCOME_QUESTION)
+            button.setAccessibleDescription(questions[button])
             self.group.addButton(button)
             button.setProperty("choice", choice.value)
-            button.installEventFilter(self)
-            choices.addWidget(button)
+        choices.addWidget(self.new)
+        choices.addWidget(self.existing)
         note = WrapLabel(text.WELCOME_EXISTING_NOTE)
         note.setIndent(self.existing.sizeHint().height())
         choices.addSpacing(-4)
         choices.addWidget(note)
         self.body.addLayout(choices)
+        self.body.addSpacing(6)
+        self.body.addWidget(heading(text.WELCOME_DIAGNOSE_QUESTION))
+        support = QVBoxLayout()
+        support.setSpacing(6)
+        support.addWidget(self.diagnose)
+        diagnose_note = WrapLabel(text.WELCOME_DIAGNOSE_NOTE)
+        diagnose_note.setIndent(self.diagnose.sizeHint().height())
+        support.addSpacing(-4)
+        support.addWidget(diagnose_note)
+        self.body.addLayout(support)
         self.body.addStretch(1)
+        self.arrows = ArrowKeysChoose(self.buttons, self)
         self.group.buttonToggled.connect(self._toggled)
 
     def entered(self) -> None:
         # The keyboard starts on the question, so Space (or an arrow) answers it at once.
         self.new.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """An arrow key chooses the answer it moves to, as in the desktops' radio groups.
-
-        Qt only moves the focus while nothing is chosen, which looks like a choice but
-        leaves Next disabled, so Return would do nothing.
-        """
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            step = {
-                Qt.Key.Key_Down: 1,
-                Qt.Key.Key_Right: 1,
-                Qt.Key.Key_Up: -1,
-                Qt.Key.Key_Left: -1,
-            }.get(Qt.Key(event.key()))
-            buttons = [self.new, self.existing]
-            if step is not None and watched in buttons:
-                index = buttons.index(watched)
-                target = buttons[max(0, min(len(buttons) - 1, index + step))]
-                # A key moved the focus: its frame stays drawn (other reasons hide it).
-                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
-                target.setChecked(True)
-                return True
-        return super().eventFilter(watched, event)
 
     def _toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:
@@ -79,6 +76,7 @@ class WelcomePage(FlowPage):
         self.group.setExclusive(False)
         self.new.setChecked(choice is AppChoice.NEW)
         self.existing.setChecked(choice is AppChoice.EXISTING)
+        self.diagnose.setChecked(choice is AppChoice.DIAGNOSE)
         self.group.setExclusive(True)
         super().load()
 

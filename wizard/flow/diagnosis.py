@@ -1,0 +1,193 @@
+"""Diagnosing an existing connection: what was opened, and what the wizard makes of it.
+
+A supporter starts from a connection file, a named profile or the values typed into another
+tool's form. `Diagnosis` is what was opened, whichever it was; `open_changes` fills the
+wizard's state from it, so the diagnosis goes straight to the live test (Welcome, Open the
+connection, Test, Save). No Qt here: the pages and the tests share this logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from wizard.core.diagnose import Change, changes
+from wizard.flow.state import IdentityChoice, WizardState
+from wizard.flow.steps import StepKey
+from wizard.flow.verdict import StepVerdict, step_verdict
+
+if TYPE_CHECKING:
+    from wizard.core.connection_file import ConnectionFile, LastResult
+    from wizard.core.fromtext import RecognisedText
+
+
+class Source(StrEnum):
+    FILE = "file"  # a connection file the wizard or `check --save` wrote
+    PROFILE = "profile"  # a named profile in the per-user data folder
+    TEXT = "text"  # the values typed into another tool's form, pasted
+
+
+class SecretFrom(StrEnum):
+    """Where the secret for the test comes from."""
+
+    KEYCHAIN = "keychain"  # the keychain entry the connection names, found on this computer
+    FILE = "file"  # the connection file itself holds it
+    MISSING = "missing"  # the connection names a keychain entry this computer does not have
+    NOT_KEPT = "not_kept"  # the connection keeps no secret anywhere
+    TYPED = "typed"  # pasted text: the secret is always typed (one in the text is never used)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """An existing connection, as opened: its settings, its last result, where its secret is."""
+
+    source: Source
+    # The file's path or the profile's name; empty for pasted text.
+    where: str
+    host: str
+    client_id: str
+    scopes: tuple[str, ...]
+    tenant: str | None = None
+    # Only pasted text gives an authorisation server to test; a saved connection re-tests
+    # with its token address and lets discovery confirm the rest.
+    auth_url: str | None = None
+    token_url: str | None = None
+    # Who the connection was set up to act as ("agent" or "application"), when known.
+    identity_kind: str | None = None
+    last_result: LastResult | None = None
+    # How the connection keeps its secret: "keychain", "embedded" or "none".
+    secret_store: str = "none"
+    secret_from: SecretFrom = SecretFrom.TYPED
+
+    @classmethod
+    def from_connection(
+        cls,
+        connection: ConnectionFile,
+        source: Source,
+        where: str,
+        *,
+        secret_from: SecretFrom,
+    ) -> Diagnosis:
+        identity = connection.identity
+        return cls(
+            source=source,
+            where=where,
+            host=connection.host,
+            client_id=connection.client_id,
+            scopes=connection.scopes,
+            tenant=connection.tenant,
+            token_url=connection.token_url,
+            identity_kind=identity.chosen or identity.kind,
+            last_result=connection.last_result,
+            secret_store=connection.secret.store,
+            secret_from=secret_from,
+        )
+
+    @classmethod
+    def from_text(cls, recognised: RecognisedText) -> Diagnosis | None:
+        """The connection the pasted text describes; None without an address and a Client ID."""
+        if recognised.host is None or recognised.client_id is None:
+            return None
+        return cls(
+            source=Source.TEXT,
+            where="",
+            host=recognised.host,
+            client_id=recognised.client_id,
+            scopes=tuple(recognised.scopes or ()),
+            tenant=recognised.tenant,
+            auth_url=recognised.auth_url,
+        )
+
+    @property
+    def secret_kept(self) -> bool:
+        """True when the secret came with the connection (its keychain entry, or the file)."""
+        return self.secret_from in (SecretFrom.KEYCHAIN, SecretFrom.FILE)
+
+    @property
+    def last_tested_at(self) -> str | None:
+        return self.last_result.tested_at if self.last_result is not None else None
+
+    def source_words(self) -> str:
+        """What was diagnosed, for the report: 'connection file /x/y.json', 'profile "acme"'."""
+        if self.source is Source.FILE:
+            return f"connection file {self.where}"
+        if self.source is Source.PROFILE:
+            return f'profile "{self.where}"'
+        return "pasted text"
+
+
+def secret_from_store(store: str, found: bool) -> SecretFrom:
+    """Where the test's secret comes from, for a connection keeping it in `store`."""
+    if store == "embedded":
+        return SecretFrom.FILE
+    if store == "keychain":
+        return SecretFrom.KEYCHAIN if found else SecretFrom.MISSING
+    return SecretFrom.NOT_KEPT
+
+
+def open_changes(diagnosis: Diagnosis, secret: str | None) -> dict[str, Any]:
+    """The state's changes that open `diagnosis`: the entries it gives, and its secret.
+
+    `secret` is the one the connection keeps (keychain entry or file), or None when the
+    supporter types it. Where a save keeps the secret follows the connection: a file that
+    keeps none keeps none again.
+    """
+    kind = diagnosis.identity_kind
+    identity = IdentityChoice(kind) if kind in {c.value for c in IdentityChoice} else None
+    return {
+        "diagnosis": diagnosis,
+        "host_text": diagnosis.host,
+        "client_id_text": diagnosis.client_id,
+        "scopes": diagnosis.scopes,
+        "tenant_override": diagnosis.tenant or "",
+        "identity": identity,
+        "discovery": None,
+        "secret_text": secret or "",
+        "kept_secret": secret or "",
+        "rotate_secret": False,
+        "remember_secret": diagnosis.secret_store != "none" or diagnosis.source is Source.TEXT,
+        "embed_secret": diagnosis.secret_store == "embedded",
+    }
+
+
+def rotation_changes(state: WizardState, rotate: bool, new_secret: str) -> dict[str, Any]:
+    """The state's changes for the "I generated a new secret in Halo" box and its field.
+
+    While rotating, the test uses the new secret; the one the connection keeps stays where
+    it is (and in `kept_secret`) until the new one has passed a test.
+    """
+    secret = new_secret if rotate else state.kept_secret
+    changed: dict[str, Any] = {}
+    if rotate != state.rotate_secret:
+        changed["rotate_secret"] = rotate
+    if secret != state.secret_text:
+        changed["secret_text"] = secret
+    return changed
+
+
+def new_secret_accepted(state: WizardState) -> bool:
+    """True when the last test was made with the new secret and Halo accepted it (a token)."""
+    return (
+        state.rotate_secret
+        and state.report is not None
+        and step_verdict(state, StepKey.CREDENTIALS) is StepVerdict.VERIFIED
+    )
+
+
+def secret_to_keep(state: WizardState) -> str:
+    """The secret a save keeps: a new secret only once a test accepted it, else the old one."""
+    if state.diagnosing and state.rotate_secret and not new_secret_accepted(state):
+        return WizardState(secret_text=state.kept_secret).secret
+    return state.secret
+
+
+def what_changed(state: WizardState) -> list[Change] | None:
+    """What changed between the connection's last test and the test just run.
+
+    None when there is nothing to say yet (not diagnosing, or no test has finished).
+    """
+    diagnosis = state.diagnosis
+    if not state.diagnosing or diagnosis is None or state.report is None:
+        return None
+    return changes(diagnosis.last_result, state.report)

@@ -1,0 +1,835 @@
+"""Support mode, step 2: open the connection to diagnose (a file, a profile, or pasted values).
+
+What was opened is shown before the test (address, Client ID, scopes, tenant, the last test
+and where the secret is), with the secret taken from the keychain entry the connection
+names when this computer has it, and typed otherwise. "I generated a new secret in Halo"
+tries a new secret; it replaces the old one only once it has passed the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core import profiles
+from wizard.core.log import register_secret
+from wizard.core.scopes import parse_scopes
+from wizard.flow import StepKey
+from wizard.flow.diagnosis import (
+    Diagnosis,
+    SecretFrom,
+    Source,
+    open_changes,
+    rotation_changes,
+    secret_from_store,
+)
+from wizard.ui import text
+from wizard.ui.context import FileQuestion, UiContext
+from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.export import FILE_TIMEOUT, local_time
+from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.widgets import ArrowKeysChoose, Callout, WrapLabel, heading, push_button
+
+if TYPE_CHECKING:
+    from wizard.core.connection_file import ConnectionFile
+    from wizard.core.fromtext import RecognisedText
+
+# Pasted text larger than this is not a form's values (as `diagnose --from-text` says).
+MAX_PASTED = 256 * 1024
+NAME_ROLE = Qt.ItemDataRole.UserRole
+
+
+class OpenPage(FlowPage):
+    key = StepKey.OPEN
+
+    def __init__(self, context: UiContext) -> None:
+        super().__init__(context)
+        self.setTitle(text.OPEN_TITLE)
+        self.setSubTitle(text.OPEN_SUBTITLE)
+        self.name_question: QInputDialog | None = None
+        self.delete_question: QMessageBox | None = None
+        # Why the keychain could not give the secret, when it could not.
+        self._secret_problem: str | None = None
+
+        # ----- the three ways -----
+        self.body.addWidget(heading(text.OPEN_HOW))
+        self.how = QButtonGroup(self)
+        self.from_file = QRadioButton(text.OPEN_FROM_FILE)
+        self.from_profile = QRadioButton(text.OPEN_FROM_PROFILE)
+        self.from_text = QRadioButton(text.OPEN_FROM_TEXT)
+        how_row = QHBoxLayout()
+        how_row.setSpacing(18)
+        for button, source in (
+            (self.from_file, Source.FILE),
+            (self.from_profile, Source.PROFILE),
+            (self.from_text, Source.TEXT),
+        ):
+            button.setProperty("source", source.value)
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(text.OPEN_HOW)
+            self.how.addButton(button)
+            how_row.addWidget(button)
+        how_row.addStretch(1)
+        self.body.addLayout(how_row)
+        self.arrows = ArrowKeysChoose([self.from_file, self.from_profile, self.from_text], self)
+
+        # A connection file.
+        self.file_section = QWidget()
+        file_layout = QVBoxLayout(self.file_section)
+        file_layout.setContentsMargins(0, 0, 0, 0)
+        file_row = QHBoxLayout()
+        self.open_file_button = push_button(text.OPEN_FILE_BUTTON, text.OPEN_FILE_BUTTON_NAME)
+        file_row.addWidget(self.open_file_button)
+        file_row.addStretch(1)
+        file_layout.addLayout(file_row)
+        file_layout.addWidget(WrapLabel(text.OPEN_FILE_HINT))
+        self.file_result = Callout("error")
+        self.file_result.setVisible(False)
+        file_layout.addWidget(self.file_result)
+        self.body.addWidget(self.file_section)
+
+        # A saved profile.
+        self.profile_section = QWidget()
+        profile_layout = QVBoxLayout(self.profile_section)
+        profile_layout.setContentsMargins(0, 0, 0, 0)
+        profile_row = QHBoxLayout()
+        self.profile_list = QListWidget()
+        self.profile_list.setAccessibleName(text.OPEN_PROFILES_NAME)
+        lines = self.fontMetrics().lineSpacing()
+        self.profile_list.setMinimumHeight(lines * 5)
+        self.profile_list.setMaximumHeight(lines * 8)
+        profile_row.addWidget(self.profile_list, 1)
+        profile_buttons = QVBoxLayout()
+        self.rename_button = push_button(text.PROFILE_RENAME, text.PROFILE_RENAME_NAME)
+        self.duplicate_button = push_button(text.PROFILE_DUPLICATE, text.PROFILE_DUPLICATE_NAME)
+        self.delete_button = push_button(text.PROFILE_DELETE, text.PROFILE_DELETE_NAME)
+        for action in (self.rename_button, self.duplicate_button, self.delete_button):
+            profile_buttons.addWidget(action)
+        profile_buttons.addStretch(1)
+        profile_row.addLayout(profile_buttons)
+        profile_layout.addLayout(profile_row)
+        self.profiles_note = WrapLabel(selectable=True)
+        profile_layout.addWidget(self.profiles_note)
+        self.profile_result = Callout("ok")
+        self.profile_result.setVisible(False)
+        profile_layout.addWidget(self.profile_result)
+        self.body.addWidget(self.profile_section)
+
+        # Values pasted from another tool's form.
+        self.text_section = QWidget()
+        text_layout = QVBoxLayout(self.text_section)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        pasted_label = QLabel(text.OPEN_TEXT_LABEL)
+        self.pasted = QPlainTextEdit()
+        self.pasted.setAccessibleName(text.OPEN_TEXT_NAME)
+        self.pasted.setPlaceholderText(text.OPEN_TEXT_PLACEHOLDER)
+        # Tab goes on to the next control, as in every other field of the wizard.
+        self.pasted.setTabChangesFocus(True)
+        self.pasted.setFixedHeight(lines * 6 + 12)
+        pasted_label.setBuddy(self.pasted)
+        text_layout.addWidget(pasted_label)
+        text_layout.addWidget(self.pasted)
+        read_row = QHBoxLayout()
+        self.read_button = push_button(text.OPEN_TEXT_READ, text.OPEN_TEXT_READ_NAME)
+        read_row.addWidget(self.read_button)
+        read_row.addStretch(1)
+        text_layout.addLayout(read_row)
+        text_layout.addWidget(WrapLabel(text.OPEN_TEXT_HINT))
+        self.text_result = Callout("info")
+        self.text_result.setVisible(False)
+        text_layout.addWidget(self.text_result)
+        self.body.addWidget(self.text_section)
+
+        # ----- what was opened -----
+        self.loaded_box = QGroupBox(text.OPEN_LOADED_TITLE)
+        self.loaded_box.setAccessibleName(text.OPEN_FACTS_NAME)
+        grid = QGridLayout(self.loaded_box)
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(6)
+        self.fact_source = WrapLabel(selectable=True)
+        self.fact_address = WrapLabel(selectable=True)
+        self.fact_client_id = WrapLabel(selectable=True)
+        self.fact_tenant = WrapLabel(selectable=True)
+        self.fact_last = WrapLabel(selectable=True)
+        row = 0
+        for label, value in (
+            (text.OPEN_FACT_SOURCE, self.fact_source),
+            (text.OPEN_FACT_ADDRESS, self.fact_address),
+            (text.OPEN_FACT_CLIENT_ID, self.fact_client_id),
+            (text.OPEN_FACT_TENANT, self.fact_tenant),
+            (text.OPEN_FACT_LAST, self.fact_last),
+        ):
+            grid.addWidget(QLabel(label), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1, 1, 2)
+            row += 1
+        self.address_problem = Callout("error")
+        self.address_problem.setVisible(False)
+        grid.addWidget(self.address_problem, row, 1, 1, 2)
+        row += 1
+        scopes_label = QLabel(text.OPEN_FACT_SCOPES)
+        self.scopes = QLineEdit()
+        self.scopes.setAccessibleName(text.OPEN_FACT_SCOPES_NAME)
+        self.scopes.setPlaceholderText(text.OPEN_SCOPES_PLACEHOLDER)
+        scopes_label.setBuddy(self.scopes)
+        grid.addWidget(scopes_label, row, 0)
+        grid.addWidget(self.scopes, row, 1, 1, 2)
+        row += 1
+        grid.addWidget(QLabel(text.OPEN_FACT_SECRET), row, 0, Qt.AlignmentFlag.AlignTop)
+        self.secret_where = WrapLabel()
+        grid.addWidget(self.secret_where, row, 1, 1, 2)
+        row += 1
+        self.secret_label = QLabel(text.CRED_SECRET_LABEL)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText(text.CRED_SECRET_PLACEHOLDER)
+        self.secret.setAccessibleName(text.CRED_SECRET_NAME)
+        self.secret_label.setBuddy(self.secret)
+        grid.addWidget(self.secret_label, row, 0)
+        grid.addWidget(self.secret, row, 1, 1, 2)
+        row += 1
+        self.rotate = QCheckBox(text.OPEN_ROTATE)
+        self.rotate.setAccessibleName(text.OPEN_ROTATE_NAME)
+        grid.addWidget(self.rotate, row, 1, 1, 2)
+        row += 1
+        self.new_secret_label = QLabel(text.OPEN_NEW_SECRET_LABEL)
+        self.new_secret = QLineEdit()
+        self.new_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_secret.setPlaceholderText(text.OPEN_NEW_SECRET_PLACEHOLDER)
+        self.new_secret.setAccessibleName(text.OPEN_NEW_SECRET_NAME)
+        self.new_secret_label.setBuddy(self.new_secret)
+        grid.addWidget(self.new_secret_label, row, 0)
+        grid.addWidget(self.new_secret, row, 1, 1, 2)
+        row += 1
+        self.rotate_note = WrapLabel()
+        grid.addWidget(self.rotate_note, row, 1, 1, 2)
+        self.body.addWidget(self.loaded_box)
+        self.body.addStretch(1)
+
+        self.how.buttonToggled.connect(self._how_toggled)
+        self.open_file_button.clicked.connect(self.start_open_file)
+        self.profile_list.itemSelectionChanged.connect(self._profile_chosen)
+        # Return (or a double click) on the current profile chooses it too.
+        self.profile_list.itemActivated.connect(lambda item: item.setSelected(True))
+        self.rename_button.clicked.connect(lambda: self.tasks.start(self.rename_profile()))
+        self.duplicate_button.clicked.connect(lambda: self.tasks.start(self.duplicate_profile()))
+        self.delete_button.clicked.connect(lambda: self.tasks.start(self.delete_profile()))
+        self.read_button.clicked.connect(self.read_text)
+        self.pasted.textChanged.connect(self._pasted_changed)
+        self.scopes.textEdited.connect(self.apply)
+        self.secret.textEdited.connect(self.apply)
+        self.new_secret.textEdited.connect(self.apply)
+        self.rotate.toggled.connect(self._rotate_toggled)
+        context.keychain.changed.connect(self.refresh)
+
+    # ----- the contract -----
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        state = self.flow.state
+        return state.diagnosis if state.diagnosing else None
+
+    def source(self) -> Source:
+        """The way chosen to open the connection (a file until another is chosen)."""
+        button = self.how.checkedButton()
+        return Source(str(button.property("source"))) if button is not None else Source.FILE
+
+    def entered(self) -> None:
+        self.context.keychain.ensure_checked()
+        button = self.how.checkedButton() or self.from_file
+        button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def load(self) -> None:
+        diagnosis = self.diagnosis
+        if diagnosis is not None:
+            self._choose_way(diagnosis.source)
+        elif self.how.checkedButton() is None:
+            self._choose_way(Source.FILE)
+        self._fill_fields()
+        super().load()
+
+    def apply(self) -> None:
+        state = self.flow.state
+        diagnosis = self.diagnosis
+        if diagnosis is None:
+            return
+        changes: dict[str, object] = {}
+        scopes = tuple(parse_scopes(self.scopes.text()))
+        if scopes != state.scopes:
+            changes["scopes"] = scopes
+        if diagnosis.secret_kept:
+            changes.update(rotation_changes(state, self.rotate.isChecked(), self.new_secret.text()))
+        elif self.secret.text() != state.secret_text:
+            changes["secret_text"] = self.secret.text()
+        if changes:
+            self.flow.update(**changes)
+
+    def refresh(self) -> None:
+        source = self.source()
+        self.file_section.setVisible(source is Source.FILE)
+        self.profile_section.setVisible(source is Source.PROFILE)
+        self.text_section.setVisible(source is Source.TEXT)
+        busy = self.busy
+        chosen = self._chosen_profile() is not None
+        for action in (self.rename_button, self.duplicate_button, self.delete_button):
+            action.setEnabled(chosen and not busy)
+        self.open_file_button.setEnabled(not busy)
+        self.read_button.setEnabled(not busy)
+
+        diagnosis = self.diagnosis
+        self.loaded_box.setVisible(diagnosis is not None)
+        if diagnosis is None:
+            return
+        state = self.flow.state
+        self.fact_source.setText(_source_text(diagnosis))
+        address = state.address
+        self.fact_address.setText(address.url if address is not None else diagnosis.host)
+        self.address_problem.show_message(
+            "error",
+            text.OPEN_BAD_ADDRESS.format(error=state.address_error) if state.address_error else "",
+        )
+        self.fact_client_id.setText(diagnosis.client_id)
+        if diagnosis.tenant:
+            tenant = diagnosis.tenant
+        elif diagnosis.source is Source.TEXT and diagnosis.last_result is None:
+            tenant = text.OPEN_TENANT_NOT_GIVEN
+        else:
+            tenant = text.TENANT_NONE
+        self.fact_tenant.setText(tenant)
+        self.fact_last.setText(_last_text(diagnosis))
+        keychain = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
+        self.secret_where.setText(self._secret_text(diagnosis, keychain))
+        kept = diagnosis.secret_kept
+        self.secret_label.setVisible(not kept)
+        self.secret.setVisible(not kept)
+        self.rotate.setVisible(kept)
+        rotating = kept and state.rotate_secret
+        self.new_secret_label.setVisible(rotating)
+        self.new_secret.setVisible(rotating)
+        if rotating and diagnosis.secret_from is SecretFrom.KEYCHAIN:
+            note = text.OPEN_ROTATE_NOTE_KEYCHAIN.format(keychain=keychain)
+        elif rotating:
+            note = text.OPEN_ROTATE_NOTE_FILE
+        else:
+            note = ""
+        self.rotate_note.setText(note)
+        self.rotate_note.setVisible(bool(note))
+
+    def blocked_reason(self) -> str | None:
+        if self.busy:
+            return text.OPEN_BLOCKED_BUSY
+        state = self.flow.state
+        diagnosis = self.diagnosis
+        if diagnosis is None:
+            return text.OPEN_BLOCKED
+        if state.address is None:
+            return text.OPEN_BLOCKED_ADDRESS
+        if not state.scopes:
+            return text.OPEN_BLOCKED_SCOPES
+        if diagnosis.secret_kept and state.rotate_secret:
+            return text.OPEN_BLOCKED_NEW_SECRET
+        return text.OPEN_BLOCKED_SECRET
+
+    def reveal_field(self, field: str) -> None:
+        # A new secret is typed once the box says one was generated.
+        if field == "new_secret" and self.rotate.isVisible() and not self.rotate.isChecked():
+            self.rotate.setChecked(True)
+
+    # ----- the widgets and the state -----
+
+    def _choose_way(self, source: Source) -> None:
+        button = {
+            Source.FILE: self.from_file,
+            Source.PROFILE: self.from_profile,
+            Source.TEXT: self.from_text,
+        }[source]
+        if not button.isChecked():
+            button.setChecked(True)  # _how_toggled fills the profile list when it shows
+
+    def _how_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if not checked:
+            return
+        if button is self.from_profile:
+            self.fill_profiles()
+        self.changed()
+
+    def _fill_fields(self) -> None:
+        """Put what the state holds into the fields (on showing the page, and on opening)."""
+        state = self.flow.state
+        if tuple(parse_scopes(self.scopes.text())) != state.scopes:
+            self.scopes.setText(" ".join(state.scopes))
+        diagnosis = self.diagnosis
+        kept = diagnosis is not None and diagnosis.secret_kept
+        if not kept and self.secret.text() != state.secret_text:
+            self.secret.setText(state.secret_text)
+        self.rotate.blockSignals(True)
+        self.rotate.setChecked(kept and state.rotate_secret)
+        self.rotate.blockSignals(False)
+        if kept and state.rotate_secret:
+            if self.new_secret.text() != state.secret_text:
+                self.new_secret.setText(state.secret_text)
+        elif diagnosis is None or not state.rotate_secret:
+            self.new_secret.clear()
+
+    def _rotate_toggled(self, checked: bool) -> None:
+        self.apply()
+        if checked:
+            self.focus_field(self.new_secret)
+
+    def _pasted_changed(self) -> None:
+        # "Paste the values first" no longer holds once something is pasted.
+        if self.text_result.label.text() == text.OPEN_TEXT_EMPTY and self.pasted.toPlainText():
+            self.text_result.show_message("info", "")
+
+    def focus_field(self, field: QWidget) -> None:
+        """Give `field` the keyboard focus and scroll it into view once it is laid out."""
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(field))
+
+    def _secret_text(self, diagnosis: Diagnosis, keychain: str) -> str:
+        if self.busy and self._secret_problem is None and diagnosis.secret_store == "keychain":
+            return text.OPEN_SECRET_LOOKING.format(keychain=keychain)
+        if diagnosis.secret_from is SecretFrom.KEYCHAIN:
+            return text.OPEN_SECRET_KEYCHAIN.format(keychain=keychain)
+        if diagnosis.secret_from is SecretFrom.FILE:
+            return text.OPEN_SECRET_FILE
+        if self._secret_problem is not None:
+            return self._secret_problem
+        if diagnosis.secret_from is SecretFrom.MISSING:
+            return text.OPEN_SECRET_MISSING.format(keychain=keychain)
+        if diagnosis.secret_from is SecretFrom.NOT_KEPT:
+            return text.OPEN_SECRET_NOT_KEPT
+        return text.OPEN_SECRET_TYPED
+
+    # ----- opening -----
+
+    async def open_connection(self, connection: ConnectionFile, source: Source, where: str) -> None:
+        """Open `connection`: its secret from the keychain entry it names, when there is one."""
+        store = connection.secret.store
+        secret = connection.secret.value if store == "embedded" else None
+        self._secret_problem = None
+        if store == "keychain":
+            keychain = self.context.keychain
+            name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
+            try:
+                secret = await keychain.load(connection.host, connection.client_id)
+            except BlockingTimeout:
+                self._secret_problem = text.OPEN_SECRET_KEYCHAIN_TIMEOUT.format(
+                    keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
+                )
+            except Exception as exc:  # KeychainError says plainly what happened
+                self._secret_problem = text.OPEN_SECRET_UNREADABLE.format(reason=exc)
+        if secret:
+            register_secret(secret)
+        diagnosis = Diagnosis.from_connection(
+            connection, source, where, secret_from=secret_from_store(store, bool(secret))
+        )
+        self._opened(diagnosis, secret or None)
+
+    def _opened(self, diagnosis: Diagnosis, secret: str | None) -> None:
+        self.flow.update(**open_changes(diagnosis, secret))
+        self.secret.clear()
+        self.new_secret.clear()
+        self._fill_fields()
+        self.changed()
+        if not diagnosis.scopes:
+            # Pasted values seldom name the scopes: they come first, then the secret.
+            self.focus_field(self.scopes)
+        elif not diagnosis.secret_kept:
+            # The secret is typed: the keyboard goes there at once.
+            self.focus_field(self.secret)
+
+    def _closed(self) -> None:
+        """Nothing is open any more (it could not be read, or its profile was deleted)."""
+        if self.flow.state.diagnosis is not None:
+            self.flow.update(diagnosis=None, secret_text="", kept_secret="", rotate_secret=False)
+
+    # A connection file.
+
+    def start_open_file(self) -> None:
+        self.tasks.start(self.open_file())
+
+    async def open_file(self) -> None:
+        diagnosis = self.diagnosis
+        folder = (
+            os.path.dirname(diagnosis.where)
+            if diagnosis is not None and diagnosis.source is Source.FILE
+            else self.context.save_folder
+        )
+        question = FileQuestion(
+            title=text.OPEN_FILE_DIALOG_TITLE, folder=folder, name_filter=text.OPEN_FILE_FILTER
+        )
+        path = await self.context.services.choose_file(self, question)
+        if path:
+            await self.open_path(path)
+
+    async def open_path(self, path: str) -> None:
+        """Open the connection file at `path`; its plain message when it cannot be opened."""
+        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+
+        path = os.path.abspath(os.path.expanduser(path))
+        self.file_result.show_message("running", text.OPEN_READING.format(what=path))
+        try:
+            connection = await run_blocking(ConnectionFile.load, path, timeout=FILE_TIMEOUT)
+        except ConnectionFileError as exc:
+            self._closed()
+            self.file_result.show_message("error", str(exc))
+            return
+        except BlockingTimeout:
+            self._closed()
+            self.file_result.show_message(
+                "error", text.OPEN_FILE_TIMEOUT.format(path=path, seconds=f"{FILE_TIMEOUT:g}")
+            )
+            return
+        self.file_result.show_message("error", "")
+        await self.open_connection(connection, Source.FILE, path)
+
+    # A saved profile.
+
+    def fill_profiles(self, select: str | None = None) -> None:
+        """List the profiles, each with its address and last result; select `select`."""
+        diagnosis = self.diagnosis
+        if select is None and diagnosis is not None and diagnosis.source is Source.PROFILE:
+            select = diagnosis.where
+        folder = str(profiles.profiles_folder())
+        try:
+            found = profiles.summaries()
+        except profiles.ProfileError as exc:
+            found = []
+            self.profile_result.show_message("error", str(exc))
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        for summary in found:
+            item = QListWidgetItem(_profile_row(summary))
+            item.setData(NAME_ROLE, summary.name)
+            if summary.problem:
+                item.setToolTip(summary.problem)
+            self.profile_list.addItem(item)
+            if summary.name == select:
+                self.profile_list.setCurrentItem(item)
+        self.profile_list.blockSignals(False)
+        note = text.OPEN_PROFILES_HINT if found else text.OPEN_PROFILES_NONE
+        self.profiles_note.setText(note.format(folder=folder))
+
+    def _chosen_profile(self) -> str | None:
+        items = self.profile_list.selectedItems()
+        return str(items[0].data(NAME_ROLE)) if items else None
+
+    def _profile_chosen(self) -> None:
+        name = self._chosen_profile()
+        self.changed()
+        diagnosis = self.diagnosis
+        if name is None or (
+            diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name
+        ):
+            return
+        self.tasks.start(self.open_profile(name))
+
+    async def open_profile(self, name: str) -> None:
+        self.profile_result.show_message("running", text.OPEN_READING.format(what=name))
+        try:
+            connection = await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)
+        except profiles.ProfileError as exc:
+            self._closed()
+            self.profile_result.show_message("error", str(exc))
+            return
+        except BlockingTimeout:
+            self._closed()
+            self.profile_result.show_message(
+                "error", text.PROFILE_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
+            )
+            return
+        self.profile_result.show_message("ok", "")
+        await self.open_connection(connection, Source.PROFILE, name)
+
+    async def rename_profile(self) -> None:
+        name = self._chosen_profile()
+        if name is None:
+            return
+        label = text.PROFILE_RENAME_LABEL.format(name=name)
+        new = await self.ask_name(text.PROFILE_RENAME_TITLE, label, name)
+        if new is None or new.strip() == name:
+            return
+        try:
+            place = await run_blocking(profiles.rename, name, new, timeout=FILE_TIMEOUT)
+        except (profiles.ProfileError, BlockingTimeout) as exc:
+            self.profile_result.show_message("error", _profile_problem(exc))
+            return
+        renamed = place.stem
+        state = self.flow.state
+        diagnosis = state.diagnosis
+        if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
+            from dataclasses import replace
+
+            # The same connection under another name: its test still holds.
+            self.flow.update(diagnosis=replace(diagnosis, where=renamed), report=state.report)
+        self.fill_profiles(select=renamed)
+        self.profile_result.show_message("ok", text.PROFILE_RENAMED.format(old=name, new=renamed))
+
+    async def duplicate_profile(self) -> None:
+        name = self._chosen_profile()
+        if name is None:
+            return
+        label = text.PROFILE_DUPLICATE_LABEL.format(name=name)
+        copy = await self.ask_name(
+            text.PROFILE_DUPLICATE_TITLE, label, text.PROFILE_COPY_NAME.format(name=name)
+        )
+        if copy is None:
+            return
+        try:
+            place = await run_blocking(profiles.duplicate, name, copy, timeout=FILE_TIMEOUT)
+        except (profiles.ProfileError, BlockingTimeout) as exc:
+            self.profile_result.show_message("error", _profile_problem(exc))
+            return
+        self.fill_profiles(select=name)
+        self.profile_result.show_message(
+            "ok", text.PROFILE_DUPLICATED.format(old=name, new=place.stem)
+        )
+
+    async def delete_profile(self) -> None:
+        """Delete the chosen profile, after confirmation, with the keychain entry it names."""
+        name = self._chosen_profile()
+        if name is None:
+            return
+        keychain = self.context.keychain
+        keychain_name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
+        try:
+            store = (await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)).secret.store
+        except (profiles.ProfileError, BlockingTimeout):
+            store = "none"  # a damaged profile can still be deleted
+        details = (
+            text.PROFILE_DELETE_SECRET.format(keychain=keychain_name)
+            if store == "keychain"
+            else text.PROFILE_DELETE_NO_SECRET
+        )
+        if not await self.ask_to_delete(name, details):
+            self.profile_result.show_message("info", text.PROFILE_NOT_DELETED)
+            return
+        forgotten: list[tuple[str, str]] = []
+        problems: list[str] = []
+
+        def forget(host: str, client_id: str) -> bool:
+            # In the worker thread that deletes the profile.
+            try:
+                removed = keychain.forget(host, client_id)
+            except Exception as exc:  # KeychainError says plainly what happened
+                problems.append(str(exc))
+                return False
+            forgotten.append((host, client_id))
+            return removed
+
+        delete = functools.partial(profiles.delete, name, forget_secret=forget)
+        try:
+            removed = await run_blocking(delete, timeout=FILE_TIMEOUT)
+        except (profiles.ProfileError, BlockingTimeout) as exc:
+            self.profile_result.show_message("error", _profile_problem(exc))
+            return
+        for host, client_id in forgotten:
+            keychain.forgotten(host, client_id)
+        diagnosis = self.diagnosis
+        if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
+            self._closed()
+        self.fill_profiles()
+        if removed:
+            message = text.PROFILE_DELETED_WITH_SECRET.format(name=name, keychain=keychain_name)
+        else:
+            message = text.PROFILE_DELETED.format(name=name)
+        kind = "ok"
+        if problems:
+            kind = "warning"
+            message = f"{message} {text.PROFILE_SECRET_NOT_REMOVED.format(reason=problems[0])}"
+        self.profile_result.show_message(kind, message)
+
+    async def ask_name(self, title: str, label: str, value: str) -> str | None:
+        """Ask for a profile's name; None when cancelled."""
+        dialog = QInputDialog(self)
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(value)
+        answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+
+        def answered(result: int) -> None:
+            if not answer.done():
+                accepted = result == QInputDialog.DialogCode.Accepted.value
+                answer.set_result(dialog.textValue() if accepted else None)
+
+        dialog.finished.connect(answered)
+        self.name_question = dialog
+        # open(), not exec(): a nested event loop would stall every running task.
+        dialog.open()
+        try:
+            return await answer
+        finally:
+            self.name_question = None
+            dialog.deleteLater()
+
+    async def ask_to_delete(self, name: str, details: str) -> bool:
+        """Ask before deleting the profile `name`; True: delete it."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(text.PROFILE_DELETE_TITLE)
+        box.setText(text.PROFILE_DELETE_QUESTION.format(name=name))
+        box.setInformativeText(details)
+        delete = box.addButton(text.PROFILE_DELETE_BUTTON, QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        # Return and Escape both keep the profile: deleting must be chosen.
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def answered(_result: int) -> None:
+            if not answer.done():
+                answer.set_result(box.clickedButton() is delete)
+
+        box.finished.connect(answered)
+        self.delete_question = box
+        box.open()
+        try:
+            return await answer
+        finally:
+            self.delete_question = None
+            box.deleteLater()
+
+    # Values pasted from another tool.
+
+    def read_text(self) -> None:
+        """Read the pasted values: say which were found and which not, and open them."""
+        from wizard.core import fromtext
+        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+
+        raw = self.pasted.toPlainText()
+        if not raw.strip():
+            self.text_result.show_message("warning", text.OPEN_TEXT_EMPTY)
+            return
+        raw = raw[:MAX_PASTED]
+        if raw.lstrip().startswith("{"):
+            # A connection file pasted as text is read as one.
+            try:
+                connection = ConnectionFile.from_bytes(
+                    raw.encode("utf-8", "replace"), source=text.OPEN_PASTED_CONNECTION
+                )
+            except ConnectionFileError:
+                pass
+            else:
+                self.text_result.show_message("info", "")
+                self.tasks.start(self.open_connection(connection, Source.TEXT, ""))
+                return
+        recognised = fromtext.recognise(raw)
+        lines = [*found_lines(recognised), *note_lines(recognised)]
+        diagnosis = Diagnosis.from_text(recognised)
+        if diagnosis is None:
+            missing = [
+                text.OPEN_TEXT_MISSING[name]
+                for name in ("host", "client_id")
+                if getattr(recognised, name) is None
+            ]
+            lines.append(text.OPEN_TEXT_INCOMPLETE.format(missing=" and ".join(missing)))
+            self._closed()
+            self.text_result.show_message("error", "\n".join(lines))
+            return
+        self.text_result.show_message("warning" if recognised.notes else "ok", "\n".join(lines))
+        self._opened(diagnosis, None)
+
+
+def _quoted(labels: list[str]) -> str:
+    quoted = [f"\u201c{label}\u201d" for label in dict.fromkeys(labels)]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+def found_lines(recognised: RecognisedText) -> list[str]:
+    """Which settings the pasted text gave, one line each with its label, and which not."""
+    values = {
+        "host": recognised.host,
+        "auth_url": recognised.auth_url or text.OPEN_TEXT_USUAL_AUTH,
+        "tenant": recognised.tenant,
+        "client_id": recognised.client_id,
+        "scopes": " ".join(recognised.scopes or ()),
+    }
+    lines = []
+    for field in ("host", "auth_url", "tenant", "client_id", "on_premise", "scopes", "secret"):
+        labels = [found.label for found in recognised.found if found.field == field]
+        if not labels:
+            continue
+        if field == "on_premise":
+            what = text.OPEN_TEXT_ON_PREMISE if recognised.on_premise else text.OPEN_TEXT_HOSTED
+        else:
+            what = text.OPEN_TEXT_FIELDS[field].format(value=values.get(field) or "")
+        lines.append(text.OPEN_TEXT_FIELD.format(what=what, labels=_quoted(labels)))
+    lines.insert(0, text.OPEN_TEXT_FOUND if lines else text.OPEN_TEXT_FOUND_NOTHING)
+    missing = list(recognised.missing)
+    if recognised.scopes is None:
+        missing.append("scopes")
+    if missing:
+        words = [text.OPEN_TEXT_MISSING.get(name, name) for name in missing]
+        lines.append(text.OPEN_TEXT_NOT_FOUND.format(missing=", ".join(words)))
+    return lines
+
+
+def note_lines(recognised: RecognisedText) -> list[str]:
+    """The recogniser's notes, the one about a secret in the text in the window's words."""
+    from wizard.core import fromtext
+
+    before, _, after = fromtext.NOTE_SECRET.partition("{labels}")
+    lines = []
+    for note in recognised.notes:
+        if before and note.startswith(before) and note.endswith(after):
+            labels = note[len(before) : len(note) - len(after)]
+            note = text.OPEN_TEXT_SECRET_NOTE.format(labels=labels)
+        lines.append(text.OPEN_TEXT_NOTE.format(note=note))
+    return lines
+
+
+def _source_text(diagnosis: Diagnosis) -> str:
+    if diagnosis.source is Source.FILE:
+        return text.OPEN_SOURCE_FILE.format(path=diagnosis.where)
+    if diagnosis.source is Source.PROFILE:
+        return text.OPEN_SOURCE_PROFILE.format(name=diagnosis.where)
+    return text.OPEN_SOURCE_TEXT
+
+
+def _last_text(diagnosis: Diagnosis) -> str:
+    last = diagnosis.last_result
+    if last is None:
+        return text.OPEN_LAST_NEVER
+    when = local_time(last.tested_at) if last.tested_at else text.OPEN_LAST_UNDATED
+    return (text.OPEN_LAST_WORKED if last.ok else text.OPEN_LAST_PROBLEMS).format(when=when)
+
+
+def _profile_row(summary: profiles.ProfileSummary) -> str:
+    if summary.problem:
+        status = text.OPEN_PROFILE_BROKEN
+    elif summary.tested_at is None:
+        status = text.OPEN_PROFILE_NEVER
+    else:
+        template = text.OPEN_PROFILE_WORKED if summary.ok else text.OPEN_PROFILE_PROBLEMS
+        status = template.format(when=local_time(summary.tested_at))
+    return text.OPEN_PROFILE_ROW.format(
+        name=summary.name, host=summary.host or text.OPEN_PROFILE_NO_HOST, status=status
+    )
+
+
+def _profile_problem(exc: Exception) -> str:
+    if isinstance(exc, BlockingTimeout):
+        return text.PROFILE_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
+    return str(exc)
