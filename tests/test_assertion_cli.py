@@ -13,6 +13,7 @@ import pytest
 
 from tests.canary import Canary, record_issued
 from tests.conftest import HaloFactory
+from tests.core.test_secrets import secret_service  # noqa: F401  (a fixture)
 from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, check_args, run_cli
 from tests.test_secret_canary import check_command, run
 from wizard.core import assertion
@@ -149,10 +150,9 @@ def test_a_public_key_given_as_the_private_key_is_a_finding(
     ("extra", "says"),
     [
         (["--client-secret-stdin"], "cannot be used together"),
-        (["--save", "SAVE"], "cannot keep a JWT Assertion connection yet"),
         (["--private-key", ""], "--private-key is empty"),
     ],
-    ids=["with-stdin", "with-save", "empty"],
+    ids=["with-stdin", "empty"],
 )
 def test_usage_errors_exit_2_before_any_request(
     start_halo: HaloFactory, ca_bundle: str, tmp_path: Path, extra: list[str], says: str
@@ -245,3 +245,64 @@ def test_the_private_key_and_the_assertions_leave_no_trace(
     assert leaks == []
     logged = [path for path in searched if path.name == "halo-wizard.log"]
     assert logged and "keygen" in logged[0].read_text("utf-8")
+
+
+# ----- saved, and diagnosed again -----
+
+
+def test_a_jwt_assertion_connection_is_saved_naming_its_key_file_and_diagnosed_again(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    from wizard.core.connection_file import ConnectionFile
+
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path / "keys")
+    target = tmp_path / "acme.json"
+    saved = run_cli(
+        *check_args(halo, ca_bundle, "--private-key", key, "--save", str(target),
+                    "--secret-store", "file"),
+    )  # fmt: skip
+    assert saved.returncode == EXIT_OK, saved.stdout + saved.stderr
+    assert "names the private key" in saved.stderr
+    connection = ConnectionFile.load(target)
+    assert connection.auth_method == "jwt_assertion"
+    assert connection.assertion is not None and connection.assertion.key_path == key
+    assert connection.secret.store == "none"
+    written = target.read_text("utf-8")
+    for line in _key_lines(halo.assertion_private_key):
+        assert line not in written
+    again = run_cli(
+        "diagnose", "--connection", str(target), "--ca-bundle", ca_bundle, "--json",
+        stdin="",
+    )  # fmt: skip
+    assert again.returncode == EXIT_OK, again.stdout + again.stderr
+    data = json.loads(again.stdout)
+    assert data["changes"] == [] and data["ok"] is True
+    posts = [r for r in halo.requests if r.method == "POST"]
+    assert posts and "client_secret" not in posts[-1].form
+    assert posts[-1].form.get("client_assertion")
+
+
+@pytest.mark.usefixtures("secret_service")
+def test_a_key_kept_in_the_keychain_is_found_there_by_diagnose(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, delete_secret, load_secret
+
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path / "keys")
+    target = tmp_path / "acme.json"
+    saved = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--save", str(target)))
+    assert saved.returncode == EXIT_OK, saved.stdout + saved.stderr
+    try:
+        stored = load_secret(halo.url, halo.client_id, suffix=PRIVATE_KEY_SUFFIX)
+        assert stored is not None and stored.strip() == halo.assertion_private_key.strip()
+        Path(key).unlink()  # the key file is gone: the keychain's copy is used
+        again = run_cli("diagnose", "--connection", str(target), "--ca-bundle", ca_bundle)
+        assert again.returncode == EXIT_OK, again.stdout + again.stderr
+        rotate = run_cli(
+            "diagnose", "--connection", str(target), "--rotate-secret", secret="x" * 20
+        )
+        assert rotate.returncode == EXIT_USAGE and "no secret to rotate" in rotate.stderr
+    finally:
+        delete_secret(halo.url, halo.client_id, suffix=PRIVATE_KEY_SUFFIX)

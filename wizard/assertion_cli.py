@@ -115,11 +115,6 @@ def secret_or_none(
             "--private-key and --client-secret-stdin cannot be used together: with a private "
             "key no secret is sent."
         )
-    if getattr(args, "save", None) or getattr(args, "save_profile", None):
-        raise UsageError(
-            "--save and --save-profile cannot keep a JWT Assertion connection yet (the "
-            "connection file has no place for the key method). Nothing was tested."
-        )
     if os.environ.get(SECRET_ENV) is not None:
         err = err or sys.stderr
         err.write(

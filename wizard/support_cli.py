@@ -123,18 +123,27 @@ def save_after_check(
             "Nothing was saved: the address could not be used, so there is no connection to save."
         )
     store = args.secret_store
+    key_file = getattr(args, "private_key", None)
+    client_id = report.client_id or args.client_id
+    assertion = None
+    if key_file:
+        assertion = _assertion_entry(args, report.host, client_id, key_file)
     try:
         connection = ConnectionFile.from_report(
             report,
-            client_id=report.client_id or args.client_id,
+            client_id=client_id,
             identity_kind=None,
             scopes=report.requested_scopes or args.scopes,
-            secret=secret if store == "file" else None,
-            secret_in_keychain=store == "keychain",
+            secret=secret if store == "file" and assertion is None else None,
+            secret_in_keychain=store == "keychain" and assertion is None,
+            assertion=assertion,
         )
     except ValueError as exc:
         raise UsageError(f"Nothing was saved: {exc}") from None
-    if store == "keychain":
+    if assertion is not None:
+        if assertion.key_store == "keychain" and key_file:
+            _store_key(connection.host, connection.client_id, key_file)
+    elif store == "keychain":
         from wizard.core.secrets import KeychainError, store_secret
 
         try:
@@ -153,13 +162,83 @@ def save_after_check(
             place = os.path.abspath(args.save)
     except ExportError as exc:
         raise UsageError(f"Nothing was saved: {exc}") from None
-    where = {
-        "keychain": "the secret is in this computer's keychain",
-        "file": "the secret is in the file itself: keep it private",
-        "none": "the secret is not kept anywhere",
-    }[store]
+    if assertion is not None:
+        where = {
+            "keychain": "the private key is in this computer's keychain",
+            "file": f"the file names the private key {assertion.key_path}",
+            "none": "the private key is not recorded",
+        }[assertion.key_store]
+    else:
+        where = {
+            "keychain": "the secret is in this computer's keychain",
+            "file": "the secret is in the file itself: keep it private",
+            "none": "the secret is not kept anywhere",
+        }[store]
     err.write(f"Saved the connection to {place} ({where}).\n")
     return place
+
+
+def _assertion_entry(args: argparse.Namespace, host: str, client_id: str, key_file: str) -> Any:
+    """Where a saved JWT-assertion connection keeps its key: --secret-store keychain puts
+    the key in the keychain, file names the key file (never copied into the connection
+    file), none records nothing."""
+    from wizard.core.connection_file import AssertionEntry
+
+    audience, issuer = args.assertion_audience, args.assertion_issuer
+    if args.secret_store == "keychain":
+        return AssertionEntry.keychain(host, client_id, audience=audience, issuer=issuer)
+    if args.secret_store == "file":
+        return AssertionEntry("file", os.path.abspath(key_file), audience=audience, issuer=issuer)
+    return AssertionEntry("none", audience=audience, issuer=issuer)
+
+
+def _store_key(host: str, client_id: str, key_file: str) -> None:
+    from wizard.cli import UsageError
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, store_secret
+
+    try:
+        with open(key_file, encoding="ascii") as file:
+            pem = file.read()
+        store_secret(host, client_id, pem, suffix=PRIVATE_KEY_SUFFIX)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Nothing was saved: the private key could not be read ({exc}).") from None
+    except KeychainError as exc:
+        raise UsageError(
+            f"Nothing was saved: {exc} To save without the keychain, add --secret-store file "
+            "(the connection file then names the key file) or --secret-store none."
+        ) from None
+
+
+def _private_key_of(connection: ConnectionFile) -> Any:
+    """The private key a saved JWT-assertion connection signs with (a path or a key)."""
+    from wizard.cli import UsageError
+    from wizard.core.assertion import KeyFileError, load_private_key_pem
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, load_secret
+
+    entry = connection.assertion
+    assert entry is not None
+    if entry.key_store == "file":
+        return entry.key_path
+    if entry.key_store == "keychain":
+        try:
+            pem = load_secret(connection.host, connection.client_id, suffix=PRIVATE_KEY_SUFFIX)
+        except KeychainError as exc:
+            raise UsageError(
+                f"The private key could not be read from the keychain: {exc}"
+            ) from None
+        if pem is None:
+            raise UsageError(
+                "The connection's private key is not in this computer's keychain (it was "
+                "saved on another computer, or removed)."
+            )
+        try:
+            return load_private_key_pem(pem, "the key in the keychain")
+        except KeyFileError as exc:
+            raise UsageError(str(exc)) from None
+    raise UsageError(
+        "The connection signs with a private key it does not record: diagnose it with "
+        "halo-wizard check ... --private-key FILE."
+    )
 
 
 # ----- diagnose -----
@@ -299,7 +378,21 @@ def run_diagnose(
         scopes = args.scopes
     if not parse_scopes(scopes):
         raise UsageError('No scopes to test: give them with --scopes "read:tickets ...".')
-    secret = _secret(args, stdin, connection, host, client_id, err)
+    key_options: dict[str, Any] = {}
+    if connection is not None and connection.assertion is not None:
+        if args.rotate_secret:
+            raise UsageError(
+                "This connection signs with a private key, not a secret: there is no secret "
+                "to rotate. Make a new key pair with halo-wizard keygen instead."
+            )
+        key_options = {
+            "private_key": _private_key_of(connection),
+            "assertion_audience": connection.assertion.audience,
+            "assertion_issuer": connection.assertion.issuer,
+        }
+        secret = ""
+    else:
+        secret = _secret(args, stdin, connection, host, client_id, err)
     request = CheckRequest(
         host=host,
         client_id=client_id,
@@ -310,6 +403,7 @@ def run_diagnose(
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
         known_token_url=known_token_url,
+        **key_options,
     )
     report = run_check_sync(request)
     found = changes(last, report)

@@ -27,6 +27,7 @@ from tests.conftest import HaloFactory, check
 from wizard.core import CheckReport, ScopeStatus, Severity
 from wizard.core.connection_file import (
     SCHEMA_VERSION,
+    AssertionEntry,
     ConnectionFile,
     ConnectionFileError,
     ExportError,
@@ -864,7 +865,12 @@ def test_every_key_written_is_described_in_the_documentation() -> None:
     doc = (REPO / "docs" / "connection-file.md").read_text(encoding="utf-8")
     keychain = sample(secret=SecretEntry.keychain("https://acme.halopsa.com", "x")).to_dict()
     embedded = sample(secret=SecretEntry.embedded("x")).to_dict()
-    names = {re.sub(r"\[\d+\]", "[]", name) for name, _ in [*_paths(keychain), *_paths(embedded)]}
+    signed = [
+        sample(assertion=AssertionEntry("file", "/keys/halo-private-key.pem")).to_dict(),
+        sample(assertion=AssertionEntry.keychain("https://acme.halopsa.com", "x")).to_dict(),
+    ]
+    written = [*_paths(keychain), *_paths(embedded), *(p for d in signed for p in _paths(d))]
+    names = {re.sub(r"\[\d+\]", "[]", name) for name, _ in written}
     missing = sorted(name for name in names if f"`{name}`" not in doc)
     assert missing == []
     assert f"schema_version` is {SCHEMA_VERSION}" in doc

@@ -10,7 +10,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.core.connection_file import ConnectionFile
+from wizard.core.connection_file import AssertionEntry, ConnectionFile
 from wizard.core.findings import ALL_CODES, Severity, make
 from wizard.core.model import CheckReport, Identity, ScopeResult, ScopeStatus
 from wizard.core.scopes import is_known
@@ -79,12 +79,23 @@ def reports(draw: st.DrawFn) -> CheckReport:
     report=reports(),
     store=st.sampled_from(["keychain", "file", "none"]),
     chosen=st.sampled_from([None, "agent", "application"]),
+    key_store=st.sampled_from([None, "keychain", "file", "none"]),
+    audience=st.one_of(st.none(), texts),
 )
 def test_a_written_connection_file_reads_back_with_the_same_values(
-    report: CheckReport, store: str, chosen: str | None
+    report: CheckReport, store: str, chosen: str | None, key_store: str | None, audience: str | None
 ) -> None:
     client_id = str(uuid.uuid4())
     secret = f"{uuid.uuid4()}-{secrets.token_hex(8)}"
+    assertion = None
+    if key_store == "keychain":
+        assert report.host is not None
+        assertion = AssertionEntry.keychain(report.host, client_id, audience=audience)
+    elif key_store is not None:
+        path = "/home/admin/keys/halo-private-key.pem" if key_store == "file" else None
+        assertion = AssertionEntry(key_store, path, audience=audience)
+    if assertion is not None:
+        store = "none"  # a connection that signs assertions keeps no secret
     written = ConnectionFile.from_report(
         report,
         client_id=client_id,
@@ -92,9 +103,11 @@ def test_a_written_connection_file_reads_back_with_the_same_values(
         scopes=report.requested_scopes,
         secret=secret if store == "file" else None,
         secret_in_keychain=store == "keychain",
+        assertion=assertion,
     )
     read = ConnectionFile.from_bytes(written.to_json())
     assert read == written
+    assert read.auth_method == ("jwt_assertion" if assertion else "client_secret")
     # And what it holds is what the check found.
     assert read.host == report.host and read.client_id == client_id
     assert read.tenant == report.tenant and read.token_url == report.token_url

@@ -28,7 +28,7 @@ from typing import Any, NoReturn, TypeVar
 from wizard.core import messages
 from wizard.core.findings import Severity
 from wizard.core.model import CheckReport, ScopeStatus
-from wizard.core.secrets import SERVICE, account_for
+from wizard.core.secrets import PRIVATE_KEY_SUFFIX, SERVICE, account_for
 
 SCHEMA = "halo-connection"
 # Raised only when a key changes meaning or a value appears that this version cannot read
@@ -201,6 +201,49 @@ class SecretEntry:
         return messages.FILE_SECRET_NOWHERE
 
 
+KEY_STORES = ("keychain", "file", "none")
+
+
+@dataclass(frozen=True)
+class AssertionEntry:
+    """A connection that signs a JWT assertion (JWT Assertion (Services)) instead of sending
+    a secret: where its private key is, and the audience and issuer it signs for.
+
+    `key_store`: "keychain" (the PEM under `service`/`account`), "file" (`key_path`, a file
+    readable by its owner only) or "none" (not recorded). The key itself is never in the
+    connection file.
+    """
+
+    key_store: str
+    key_path: str | None = None
+    service: str | None = None
+    account: str | None = None
+    audience: str | None = None
+    issuer: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.key_store not in KEY_STORES:
+            raise ValueError(f"Unknown private-key store {self.key_store!r}.")
+        if (self.key_store == "file") != (self.key_path is not None):
+            raise ValueError("A key path goes with the store 'file', and only with it.")
+
+    @classmethod
+    def keychain(
+        cls, host: str, client_id: str, *, audience: str | None = None, issuer: str | None = None
+    ) -> AssertionEntry:
+        account = account_for(host, client_id) + PRIVATE_KEY_SUFFIX
+        return cls("keychain", None, SERVICE, account, audience, issuer)
+
+    def to_dict(self) -> dict[str, Any]:
+        key: dict[str, Any] = {"store": self.key_store}
+        if self.key_store == "file":
+            key["path"] = self.key_path
+        elif self.key_store == "keychain":
+            named = {"service": self.service, "account": self.account}
+            key.update({k: v for k, v in named.items() if v is not None})
+        return {"private_key": key, "audience": self.audience, "issuer": self.issuer}
+
+
 @dataclass(frozen=True)
 class ConnectionFile:
     """A tested connection as its file holds it; `load` reads one and `save` writes one.
@@ -221,6 +264,13 @@ class ConnectionFile:
     identity: RecordedIdentity = field(default_factory=RecordedIdentity)
     last_result: LastResult | None = None
     schema_version: int = SCHEMA_VERSION
+    # Set for a JWT Assertion (Services) connection, which has no secret.
+    assertion: AssertionEntry | None = None
+
+    @property
+    def auth_method(self) -> str:
+        """How the connection proves who it is: "client_secret" or "jwt_assertion"."""
+        return "jwt_assertion" if self.assertion is not None else "client_secret"
 
     @classmethod
     def from_report(
@@ -233,6 +283,7 @@ class ConnectionFile:
         secret: str | None,
         secret_in_keychain: bool,
         tested_at: str | None = None,
+        assertion: AssertionEntry | None = None,
     ) -> ConnectionFile:
         """The connection file for a tested connection.
 
@@ -269,6 +320,7 @@ class ConnectionFile:
             tenant=report.tenant,
             identity=RecordedIdentity(kind, seen.name, seen.id, seen.api_only, chosen),
             last_result=result,
+            assertion=assertion,
         )
 
     # ----- as JSON -----
@@ -298,6 +350,9 @@ class ConnectionFile:
                 "warnings": result.codes(Severity.WARNING),
             }
         data["secret"] = _secret_dict(self.secret)
+        if self.assertion is not None:
+            data["auth_method"] = self.auth_method
+            data["assertion"] = self.assertion.to_dict()
         if result is not None and result.complete:
             data["last_result"] = _result_dict(result)
         return data
@@ -350,6 +405,7 @@ class ConnectionFile:
             identity=_read_identity(top.entries_or_none("identity")) or RecordedIdentity(),
             last_result=_read_result(top),
             schema_version=version,
+            assertion=_read_assertion(top),
         )
 
     @classmethod
@@ -663,6 +719,29 @@ def _read_secret(entries: _Entries) -> SecretEntry:
             "keychain", entries.text_or_none("service"), entries.text_or_none("account")
         )
     return SecretEntry.nowhere()
+
+
+def _read_assertion(top: _Entries) -> AssertionEntry | None:
+    method = top.text_or_none("auth_method") or "client_secret"
+    entries = top.entries_or_none("assertion")
+    if method == "client_secret" and entries is None:
+        return None
+    if method != "jwt_assertion" or entries is None:
+        raise ConnectionFileError(
+            messages.FILE_AUTH_METHOD_UNKNOWN.format(source=top.source, method=_shown(method))
+        )
+    key = entries.entries("private_key")
+    store = key._get("store", optional=False)
+    if not isinstance(store, str) or store not in KEY_STORES:
+        raise ConnectionFileError(messages.FILE_KEY_STORE_UNKNOWN.format(source=top.source))
+    return AssertionEntry(
+        store,
+        key.text("path") if store == "file" else None,
+        key.text_or_none("service") if store == "keychain" else None,
+        key.text_or_none("account") if store == "keychain" else None,
+        entries.text_or_none("audience"),
+        entries.text_or_none("issuer"),
+    )
 
 
 def _read_identity(entries: _Entries | None) -> RecordedIdentity | None:

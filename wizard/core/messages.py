@@ -876,6 +876,15 @@ FILE_NOT_ALLOWED = "You are not allowed to open {source}."
 FILE_CANNOT_OPEN = "Could not open {source}: {reason}."
 FILE_TOO_LARGE = "{source} is far too large to be a Halo connection file."
 FILE_NOT_TEXT = "{source} is not a Halo connection file (it is not text)."
+FILE_AUTH_METHOD_UNKNOWN = (
+    "{source} names an authentication method this version cannot use ({method}), or names "
+    "JWT assertion without saying where its private key is. Save the connection again with "
+    "this version."
+)
+FILE_KEY_STORE_UNKNOWN = (
+    "{source} does not say where the connection's private key is kept (its store must be "
+    "keychain, file or none)."
+)
 FILE_EMPTY = (
     "{source} is empty: it is not a connection file, or it was cut short when it was written. "
     "Ask for the connection file again."

@@ -246,12 +246,18 @@ def _error(doing: str, place: str, exc: Exception, secret: str | None = None) ->
     return KeychainError(text)
 
 
-def store_secret(host: str, client_id: str, secret: str) -> None:
-    """Save (or replace) the secret for this connection in the keychain."""
+# The keychain account of a JWT-assertion connection's private key is its secret's account
+# with this suffix (connection_file.AssertionEntry.keychain names it so in the file).
+PRIVATE_KEY_SUFFIX = " (private key)"
+
+
+def store_secret(host: str, client_id: str, secret: str, *, suffix: str = "") -> None:
+    """Save (or replace) the secret for this connection in the keychain; with `suffix`
+    (PRIVATE_KEY_SUFFIX), the connection's private key instead."""
     if not secret:
         raise ValueError("There is no secret to store.")
     register_secret(secret)
-    account = account_for(host, client_id)
+    account = account_for(host, client_id) + suffix
     backend, place = _backend()
     try:
         backend.set_password(SERVICE, account, secret)
@@ -261,9 +267,9 @@ def store_secret(host: str, client_id: str, secret: str) -> None:
         raise error from (None if secret in str(exc) else exc)
 
 
-def load_secret(host: str, client_id: str) -> str | None:
-    """The stored secret for this connection, or None when none is stored."""
-    account = account_for(host, client_id)
+def load_secret(host: str, client_id: str, *, suffix: str = "") -> str | None:
+    """The stored secret (with `suffix`: private key) for this connection, or None."""
+    account = account_for(host, client_id) + suffix
     backend, place = _backend()
     try:
         secret = backend.get_password(SERVICE, account)
@@ -273,9 +279,10 @@ def load_secret(host: str, client_id: str) -> str | None:
     return secret
 
 
-def delete_secret(host: str, client_id: str) -> bool:
-    """Remove the stored secret for this connection; False when nothing was stored."""
-    account = account_for(host, client_id)
+def delete_secret(host: str, client_id: str, *, suffix: str = "") -> bool:
+    """Remove the stored secret (with `suffix`: private key) for this connection; False when
+    nothing was stored."""
+    account = account_for(host, client_id) + suffix
     backend, place = _backend()
     try:
         backend.delete_password(SERVICE, account)
