@@ -154,8 +154,9 @@ def test_a_file_that_worked_shows_the_regenerated_secret_and_a_new_one_replaces_
     report = window.context.flow.state.report
     assert report is not None and "INVALID_CLIENT" in report.codes()
     assert {view.finding.code for view in live_test.finding_views} >= {"INVALID_CLIENT"}
-    # The saved token address was asked at once, beside discovery.
-    assert report.token_url == connection.token_url
+    # The saved token address is asked at once, beside discovery.
+    assert connection.token_url is not None
+    assert live_test.request().known_token_url == connection.token_url
     said = changes_text(live_test)
     assert said.startswith("What changed since the last test (")
     assert "result: works → has problems" in said
@@ -207,6 +208,8 @@ def test_a_file_that_worked_shows_the_regenerated_secret_and_a_new_one_replaces_
         "The new secret did not pass; the old one is still in Test Keychain."
     )
     assert keychain.stored[entry] == old
+    reader.read("test, the new secret refused")
+    shot(window, "diagnose", "05b-test-rotate-refused")
 
     # The secret Halo holds now (the admin generated it): it passes and replaces the old one.
     halo.scenario = "healthy"
@@ -372,6 +375,7 @@ def test_values_pasted_from_rewst_are_read_and_tested_with_the_secret_typed(
     wait_idle(qtbot, window)
     report = window.context.flow.state.report
     assert report is not None and report.ok, report.codes()
+    assert live_test.request().known_token_url is None, "pasted values know no token address"
     assert changes_text(live_test).endswith(
         "Never tested before, so there is nothing to compare with."
     )
@@ -676,6 +680,15 @@ def test_the_keyboard_alone_diagnoses_a_file_and_tab_follows_the_reading_order(
     keys.press(space)  # the first profile is the current one: Space chooses it, it opens
     keys.idle()
     assert opener.fact_source.text() == "the profile “acme”"
+    assert keys.focused() is opener.profile_list
+    shot(window, "diagnose", "15-open-keyboard")
+    # Its frame, beside the rows, is drawn in the highlight colour while it has the focus.
+    listed = opener.profile_list
+    highlight = listed.palette().color(listed.palette().ColorRole.Highlight).rgb()
+    edge = (0, listed.height() // 2)
+    assert listed.grab().toImage().pixel(*edge) == highlight
+    keys.press(tab)
+    assert listed.grab().toImage().pixel(*edge) != highlight
     order = assert_tab_order_follows_reading_order(keys, window)
     assert order[:5] == [
         "A saved profile",
@@ -700,3 +713,75 @@ def test_the_keyboard_alone_diagnoses_a_file_and_tab_follows_the_reading_order(
     live_test.again_button.setFocus()
     keys.press(return_key)
     keys.at(StepKey.EXPORT)
+
+
+def test_a_keychain_that_cannot_be_read_says_why_and_the_secret_is_typed(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    keychain: FakeKeychain,
+) -> None:
+    from wizard.core.secrets import KeychainError
+
+    halo = start_halo("healthy")
+    profiles.save("acme", saved_connection(halo, ca_bundle, keychain))
+    keychain.fail_with = KeychainError("The keychain is locked: unlock it and try again.")
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_profile)
+    opener.profile_list.setCurrentRow(0)
+    wait_opened(qtbot, window)
+    assert opener.secret_where.text() == (
+        "The keychain is locked: unlock it and try again. Type the secret below."
+    )
+    assert opener.secret.isVisible() and opener.secret.hasFocus()
+    assert window.context.flow.state.secret == ""
+
+
+def test_a_damaged_profile_is_listed_and_says_why_it_cannot_be_opened(
+    qtbot: Any, make_wizard: WizardFactory, _profiles_folder: Path
+) -> None:
+    folder = _profiles_folder / "profiles"
+    folder.mkdir(parents=True)
+    (folder / "broken.json").write_text('{"schema": "something-else"}', encoding="utf-8")
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_profile)
+    assert opener.profile_list.item(0).text() == ("broken  —  address unknown  —  cannot be opened")
+    opener.profile_list.setCurrentRow(0)
+    wait_idle(qtbot, window)
+    said = opener.profile_result.label.text()
+    assert said.startswith('The profile "broken" cannot be opened: ')
+    assert opener.profile_result.mark.kind == "error"
+    assert not opener.loaded_box.isVisible() and not window.button(NEXT).isEnabled()
+    # It can still be deleted (asked first): nothing else can be done with it.
+    click(qtbot, opener.delete_button)
+    box = the_box(qtbot, lambda: opener.delete_question)
+    assert box.informativeText() == "This cannot be undone."
+    click(qtbot, button_named(box, "Delete"))
+    qtbot.waitUntil(lambda: opener.profile_list.count() == 0, timeout=WAIT_MS)
+
+
+def test_a_connection_file_pasted_as_text_is_read_as_one(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    keychain: FakeKeychain,
+) -> None:
+    halo = start_halo("healthy")
+    connection = saved_connection(halo, ca_bundle, keychain)
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_text)
+    opener.pasted.setPlainText(connection.to_json().decode("utf-8"))
+    click(qtbot, opener.read_button)
+    wait_opened(qtbot, window)
+    assert opener.fact_source.text() == "the pasted values"
+    assert opener.fact_last.text().endswith(": it worked")
+    assert window.context.flow.state.secret == halo.client_secret, "its keychain entry"
+    assert not opener.text_result.isVisible()
+    live_test = click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    assert "Nothing changed" in changes_text(live_test)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wizard.core.diagnose import Change, changes
 from wizard.flow.state import IdentityChoice, WizardState
 from wizard.flow.steps import StepKey
 from wizard.flow.verdict import StepVerdict, step_verdict
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile, LastResult
+    from wizard.core.diagnose import Change
     from wizard.core.fromtext import RecognisedText
 
 
@@ -187,6 +187,9 @@ def what_changed(state: WizardState) -> list[Change] | None:
 
     None when there is nothing to say yet (not diagnosing, or no test has finished).
     """
+    # Loaded here, not with the window: the connection file's module brings the keychain's.
+    from wizard.core.diagnose import changes
+
     diagnosis = state.diagnosis
     if not state.diagnosing or diagnosis is None or state.report is None:
         return None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -338,6 +339,32 @@ class ArrowKeysChoose(QObject):
                 target.setChecked(True)
                 return True
         return super().eventFilter(watched, event)
+
+
+class FocusList(QListWidget):
+    """A list whose frame shows, in the highlight colour, that it has the keyboard focus.
+
+    Fusion marks a focused field's frame but not a list's, and the current row's focus
+    rectangle disappears into its selection: without this, Tab seems to go nowhere.
+    """
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and self.hasFocus():
+            painter = QtGui.QPainter(self)
+            pen = QtGui.QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+            painter.setPen(pen)
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+            painter.end()
+        return handled
+
+    def focusInEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QtGui.QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
 
 
 def heading(value: str, parent: QWidget | None = None) -> QLabel:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core import profiles
 from wizard.core.log import register_secret
 from wizard.core.scopes import parse_scopes
 from wizard.flow import StepKey
@@ -49,9 +47,17 @@ from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export import FILE_TIMEOUT, local_time
 from wizard.ui.tasks import BlockingTimeout, run_blocking
-from wizard.ui.widgets import ArrowKeysChoose, Callout, WrapLabel, heading, push_button
+from wizard.ui.widgets import (
+    ArrowKeysChoose,
+    Callout,
+    FocusList,
+    WrapLabel,
+    heading,
+    push_button,
+)
 
 if TYPE_CHECKING:
+    from wizard.core import profiles
     from wizard.core.connection_file import ConnectionFile
     from wizard.core.fromtext import RecognisedText
 
@@ -114,7 +120,7 @@ class OpenPage(FlowPage):
         profile_layout = QVBoxLayout(self.profile_section)
         profile_layout.setContentsMargins(0, 0, 0, 0)
         profile_row = QHBoxLayout()
-        self.profile_list = QListWidget()
+        self.profile_list = FocusList()
         self.profile_list.setAccessibleName(text.OPEN_PROFILES_NAME)
         lines = self.fontMetrics().lineSpacing()
         self.profile_list.setMinimumHeight(lines * 5)
@@ -407,8 +413,6 @@ class OpenPage(FlowPage):
         QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(field))
 
     def _secret_text(self, diagnosis: Diagnosis, keychain: str) -> str:
-        if self.busy and self._secret_problem is None and diagnosis.secret_store == "keychain":
-            return text.OPEN_SECRET_LOOKING.format(keychain=keychain)
         if diagnosis.secret_from is SecretFrom.KEYCHAIN:
             return text.OPEN_SECRET_KEYCHAIN.format(keychain=keychain)
         if diagnosis.secret_from is SecretFrom.FILE:
@@ -423,14 +427,20 @@ class OpenPage(FlowPage):
 
     # ----- opening -----
 
-    async def open_connection(self, connection: ConnectionFile, source: Source, where: str) -> None:
-        """Open `connection`: its secret from the keychain entry it names, when there is one."""
+    async def open_connection(
+        self, connection: ConnectionFile, source: Source, where: str, say: Callout
+    ) -> None:
+        """Open `connection`: its secret from the keychain entry it names, when there is one.
+
+        `say` tells while the keychain is asked (a locked one may wait for its password).
+        """
         store = connection.secret.store
         secret = connection.secret.value if store == "embedded" else None
         self._secret_problem = None
         if store == "keychain":
             keychain = self.context.keychain
             name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
+            say.show_message("running", text.OPEN_SECRET_LOOKING.format(keychain=name))
             try:
                 secret = await keychain.load(connection.host, connection.client_id)
             except BlockingTimeout:
@@ -441,6 +451,7 @@ class OpenPage(FlowPage):
                 self._secret_problem = text.OPEN_SECRET_UNREADABLE.format(reason=exc)
         if secret:
             register_secret(secret)
+        say.show_message("ok", "")
         diagnosis = Diagnosis.from_connection(
             connection, source, where, secret_from=secret_from_store(store, bool(secret))
         )
@@ -501,13 +512,14 @@ class OpenPage(FlowPage):
                 "error", text.OPEN_FILE_TIMEOUT.format(path=path, seconds=f"{FILE_TIMEOUT:g}")
             )
             return
-        self.file_result.show_message("error", "")
-        await self.open_connection(connection, Source.FILE, path)
+        await self.open_connection(connection, Source.FILE, path, self.file_result)
 
     # A saved profile.
 
     def fill_profiles(self, select: str | None = None) -> None:
         """List the profiles, each with its address and last result; select `select`."""
+        from wizard.core import profiles
+
         diagnosis = self.diagnosis
         if select is None and diagnosis is not None and diagnosis.source is Source.PROFILE:
             select = diagnosis.where
@@ -546,6 +558,8 @@ class OpenPage(FlowPage):
         self.tasks.start(self.open_profile(name))
 
     async def open_profile(self, name: str) -> None:
+        from wizard.core import profiles
+
         self.profile_result.show_message("running", text.OPEN_READING.format(what=name))
         try:
             connection = await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)
@@ -559,10 +573,11 @@ class OpenPage(FlowPage):
                 "error", text.PROFILE_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
             )
             return
-        self.profile_result.show_message("ok", "")
-        await self.open_connection(connection, Source.PROFILE, name)
+        await self.open_connection(connection, Source.PROFILE, name, self.profile_result)
 
     async def rename_profile(self) -> None:
+        from wizard.core import profiles
+
         name = self._chosen_profile()
         if name is None:
             return
@@ -587,6 +602,8 @@ class OpenPage(FlowPage):
         self.profile_result.show_message("ok", text.PROFILE_RENAMED.format(old=name, new=renamed))
 
     async def duplicate_profile(self) -> None:
+        from wizard.core import profiles
+
         name = self._chosen_profile()
         if name is None:
             return
@@ -608,15 +625,20 @@ class OpenPage(FlowPage):
 
     async def delete_profile(self) -> None:
         """Delete the chosen profile, after confirmation, with the keychain entry it names."""
+        from wizard.core import profiles
+
         name = self._chosen_profile()
         if name is None:
             return
         keychain = self.context.keychain
         keychain_name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
+        readable = True
         try:
             store = (await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)).secret.store
         except (profiles.ProfileError, BlockingTimeout):
-            store = "none"  # a damaged profile can still be deleted
+            # A damaged profile names no keychain entry that can be read: its file is all
+            # there is to delete.
+            store, readable = "none", False
         details = (
             text.PROFILE_DELETE_SECRET.format(keychain=keychain_name)
             if store == "keychain"
@@ -640,9 +662,19 @@ class OpenPage(FlowPage):
 
         delete = functools.partial(profiles.delete, name, forget_secret=forget)
         try:
-            removed = await run_blocking(delete, timeout=FILE_TIMEOUT)
+            if readable:
+                removed = await run_blocking(delete, timeout=FILE_TIMEOUT)
+            else:
+                removed = False
+                await run_blocking(os.remove, profiles.path_of(name), timeout=FILE_TIMEOUT)
         except (profiles.ProfileError, BlockingTimeout) as exc:
             self.profile_result.show_message("error", _profile_problem(exc))
+            return
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.profile_result.show_message(
+                "error", text.PROFILE_NOT_REMOVED.format(name=name, reason=reason)
+            )
             return
         for host, client_id in forgotten:
             keychain.forgotten(host, client_id)
@@ -732,8 +764,9 @@ class OpenPage(FlowPage):
             except ConnectionFileError:
                 pass
             else:
-                self.text_result.show_message("info", "")
-                self.tasks.start(self.open_connection(connection, Source.TEXT, ""))
+                self.tasks.start(
+                    self.open_connection(connection, Source.TEXT, "", self.text_result)
+                )
                 return
         recognised = fromtext.recognise(raw)
         lines = [*found_lines(recognised), *note_lines(recognised)]
