@@ -417,6 +417,11 @@ OPEN_FILE_HINT = (
 OPEN_FILE_DIALOG_TITLE = "Open a connection file"
 OPEN_FILE_FILTER = "Connection files (*.json);;All files (*)"
 OPEN_READING = "Opening {what}\u2026"
+OPEN_JWT_NOT_YET = (
+    "This connection signs in with a private key (Halo's JWT Assertion method) instead of a "
+    "secret, and this window cannot test those yet. Test it on the command line: "
+    "halo-wizard diagnose --connection with the file, or --profile with the profile's name."
+)
 OPEN_FILE_TIMEOUT = "{path} could not be read within {seconds} seconds."
 OPEN_PROFILES_NAME = "Saved profiles"
 OPEN_PROFILES_NONE = "No profiles are saved on this computer yet. They are kept in {folder}."

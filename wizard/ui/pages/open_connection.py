@@ -434,6 +434,11 @@ class OpenPage(FlowPage):
 
         `say` tells while the keychain is asked (a locked one may wait for its password).
         """
+        if connection.auth_method != "client_secret":
+            # A private key signs in instead of a secret: the window does not test that yet.
+            self._closed()
+            say.show_message("error", text.OPEN_JWT_NOT_YET)
+            return
         store = connection.secret.store
         secret = connection.secret.value if store == "embedded" else None
         self._secret_problem = None
