@@ -82,3 +82,10 @@ def test_an_unknown_profile_names_the_ones_there_are() -> None:
     profiles.save("acme", connection())
     with pytest.raises(profiles.ProfileError, match='"acme"'):
         profiles.load("acne")
+
+
+def test_a_damaged_profile_can_still_be_deleted() -> None:
+    (profiles.profiles_folder()).mkdir(parents=True, exist_ok=True)
+    (profiles.profiles_folder() / "broken.json").write_text("{", encoding="utf-8")
+    assert profiles.delete("broken", forget_secret=lambda host, client_id: True) is False
+    assert profiles.names() == []

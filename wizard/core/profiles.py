@@ -173,10 +173,19 @@ def duplicate(name: str, copy: str) -> Path:
 def delete(name: str, *, forget_secret: Callable[[str, str], bool] | None = None) -> bool:
     """Remove the profile; with `forget_secret`, also its keychain entry when no other
     profile uses the same entry. True when a keychain entry was removed."""
-    connection = load(name)
     path = path_of(name)
+    if not path.is_file():
+        raise ProfileError(_missing(name))
+    try:
+        connection: ConnectionFile | None = load(name)
+    except ProfileError:
+        connection = None  # a damaged profile can still be deleted; its entry is unknown
     removed_secret = False
-    if forget_secret is not None and connection.secret.store == "keychain":
+    if (
+        connection is not None
+        and forget_secret is not None
+        and connection.secret.store == "keychain"
+    ):
         shared = any(other != name and _same_entry(other, connection) for other in names())
         if not shared:
             removed_secret = forget_secret(connection.host, connection.client_id)
