@@ -77,6 +77,7 @@ def test_a_healthy_saved_connection_diagnosed_again_has_no_changes(
     assert code == EXIT_OK
     assert data["ok"] is True
     assert data["changes"] == []
+    assert all(isinstance(step["seconds"], float) for step in data["steps"])
     assert data["last_tested_at"] == ConnectionFile.load(target).last_result.tested_at  # type: ignore[union-attr]
     assert "SAVED_TOKEN_URL_CHANGED" not in [f["code"] for f in data["findings"]]
     assert any(r.path.lower() == "/auth/token" for r in halo.requests[before:])
@@ -217,6 +218,8 @@ def test_diagnose_writes_a_support_report_that_holds_no_secret(
     assert result.returncode == EXIT_PROBLEMS, result.stderr
     html = page.read_text(encoding="utf-8")
     assert "What changed since the last test" in html
+    # Each step with its timing and outcome.
+    assert "<th>Seconds</th>" in html
     assert "read:tickets" in html and "/api/Tickets" in html
     logs = "".join(
         path.read_text(encoding="utf-8", errors="replace")

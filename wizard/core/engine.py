@@ -101,6 +101,8 @@ class Checker:
         self._private_key: Any = None
         self._skew_reported = False
         self._claims: dict[str, Any] = {}
+        # When each step started, for its timing.
+        self._step_started: dict[str, float] = {}
 
     # ----- plumbing -----
 
@@ -111,7 +113,10 @@ class Checker:
 
     def _step(self, key: str, status: StepStatus, summary: str = "") -> None:
         label = messages.STEP_LABELS.get(key) or key.removeprefix("scope:")
-        step = Step(key, label, status, summary)
+        now = time.monotonic()
+        started = self._step_started.setdefault(key, now)
+        seconds = None if status is StepStatus.RUNNING else now - started
+        step = Step(key, label, status, summary, seconds)
         # A step keeps the place it had when it started, so the checklist reads in order.
         steps = self.report.steps
         index = next((i for i, s in enumerate(steps) if s.key == key), None)

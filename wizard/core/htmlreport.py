@@ -137,7 +137,7 @@ def report_data(
         "changes": None if changes is None else [_change(item) for item in changes],
         "findings": findings,
         "steps": [
-            {key: step.get(key) for key in ("key", "label", "status", "summary")}
+            {key: step.get(key) for key in ("key", "label", "status", "summary", "seconds")}
             for step in check.get("steps") or []
             if isinstance(step, Mapping)
         ],
@@ -663,8 +663,9 @@ def _steps_section(data: Mapping[str, Any]) -> list[str]:
     if steps:
         out += [
             '<table class="steps"><colgroup><col class="step"><col class="outcome"><col>'
-            "</colgroup>",
-            "<thead><tr><th>Step</th><th>Outcome</th><th>What it found</th></tr></thead><tbody>",
+            '<col class="seconds"></colgroup>',
+            "<thead><tr><th>Step</th><th>Outcome</th><th>What it found</th><th>Seconds</th>"
+            "</tr></thead><tbody>",
         ]
         for step in steps:
             status = str(step.get("status") or "")
@@ -672,7 +673,8 @@ def _steps_section(data: Mapping[str, Any]) -> list[str]:
             out.append(
                 f"<tr><td>{_e(step.get('label'))}</td>"
                 f'<td><span class="badge {tone}">{_e(OUTCOME_WORDS[tone])}</span></td>'
-                f"<td>{_e(step.get('summary'))}</td></tr>"
+                f"<td>{_e(step.get('summary'))}</td>"
+                f'<td class="seconds">{_e(_seconds_text(step.get("seconds")))}</td></tr>'
             )
         out.append("</tbody></table>")
     else:

@@ -151,6 +151,8 @@ class Step:
     label: str
     status: StepStatus
     summary: str = ""
+    # How long the step took, from its start to its outcome; None while it runs.
+    seconds: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -158,6 +160,7 @@ class Step:
             "label": self.label,
             "status": str(self.status),
             "summary": self.summary,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
         }
 
 
