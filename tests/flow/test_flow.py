@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import check
 from wizard.core import run_discovery
 from wizard.flow import AppChoice, IdentityChoice, StepKey, WizardFlow, catalog
+from wizard.flow.tools import choose_tool
 from wizard.sim import SimulatedHalo
 
 Start = Callable[..., SimulatedHalo]
@@ -28,10 +29,14 @@ def walk_to_credentials(
     *,
     app: AppChoice,
     identity: IdentityChoice,
+    tool: str = "script",
 ) -> list[StepKey]:
     """Go from Welcome to the credentials page as an admin would; return the steps seen."""
     seen = [flow.current]
     flow.update(app_choice=app)
+    seen.append(flow.go_next())
+    assert flow.current is StepKey.TOOL and not flow.can_go_next()
+    flow.update(**choose_tool(flow.state, tool))
     seen.append(flow.go_next())
     if flow.current is StepKey.CREATE_APP:
         seen.append(flow.go_next())
@@ -56,6 +61,7 @@ def test_new_application_path_shows_the_creation_instructions(
     )
     assert seen == [
         StepKey.WELCOME,
+        StepKey.TOOL,
         StepKey.CREATE_APP,
         StepKey.IDENTITY,
         StepKey.SCOPES,
@@ -63,7 +69,7 @@ def test_new_application_path_shows_the_creation_instructions(
         StepKey.TENANT,
         StepKey.CREDENTIALS,
     ]
-    assert flow.position() == (7, 9)
+    assert flow.position() == (8, 10)
 
 
 def test_existing_application_skips_the_creation_instructions(
@@ -76,7 +82,7 @@ def test_existing_application_skips_the_creation_instructions(
     )
     assert StepKey.CREATE_APP not in seen
     assert StepKey.CREATE_APP not in flow.path()
-    assert flow.position() == (6, 8)
+    assert flow.position() == (7, 9)
 
 
 def test_full_path_to_export_with_the_application_identity(
@@ -128,11 +134,12 @@ def test_tenant_step_waits_for_a_successful_detection(start_halo: Start, ca_bund
     flow = WizardFlow()
     flow.update(
         app_choice=AppChoice.EXISTING,
+        tool="script",
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
         host_text=halo.url,
     )
-    for _ in range(4):
+    for _ in range(5):
         flow.go_next()
     assert flow.current is StepKey.TENANT
     flow.update(discovery=_discover(halo, ca_bundle))
@@ -148,6 +155,7 @@ def test_pasted_invisible_characters_are_cleaned_as_the_live_test_cleans_them(
     flow = WizardFlow()
     flow.update(
         app_choice=AppChoice.EXISTING,
+        tool="script",
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
         host_text=f"\ufeff{halo.url}\u200b",
@@ -155,7 +163,7 @@ def test_pasted_invisible_characters_are_cleaned_as_the_live_test_cleans_them(
     assert flow.state.address is not None and flow.state.address.url == halo.url
     assert flow.state.address_error is None
     assert any("a byte-order mark at the start" in n for n in flow.state.address.notes)
-    for _ in range(4):
+    for _ in range(5):
         flow.go_next()
     flow.update(discovery=_discover(halo, ca_bundle), tenant_override="acme\u200b\u00a0")
     # The tenant typed is Halo's own once the invisible characters are out.
@@ -215,12 +223,15 @@ def test_changing_the_address_drops_the_detected_tenant_and_the_test(
 
 def test_next_is_refused_until_the_step_is_complete() -> None:
     flow = WizardFlow()
-    assert flow.position() == (1, 9), "before the first answer, the longer path is counted"
+    assert flow.position() == (1, 10), "before the first answer, the longer path is counted"
     assert not flow.can_go_next() and not flow.can_go_back()
     with pytest.raises(RuntimeError):
         flow.go_next()
     flow.update(app_choice=AppChoice.EXISTING)
     assert flow.can_go_next() and not flow.can_go_next(busy=True)
+    flow.go_next()
+    assert not flow.can_go_next(), "the tool is chosen first"
+    flow.update(tool="other")
     flow.go_next()
     flow.update(identity=IdentityChoice.AGENT)
     flow.go_next()
@@ -261,7 +272,7 @@ def test_secret_never_appears_in_the_state_repr() -> None:
 
 def test_flow_imports_no_qt() -> None:
     code = (
-        "import sys, wizard.flow, wizard.flow.catalog; "
+        "import sys, wizard.flow, wizard.flow.catalog, wizard.flow.tools; "
         "sys.exit(any(m.startswith(('PySide6', 'shiboken6', 'qasync')) for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

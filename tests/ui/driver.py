@@ -61,6 +61,15 @@ def wait_idle(qtbot: Any, window: WizardWindow) -> None:
     qtbot.waitUntil(lambda: not window.current_page().busy, timeout=WAIT_MS)
 
 
+def choose_tool(qtbot: Any, window: WizardWindow, tool: str = "script") -> Any:
+    """From Welcome, answered, to the tool's page, and choose `tool` there (by default the
+    admin's own script, whose last page is the connection file and environment variables)."""
+    current = click_next(qtbot, window, StepKey.TOOL)
+    click(qtbot, current.tools[tool])
+    assert window.context.flow.state.tool == tool
+    return current
+
+
 def walk_to_credentials(
     qtbot: Any,
     window: WizardWindow,
@@ -68,18 +77,25 @@ def walk_to_credentials(
     *,
     shots: str | None = None,
     identity: str = "agent",
+    tool: str = "script",
+    preset: str | None = "ticket_sync",
 ) -> FlowPage:
-    """From Welcome to the credentials page with the mouse and typing, as an admin would."""
+    """From Welcome to the credentials page with the mouse and typing, as an admin would.
+
+    `preset`: the purpose chosen on the Permissions page; None keeps the tool's scopes."""
     current = page(window)
     click(qtbot, current.new)
     shot(window, shots, "01-welcome")
+    choose_tool(qtbot, window, tool)
+    shot(window, shots, "01b-tool")
     current = click_next(qtbot, window, StepKey.CREATE_APP)
     shot(window, shots, "02-create-app")
     current = click_next(qtbot, window, StepKey.IDENTITY)
     click(qtbot, current.agent if identity == "agent" else current.application)
     shot(window, shots, "03-identity")
     current = click_next(qtbot, window, StepKey.SCOPES)
-    click(qtbot, current.preset_buttons["ticket_sync"])
+    if preset is not None:
+        click(qtbot, current.preset_buttons[preset])
     shot(window, shots, "04-scopes")
     current = click_next(qtbot, window, StepKey.HOSTNAME)
     current.address.setFocus()

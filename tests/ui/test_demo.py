@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WizardFactory
-from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot, wait_idle
+from tests.ui.driver import QT_LOG_MARKS, choose_tool, click, click_next, page, shot, wait_idle
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.app import demo_state
@@ -40,6 +40,7 @@ def test_demo_is_ready_to_connect_and_shows_its_banner_on_every_page(
     assert panel is not None
     assert window.windowTitle() == "Halo connection wizard (demo)"
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     seen = []
     for step in (
         StepKey.IDENTITY,
@@ -80,6 +81,7 @@ def test_switching_the_situation_changes_what_the_test_explains(
     state = demo_state(session)
     window = make_wizard(state, demo=session)
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
     click(qtbot, click_next(qtbot, window, StepKey.SCOPES).preset_buttons["read_tickets"])
     click_next(qtbot, window, StepKey.HOSTNAME)
@@ -103,6 +105,7 @@ def test_switching_the_situation_changes_what_the_test_explains(
 
 def walk_to_the_tenant_page(qtbot: Any, window: Any, address: str | None = None) -> Any:
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
     click(qtbot, click_next(qtbot, window, StepKey.SCOPES).preset_buttons["read_tickets"])
     hostname = click_next(qtbot, window, StepKey.HOSTNAME)

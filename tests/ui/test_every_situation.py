@@ -9,7 +9,7 @@ import pytest
 
 from tests.core.test_scenarios import CASES
 from tests.ui.conftest import WizardFactory
-from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, wait_idle
+from tests.ui.driver import QT_LOG_MARKS, choose_tool, click, click_next, page, wait_idle
 from wizard.flow import StepKey
 from wizard.sim import SCENARIOS
 from wizard.ui.app import demo_state
@@ -42,6 +42,7 @@ def test_each_situation_shows_its_cause_and_fix_on_the_live_test_page(
     session.halo.scenario = "healthy"
     window = make_wizard(demo_state(session), demo=session, timeout=1.5)
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
     scopes = click_next(qtbot, window, StepKey.SCOPES)
     click(qtbot, scopes.preset_buttons["ticket_sync"])

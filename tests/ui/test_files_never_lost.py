@@ -16,7 +16,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import HaloFactory
 from tests.ui.conftest import Browser, WizardFactory
-from tests.ui.driver import QT_LOG_MARKS, WAIT_MS, click, click_next, page, shot, wait_idle
+from tests.ui.driver import (
+    QT_LOG_MARKS,
+    WAIT_MS,
+    choose_tool,
+    click,
+    click_next,
+    page,
+    shot,
+    wait_idle,
+)
 from tests.ui.test_keychain import secret_service, to_export  # noqa: F401  # a fixture
 from wizard.flow import StepKey
 from wizard.sim.scenarios import SCENARIOS
@@ -41,6 +50,7 @@ def session(tmp_path: Path) -> Iterator[DemoSession]:
 def demo_to(qtbot: Any, window: WizardWindow, last: StepKey) -> Any:
     """Through the demo with its values, as an admin pressing Next would, up to `last`."""
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
     click(qtbot, click_next(qtbot, window, StepKey.SCOPES).preset_buttons["read_tickets"])
     for step in (StepKey.HOSTNAME, StepKey.TENANT, StepKey.CREDENTIALS, StepKey.TEST):

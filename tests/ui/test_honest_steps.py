@@ -10,6 +10,7 @@ from tests.conftest import HaloFactory
 from tests.ui.conftest import WizardFactory
 from tests.ui.driver import (
     QT_LOG_MARKS,
+    choose_tool,
     click,
     click_next,
     enter_credentials,
@@ -85,6 +86,7 @@ def test_an_address_where_no_halo_answers_is_a_problem_and_later_steps_are_not_y
     halo = start_halo("not_halo")
     window = make_wizard()
     click(qtbot, page(window).new)
+    choose_tool(qtbot, window)
     click_next(qtbot, window, StepKey.CREATE_APP)
     identity = click_next(qtbot, window, StepKey.IDENTITY)
     click(qtbot, identity.agent)  # type: ignore[attr-defined]

@@ -192,6 +192,11 @@ def test_no_page_of_the_demo_shows_a_developer_word(
     reader.read("welcome")
     click(qtbot, page(window).new)
     reader.read("welcome, answered")
+    tool = click_next(qtbot, window, StepKey.TOOL)
+    reader.read("which tool")
+    for name in ("rewst", "n8n", "other", "script"):
+        click(qtbot, tool.tools[name])
+        reader.read(f"which tool: {name}")
     click_next(qtbot, window, StepKey.CREATE_APP)
     reader.read("create the application")
     identity = click_next(qtbot, window, StepKey.IDENTITY)

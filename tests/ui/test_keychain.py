@@ -242,6 +242,7 @@ def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
         keychain_timeout=5.0,
     )
     state = WizardState(
+        tool="script",
         app_choice=AppChoice.EXISTING,
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
@@ -251,6 +252,7 @@ def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
     )
     window = make_wizard(state, services=services)
     for step in (
+        StepKey.TOOL,
         StepKey.IDENTITY,
         StepKey.SCOPES,
         StepKey.HOSTNAME,

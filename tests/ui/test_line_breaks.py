@@ -413,7 +413,10 @@ def test_the_address_page_shows_the_address_marked_and_copies_it_as_typed(
     qtbot: Any, make_wizard: WizardFactory
 ) -> None:
     state = WizardState(
-        app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT, scopes=("read:tickets",)
+        tool="script",
+        app_choice=AppChoice.EXISTING,
+        identity=IdentityChoice.AGENT,
+        scopes=("read:tickets",),
     )
     window = open_at(make_wizard, StepKey.HOSTNAME, state)
     hostname: Any = window.current_page()

@@ -23,6 +23,7 @@ from tests.ui.driver import (
     BACK,
     NEXT,
     QT_LOG_MARKS,
+    choose_tool,
     click,
     click_next,
     enter_credentials,
@@ -73,13 +74,13 @@ def test_next_is_disabled_until_a_choice_is_made_and_the_page_says_why(
     assert not window.button(NEXT).isEnabled()
     assert welcome.blocked.text() == "To continue: choose one of the answers above."
     # Before an answer the longer path is shown, so the count never grows later.
-    assert window.steps.position.text() == "Step 1 of 9"
+    assert window.steps.position.text() == "Step 1 of 10"
     click(qtbot, welcome.new)
     assert window.button(NEXT).isEnabled() and not welcome.blocked.isVisible()
-    assert window.steps.position.text() == "Step 1 of 9"
+    assert window.steps.position.text() == "Step 1 of 10"
     click(qtbot, welcome.existing)
     # An existing application skips the creation instructions.
-    assert window.steps.position.text() == "Step 1 of 8"
+    assert window.steps.position.text() == "Step 1 of 9"
 
 
 def test_an_existing_application_skips_the_instructions(
@@ -87,8 +88,9 @@ def test_an_existing_application_skips_the_instructions(
 ) -> None:
     window = make_wizard()
     click(qtbot, page(window).existing)
+    choose_tool(qtbot, window)
     click_next(qtbot, window, StepKey.IDENTITY)
-    assert window.steps.position.text() == "Step 2 of 8"
+    assert window.steps.position.text() == "Step 3 of 9"
 
 
 # ----- Create the application -----
@@ -97,7 +99,9 @@ def test_an_existing_application_skips_the_instructions(
 def test_applications_page_opens_once_the_address_is_known(
     qtbot: Any, make_wizard: WizardFactory, browser: Browser
 ) -> None:
-    window = open_at(make_wizard, StepKey.CREATE_APP, WizardState(app_choice=AppChoice.NEW))
+    window = open_at(
+        make_wizard, StepKey.CREATE_APP, WizardState(tool="script", app_choice=AppChoice.NEW)
+    )
     create = page(window)
     assert not create.open_button.isEnabled()
     assert (
@@ -120,7 +124,9 @@ def test_applications_page_opens_once_the_address_is_known(
 
 
 def test_identity_instructions_follow_the_choice(qtbot: Any, make_wizard: WizardFactory) -> None:
-    window = open_at(make_wizard, StepKey.IDENTITY, WizardState(app_choice=AppChoice.EXISTING))
+    window = open_at(
+        make_wizard, StepKey.IDENTITY, WizardState(tool="script", app_choice=AppChoice.EXISTING)
+    )
     identity = page(window)
     click(qtbot, identity.agent)
     assert "Is an API-only Agent" in identity.how.plain_text()
@@ -135,7 +141,7 @@ def test_identity_instructions_follow_the_choice(qtbot: Any, make_wizard: Wizard
 def test_edit_scope_ticks_and_locks_its_read_scope_with_a_note(
     qtbot: Any, make_wizard: WizardFactory
 ) -> None:
-    state = WizardState(app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT)
+    state = WizardState(tool="script", app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT)
     window = open_at(make_wizard, StepKey.SCOPES, state)
     scopes = page(window)
     click(qtbot, scopes.boxes["edit:assets"])
@@ -154,7 +160,7 @@ def test_edit_scope_ticks_and_locks_its_read_scope_with_a_note(
 def test_a_preset_ticks_its_boxes_and_everything_is_flagged(
     qtbot: Any, make_wizard: WizardFactory
 ) -> None:
-    state = WizardState(app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT)
+    state = WizardState(tool="script", app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT)
     window = open_at(make_wizard, StepKey.SCOPES, state)
     scopes = page(window)
     click(qtbot, scopes.preset_buttons["asset_sync"])
@@ -177,7 +183,10 @@ def test_address_is_checked_as_typed_without_any_network(
     qtbot: Any, make_wizard: WizardFactory
 ) -> None:
     state = WizardState(
-        app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT, scopes=("read:tickets",)
+        tool="script",
+        app_choice=AppChoice.EXISTING,
+        identity=IdentityChoice.AGENT,
+        scopes=("read:tickets",),
     )
     window = open_at(make_wizard, StepKey.HOSTNAME, state)
     hostname = page(window)
@@ -201,7 +210,10 @@ def test_an_address_of_only_invisible_characters_is_an_empty_one(
     qtbot: Any, make_wizard: WizardFactory
 ) -> None:
     state = WizardState(
-        app_choice=AppChoice.EXISTING, identity=IdentityChoice.AGENT, scopes=("read:tickets",)
+        tool="script",
+        app_choice=AppChoice.EXISTING,
+        identity=IdentityChoice.AGENT,
+        scopes=("read:tickets",),
     )
     window = open_at(make_wizard, StepKey.HOSTNAME, state)
     hostname = page(window)
@@ -224,6 +236,7 @@ def test_tenant_page_explains_a_failure_and_tries_again(
 ) -> None:
     halo = start_halo("not_halo")
     state = WizardState(
+        tool="script",
         app_choice=AppChoice.EXISTING,
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
@@ -255,6 +268,7 @@ def test_on_premise_halo_is_said_plainly(
 ) -> None:
     halo = start_halo("on_premise")
     state = WizardState(
+        tool="script",
         app_choice=AppChoice.EXISTING,
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
@@ -278,6 +292,7 @@ def test_cancel_while_looking_for_halo_and_a_tenant_override_that_differs(
 ) -> None:
     halo = start_halo("never_answers")
     state = WizardState(
+        tool="script",
         app_choice=AppChoice.EXISTING,
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),
@@ -311,6 +326,7 @@ def test_pasted_values_are_cleaned_and_swapped_fields_are_noticed(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
     state = WizardState(
+        tool="script",
         app_choice=AppChoice.EXISTING,
         identity=IdentityChoice.AGENT,
         scopes=("read:tickets",),

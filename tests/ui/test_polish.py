@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.ui.conftest import WizardFactory
-from tests.ui.driver import QT_LOG_MARKS, click, click_next, page, shot
+from tests.ui.driver import QT_LOG_MARKS, choose_tool, click, click_next, page, shot
 from wizard.flow import AppChoice, StepKey, WizardState
 from wizard.ui import text, theme
 from wizard.ui.app import demo_state
@@ -115,7 +115,7 @@ def test_return_on_the_first_page_goes_on_once_an_answer_is_chosen(
     assert window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
     shot(window, "polish", "welcome-chosen")
     QTest.keyClick(welcome.existing, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.context.flow.current is StepKey.IDENTITY)
+    qtbot.waitUntil(lambda: window.context.flow.current is StepKey.TOOL)
 
 
 def _shown_title(window: WizardWindow) -> str:
@@ -155,6 +155,7 @@ def test_the_boxes_to_tick_are_in_view_without_scrolling(
 ) -> None:
     window = make_wizard()
     click(qtbot, page(window).new)
+    choose_tool(qtbot, window)
     click_next(qtbot, window, StepKey.CREATE_APP)
     identity = click_next(qtbot, window, StepKey.IDENTITY)
     click(qtbot, identity.agent)  # type: ignore[attr-defined]

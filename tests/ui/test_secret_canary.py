@@ -30,6 +30,7 @@ from tests.ui.conftest import Browser, FakeKeychain, WizardFactory
 from tests.ui.driver import (
     FINISH,
     QT_LOG_MARKS,
+    choose_tool,
     click,
     click_next,
     enter_credentials,
@@ -119,6 +120,7 @@ def test_the_wizard_leaves_the_secret_and_the_tokens_nowhere(
 
     try:
         click(qtbot, page(window).new)
+        choose_tool(qtbot, window)
         click_next(qtbot, window, StepKey.CREATE_APP)
         click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
         scopes: Any = click_next(qtbot, window, StepKey.SCOPES)

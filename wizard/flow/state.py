@@ -31,6 +31,8 @@ class WizardState:
     """Everything the wizard holds. The secret is excluded from repr so it never reaches a log."""
 
     app_choice: AppChoice | None = None
+    # The recipe id of the tool being connected (resources/recipes.toml); None until chosen.
+    tool: str | None = None
     identity: IdentityChoice | None = None
     scopes: tuple[str, ...] = ()
     preset: str | None = None
@@ -124,6 +126,7 @@ class WizardState:
         if new.host_text != self.host_text and _url(new.address) != _url(self.address):
             new = replace(new, discovery=None)
         test_inputs = (
+            "tool",
             "identity",
             "scopes",
             "host_text",

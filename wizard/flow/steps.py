@@ -17,6 +17,7 @@ from wizard.flow.state import AppChoice, WizardState
 
 class StepKey(StrEnum):
     WELCOME = "welcome"
+    TOOL = "tool"  # which tool is being connected (its recipe)
     OPEN = "open"  # support mode: open an existing connection to diagnose
     CREATE_APP = "create_app"
     IDENTITY = "identity"
@@ -30,6 +31,10 @@ class StepKey(StrEnum):
 
 def _welcome_done(state: WizardState) -> bool:
     return state.app_choice is not None
+
+
+def _tool_done(state: WizardState) -> bool:
+    return state.tool is not None
 
 
 def _always(state: WizardState) -> bool:
@@ -78,6 +83,10 @@ def _after_welcome(state: WizardState) -> StepKey:
     if state.app_choice is AppChoice.DIAGNOSE:
         # The opened connection gives the identity, scopes, address, tenant and credentials.
         return StepKey.OPEN
+    return StepKey.TOOL
+
+
+def _after_tool(state: WizardState) -> StepKey:
     return StepKey.IDENTITY if state.app_choice is AppChoice.EXISTING else StepKey.CREATE_APP
 
 
@@ -102,6 +111,7 @@ class StepSpec:
 
 STEPS: dict[StepKey, StepSpec] = {
     StepKey.WELCOME: StepSpec(_welcome_done, _after_welcome),
+    StepKey.TOOL: StepSpec(_tool_done, _after_tool),
     StepKey.OPEN: StepSpec(_open_done, _next_of(StepKey.TEST)),
     StepKey.CREATE_APP: StepSpec(_always, _next_of(StepKey.IDENTITY)),
     StepKey.IDENTITY: StepSpec(_identity_done, _next_of(StepKey.SCOPES)),

@@ -19,6 +19,7 @@ WINDOW_TITLE_DEMO = "Halo connection wizard (demo)"
 STEP_OF = "Step {number} of {total}"
 STEP_NAMES = {
     "welcome": "Welcome",
+    "tool": "Your tool",
     "open": "Open the connection",
     "create_app": "Create the application",
     "identity": "Who it acts as",
@@ -81,10 +82,12 @@ WELCOME_SUBTITLE = "This wizard sets up the connection between your tool and Hal
 WELCOME_BODY = (
     "<p>In about ten minutes you will:</p>"
     "<ul>"
+    "<li>say which tool you are connecting;</li>"
     "<li>create an API application in Halo, or use the one you already have;</li>"
     "<li>choose who the connection acts as and what it may read and change;</li>"
     "<li>test the connection live, with the fix for anything that is wrong;</li>"
-    "<li>save the settings in a connection file for your tool.</li>"
+    "<li>get the values to type into your tool, or a connection file for your own "
+    "scripts.</li>"
     "</ul>"
     "<p><b>You need:</b> Halo open in your browser, signed in with an account that can open "
     "<b>Configuration</b> (an administrator).</p>"
@@ -102,6 +105,31 @@ WELCOME_DIAGNOSE_NOTE = (
     "again and says what changed since it last worked."
 )
 WELCOME_BLOCKED = "choose one of the answers above."
+
+# ----- Which tool -----
+
+TOOL_TITLE = "Which tool are you connecting?"
+TOOL_SUBTITLE = (
+    "Each tool asks Halo for its own permissions and asks you for the values under its own labels."
+)
+TOOL_INTRO = (
+    "Choose the tool that will use this connection. The wizard then sets up Halo the way "
+    "that tool needs, and ends with the values to type into it."
+)
+TOOL_CHOSEN = "Next, the wizard ticks {scopes} on the Permissions page{identity}. {ending}"
+TOOL_IDENTITY_WORDS = {
+    "agent": " and chooses an API-only agent to act as",
+    "application": " and chooses the application's own identity",
+    "either": "",
+}
+TOOL_ENDING_FORM = "The last page shows each value to type into {name}, under its own labels."
+TOOL_ENDING_SCRIPT = (
+    "The last page gives the settings as environment variables and as a connection file."
+)
+TOOL_ENDING_OTHER = (
+    "The last page shows each value under Halo's own names, as on its API Details page."
+)
+TOOL_BLOCKED = "choose the tool you are connecting."
 
 # ----- 2. Create the application -----
 
@@ -179,6 +207,17 @@ IDENTITY_HOW_APPLICATION = (
     "On the <b>Identity Roles</b> tab, add a role with only the access your tool needs. "
     "Click <b>Save</b>.",
 )
+# The chosen tool's recipe: what the identity needs (its advice follows the title).
+IDENTITY_TOOL_NEEDS = "What {name} needs:"
+IDENTITY_TOOL_DIFFERS = {
+    "agent": (
+        "{name} works as an agent (see above): with the application's own identity the "
+        "test warns, and {name} may not see what it needs."
+    ),
+    "application": (
+        "{name} works as the application's own identity (see above): with an agent the test warns."
+    ),
+}
 IDENTITY_HOW_NONE = "Choose one of the two above to see the steps."
 IDENTITY_BLOCKED = "choose who the connection acts as."
 
@@ -258,6 +297,22 @@ SCOPE_CHECK_NAME = "{scope}: {text}"
 SCOPES_BROAD_WARNING = (
     "Broad scopes are ticked. They give the connection far more than one tool needs; "
     "prefer the named scopes above."
+)
+# The scopes the chosen tool's recipe ticks, and why (the recipe's note follows).
+SCOPES_TOOL_TICKED = "Ticked for {name}:"
+SCOPES_TOOL_FIXED = "Ticked for {name}, which asks Halo for exactly these itself:"
+SCOPES_TOOL_CHANGED = "Suggested for {name}:"
+SCOPES_TOOL_RESTORE = "&Use {name}'s scopes"
+SCOPES_TOOL_RESTORE_NAME = "Tick the tool's own scopes again"
+SCOPES_TOOL_MISSING = (
+    "{name} asks Halo for {scopes} itself, whatever is ticked here: with {missing} "
+    "unticked, Halo refuses every token {name} asks for."
+)
+SCOPES_TOOL_RETICK = "&Tick them again"
+SCOPES_BROAD_FROM_TOOL = (
+    "{scopes} reaches far more than most tools need; it is ticked because {name} asks for "
+    "it (see above). Keep what the connection can reach small with the agent's role, teams "
+    "and customer restrictions."
 )
 SCOPES_TICK_TITLE = "Tick exactly these boxes in Halo"
 SCOPES_TICK_INTRO = (

@@ -432,6 +432,11 @@ class Callout(QFrame):
         self.label = WrapLabel(value, rich=rich, selectable=True)
         layout.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
+        self._row = layout
+
+    def add_button(self, button: QPushButton) -> None:
+        """A button after the paragraph, for what it suggests doing."""
+        self._row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
 
     def show_message(self, kind: str, value: str) -> None:
         self.mark.set_kind(kind)
@@ -497,6 +502,8 @@ class NumberedSteps(QWidget):
         for number_label, label in self._labels:
             for widget in (number_label, label):
                 self._grid.removeWidget(widget)
+                # Hidden at once: until it is deleted it would still be drawn under the new.
+                widget.hide()
                 widget.deleteLater()
         self._labels = []
         for row, item in enumerate(items):

@@ -13,10 +13,12 @@ from wizard.ui.pages.live_test import LiveTestPage
 from wizard.ui.pages.open_connection import OpenPage
 from wizard.ui.pages.scopes import ScopesPage
 from wizard.ui.pages.tenant import TenantPage
+from wizard.ui.pages.tool import ToolPage
 from wizard.ui.pages.welcome import WelcomePage
 
 PAGE_TYPES: dict[StepKey, type[FlowPage]] = {
     StepKey.WELCOME: WelcomePage,
+    StepKey.TOOL: ToolPage,
     StepKey.OPEN: OpenPage,
     StepKey.CREATE_APP: CreateAppPage,
     StepKey.IDENTITY: IdentityPage,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QRadioButton, QVBoxLayout
 
 from wizard.flow import IdentityChoice, StepKey
+from wizard.flow.tools import identity_differs, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
@@ -19,6 +22,10 @@ class IdentityPage(FlowPage):
         super().__init__(context)
         self.setTitle(text.IDENTITY_TITLE)
         self.setSubTitle(text.IDENTITY_SUBTITLE)
+        # What the chosen tool's recipe says the identity needs.
+        self.advice = Callout("info", rich=True)
+        self.advice.setVisible(False)
+        self.body.addWidget(self.advice)
         self.group = QButtonGroup(self)
         self.agent = self._option(
             IdentityChoice.AGENT, text.IDENTITY_AGENT, text.IDENTITY_AGENT_TEXT
@@ -26,6 +33,9 @@ class IdentityPage(FlowPage):
         self.application = self._option(
             IdentityChoice.APPLICATION, text.IDENTITY_APPLICATION, text.IDENTITY_APPLICATION_TEXT
         )
+        self.tool_differs = Callout("warning")
+        self.tool_differs.setVisible(False)
+        self.body.addWidget(self.tool_differs)
         self.body.addWidget(
             Callout.titled("warning", text.IDENTITY_WARNING_TITLE + ".", text.IDENTITY_WARNING)
         )
@@ -86,6 +96,25 @@ class IdentityPage(FlowPage):
         if steps != self.how.texts():
             self.how.set_items(steps)
         self.how_hint.setVisible(not steps)
+        self._show_tool()
+
+    def _show_tool(self) -> None:
+        state = self.flow.state
+        recipe = tool_recipe(state)
+        if recipe is None:
+            self.advice.setVisible(False)
+            self.tool_differs.setVisible(False)
+            return
+        title = text.IDENTITY_TOOL_NEEDS.format(name=recipe.name)
+        advice = text.sentence_start(recipe.identity_advice)
+        self.advice.label.setText(f"<b>{html.escape(title)}</b> {html.escape(advice)}")
+        self.advice.label.setAccessibleName(f"{title} {advice}")
+        self.advice.setVisible(True)
+        wanted = identity_differs(state)
+        self.tool_differs.show_message(
+            "warning",
+            text.IDENTITY_TOOL_DIFFERS[wanted].format(name=recipe.name) if wanted else "",
+        )
 
     def blocked_reason(self) -> str | None:
         return text.IDENTITY_BLOCKED

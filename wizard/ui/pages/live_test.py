@@ -176,6 +176,8 @@ class LiveTestPage(FlowPage):
             timeout=self.context.timeout,
             routes=self.context.routes,
             known_token_url=diagnosis.token_url if diagnosis is not None else None,
+            # The tool being connected: what it needs is judged too.
+            tool=state.tool,
         )
 
     async def run_test(self) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import html
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,10 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.flow import StepKey, catalog
+from wizard.flow.tools import (
+    broad_scopes_from_tool,
+    missing_tool_scopes,
+    recipe_scopes,
+    scopes_as_recipe,
+    tool_recipe,
+)
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, heading
+from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, heading, push_button
 
 CUSTOM = "custom"
 
@@ -57,7 +66,21 @@ class ScopesPage(FlowPage):
         # The key instruction of this page stays in view above the long list of scopes, and
         # follows every box ticked below. Made first, so Tab reaches it first, as it reads.
         self.top.addWidget(self._tick_summary(mono))
+        # A scope the tool asks for itself was unticked: said where it stays in view.
+        self.tool_warning = Callout("warning")
+        self.retick_button = push_button(text.SCOPES_TOOL_RETICK)
+        self.retick_button.clicked.connect(self.use_tool_scopes)
+        self.tool_warning.add_button(self.retick_button)
+        self.tool_warning.setVisible(False)
+        self.top.addWidget(self.tool_warning)
 
+        # Which scopes came from the tool's recipe, and why.
+        self.recipe_note = Callout("info", rich=True)
+        self.restore_button = push_button("", text.SCOPES_TOOL_RESTORE_NAME)
+        self.restore_button.clicked.connect(self.use_tool_scopes)
+        self.recipe_note.add_button(self.restore_button)
+        self.recipe_note.setVisible(False)
+        self.body.addWidget(self.recipe_note)
         self.body.addWidget(WrapLabel(text.SCOPES_INTRO))
         presets = QGroupBox(text.SCOPES_PRESETS_TITLE)
         grid = QGridLayout(presets)
@@ -151,8 +174,11 @@ class ScopesPage(FlowPage):
         return tick
 
     def entered(self) -> None:
-        # The keyboard starts on the purposes, not on Copy above them (disabled until a
-        # scope is chosen, which would leave the focus behind on the page before).
+        # The keyboard starts on the purposes, not on Copy above them. Once the page is
+        # shown: QWizard gives the focus to the page's first control after this.
+        QTimer.singleShot(0, self, self._focus_purposes)
+
+    def _focus_purposes(self) -> None:
         checked = self.preset_group.checkedButton()
         first = next(iter(self.preset_buttons.values()))
         (checked if checked is not None and checked.isEnabled() else first).setFocus()
@@ -217,11 +243,69 @@ class ScopesPage(FlowPage):
         self.preset_group.setExclusive(True)
         self.preset_group.blockSignals(False)
 
-        self.broad_warning.setVisible(catalog.is_broad(selected))
+        if broad_scopes_from_tool(state):
+            recipe = tool_recipe(state)
+            assert recipe is not None
+            broad = [scope for scope in state.scopes if scope in catalog.BROAD_SCOPES]
+            self.broad_warning.show_message(
+                "info",
+                text.SCOPES_BROAD_FROM_TOOL.format(scopes=", ".join(broad), name=recipe.name),
+            )
+        else:
+            self.broad_warning.show_message("warning", text.SCOPES_BROAD_WARNING)
+            self.broad_warning.setVisible(catalog.is_broad(selected))
+        self._show_tool()
         ticks = catalog.boxes_to_tick(state.scopes)
         self.tick_list.setText("\n".join(ticks) if ticks else text.SCOPES_TICK_NONE)
         self.copy_button.setEnabled(bool(ticks))
         self.copied.setText("")
+
+    def _show_tool(self) -> None:
+        state = self.flow.state
+        recipe = tool_recipe(state)
+        if recipe is None:
+            self.recipe_note.setVisible(False)
+            self.tool_warning.setVisible(False)
+            return
+        scopes = html.escape(", ".join(recipe.scopes))
+        note = html.escape(recipe.scopes_note)
+        name = html.escape(recipe.name)
+        as_recipe = scopes_as_recipe(state)
+        if recipe.scopes_fixed:
+            title = text.SCOPES_TOOL_FIXED.format(name=name)
+        elif as_recipe:
+            title = text.SCOPES_TOOL_TICKED.format(name=name)
+        else:
+            title = text.SCOPES_TOOL_CHANGED.format(name=name)
+        self.recipe_note.label.setText(f"<b>{title}</b> {scopes}. {note}")
+        self.recipe_note.label.setAccessibleName(f"{title} {', '.join(recipe.scopes)}.")
+        self.recipe_note.setVisible(True)
+        self.restore_button.setText(text.SCOPES_TOOL_RESTORE.format(name=recipe.name))
+        self.restore_button.setAccessibleName(
+            text.SCOPES_TOOL_RESTORE.format(name=recipe.name).replace("&", "")
+        )
+        self.restore_button.setVisible(not as_recipe and not recipe.scopes_fixed)
+        missing = missing_tool_scopes(state)
+        self.tool_warning.show_message(
+            "warning",
+            text.SCOPES_TOOL_MISSING.format(
+                name=recipe.name, missing=", ".join(missing), scopes=", ".join(recipe.scopes)
+            )
+            if missing
+            else "",
+        )
+
+    def use_tool_scopes(self) -> None:
+        """Tick the tool's scopes again, as its recipe has them."""
+        recipe = tool_recipe(self.flow.state)
+        if recipe is None:
+            return
+        if recipe.scopes_fixed:
+            # Whatever else was ticked stays; only what the tool asks for is added.
+            self._chosen |= set(recipe.scopes)
+        else:
+            self._chosen = set(recipe_scopes(recipe))
+        self.apply()
 
     def _copy(self) -> None:
         copy_to_clipboard("\n".join(catalog.boxes_to_tick(self.flow.state.scopes)))

@@ -1,0 +1,124 @@
+"""Which tool is connected: its recipe chooses the scopes and the identity, the admin can
+change them, and the pages can tell which scopes the tool asks for itself."""
+
+from __future__ import annotations
+
+from tests.conftest import check
+from wizard.flow import AppChoice, IdentityChoice, StepKey, WizardFlow
+from wizard.flow.tools import (
+    broad_scopes_from_tool,
+    choose_tool,
+    identity_differs,
+    missing_tool_scopes,
+    scopes_as_recipe,
+    tool_choices,
+    tool_recipe,
+)
+from wizard.sim import SimulatedHalo
+
+
+def _flow_with(tool: str, app: AppChoice = AppChoice.NEW) -> WizardFlow:
+    flow = WizardFlow()
+    flow.update(app_choice=app)
+    flow.go_next()
+    flow.update(**choose_tool(flow.state, tool))
+    return flow
+
+
+def test_the_tool_is_asked_right_after_welcome_on_both_set_up_paths() -> None:
+    for app, then in ((AppChoice.NEW, StepKey.CREATE_APP), (AppChoice.EXISTING, StepKey.IDENTITY)):
+        flow = WizardFlow()
+        flow.update(app_choice=app)
+        assert flow.go_next() is StepKey.TOOL
+        assert not flow.can_go_next(), "Next waits for a tool"
+        flow.update(**choose_tool(flow.state, "other"))
+        assert flow.go_next() is then
+
+
+def test_diagnosing_never_asks_for_the_tool() -> None:
+    flow = WizardFlow()
+    flow.update(app_choice=AppChoice.DIAGNOSE)
+    assert StepKey.TOOL not in flow.path()
+
+
+def test_the_seven_tools_are_offered_with_another_tool_last() -> None:
+    ids = [recipe.id for recipe in tool_choices()]
+    assert ids == [
+        "rewst",
+        "hire2retire",
+        "n8n",
+        "halo-custom-integration",
+        "haloapi-powershell",
+        "script",
+        "other",
+    ]
+    assert all(recipe.summary for recipe in tool_choices())
+
+
+def test_rewst_ticks_all_and_chooses_an_agent() -> None:
+    flow = _flow_with("rewst")
+    state = flow.state
+    assert state.tool == "rewst" and state.scopes == ("all",)
+    assert state.preset == "everything"
+    assert state.identity is IdentityChoice.AGENT
+    assert scopes_as_recipe(state) and missing_tool_scopes(state) == ()
+    assert broad_scopes_from_tool(state), "all is ticked because Rewst's guide asks for it"
+    recipe = tool_recipe(state)
+    assert recipe is not None and "Allow use of all Customers" in recipe.identity_advice
+
+
+def test_n8n_ticks_what_it_asks_for_itself_and_an_untick_is_noticed() -> None:
+    flow = _flow_with("n8n")
+    state = flow.state
+    assert {"admin", "edit:tickets", "edit:customers"} <= set(state.scopes)
+    # Ticking an edit: scope in Halo brings its read: scope along.
+    assert set(state.scopes) == {
+        "admin",
+        "read:tickets",
+        "edit:tickets",
+        "read:customers",
+        "edit:customers",
+    }
+    recipe = tool_recipe(state)
+    assert recipe is not None and recipe.scopes_fixed
+    assert missing_tool_scopes(state) == ()
+    flow.update(scopes=tuple(s for s in state.scopes if s != "edit:customers"))
+    assert missing_tool_scopes(flow.state) == ("edit:customers",)
+    assert not scopes_as_recipe(flow.state)
+
+
+def test_a_tool_that_lets_the_admin_choose_never_warns_of_a_missing_scope() -> None:
+    flow = _flow_with("hire2retire")
+    assert set(flow.state.scopes) == {"read:tickets", "edit:tickets", "read:assets"}
+    flow.update(scopes=("read:tickets",))
+    assert missing_tool_scopes(flow.state) == ()
+    assert not scopes_as_recipe(flow.state)
+
+
+def test_choosing_the_same_tool_again_keeps_the_admins_own_changes() -> None:
+    flow = _flow_with("rewst")
+    flow.update(scopes=("read:tickets",), identity=IdentityChoice.APPLICATION)
+    assert choose_tool(flow.state, "rewst") == {}
+    # Another tool brings its own scopes; one that works as either identity keeps the choice.
+    flow.update(**choose_tool(flow.state, "script"))
+    assert flow.state.scopes == ("read:tickets",)
+    assert flow.state.identity is IdentityChoice.APPLICATION
+
+
+def test_an_identity_other_than_the_tools_is_noticed() -> None:
+    flow = _flow_with("rewst")
+    assert identity_differs(flow.state) is None
+    flow.update(identity=IdentityChoice.APPLICATION)
+    assert identity_differs(flow.state) == "agent"
+    flow.update(**choose_tool(flow.state, "other"))
+    assert identity_differs(flow.state) is None, "another tool works as either"
+
+
+def test_changing_the_tool_drops_the_test_that_judged_the_previous_one(
+    halo: SimulatedHalo, ca_bundle: str
+) -> None:
+    flow = _flow_with("rewst", AppChoice.EXISTING)
+    flow.update(report=check(halo, ca_bundle, scopes="all"))
+    assert flow.state.report is not None
+    flow.update(**choose_tool(flow.state, "n8n"))
+    assert flow.state.report is None
