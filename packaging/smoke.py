@@ -10,6 +10,8 @@ folder outside the source tree with no PYTHONPATH, and checks that:
 3. `demo` (the command-line check against the built-in simulated Halo) exits 0;
 4. `check` against a simulated Halo over TLS, trusting its CA with --ca-bundle, works for
    a healthy instance (exit 0) and explains a wrong secret (exit 1, INVALID_CLIENT);
+4b. `recipes --json` lists the tools, `check --for rewst` gives Rewst's form, `keygen` makes a
+   key pair and `check --private-key` signs its way in (JWT Assertion);
 5. the wizard's window opens, paints its first page and closes cleanly (offscreen unless
    --native-window is given), and on Linux, when Xvfb is installed, on a real X server too
    (Qt's X11 plugin and the libraries it links to);
@@ -267,6 +269,10 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         dropped = [p for p in plugins if any(word in p for word in UNUSED_PLUGINS)]
         if dropped:
             raise AssertionError(f"the app carries Qt plugins it does not use: {dropped}")
+        resources = {p.name for p in folder.rglob("*") if "resources" in p.parts}
+        missing = {"recipes.toml", "halo-wizard.svg"} - resources
+        if missing:
+            raise AssertionError(f"the app lacks its resources: {sorted(missing)}")
         size = sum(
             p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
         )
@@ -283,6 +289,37 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
                 detail += f"; {archive.name} {archived / 1e6:.1f} MB"
         return detail
 
+    def check_recipes_and_keys() -> str:
+        done = smoke.run("recipes", "--json")
+        expect(done.returncode == 0, "recipes failed", done)
+        ids = [recipe["id"] for recipe in json.loads(done.stdout)]
+        expect("rewst" in ids and "n8n" in ids, "the recipes are missing", done)
+        args = (
+            "check", "--host", halo.url, "--client-id", halo.client_id, "--for", "rewst",
+            "--scopes", "read:tickets", "--ca-bundle", ca_bundle, "--json",
+        )  # fmt: skip
+        done = smoke.run(*args, secret=halo.client_secret)
+        fields = {f["label"]: f for f in as_json(done).get("for", {}).get("fields", [])}
+        expect(fields.get("Client Secret", {}).get("secret") is True, "no Rewst form", done)
+        keys = smoke.work / "keys"
+        done = smoke.run("keygen", "--out", str(keys))
+        expect(done.returncode == 0, "keygen failed", done)
+        public = (keys / "halo-public-key.pem").read_text(encoding="ascii")
+        signed = SimulatedHalo(
+            "healthy", tls=tls, public_host="localhost", assertion_public_key=public
+        )
+        signed.start()
+        try:
+            done = smoke.run(
+                "check", "--host", signed.url, "--client-id", signed.client_id,
+                "--scopes", "read:tickets", "--ca-bundle", ca_bundle, "--json",
+                "--private-key", str(keys / "halo-private-key.pem"),
+            )  # fmt: skip
+        finally:
+            signed.stop()
+        expect(done.returncode == 0 and as_json(done)["ok"] is True, "JWT check failed", done)
+        return f"{len(ids)} recipes, Rewst's form, a key pair and a JWT-assertion check"
+
     def check_log() -> str:
         logs = list(smoke.log_dir.rglob("*.log*"))
         if not logs:
@@ -298,6 +335,7 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         smoke.step("doctor --json", check_doctor)
         smoke.step("demo", check_demo)
         smoke.step("check over TLS with --ca-bundle", check_over_tls)
+        smoke.step("recipes, keygen and a JWT assertion", check_recipes_and_keys)
         smoke.step("window: first page painted", check_window)
         if sys.platform.startswith("linux") and shutil.which("Xvfb"):
             smoke.step("window on X11 (Xvfb)", check_x11_window)

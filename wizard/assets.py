@@ -30,7 +30,12 @@ def _root() -> Traversable:
 
 def resource(*parts: str) -> Traversable:
     """The resource at resources/PARTS (it may not exist; check is_file())."""
-    return _root().joinpath(*parts)
+    found = _root()
+    # One part at a time: Python 3.11's MultiplexedPath (the frozen app's resources, found
+    # both in its archive and in its folder) joins only one.
+    for part in parts:
+        found = found.joinpath(part)
+    return found
 
 
 def resource_path(*parts: str) -> Path | None:
