@@ -3,18 +3,28 @@ change them, and the pages can tell which scopes the tool asks for itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.conftest import check
+from wizard.core.recipes import recipe
 from wizard.flow import AppChoice, IdentityChoice, StepKey, WizardFlow
 from wizard.flow.tools import (
+    NOT_TESTED,
+    TEST_FAILED,
     broad_scopes_from_tool,
     choose_tool,
+    has_form,
     identity_differs,
+    is_command,
     missing_tool_scopes,
     scopes_as_recipe,
     tool_choices,
+    tool_form,
     tool_recipe,
 )
 from wizard.sim import SimulatedHalo
+
+Start = Callable[..., SimulatedHalo]
 
 
 def _flow_with(tool: str, app: AppChoice = AppChoice.NEW) -> WizardFlow:
@@ -122,3 +132,36 @@ def test_changing_the_tool_drops_the_test_that_judged_the_previous_one(
     assert flow.state.report is not None
     flow.update(**choose_tool(flow.state, "n8n"))
     assert flow.state.report is None
+
+
+def test_the_form_waits_for_a_passing_test_and_comes_from_what_halo_answered(
+    start_halo: Start, ca_bundle: str
+) -> None:
+    halo = start_halo("trial")
+    flow = _flow_with("rewst", AppChoice.EXISTING)
+    form = tool_form(flow.state)
+    assert form is not None and form.waiting == NOT_TESTED and form.fields == ()
+    flow.update(report=check(halo, ca_bundle, client_secret="wrong"))
+    form = tool_form(flow.state)
+    assert form is not None and form.waiting == TEST_FAILED and form.fields == ()
+    flow.update(report=check(halo, ca_bundle))
+    form = tool_form(flow.state)
+    assert form is not None and form.waiting is None
+    fields = {field.label: field for field in form.fields}
+    assert fields["Auth Server Hostname"].value == halo.auth_url.removeprefix("https://")
+    assert fields["Tenant ID"].value == "SimTrial42"
+    assert fields["Client Secret"].value is None and fields["Client Secret"].secret
+
+
+def test_a_script_and_the_diagnose_path_have_no_form_of_their_own() -> None:
+    assert tool_form(_flow_with("script").state) is None
+    assert not has_form(_flow_with("script").state)
+    assert has_form(_flow_with("other").state)
+    flow = WizardFlow()
+    flow.update(app_choice=AppChoice.DIAGNOSE)
+    assert tool_form(flow.state) is None
+
+
+def test_the_powershell_module_has_a_command_rather_than_fields() -> None:
+    assert is_command(recipe("haloapi-powershell"))
+    assert not any(is_command(recipe(name)) for name in ("rewst", "n8n", "other"))

@@ -3,6 +3,7 @@ the pages say about them (which scopes came from the recipe, which the tool insi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from wizard.core import recipes
@@ -82,3 +83,47 @@ def identity_differs(state: WizardState) -> str | None:
     if chosen is None or chosen.identity == "either" or state.identity is None:
         return None
     return chosen.identity if chosen.identity != state.identity.value else None
+
+
+# ----- the tool's form, on the last page -----
+
+NOT_TESTED = "not_tested"  # no test has finished for these entries
+TEST_FAILED = "test_failed"  # the last test found problems
+
+
+@dataclass(frozen=True)
+class ToolForm:
+    """The chosen tool's form for the tested connection, or why it cannot be shown yet.
+
+    `fields` is empty while `waiting` says why: the values come from a connection that
+    passed its test (Facts.from_report), never from what was merely typed.
+    """
+
+    recipe: recipes.Recipe
+    fields: tuple[recipes.FormField, ...] = ()
+    waiting: str | None = None
+
+
+def has_form(state: WizardState) -> bool:
+    """Whether the last page shows the tool's own form: every tool but the admin's own script
+    (environment variables and the connection file, as before) and the diagnose path."""
+    return tool_recipe(state) is not None and state.tool != SCRIPT and not state.diagnosing
+
+
+def is_command(chosen: recipes.Recipe) -> bool:
+    """Whether the tool's "form" is one command to run (Connect-HaloAPI ...), not fields."""
+    return any(spec.source == "powershell" for spec in chosen.fields)
+
+
+def tool_form(state: WizardState) -> ToolForm | None:
+    """The form to show on the last page; None when this tool has none (see has_form)."""
+    chosen = tool_recipe(state)
+    if chosen is None or not has_form(state):
+        return None
+    report = state.report
+    if report is None:
+        return ToolForm(chosen, waiting=NOT_TESTED)
+    facts = recipes.Facts.from_report(report)
+    if not report.ok or facts is None:
+        return ToolForm(chosen, waiting=TEST_FAILED)
+    return ToolForm(chosen, tuple(recipes.form(chosen, facts)))

@@ -704,6 +704,64 @@ EXPORT_TEST_FAILED_ADVICE = (
     "still save the settings, for example to send them to support; the file records that "
     "the test failed."
 )
+# The tool's own form ("Type these into Rewst"), for every tool but the admin's own script.
+EXPORT_SUBTITLE_TOOL = (
+    "Type the tested values into {name}; keep the connection to test it again later."
+)
+FORM_TITLE = "Type these into {name}"
+FORM_TITLE_COMMAND = "The command for the {name}"
+EXPORT_SUBTITLE_COMMAND = (
+    "Copy the tested connection's command for the {name}; keep the connection to test it "
+    "again later."
+)
+FORM_INTRO_COMMAND = (
+    "It connects the {name} to this Halo. The secret is a placeholder unless you click Copy "
+    "with the secret."
+)
+FORM_YOUR_TOOL = "your tool"
+FORM_INTRO = (
+    "Each value under {name}'s own label for it, in the order {name} shows them. Select a "
+    "value, or click Copy beside it."
+)
+FORM_INTRO_OTHER = (
+    "Each value under Halo's own name for it, as on Halo's API Details page: your tool's "
+    "labels may differ a little. Select a value, or click Copy beside it."
+)
+FORM_NOT_TESTED = (
+    "The values for {name} appear here once the connection has passed the test: they come "
+    "from what Halo answered, not only from what was typed. Go Back to the test and run it."
+)
+FORM_TEST_FAILED = (
+    "The values for {name} are not shown yet: the last test found problems, and values "
+    "typed into {name} now would not work either. Go Back to the test, fix what it found, "
+    "and test again."
+)
+FORM_SECRET_HIDDEN = "Your client secret: not shown here."
+FORM_INFERRED = "(label as the tool's guide describes it)"
+FORM_COPY = "Copy"
+FORM_COPY_NAME = "Copy {label}"
+FORM_COPY_SECRET = "Copy the secret"
+FORM_COPY_SECRET_NAME = "Copy the client secret"
+FORM_COPY_WITH_SECRET = "Copy with the secret"
+FORM_COPY_WITH_SECRET_NAME = "Copy {label} with the client secret in it"
+FORM_COPIED = "Copied {label}."
+FORM_COPIED_PLACEHOLDER = (
+    "Copied {label}, with a placeholder where the secret goes: replace it, or click Copy "
+    "with the secret."
+)
+FORM_COPIED_SECRET = (
+    "Copied the client secret. Paste it into {name}'s {label} field now, then copy "
+    "something else, so that the secret does not stay on the clipboard."
+)
+FORM_COPIED_WITH_SECRET = (
+    "Copied {label} with the client secret in it. Paste it where it is used now, then copy "
+    "something else, so that the secret does not stay on the clipboard."
+)
+FORM_NO_SECRET = "There is no secret to copy: go Back and enter it."
+EXPORT_FILE_FOR_LATER = (
+    "This file is not read by {name}: it keeps the connection so that it can be tested "
+    "again later (Diagnose an existing connection)."
+)
 EXPORT_SECRET_TITLE = "Where the secret is kept"
 EXPORT_SECRET_KEYCHAIN = "In this computer's &keychain (recommended)"
 EXPORT_SECRET_KEYCHAIN_WHERE = "In {name}; the file only says where to find it."

@@ -30,17 +30,25 @@ from wizard.core import CheckReport
 from wizard.core.textreport import result_sentence
 from wizard.flow import StepKey
 from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
+from wizard.flow.tools import OTHER_TOOL, has_form, is_command, tool_form, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.tool_form import ToolFormBox
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, push_button
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
+    from wizard.core.recipes import Recipe
 
 KEYCHAIN, EMBED, NOWHERE = "keychain", "embed", "none"
 FILE_TIMEOUT = 30.0
+
+
+def tool_name(recipe: Recipe) -> str:
+    """The tool as a sentence names it: "Rewst", or "your tool" for another tool."""
+    return text.FORM_YOUR_TOOL if recipe.id == OTHER_TOOL else recipe.name
 
 
 def default_shell() -> str:
@@ -94,6 +102,11 @@ class ExportPage(FlowPage):
         self.test_status = Callout("ok")
         self.body.addWidget(self.test_status)
 
+        # The tool's own form, first: what the admin came for.
+        self.tool_form = ToolFormBox(self._form_secret)
+        self.tool_form.setVisible(False)
+        self.body.addWidget(self.tool_form)
+
         secret_box = QGroupBox(text.EXPORT_SECRET_TITLE)
         secret_layout = QVBoxLayout(secret_box)
         self.secret_group = QButtonGroup(self)
@@ -126,6 +139,10 @@ class ExportPage(FlowPage):
 
         self.file_box = QGroupBox(text.EXPORT_FILE_TITLE)
         file_layout = QVBoxLayout(self.file_box)
+        # A tool with a form of its own does not read the file: it is kept for later.
+        self.file_for_later = WrapLabel()
+        self.file_for_later.setVisible(False)
+        file_layout.addWidget(self.file_for_later)
         self.path_row = QWidget()
         grid = QGridLayout(self.path_row)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +174,7 @@ class ExportPage(FlowPage):
         self.body.addWidget(self.file_box)
 
         env_box = QGroupBox(text.EXPORT_ENV_TITLE)
+        self.env_box = env_box
         env_layout = QVBoxLayout(env_box)
         env_row = QHBoxLayout()
         shell_label = QLabel(text.EXPORT_SHELL_LABEL)
@@ -258,6 +276,11 @@ class ExportPage(FlowPage):
             self.setSubTitle(text.EXPORT_SUBTITLE_DIAGNOSE_FILE)
         elif profile is not None:
             self.setSubTitle(text.EXPORT_SUBTITLE_DIAGNOSE_PROFILE.format(name=profile))
+        elif (recipe := tool_recipe(state)) is not None and has_form(state):
+            subtitle = (
+                text.EXPORT_SUBTITLE_COMMAND if is_command(recipe) else text.EXPORT_SUBTITLE_TOOL
+            )
+            self.setSubTitle(subtitle.format(name=tool_name(recipe)))
         else:
             self.setSubTitle(text.EXPORT_SUBTITLE)
         self.path_row.setVisible(profile is None)
@@ -317,10 +340,29 @@ class ExportPage(FlowPage):
         self.secret_group.blockSignals(False)
         self.embed_warning.setVisible(mode == EMBED)
         self.none_note.setVisible(mode == NOWHERE)
+        self._show_tool_form()
         busy = self.busy
         self.save_button.setEnabled(not busy and report is not None)
         self.choose_button.setEnabled(not busy)
         self.path.setEnabled(not busy)
+
+    def _show_tool_form(self) -> None:
+        state = self.flow.state
+        form = tool_form(state)
+        if form is not None:
+            self.tool_form.show_form(form)
+        self.tool_form.setVisible(form is not None)
+        self.file_for_later.setVisible(form is not None)
+        if form is not None:
+            name = tool_name(form.recipe)
+            name = f"the {name}" if is_command(form.recipe) else name
+            self.file_for_later.setText(text.EXPORT_FILE_FOR_LATER.format(name=name))
+        # The environment variables are for the admin's own script (or no tool named).
+        self.env_box.setVisible(not has_form(state))
+
+    def _form_secret(self) -> str:
+        """The secret the form's own button copies: the one the test passed with."""
+        return secret_to_keep(self.flow.state)
 
     # ----- choosing the file -----
 
