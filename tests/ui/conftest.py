@@ -39,6 +39,8 @@ class FakeKeychain:
     name: str = "Test Keychain"
     reason: str | None = None
     stored: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The private keys of JWT-assertion connections (PEM), by the same (host, client_id).
+    private_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     fail_with: Exception | None = None
 
     def info(self) -> Any:
@@ -60,6 +62,11 @@ class FakeKeychain:
         if self.fail_with is not None:
             raise self.fail_with
         return self.stored.pop((host, client_id), None) is not None
+
+    def store_private_key(self, host: str, client_id: str, pem: str) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.private_keys[(host, client_id)] = pem
 
 
 @dataclass
@@ -172,6 +179,7 @@ def make_wizard(
             store_secret=keychain.store,
             load_secret=keychain.load,
             delete_secret=keychain.delete,
+            store_private_key=keychain.store_private_key,
             open_url=browser.open,
             choose_file=files.choose,
             keychain_timeout=5.0,

@@ -82,7 +82,8 @@ def test_keyboard_alone_goes_from_welcome_to_a_written_connection_file(
     keys.press(return_key)
 
     create = keys.at(StepKey.CREATE_APP)
-    assert keys.focused() is create.address
+    # The method comes first on the page: the usual one, the secret, is chosen already.
+    assert keys.focused() is create.secret_method and create.secret_method.isChecked()
     keys.press(return_key)
 
     identity = keys.at(StepKey.IDENTITY)

@@ -32,6 +32,8 @@ FIX_PLACES: dict[str, FixPlace] = {
     "CONNECT_FAILED": _ADDRESS,
     "NOT_HALO": _ADDRESS,
     "TENANT_MISMATCH": FixPlace(StepKey.TENANT, "override"),
+    # Among its checks, the one typed in the wizard: the assertion's audience (and issuer).
+    "ASSERTION_REFUSED": FixPlace(StepKey.CREDENTIALS, "audience"),
 }
 
 

@@ -21,6 +21,18 @@ class AppChoice(StrEnum):
     DIAGNOSE = "diagnose"  # a connection exists: open it and test it again (support mode)
 
 
+class AuthMethod(StrEnum):
+    SECRET = "client_secret"  # Client ID and Secret (Services): the tool sends a secret
+    ASSERTION = "jwt_assertion"  # JWT Assertion (Services): a signed assertion instead
+
+
+class KeyStore(StrEnum):
+    """Where a JWT-assertion connection's private key is kept once saved."""
+
+    KEYCHAIN = "keychain"  # beside the connection, in this computer's keychain
+    FILE = "file"  # a key file readable by its owner alone, chosen by the admin
+
+
 class IdentityChoice(StrEnum):
     AGENT = "agent"  # a dedicated API-only agent
     APPLICATION = "application"  # the application identity (Halo 2.234+)
@@ -42,6 +54,17 @@ class WizardState:
     tenant_override: str = ""
     client_id_text: str = ""
     secret_text: str = field(default="", repr=False)
+    # JWT Assertion (Services): the key pair made for the application (the private key never
+    # in a repr, a log or the connection file), and the assertion's audience and issuer as
+    # typed (empty: the defaults, the token service's address and the Client ID).
+    auth_method: AuthMethod = AuthMethod.SECRET
+    private_key: Any = field(default=None, repr=False, compare=False)
+    public_key_pem: str = ""
+    assertion_audience_text: str = ""
+    assertion_issuer_text: str = ""
+    key_store: KeyStore = KeyStore.KEYCHAIN
+    # The key file written by "Save the private key to a file", once it was.
+    key_file: str | None = None
     remember_secret: bool = True
     # The last live test; None until one has finished for the current entries.
     report: CheckReport | None = None
@@ -55,6 +78,19 @@ class WizardState:
     rotate_secret: bool = False
 
     # ----- derived values: computed, never stored, so they cannot go stale -----
+
+    @property
+    def uses_assertion(self) -> bool:
+        """True when the connection signs an assertion with its private key (no secret)."""
+        return self.auth_method is AuthMethod.ASSERTION
+
+    @property
+    def assertion_audience(self) -> str | None:
+        return self.assertion_audience_text.strip() or None
+
+    @property
+    def assertion_issuer(self) -> str | None:
+        return self.assertion_issuer_text.strip() or None
 
     @property
     def diagnosing(self) -> bool:
@@ -133,6 +169,10 @@ class WizardState:
             "tenant_override",
             "client_id_text",
             "secret_text",
+            "auth_method",
+            "public_key_pem",
+            "assertion_audience_text",
+            "assertion_issuer_text",
             "discovery",
             "diagnosis",
         )

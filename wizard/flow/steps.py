@@ -59,7 +59,14 @@ def _tenant_done(state: WizardState) -> bool:
     return state.discovery is not None and state.discovery.ok
 
 
+def _create_done(state: WizardState) -> bool:
+    # The JWT Assertion method needs its key pair, whose public key is pasted into Halo here.
+    return not state.uses_assertion or state.private_key is not None
+
+
 def _credentials_done(state: WizardState) -> bool:
+    if state.uses_assertion:
+        return bool(state.client_id) and state.private_key is not None
     return bool(state.client_id) and bool(state.secret)
 
 
@@ -113,7 +120,7 @@ STEPS: dict[StepKey, StepSpec] = {
     StepKey.WELCOME: StepSpec(_welcome_done, _after_welcome),
     StepKey.TOOL: StepSpec(_tool_done, _after_tool),
     StepKey.OPEN: StepSpec(_open_done, _next_of(StepKey.TEST)),
-    StepKey.CREATE_APP: StepSpec(_always, _next_of(StepKey.IDENTITY)),
+    StepKey.CREATE_APP: StepSpec(_create_done, _next_of(StepKey.IDENTITY)),
     StepKey.IDENTITY: StepSpec(_identity_done, _next_of(StepKey.SCOPES)),
     StepKey.SCOPES: StepSpec(_scopes_done, _next_of(StepKey.HOSTNAME)),
     StepKey.HOSTNAME: StepSpec(_hostname_done, _next_of(StepKey.TENANT)),

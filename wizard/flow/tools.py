@@ -8,11 +8,15 @@ from typing import Any
 
 from wizard.core import recipes
 from wizard.flow import catalog
-from wizard.flow.state import IdentityChoice, WizardState
+from wizard.flow.state import AuthMethod, IdentityChoice, WizardState
 
 # The recipe offered last, whatever the order of the recipes file.
 OTHER_TOOL = "other"
 SCRIPT = "script"
+# The tools that can sign in with a key (JWT Assertion): the admin's own script, through the
+# connection file, and a tool the wizard does not know. The others' forms ask for a client
+# secret (resources/recipes.toml), and none of their guides names another method.
+SIGNS_WITH_A_KEY = frozenset({SCRIPT, OTHER_TOOL})
 
 
 def tool_choices() -> list[recipes.Recipe]:
@@ -51,7 +55,14 @@ def choose_tool(state: WizardState, tool_id: str) -> dict[str, Any]:
     }
     if chosen.identity in (IdentityChoice.AGENT.value, IdentityChoice.APPLICATION.value):
         changes["identity"] = IdentityChoice(chosen.identity)
+    if state.uses_assertion and tool_id not in SIGNS_WITH_A_KEY:
+        changes["auth_method"] = AuthMethod.SECRET
     return changes
+
+
+def can_sign_with_a_key(state: WizardState) -> bool:
+    """Whether the tool chosen can use JWT Assertion (Services) instead of a secret."""
+    return state.tool is None or state.tool in SIGNS_WITH_A_KEY
 
 
 def scopes_as_recipe(state: WizardState) -> bool:
@@ -102,6 +113,8 @@ class ToolForm:
     recipe: recipes.Recipe
     fields: tuple[recipes.FormField, ...] = ()
     waiting: str | None = None
+    # JWT Assertion: the fields that hold the secret are left out (there is none to give).
+    without_secret: bool = False
 
 
 def has_form(state: WizardState) -> bool:
@@ -126,4 +139,7 @@ def tool_form(state: WizardState) -> ToolForm | None:
     facts = recipes.Facts.from_report(report)
     if not report.ok or facts is None:
         return ToolForm(chosen, waiting=TEST_FAILED)
-    return ToolForm(chosen, tuple(recipes.form(chosen, facts)))
+    fields = recipes.form(chosen, facts)
+    if state.uses_assertion:
+        return ToolForm(chosen, tuple(f for f in fields if not f.secret), without_secret=True)
+    return ToolForm(chosen, tuple(fields))

@@ -334,12 +334,11 @@ SCENARIO_DATA: dict[str, Scenario] = {
     ),
 }
 
-# The lists shown (the demo's situations, `simulate --list`) leave out the JWT Assertion
-# applications until the wizard's window can make and use a key (issue 10): a demo of them
-# with a client secret would only ever be refused. SimulatedHalo runs them by name.
+# `simulate --list` leaves out the JWT Assertion applications (SimulatedHalo runs them by
+# name); the demo's list of situations shows them, since the window makes a key pair and
+# signs with it (issue 10).
 SCENARIOS: dict[str, str] = {
     name: data.description for name, data in SCENARIO_DATA.items() if not data.jwt_assertion
 }
-SCENARIO_TITLES: dict[str, str] = {
-    name: data.title for name, data in SCENARIO_DATA.items() if not data.jwt_assertion
-}
+DEMO_SCENARIOS: dict[str, str] = {name: data.description for name, data in SCENARIO_DATA.items()}
+SCENARIO_TITLES: dict[str, str] = {name: data.title for name, data in SCENARIO_DATA.items()}

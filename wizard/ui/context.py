@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from wizard.core.model import LocalRoutes
     from wizard.core.secrets import KeychainInfo
     from wizard.ui.demo import DemoSession
-    from wizard.ui.keychain import Keychain
+    from wizard.ui.keychain import Keychain, MemoryKeychain
 
 
 # The engine (and its HTTP stack) and the keychain library load on first use, not when the
@@ -59,6 +59,14 @@ def _load_secret(host: str, client_id: str) -> str | None:
     return load_secret(host, client_id)
 
 
+def _store_private_key(host: str, client_id: str, pem: str) -> None:
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, store_secret
+
+    # Beside the connection's secret entry, under the name its connection file gives
+    # (connection_file.AssertionEntry.keychain).
+    store_secret(host, client_id, pem, suffix=PRIVATE_KEY_SUFFIX)
+
+
 def _delete_secret(host: str, client_id: str) -> bool:
     from wizard.core.secrets import delete_secret
 
@@ -76,6 +84,8 @@ class FileQuestion:
     # The file name offered (saving), and the ending added to a name typed without one.
     suggested: str = ""
     default_suffix: str = ""
+    # A folder is chosen, not a file (where key files are written).
+    folder_only: bool = False
 
 
 async def _choose_file(parent: Any, question: FileQuestion) -> str | None:
@@ -88,7 +98,10 @@ async def _choose_file(parent: Any, question: FileQuestion) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
     dialog = QFileDialog(parent, question.title, question.folder)
-    if question.save:
+    if question.folder_only:
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    elif question.save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     else:
@@ -140,6 +153,8 @@ class Services:
     store_secret: Callable[[str, str, str], None] = _store_secret
     load_secret: Callable[[str, str], str | None] = _load_secret
     delete_secret: Callable[[str, str], bool] = _delete_secret
+    # A JWT-assertion connection's private key (PEM), kept in the keychain by its secret.
+    store_private_key: Callable[[str, str, str], None] = _store_private_key
     # The file dialogs (open a connection file, save a report): tests answer them instead.
     choose_file: Callable[[Any, FileQuestion], Awaitable[str | None]] = _choose_file
     open_url: Callable[[str], bool] = _open_url
@@ -156,6 +171,8 @@ class UiContext:
     demo: DemoSession | None = None
     documents_dir: str = field(default_factory=documents_folder)
     keychain: Keychain = field(init=False)
+    # The demo's keychain, in memory (what it holds can be looked at); None outside a demo.
+    memory_keychain: MemoryKeychain | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         from wizard.ui.keychain import Keychain, MemoryKeychain
@@ -169,7 +186,9 @@ class UiContext:
                 store_secret=memory.store,
                 load_secret=memory.load,
                 delete_secret=memory.delete,
+                store_private_key=memory.store_private_key,
             )
+            self.memory_keychain = memory
         self.keychain = Keychain(self.services, in_memory=self.demo is not None)
 
     @property

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayou
 
 from wizard.core.model import LocalRoutes
 from wizard.flow import StepKey
-from wizard.sim import SCENARIOS
 from wizard.sim.halo import HostedHalo, PublicNames
-from wizard.sim.scenarios import SCENARIO_DATA, SCENARIO_TITLES
+from wizard.sim.scenarios import DEMO_SCENARIOS, SCENARIO_DATA, SCENARIO_TITLES
 from wizard.ui import text, theme
 from wizard.ui.widgets import WrapLabel, push_button
 
@@ -74,6 +73,8 @@ class DemoSession(QObject):
         self._previous = scenario
         self._folder: str | None = None
         self._folder_parent = folder_parent
+        # The public key pasted into the simulated Halo's application (JWT Assertion).
+        self._public_key: str | None = None
 
     def start(self) -> None:
         self.halo.start()
@@ -119,7 +120,20 @@ class DemoSession(QObject):
         if name != self.halo.scenario:
             self._previous = self.halo.scenario
             self.halo.scenario = name
+            self._hold_public_key()
             self.scenario_changed.emit(name)
+
+    def register_public_key(self, pem: str) -> None:
+        """The admin pasted this public key into the simulated Halo's application and saved
+        it: the JWT Assertion situations accept assertions signed by its private key."""
+        self._public_key = pem
+        self._hold_public_key()
+
+    def _hold_public_key(self) -> None:
+        # Only the situations whose application uses the method hold it: in the others the
+        # application still signs in with its secret.
+        uses_key = SCENARIO_DATA[self.halo.scenario].jwt_assertion
+        self.halo.assertion_public_key = self._public_key if uses_key else None
 
     @property
     def url(self) -> str:
@@ -169,7 +183,7 @@ class DemoPanel(QFrame):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.scenarios.setMinimumContentsLength(12)
-        for name, description in SCENARIOS.items():
+        for name, description in DEMO_SCENARIOS.items():
             self.scenarios.addItem(SCENARIO_TITLES.get(name) or name.replace("_", " "), name)
             self.scenarios.setItemData(
                 self.scenarios.count() - 1, description, Qt.ItemDataRole.ToolTipRole
@@ -213,7 +227,7 @@ class DemoPanel(QFrame):
 
     def _show_description(self) -> None:
         name = self.scenarios.currentData()
-        self.description.setText(SCENARIOS.get(name, "") if isinstance(name, str) else "")
+        self.description.setText(DEMO_SCENARIOS.get(name, "") if isinstance(name, str) else "")
 
     # ----- after a change of situation -----
 

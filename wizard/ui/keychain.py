@@ -38,6 +38,8 @@ class Keychain(QObject):
         # (host, client_id) of each entry saved or read this session, with the fingerprint of
         # the secret it holds: one entry per connection, as in the keychain itself.
         self._stored: dict[tuple[str, str], str] = {}
+        # The same for the private keys of JWT-assertion connections.
+        self._keys: dict[tuple[str, str], str] = {}
         self._entries: list[tuple[str, str]] = []
 
     # ----- what is known -----
@@ -129,6 +131,23 @@ class Keychain(QObject):
             self._stored[(host, client_id)] = _fingerprint(host, client_id, secret)
         return secret or None
 
+    def is_key_stored(self, host: str, client_id: str, pem: str) -> bool:
+        return self._keys.get((host, client_id)) == _fingerprint(host, client_id, pem)
+
+    async def store_private_key(self, host: str, client_id: str, pem: str) -> None:
+        """Save a JWT-assertion connection's private key (PEM) beside where its secret would
+        be; raises BlockingTimeout or the keychain's own error (KeychainError)."""
+        if self.is_key_stored(host, client_id, pem):
+            return
+        await run_blocking(
+            self._services.store_private_key,
+            host,
+            client_id,
+            pem,
+            timeout=self._services.keychain_timeout,
+        )
+        self._keys[(host, client_id)] = _fingerprint(host, client_id, pem)
+
     def forget(self, host: str, client_id: str) -> bool:
         """Remove the entry (a blocking call: run it off the GUI thread); True if one was there.
 
@@ -155,6 +174,7 @@ class MemoryKeychain:
 
     def __init__(self) -> None:
         self._secrets: dict[tuple[str, str], str] = {}
+        self._keys: dict[tuple[str, str], str] = {}
 
     def info(self) -> Any:
         from wizard.core.secrets import KeychainInfo
@@ -169,6 +189,13 @@ class MemoryKeychain:
 
     def delete(self, host: str, client_id: str) -> bool:
         return self._secrets.pop((host, client_id), None) is not None
+
+    def store_private_key(self, host: str, client_id: str, pem: str) -> None:
+        self._keys[(host, client_id)] = pem
+
+    def private_key(self, host: str, client_id: str) -> str | None:
+        """The private key kept for this connection (what a tool would read back)."""
+        return self._keys.get((host, client_id))
 
 
 def _fingerprint(host: str, client_id: str, secret: str) -> str:

@@ -30,6 +30,8 @@ STEP_NAMES = {
     "test": "Test",
     "export": "Save",
 }
+# The credentials step of a connection that signs with a key (JWT Assertion): no secret.
+STEP_NAME_CREDENTIALS_KEY = "Client ID"
 STEPS_LIST_NAME = "Steps of the wizard"
 # What a step's mark says to a screen reader: what was verified, not only what was seen.
 STEP_VERIFIED = "{name}: verified"
@@ -150,6 +152,67 @@ CREATE_STEPS = (
     "Only now copy the <b>Client ID</b>: it can change when the application is saved.",
 )
 CREATE_STEPS_NAME = "Steps in Halo"
+# The same steps for an application that signs in with a key (JWT Assertion (Services)).
+CREATE_STEPS_KEY = (
+    "In Halo, go to <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu}, "
+    "click <b>View Applications</b>, then <b>New</b>.",
+    "<b>Application Name</b>: type a name that says which tool uses it, for example "
+    "<i>Ticket sync (your tool's name)</i>.",
+    "Tick <b>Active</b>.",
+    "<b>Authentication Method</b>: choose <b>JWT Assertion (Services)</b>.",
+    "Paste the whole public key shown below into the application's public key field.",
+    "Leave <b>Agent to log in as</b> and the <b>Permissions</b> tab for now: the next two "
+    "pages say what to choose.",
+    "Click <b>Save</b>.",
+    "Only now copy the <b>Client ID</b>: it can change when the application is saved.",
+)
+CREATE_ORDER_KEY = (
+    "The method and the public key count only once you click Save, and the Client ID can "
+    "change on Save, so copy it after. No secret is shown or copied: the private key stays "
+    "on this computer."
+)
+CREATE_METHOD_TITLE = "How the application proves who it is"
+CREATE_METHOD_SECRET = "Client ID and &Secret (Services)"
+CREATE_METHOD_SECRET_TEXT = (
+    "Halo shows a secret once; your tool sends it each time it signs in. Every tool can use it."
+)
+CREATE_METHOD_KEY = "&JWT Assertion (Services): a key instead of a secret"
+CREATE_METHOD_KEY_TEXT = (
+    "Halo recommends it for applications with high privileges (Halo 2.234.6 and later). "
+    "The application in Halo holds a public key; this computer keeps the private key and "
+    "signs each sign-in with it. No secret travels, and what Halo holds cannot be used to "
+    "sign in. Only for tools that can sign with a key, such as your own scripts reading the "
+    "connection file."
+)
+CREATE_METHOD_KEY_NOT_FOR = "{name} signs in with a client secret, so it cannot use this method."
+CREATE_KEY_TITLE = "The public key for Halo"
+CREATE_KEY_NAME = "The public key to paste into Halo"
+CREATE_KEY_MAKING = "Making a key pair (RSA, 3072 bits)\u2026"
+CREATE_KEY_TIMEOUT = (
+    "The key pair could not be made within {seconds} seconds. Choose Client ID and Secret, "
+    "then JWT Assertion again, to try again."
+)
+CREATE_KEY_WHERE = (
+    "In Halo: <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu} &gt; <b>View "
+    "Applications</b>, open the application, set <b>Authentication Method</b> to <b>JWT "
+    "Assertion (Services)</b>, paste all of this public key, its first and last lines "
+    "included, into its public key field, and click <b>Save</b>."
+)
+CREATE_KEY_COPY = "&Copy the public key"
+CREATE_KEY_COPY_NAME = "Copy the public key"
+CREATE_KEY_COPIED = "Copied the public key. Paste all of it into Halo."
+CREATE_KEY_PRIVATE = (
+    "The private key stays on this computer and never goes to Halo: it is saved in this "
+    "computer's keychain (or a file you choose) when you save the connection. It proves "
+    "that a request is your application's, as a secret would: keep it private."
+)
+CREATE_BLOCKED_KEY = "wait until the key pair is made."
+CREATE_BLOCKED_NO_KEY = "make the key pair: choose JWT Assertion again."
+DEMO_REGISTER_KEY = "Paste it into the simulated Halo"
+DEMO_KEY_REGISTERED = (
+    "The simulated Halo now holds this public key, as Halo does once it is pasted and saved."
+)
+
 CREATE_ORDER_TITLE = "Why this order matters"
 CREATE_ORDER = (
     "The secret is shown only once, so copy it before you click Save. The Client ID can "
@@ -448,6 +511,31 @@ CRED_KEYCHAIN_TIMEOUT = (
     "The keychain did not answer within {seconds} seconds (it may be locked and waiting "
     "for a password in a window you cannot see). The secret is kept in memory only."
 )
+# JWT Assertion (Services): the Client ID alone, and the assertion's audience and issuer.
+CRED_TITLE_KEY = "Client ID"
+CRED_SUBTITLE_KEY = "Copy it from your API application in Halo (its Details tab), after Save."
+CRED_KEY_NOTE = (
+    "No secret: this application signs in with the private key made for it (JWT Assertion). "
+    "Only the Client ID is needed."
+)
+CRED_ASSERTION_ADVANCED = "Ad&vanced: the assertion's audience and issuer"
+CRED_ASSERTION_HINT = (
+    "Halo does not publish which audience it expects: the test uses the token service's "
+    "address, {audience}. Change these only if the test says Halo refused the assertion, or "
+    "if the application in Halo names an Issuer. Leave a box empty for its default."
+)
+CRED_ASSERTION_HINT_NO_ADDRESS = (
+    "Halo does not publish which audience it expects: the test uses the token service's "
+    "address. Change these only if the test says Halo refused the assertion, or if the "
+    "application in Halo names an Issuer. Leave a box empty for its default."
+)
+CRED_AUDIENCE_LABEL = "&Audience:"
+CRED_AUDIENCE_NAME = "The assertion's audience"
+CRED_AUDIENCE_PLACEHOLDER = "The token service's address"
+CRED_ISSUER_LABEL = "&Issuer:"
+CRED_ISSUER_NAME = "The assertion's issuer"
+CRED_ISSUER_PLACEHOLDER = "The Client ID"
+CRED_BLOCKED_KEY = "make the key pair (Back, on Create the application)."
 CRED_BLOCKED_BOTH = "enter the Client ID and the secret."
 CRED_BLOCKED_ID = "enter the Client ID."
 CRED_BLOCKED_SECRET = "enter the client secret."
@@ -776,6 +864,55 @@ EXPORT_SECRET_EMBED_WARNING = (
 EXPORT_SECRET_NONE = "No&where: I will type it into my tool myself"
 EXPORT_SECRET_NONE_NOTE = "The secret is forgotten when you close the wizard."
 EXPORT_SECRET_NAME = "Where the secret is kept"
+# JWT Assertion (Services): where the private key is kept (never in the connection file).
+EXPORT_KEY_TITLE = "Where the private key is kept"
+EXPORT_KEY_KEYCHAIN = "In this computer's &keychain (recommended)"
+EXPORT_KEY_KEYCHAIN_WHERE = (
+    "In {name}, beside where a secret would be; the connection file only says where."
+)
+EXPORT_KEY_DEMO_KEYCHAIN = "In &memory, for this demo only"
+EXPORT_KEY_DEMO_MEMORY = (
+    "Kept in memory for this demo only, and forgotten when the demo closes; a real "
+    "connection keeps it in this computer's keychain."
+)
+EXPORT_KEY_FILE = "&In a key file of its own"
+EXPORT_KEY_FILE_NOTE = (
+    "For a tool that reads the key from a file: halo-private-key.pem, readable only by you, "
+    "with halo-public-key.pem beside it. The connection file names it."
+)
+EXPORT_KEY_SAVE_FILE = "Save the private key to a file\u2026"
+EXPORT_KEY_SAVE_FILE_NAME = "Save the private key to a file, readable only by you"
+EXPORT_KEY_DIALOG_TITLE = "Choose the folder for halo-private-key.pem"
+EXPORT_KEY_WRITING = "Writing the key files\u2026"
+EXPORT_KEY_WRITTEN = (
+    "Saved the private key to {path}, readable only by you, and the public key to {public}."
+)
+EXPORT_KEY_WRITTEN_BEFORE = "The private key is saved in {path}."
+EXPORT_KEY_FILES_EXIST = (
+    "{folder} already holds halo-private-key.pem or halo-public-key.pem, so nothing was "
+    "written: they may be the key Halo holds now. Choose another folder."
+)
+EXPORT_KEY_NOT_WRITTEN = "The key files were not written: {reason}."
+EXPORT_KEY_NEVER_IN_FILE = (
+    "The private key itself is never written into the connection file, and never sent to Halo."
+)
+EXPORT_KEY_NO_FILE = (
+    "Save the private key to a file first (the button above), or keep it in the keychain."
+)
+EXPORT_KEY_STORING = "Saving the private key in {name}\u2026"
+EXPORT_KEY_FINISH_STORED = "The private key is saved in {name}."
+EXPORT_KEY_FINISH_NO_FILE = (
+    "The private key is not saved yet, and it is lost when the wizard closes (with it, the "
+    "public key in Halo is of no use). Save it to a file, or keep it in the keychain."
+)
+EXPORT_SAVED_KEY_KEYCHAIN = (
+    "The private key is in {name}: look for \u201c{service}\u201d, account \u201c{account}\u201d. "
+    "The file only says where."
+)
+EXPORT_SAVED_KEY_FILE = "The file names the private key {path}; the key is not in it."
+EXPORT_SAVED_KEY_DEMO_MEMORY = (
+    "The private key is kept in memory for this demo only, not in this computer's keychain."
+)
 EXPORT_FILE_TITLE = "Connection file"
 EXPORT_PATH_LABEL = "Save &to:"
 EXPORT_PATH_NAME = "Where to save the connection file"
@@ -929,6 +1066,7 @@ FIX_GO_TO: dict[str, str] = {
     "client_id": "Enter the Client ID again",
     "address": "Correct the address",
     "override": "Change the tenant",
+    "audience": "Change the audience or issuer",
 }
 
 # A warning the wizard adds to a result (the identity Halo reported is not the one chosen).

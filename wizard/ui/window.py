@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.flow import StepKey
+from wizard.flow import StepKey, WizardState
 from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text, theme
 from wizard.ui.context import UiContext
@@ -81,7 +81,7 @@ class StepList(QWidget):
             row.setVisible(index < len(path))
             if index >= len(path):
                 continue
-            name = text.STEP_NAMES[path[index].value]
+            name = step_name(path[index], flow.state)
             kind, accessible = _mark_of(step_verdict(flow.state, path[index]), index + 1 - number)
             mark.set_kind(kind)
             label.setText(name)
@@ -89,6 +89,13 @@ class StepList(QWidget):
             font.setBold(kind == "current")
             label.setFont(font)
             label.setAccessibleName(accessible.format(name=name))
+
+
+def step_name(key: StepKey, state: WizardState) -> str:
+    """The step's name in the side panel; a connection that signs with a key has no secret."""
+    if key is StepKey.CREDENTIALS and state.uses_assertion:
+        return text.STEP_NAME_CREDENTIALS_KEY
+    return text.STEP_NAMES[key.value]
 
 
 def _mark_of(verdict: StepVerdict, offset: int) -> tuple[str, str]:

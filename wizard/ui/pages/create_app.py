@@ -1,26 +1,42 @@
-"""Step 2: how to create the API application in Halo, in the order that avoids the mistakes."""
+"""Step 3: how to create the API application in Halo, in the order that avoids the mistakes;
+and, for the JWT Assertion (Services) method, the key pair whose public key Halo holds."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
 )
 
 from wizard.core.product import APPLICATIONS_PAGE, product_names
-from wizard.flow import StepKey, WizardState
+from wizard.flow import AuthMethod, StepKey, WizardState
+from wizard.flow.tools import can_sign_with_a_key, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import HostFieldPage
-from wizard.ui.widgets import Callout, NumberedSteps, WrapLabel
+from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.widgets import (
+    ArrowKeysChoose,
+    Callout,
+    NumberedSteps,
+    WrapLabel,
+    copy_to_clipboard,
+    push_button,
+)
+
+# Making a 3072-bit RSA key takes a moment, more on a slow computer; never this long.
+KEY_TIMEOUT = 120.0
 
 
 def api_menu_words(product_hint: str | None) -> str:
@@ -50,13 +66,14 @@ class CreateAppPage(HostFieldPage):
         super().__init__(context)
         self.setTitle(text.CREATE_TITLE)
         self.setSubTitle(text.CREATE_SUBTITLE)
+        self.body.addWidget(self._method_box())
         self.steps = NumberedSteps(rich=True)
         self.steps.setAccessibleName(text.CREATE_STEPS_NAME)
         self.body.addWidget(self.steps)
+        self.body.addWidget(self._key_box())
 
-        self.body.addWidget(
-            Callout.titled("warning", text.CREATE_ORDER_TITLE + ".", text.CREATE_ORDER)
-        )
+        self.order = Callout("warning", rich=True)
+        self.body.addWidget(self.order)
 
         group = QGroupBox(text.CREATE_OPEN_GROUP)
         box = QVBoxLayout(group)
@@ -85,13 +102,153 @@ class CreateAppPage(HostFieldPage):
 
         self.address.textEdited.connect(self.apply)
         self.open_button.clicked.connect(self._open)
+        self.method_group.buttonToggled.connect(self._method_toggled)
+        self.copy_key_button.clicked.connect(self._copy_public_key)
+
+    # ----- the authentication method and its key pair -----
+
+    def _method_box(self) -> QGroupBox:
+        box = QGroupBox(text.CREATE_METHOD_TITLE)
+        layout = QVBoxLayout(box)
+        layout.setSpacing(2)
+        self.method_group = QButtonGroup(self)
+        self.secret_method = QRadioButton(text.CREATE_METHOD_SECRET)
+        self.key_method = QRadioButton(text.CREATE_METHOD_KEY)
+        explanations = {
+            self.secret_method: text.CREATE_METHOD_SECRET_TEXT,
+            self.key_method: text.CREATE_METHOD_KEY_TEXT,
+        }
+        for button, method in (
+            (self.secret_method, AuthMethod.SECRET),
+            (self.key_method, AuthMethod.ASSERTION),
+        ):
+            button.setProperty("method", method.value)
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(explanations[button])
+            self.method_group.addButton(button)
+            explanation = WrapLabel(explanations[button])
+            explanation.setIndent(button.sizeHint().height())
+            layout.addWidget(button)
+            layout.addWidget(explanation)
+            if button is self.secret_method:
+                layout.addSpacing(6)
+        # Why a tool that sends a secret cannot use the method.
+        self.key_not_for = WrapLabel()
+        self.key_not_for.setIndent(self.key_method.sizeHint().height())
+        self.key_not_for.setVisible(False)
+        layout.addWidget(self.key_not_for)
+        self.method_arrows = ArrowKeysChoose([self.secret_method, self.key_method], self)
+        return box
+
+    def _key_box(self) -> QGroupBox:
+        self.key_box = QGroupBox(text.CREATE_KEY_TITLE)
+        layout = QVBoxLayout(self.key_box)
+        self.key_status = Callout("running")
+        layout.addWidget(self.key_status)
+        self.key_where = WrapLabel(rich=True)
+        layout.addWidget(self.key_where)
+        self.public_key = WrapLabel(selectable=True)
+        self.public_key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.public_key.setAccessibleName(text.CREATE_KEY_NAME)
+        layout.addWidget(self.public_key)
+        row = QHBoxLayout()
+        self.copy_key_button = push_button(text.CREATE_KEY_COPY, text.CREATE_KEY_COPY_NAME)
+        row.addWidget(self.copy_key_button)
+        self.demo_key_button: QPushButton | None = None
+        if self.context.demo is not None:
+            self.demo_key_button = push_button(text.DEMO_REGISTER_KEY)
+            self.demo_key_button.clicked.connect(self._register_in_demo)
+            row.addWidget(self.demo_key_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.key_copied = WrapLabel()
+        self.key_copied.setVisible(False)
+        layout.addWidget(self.key_copied)
+        self.key_private = WrapLabel(text.CREATE_KEY_PRIVATE)
+        layout.addWidget(self.key_private)
+        self.key_box.setVisible(False)
+        return self.key_box
+
+    def _method_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
+
+    def apply(self) -> None:
+        super().apply()
+        button = self.method_group.checkedButton()
+        if button is None:
+            return
+        method = AuthMethod(str(button.property("method")))
+        if method is not self.flow.state.auth_method:
+            self.flow.update(auth_method=method)
+        if method is AuthMethod.ASSERTION and self.flow.state.private_key is None:
+            self.start_key()
+
+    def load(self) -> None:
+        state = self.flow.state
+        self.method_group.blockSignals(True)
+        self.method_group.setExclusive(False)
+        self.secret_method.setChecked(not state.uses_assertion)
+        self.key_method.setChecked(state.uses_assertion)
+        self.method_group.setExclusive(True)
+        self.method_group.blockSignals(False)
+        super().load()
+
+    def start_key(self) -> None:
+        """Make the key pair off the GUI thread; the page is busy (Next waits) until then."""
+        if not self.busy:
+            self.key_copied.setVisible(False)
+            self.key_status.show_message("running", text.CREATE_KEY_MAKING)
+            self.tasks.start(self.make_key())
+
+    async def make_key(self) -> None:
+        from wizard.core import assertion
+
+        try:
+            key = await run_blocking(assertion.generate_key_pair, timeout=KEY_TIMEOUT)
+        except BlockingTimeout:
+            seconds = f"{KEY_TIMEOUT:g}"
+            self.key_status.show_message("error", text.CREATE_KEY_TIMEOUT.format(seconds=seconds))
+            return
+        # A new pair: a key file written for an older one no longer matches.
+        self.flow.update(private_key=key, public_key_pem=assertion.public_pem(key), key_file=None)
+        self.key_status.show_message("ok", "")
+
+    def _copy_public_key(self) -> None:
+        pem = self.flow.state.public_key_pem
+        if pem:
+            copy_to_clipboard(pem)
+            self.key_copied.setText(text.CREATE_KEY_COPIED)
+            self.key_copied.setVisible(True)
+
+    def _register_in_demo(self) -> None:
+        demo = self.context.demo
+        pem = self.flow.state.public_key_pem
+        if demo is not None and pem:
+            demo.register_public_key(pem)
+            self.key_copied.setText(text.DEMO_KEY_REGISTERED)
+            self.key_copied.setVisible(True)
+
+    def blocked_reason(self) -> str | None:
+        if self.busy:
+            return text.CREATE_BLOCKED_KEY
+        return text.CREATE_BLOCKED_NO_KEY
+
+    # ----- showing -----
 
     def refresh(self) -> None:
-        address = self.flow.state.address
-        menu = api_menu_for(self.flow.state)
-        steps = [step.format(api_menu=menu) for step in text.CREATE_STEPS]
+        state = self.flow.state
+        address = state.address
+        menu = api_menu_for(state)
+        key = state.uses_assertion
+        chosen = text.CREATE_STEPS_KEY if key else text.CREATE_STEPS
+        steps = [step.format(api_menu=menu) for step in chosen]
         if steps != self.steps.texts():
             self.steps.set_items(steps)
+        order = text.CREATE_ORDER_KEY if key else text.CREATE_ORDER
+        self.order.label.setText(f"<b>{html.escape(text.CREATE_ORDER_TITLE)}.</b> {order}")
+        self.order.label.setAccessibleName(f"{text.CREATE_ORDER_TITLE}. {order}")
+        self._show_method()
         self.open_button.setEnabled(address is not None)
         self.will_open.setText(
             text.CREATE_OPEN_WILL.format(url=applications_page(address.url)) if address else ""
@@ -103,3 +260,26 @@ class CreateAppPage(HostFieldPage):
             url = applications_page(address.url)
             if not self.context.services.open_url(url):
                 self.will_open.setText(text.OPEN_URL_FAILED.format(url=url))
+
+    def _show_method(self) -> None:
+        state = self.flow.state
+        possible = can_sign_with_a_key(state)
+        recipe = tool_recipe(state)
+        self.key_method.setEnabled(possible or state.uses_assertion)
+        self.key_not_for.setVisible(not possible and recipe is not None)
+        if recipe is not None:
+            self.key_not_for.setText(text.CREATE_METHOD_KEY_NOT_FOR.format(name=recipe.name))
+        key = state.uses_assertion
+        self.key_box.setVisible(key)
+        pem = state.public_key_pem
+        self.key_where.setText(text.CREATE_KEY_WHERE.format(api_menu=api_menu_for(state)))
+        self.key_where.setVisible(bool(pem))
+        self.public_key.setText(pem.strip())
+        self.public_key.setVisible(bool(pem))
+        self.copy_key_button.setEnabled(bool(pem))
+        if self.demo_key_button is not None:
+            self.demo_key_button.setEnabled(bool(pem))
+        self.key_private.setVisible(bool(pem))
+        if pem or not key:
+            # Making the pair, or why it could not be made, is said by make_key.
+            self.key_status.show_message("ok", "")

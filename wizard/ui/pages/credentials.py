@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from wizard.core.credentials import describe_removed, looks_like_guid, looks_like_secret
 from wizard.flow import StepKey
@@ -33,7 +33,13 @@ class CredentialsPage(FlowPage):
         self.id_warning = Callout("warning")
         grid.addWidget(self.id_warning, 1, 1, 1, 2)
 
+        # JWT Assertion: no secret, only the Client ID (the key was made on an earlier page).
+        self.key_note = Callout("info")
+        self.key_note.setVisible(False)
+        grid.addWidget(self.key_note, 5, 1, 1, 2)
+
         secret_label = QLabel(text.CRED_SECRET_LABEL)
+        self.secret_label = secret_label
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(text.CRED_SECRET_PLACEHOLDER)
@@ -58,6 +64,8 @@ class CredentialsPage(FlowPage):
             row.addStretch(1)
             self.body.addLayout(row)
 
+        self._assertion_box()
+
         self.remember = QCheckBox(text.CRED_REMEMBER)
         self.remember.setAccessibleName(text.CRED_REMEMBER_NAME)
         self.body.addWidget(self.remember)
@@ -70,7 +78,53 @@ class CredentialsPage(FlowPage):
         self.secret.textEdited.connect(self.apply)
         self.remember.toggled.connect(self.apply)
         self.reveal.toggled.connect(self._reveal)
+        self.audience.textEdited.connect(self.apply)
+        self.issuer.textEdited.connect(self.apply)
+        self.advanced.toggled.connect(self._advanced_toggled)
         context.keychain.changed.connect(self.refresh)
+
+    def _assertion_box(self) -> None:
+        """Advanced, for JWT Assertion: the assertion's audience and issuer."""
+        self.advanced = QCheckBox(text.CRED_ASSERTION_ADVANCED)
+        self.advanced.setAccessibleName(text.CRED_ASSERTION_ADVANCED.replace("&", ""))
+        self.body.addWidget(self.advanced)
+        self.assertion_box = QWidget()
+        grid = QGridLayout(self.assertion_box)
+        grid.setContentsMargins(self.advanced.sizeHint().height(), 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        self.assertion_hint = WrapLabel()
+        grid.addWidget(self.assertion_hint, 0, 0, 1, 2)
+        audience_label = QLabel(text.CRED_AUDIENCE_LABEL)
+        self.audience = QLineEdit()
+        self.audience.setAccessibleName(text.CRED_AUDIENCE_NAME)
+        self.audience.setClearButtonEnabled(True)
+        audience_label.setBuddy(self.audience)
+        grid.addWidget(audience_label, 1, 0)
+        grid.addWidget(self.audience, 1, 1)
+        issuer_label = QLabel(text.CRED_ISSUER_LABEL)
+        self.issuer = QLineEdit()
+        self.issuer.setAccessibleName(text.CRED_ISSUER_NAME)
+        self.issuer.setClearButtonEnabled(True)
+        issuer_label.setBuddy(self.issuer)
+        grid.addWidget(issuer_label, 2, 0)
+        grid.addWidget(self.issuer, 2, 1)
+        self.body.addWidget(self.assertion_box)
+        self.assertion_box.setVisible(False)
+
+    def _advanced_toggled(self, shown: bool) -> None:
+        self.assertion_box.setVisible(shown and self.flow.state.uses_assertion)
+
+    def default_audience(self) -> str | None:
+        """The audience used when none is typed: the token service's address, as found."""
+        from wizard.core.assertion import default_audience
+
+        discovery = self.flow.state.discovery
+        token_url = discovery.token_url if discovery is not None else None
+        return default_audience(token_url) if token_url else None
+
+    def reveal_field(self, field: str) -> None:
+        if field in ("audience", "issuer"):
+            self.advanced.setChecked(True)
 
     def entered(self) -> None:
         self.context.keychain.ensure_checked()
@@ -81,6 +135,12 @@ class CredentialsPage(FlowPage):
             self.client_id.setText(state.client_id_text)
         if self.secret.text() != state.secret_text:
             self.secret.setText(state.secret_text)
+        if self.audience.text() != state.assertion_audience_text:
+            self.audience.setText(state.assertion_audience_text)
+        if self.issuer.text() != state.assertion_issuer_text:
+            self.issuer.setText(state.assertion_issuer_text)
+        if state.assertion_audience or state.assertion_issuer:
+            self.advanced.setChecked(True)
         super().load()
 
     def apply(self) -> None:
@@ -90,6 +150,10 @@ class CredentialsPage(FlowPage):
             changes["client_id_text"] = self.client_id.text()
         if self.secret.text() != state.secret_text:
             changes["secret_text"] = self.secret.text()
+        if self.audience.text() != state.assertion_audience_text:
+            changes["assertion_audience_text"] = self.audience.text()
+        if self.issuer.text() != state.assertion_issuer_text:
+            changes["assertion_issuer_text"] = self.issuer.text()
         # While no keychain can be used the box is off and disabled; the wish is kept.
         if self.remember.isEnabled() and self.remember.isChecked() != state.remember_secret:
             changes["remember_secret"] = self.remember.isChecked()
@@ -117,6 +181,32 @@ class CredentialsPage(FlowPage):
             "warning", text.CRED_SECRET_IS_ID if secret and looks_like_guid(secret) else ""
         )
         self._show_keychain()
+        self._show_method()
+
+    def _show_method(self) -> None:
+        """With JWT Assertion, the page asks for the Client ID alone (and, under Advanced,
+        the assertion's audience and issuer)."""
+        state = self.flow.state
+        key = state.uses_assertion
+        self.setSubTitle(text.CRED_SUBTITLE_KEY if key else text.CRED_SUBTITLE)
+        self.setTitle(text.CRED_TITLE_KEY if key else text.CRED_TITLE)
+        for widget in (self.secret_label, self.secret, self.reveal, self.remember):
+            widget.setVisible(not key)
+        self.keychain_note.setVisible(not key)
+        if key:
+            self.secret_note.setVisible(False)
+            self.secret_warning.setVisible(False)
+        self.key_note.show_message("info", text.CRED_KEY_NOTE if key else "")
+        self.advanced.setVisible(key)
+        self.assertion_box.setVisible(key and self.advanced.isChecked())
+        default = self.default_audience()
+        self.audience.setPlaceholderText(default or text.CRED_AUDIENCE_PLACEHOLDER)
+        self.issuer.setPlaceholderText(state.client_id or text.CRED_ISSUER_PLACEHOLDER)
+        self.assertion_hint.setText(
+            text.CRED_ASSERTION_HINT.format(audience=default)
+            if default
+            else text.CRED_ASSERTION_HINT_NO_ADDRESS
+        )
 
     def _show_keychain(self) -> None:
         keychain = self.context.keychain
@@ -161,6 +251,8 @@ class CredentialsPage(FlowPage):
 
     def blocked_reason(self) -> str | None:
         state = self.flow.state
+        if state.uses_assertion:
+            return text.CRED_BLOCKED_ID if not state.client_id else text.CRED_BLOCKED_KEY
         if not state.client_id and not state.secret:
             return text.CRED_BLOCKED_BOTH
         if not state.client_id:

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from wizard.core import CheckReport
 from wizard.core.textreport import result_sentence
-from wizard.flow import StepKey
+from wizard.flow import KeyStore, StepKey
 from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
 from wizard.flow.tools import OTHER_TOOL, has_form, is_command, tool_form, tool_recipe
 from wizard.ui import text
-from wizard.ui.context import UiContext
+from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.tool_form import ToolFormBox
 from wizard.ui.tasks import BlockingTimeout, run_blocking
@@ -108,6 +108,7 @@ class ExportPage(FlowPage):
         self.body.addWidget(self.tool_form)
 
         secret_box = QGroupBox(text.EXPORT_SECRET_TITLE)
+        self.secret_box = secret_box
         secret_layout = QVBoxLayout(secret_box)
         self.secret_group = QButtonGroup(self)
         self.keychain_radio = QRadioButton(text.EXPORT_SECRET_KEYCHAIN)
@@ -136,6 +137,7 @@ class ExportPage(FlowPage):
         self.none_note.setIndent(self.none_radio.sizeHint().height())
         secret_layout.addWidget(self.none_note)
         self.body.addWidget(secret_box)
+        self.body.addWidget(self._key_box())
 
         self.file_box = QGroupBox(text.EXPORT_FILE_TITLE)
         file_layout = QVBoxLayout(self.file_box)
@@ -200,11 +202,186 @@ class ExportPage(FlowPage):
         self.body.addStretch(1)
 
         self.secret_group.buttonToggled.connect(self._secret_toggled)
+        self.key_group.buttonToggled.connect(self._key_toggled)
+        self.key_file_button.clicked.connect(self.start_save_key_file)
         self.choose_button.clicked.connect(self._choose)
         self.save_button.clicked.connect(self.start_save)
         self.env_button.clicked.connect(self._copy_environment)
         self.folder_button.clicked.connect(self._open_folder)
         context.keychain.changed.connect(self.refresh)
+
+    # ----- where the private key goes (JWT Assertion) -----
+
+    def _key_box(self) -> QGroupBox:
+        self.key_box = QGroupBox(text.EXPORT_KEY_TITLE)
+        layout = QVBoxLayout(self.key_box)
+        self.key_group = QButtonGroup(self)
+        self.key_keychain_radio = QRadioButton(text.EXPORT_KEY_KEYCHAIN)
+        self.key_file_radio = QRadioButton(text.EXPORT_KEY_FILE)
+        for button, store in (
+            (self.key_keychain_radio, KeyStore.KEYCHAIN),
+            (self.key_file_radio, KeyStore.FILE),
+        ):
+            button.setProperty("store", store.value)
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(text.EXPORT_KEY_TITLE)
+            self.key_group.addButton(button)
+        layout.addWidget(self.key_keychain_radio)
+        self.key_keychain_note = WrapLabel()
+        self.key_keychain_note.setIndent(self.key_keychain_radio.sizeHint().height())
+        layout.addWidget(self.key_keychain_note)
+        layout.addWidget(self.key_file_radio)
+        self.key_file_note = WrapLabel(text.EXPORT_KEY_FILE_NOTE)
+        self.key_file_note.setIndent(self.key_file_radio.sizeHint().height())
+        layout.addWidget(self.key_file_note)
+        row = QHBoxLayout()
+        row.addSpacing(self.key_file_radio.sizeHint().height())
+        self.key_file_button = push_button(
+            text.EXPORT_KEY_SAVE_FILE, text.EXPORT_KEY_SAVE_FILE_NAME
+        )
+        row.addWidget(self.key_file_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.key_file_result = Callout("ok")
+        self.key_file_result.setVisible(False)
+        layout.addWidget(self.key_file_result)
+        self.key_never = WrapLabel(text.EXPORT_KEY_NEVER_IN_FILE)
+        layout.addWidget(self.key_never)
+        self.key_box.setVisible(False)
+        return self.key_box
+
+    def _key_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if checked:
+            store = KeyStore(str(button.property("store")))
+            if store is not self.flow.state.key_store:
+                self.flow.update(key_store=store)
+
+    def start_save_key_file(self) -> None:
+        self.tasks.start(self.save_key_file())
+
+    async def save_key_file(self) -> None:
+        """Ask for a folder, and write the key pair there: the private key readable only by
+        its owner (assertion.write_key_pair), never over key files already there."""
+        from wizard.core import assertion
+
+        state = self.flow.state
+        if state.private_key is None:
+            return
+        question = FileQuestion(
+            title=text.EXPORT_KEY_DIALOG_TITLE,
+            folder=self.context.save_folder,
+            name_filter="",
+            folder_only=True,
+        )
+        folder = await self.context.services.choose_file(self, question)
+        if not folder:
+            return
+        folder = os.path.abspath(os.path.expanduser(folder))
+        self.key_file_result.show_message("running", text.EXPORT_KEY_WRITING)
+        try:
+            files = await run_blocking(
+                assertion.write_key_pair, folder, state.private_key, timeout=FILE_TIMEOUT
+            )
+        except assertion.KeyFilesExist:
+            self.key_file_result.show_message(
+                "error", text.EXPORT_KEY_FILES_EXIST.format(folder=folder)
+            )
+            return
+        except (assertion.KeyFileError, BlockingTimeout) as exc:
+            self.key_file_result.show_message(
+                "error", text.EXPORT_KEY_NOT_WRITTEN.format(reason=exc)
+            )
+            return
+        self.flow.update(key_file=str(files.private_key), key_store=KeyStore.FILE)
+        # What Finish asked for is done.
+        self.finish_status.setVisible(False)
+        self.key_file_result.show_message(
+            "ok",
+            text.EXPORT_KEY_WRITTEN.format(path=files.private_key, public=files.public_key),
+        )
+
+    def _show_key(self) -> None:
+        state = self.flow.state
+        key = state.uses_assertion
+        self.key_box.setVisible(key)
+        self.secret_box.setVisible(not key)
+        if not key:
+            return
+        keychain = self.context.keychain
+        if keychain.in_memory:
+            self.key_keychain_radio.setText(text.EXPORT_KEY_DEMO_KEYCHAIN)
+            self.key_keychain_radio.setAccessibleName(
+                text.EXPORT_KEY_DEMO_KEYCHAIN.replace("&", "")
+            )
+            where = text.EXPORT_KEY_DEMO_MEMORY
+        elif keychain.available:
+            where = text.EXPORT_KEY_KEYCHAIN_WHERE.format(name=keychain.name)
+        elif keychain.checked:
+            reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
+                seconds=f"{keychain.timeout:g}"
+            )
+            where = text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason)
+        else:
+            where = text.CRED_KEYCHAIN_CHECKING
+        self.key_keychain_note.setText(where)
+        self.key_keychain_radio.setEnabled(keychain.available or not keychain.checked)
+        store = self.key_mode()
+        self.key_group.blockSignals(True)
+        self.key_keychain_radio.setChecked(store is KeyStore.KEYCHAIN)
+        self.key_file_radio.setChecked(store is KeyStore.FILE)
+        self.key_group.blockSignals(False)
+        self.key_file_button.setEnabled(not self.busy and state.private_key is not None)
+        if state.key_file and not self.key_file_result.isVisible():
+            self.key_file_result.show_message(
+                "ok", text.EXPORT_KEY_WRITTEN_BEFORE.format(path=state.key_file)
+            )
+
+    def key_mode(self) -> KeyStore:
+        """Where the private key goes: the keychain unless it cannot be used (or a file)."""
+        state = self.flow.state
+        keychain = self.context.keychain
+        if state.key_store is KeyStore.FILE:
+            return KeyStore.FILE
+        if keychain.available or not keychain.checked:
+            return KeyStore.KEYCHAIN
+        return KeyStore.FILE
+
+    def _private_pem(self) -> str:
+        from wizard.core import assertion
+
+        key = self.flow.state.private_key
+        return assertion.private_pem(key).decode("ascii") if key is not None else ""
+
+    async def store_private_key(self, show: Callout) -> bool:
+        """Save the private key in the keychain, saying so on `show`; False when it failed."""
+        keychain = self.context.keychain
+        name = keychain.name or ""
+        state = self.flow.state
+        show.show_message("running", text.EXPORT_KEY_STORING.format(name=name))
+        try:
+            await keychain.store_private_key(
+                self._secret_host(), state.client_id, self._private_pem()
+            )
+        except BlockingTimeout:
+            message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
+                name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
+            )
+            show.show_message("error", message)
+            return False
+        except Exception as exc:  # KeychainError and ValueError say plainly what happened
+            show.show_message("error", text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=exc))
+            return False
+        return True
+
+    def key_kept(self) -> bool:
+        """Whether the private key is already where the admin chose to keep it."""
+        state = self.flow.state
+        if self.key_mode() is KeyStore.FILE:
+            return state.key_file is not None
+        keychain = self.context.keychain
+        return keychain.checked and keychain.is_key_stored(
+            self._secret_host(), state.client_id, self._private_pem()
+        )
 
     # ----- where the secret goes -----
 
@@ -341,6 +518,7 @@ class ExportPage(FlowPage):
         self.embed_warning.setVisible(mode == EMBED)
         self.none_note.setVisible(mode == NOWHERE)
         self._show_tool_form()
+        self._show_key()
         busy = self.busy
         self.save_button.setEnabled(not busy and report is not None)
         self.choose_button.setEnabled(not busy)
@@ -357,8 +535,9 @@ class ExportPage(FlowPage):
             name = tool_name(form.recipe)
             name = f"the {name}" if is_command(form.recipe) else name
             self.file_for_later.setText(text.EXPORT_FILE_FOR_LATER.format(name=name))
-        # The environment variables are for the admin's own script (or no tool named).
-        self.env_box.setVisible(not has_form(state))
+        # The environment variables are for the admin's own script (or no tool named), and
+        # name a secret: a connection that signs with a key has none.
+        self.env_box.setVisible(not has_form(state) and not state.uses_assertion)
 
     def _form_secret(self) -> str:
         """The secret the form's own button copies: the one the test passed with."""
@@ -398,6 +577,8 @@ class ExportPage(FlowPage):
         state = self.flow.state
         report = state.report
         assert report is not None
+        if state.uses_assertion:
+            return self._assertion_file(report)
         embed = self.mode() == EMBED
         return ConnectionFile.from_report(
             report,
@@ -406,6 +587,30 @@ class ExportPage(FlowPage):
             scopes=list(state.scopes),
             secret=secret_to_keep(state) if embed else None,
             secret_in_keychain=secret_in_keychain and not embed,
+        )
+
+    def _assertion_file(self, report: CheckReport) -> ConnectionFile:
+        """A JWT-assertion connection's file: where its private key is, never the key."""
+        from wizard.core.connection_file import AssertionEntry, ConnectionFile
+
+        state = self.flow.state
+        audience, issuer = state.assertion_audience, state.assertion_issuer
+        if self.key_mode() is KeyStore.FILE:
+            if state.key_file is None:
+                raise ValueError(text.EXPORT_KEY_NO_FILE)
+            entry = AssertionEntry("file", state.key_file, audience=audience, issuer=issuer)
+        else:
+            entry = AssertionEntry.keychain(
+                self._secret_host(), state.client_id, audience=audience, issuer=issuer
+            )
+        return ConnectionFile.from_report(
+            report,
+            client_id=state.client_id,
+            identity_kind=state.identity.value if state.identity else None,
+            scopes=list(state.scopes),
+            secret=None,
+            secret_in_keychain=False,
+            assertion=entry,
         )
 
     def _secret_host(self) -> str:
@@ -464,6 +669,9 @@ class ExportPage(FlowPage):
             return
         if not self.context.keychain.checked:
             await self.context.keychain.check()
+        if self.flow.state.uses_assertion:
+            await self.save_with_key(path, profile)
+            return
         # Decided only now that the keychain is known: without one the secret goes nowhere.
         mode = self.mode()
         if mode == KEYCHAIN and not await self.store_secret(self.save_result):
@@ -492,6 +700,51 @@ class ExportPage(FlowPage):
             EMBED: text.EXPORT_SAVED_EMBEDDED,
             NOWHERE: text.EXPORT_SAVED_NONE,
         }[mode]
+        saved = (
+            text.EXPORT_SAVED_PROFILE.format(name=profile, path=path)
+            if profile is not None
+            else text.EXPORT_SAVED.format(path=path)
+        )
+        self.save_result.show_message("ok", f"{saved}\n{where}")
+        self.folder_button.setVisible(True)
+
+    async def save_with_key(self, path: str, profile: str | None) -> None:
+        """Save a JWT-assertion connection: its private key first (keychain or key file),
+        then the file naming where the key is."""
+        from wizard.core import profiles
+        from wizard.core.connection_file import ExportError
+
+        store = self.key_mode()
+        if store is KeyStore.FILE and self.flow.state.key_file is None:
+            self.save_result.show_message("error", text.EXPORT_KEY_NO_FILE)
+            return
+        if store is KeyStore.KEYCHAIN and not await self.store_private_key(self.save_result):
+            return
+        connection = self.connection_file(secret_in_keychain=False)
+        self.save_result.show_message("running", text.EXPORT_SAVING)
+        try:
+            if profile is not None:
+                path = str(
+                    await run_blocking(profiles.save, profile, connection, timeout=FILE_TIMEOUT)
+                )
+            else:
+                await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
+        except (ExportError, BlockingTimeout) as exc:
+            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
+            return
+        self.flow.update(exported_to=path)
+        entry = connection.assertion
+        assert entry is not None
+        if store is KeyStore.FILE:
+            where = text.EXPORT_SAVED_KEY_FILE.format(path=entry.key_path)
+        elif self.context.keychain.in_memory:
+            where = text.EXPORT_SAVED_KEY_DEMO_MEMORY
+        else:
+            where = text.EXPORT_SAVED_KEY_KEYCHAIN.format(
+                name=self.context.keychain.name,
+                service=entry.service or "",
+                account=entry.account or "",
+            )
         saved = (
             text.EXPORT_SAVED_PROFILE.format(name=profile, path=path)
             if profile is not None
@@ -567,7 +820,9 @@ class ExportPage(FlowPage):
     # ----- Finish -----
 
     def validatePage(self) -> bool:
-        """Finish: with the keychain chosen, save the secret first, then close."""
+        """Finish: with the keychain chosen, save the secret (or the private key) first."""
+        if self.flow.state.uses_assertion:
+            return self._finish_with_key()
         if self.mode() != KEYCHAIN:
             return True
         state = self.flow.state
@@ -580,11 +835,36 @@ class ExportPage(FlowPage):
             self.tasks.start(self.finish())
         return False
 
+    def _finish_with_key(self) -> bool:
+        """A private key kept nowhere is lost with the window, and the public key in Halo
+        with it: Finish keeps it first (keychain), or asks for the key file."""
+        if self.key_kept():
+            return True
+        if self.key_mode() is KeyStore.FILE:
+            self.finish_status.show_message("error", text.EXPORT_KEY_FINISH_NO_FILE)
+            return False
+        if not self.busy:
+            self.tasks.start(self.finish())
+        return False
+
     async def finish(self) -> None:
         keychain = self.context.keychain
         if not keychain.checked:
             await keychain.check()
-        if self.mode() == KEYCHAIN:
+        if self.flow.state.uses_assertion:
+            if self.key_mode() is KeyStore.FILE:
+                # The keychain turned out to be unusable: the key must go to a file.
+                if self.flow.state.key_file is None:
+                    self.finish_status.show_message("error", text.EXPORT_KEY_FINISH_NO_FILE)
+                    return
+            else:
+                if not await self.store_private_key(self.finish_status):
+                    return
+                name = keychain.name or ""
+                self.finish_status.show_message(
+                    "ok", text.EXPORT_KEY_FINISH_STORED.format(name=name)
+                )
+        elif self.mode() == KEYCHAIN:
             if not await self.store_secret(self.finish_status):
                 return
             name = keychain.name or ""

@@ -163,10 +163,11 @@ class LiveTestPage(FlowPage):
         state = self.flow.state
         assert state.address is not None
         diagnosis = state.diagnosis if state.diagnosing else None
+        key = state.uses_assertion and not state.diagnosing
         return CheckRequest(
             host=state.address.url,
             client_id=state.client_id_text,
-            client_secret=state.secret_text,
+            client_secret="" if key else state.secret_text,
             scopes=state.scopes,
             tenant=state.tenant_override.strip() or None,
             # Pasted values may name the authorisation server; a saved connection knows
@@ -178,6 +179,10 @@ class LiveTestPage(FlowPage):
             known_token_url=diagnosis.token_url if diagnosis is not None else None,
             # The tool being connected: what it needs is judged too.
             tool=state.tool,
+            # JWT Assertion (Services): a new assertion signed with the key for each token.
+            private_key=state.private_key if key else None,
+            assertion_audience=state.assertion_audience if key else None,
+            assertion_issuer=state.assertion_issuer if key else None,
         )
 
     async def run_test(self) -> None:
