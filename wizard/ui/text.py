@@ -174,15 +174,14 @@ CREATE_ORDER_KEY = (
 CREATE_METHOD_TITLE = "How the application proves who it is"
 CREATE_METHOD_SECRET = "Client ID and &Secret (Services)"
 CREATE_METHOD_SECRET_TEXT = (
-    "Halo shows a secret once; your tool sends it each time it signs in. Every tool can use it."
+    "The usual method: Halo shows a secret once, and your tool sends it when it signs in."
 )
 CREATE_METHOD_KEY = "&JWT Assertion (Services): a key instead of a secret"
 CREATE_METHOD_KEY_TEXT = (
-    "Halo recommends it for applications with high privileges (Halo 2.234.6 and later). "
-    "The application in Halo holds a public key; this computer keeps the private key and "
-    "signs each sign-in with it. No secret travels, and what Halo holds cannot be used to "
-    "sign in. Only for tools that can sign with a key, such as your own scripts reading the "
-    "connection file."
+    "Halo recommends it for applications with high privileges (Halo 2.234.6 and later): "
+    "the application holds a public key, this computer keeps the private key and signs "
+    "with it, and no secret travels. Only for tools that can sign with a key, such as your "
+    "own scripts."
 )
 CREATE_METHOD_KEY_NOT_FOR = "{name} signs in with a client secret, so it cannot use this method."
 CREATE_KEY_TITLE = "The public key for Halo"
