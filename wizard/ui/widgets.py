@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from collections.abc import Callable
@@ -19,12 +20,14 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -681,3 +684,48 @@ class Checklist(QWidget):
         summary.setText(step.summary)
         word = text.STATUS_WORD[str(step.status)]
         label.setAccessibleName(f"{step.label}: {word}. {step.summary}".strip())
+
+
+def careful_question(
+    parent: QWidget,
+    *,
+    title: str,
+    question: str,
+    details: str,
+    action: str,
+    role: QMessageBox.ButtonRole,
+) -> tuple[QMessageBox, QAbstractButton]:
+    """A question before something that cannot be undone, and the button that does it.
+
+    Return and Escape both choose Cancel: the action must be clicked.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(question)
+    box.setInformativeText(details)
+    chosen = box.addButton(action, role)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    return box, chosen
+
+
+async def answer_of(box: QMessageBox, action: QAbstractButton) -> bool:
+    """Show `box` and wait for it to close; True when `action` was clicked.
+
+    open(), not exec(): a nested event loop would stall every running task. The box is
+    deleted once answered.
+    """
+    answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def answered(_result: int) -> None:
+        if not answer.done():
+            answer.set_result(box.clickedButton() is action)
+
+    box.finished.connect(answered)
+    box.open()
+    try:
+        return await answer
+    finally:
+        box.deleteLater()

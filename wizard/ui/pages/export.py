@@ -36,7 +36,14 @@ from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.tool_form import ToolFormBox
 from wizard.ui.tasks import BlockingTimeout, run_blocking
-from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, push_button
+from wizard.ui.widgets import (
+    Callout,
+    WrapLabel,
+    answer_of,
+    careful_question,
+    copy_to_clipboard,
+    push_button,
+)
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
@@ -763,33 +770,19 @@ class ExportPage(FlowPage):
             when = written_when(os.path.getmtime(path))
         except OSError:
             when = text.EXPORT_WRITTEN_UNKNOWN
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(text.EXPORT_REPLACE_TITLE)
-        box.setText(text.EXPORT_REPLACE_QUESTION.format(name=os.path.basename(path)))
-        box.setInformativeText(
-            text.EXPORT_REPLACE_DETAILS.format(folder=os.path.dirname(path), when=when)
+        box, replace = careful_question(
+            self,
+            title=text.EXPORT_REPLACE_TITLE,
+            question=text.EXPORT_REPLACE_QUESTION.format(name=os.path.basename(path)),
+            details=text.EXPORT_REPLACE_DETAILS.format(folder=os.path.dirname(path), when=when),
+            action=text.EXPORT_REPLACE,
+            role=QMessageBox.ButtonRole.AcceptRole,
         )
-        replace = box.addButton(text.EXPORT_REPLACE, QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        # Return and Escape both keep the old file: replacing must be chosen.
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-        def answered(_result: int) -> None:
-            if not answer.done():
-                answer.set_result(box.clickedButton() is replace)
-
-        box.finished.connect(answered)
         self.replace_question = box
-        # open(), not exec(): a nested event loop would stall every running task.
-        box.open()
         try:
-            return await answer
+            return await answer_of(box, replace)
         finally:
             self.replace_question = None
-            box.deleteLater()
 
     # ----- environment variables -----
 

@@ -52,6 +52,8 @@ from wizard.ui.widgets import (
     Callout,
     FocusList,
     WrapLabel,
+    answer_of,
+    careful_question,
     heading,
     push_button,
 )
@@ -723,30 +725,19 @@ class OpenPage(FlowPage):
 
     async def ask_to_delete(self, name: str, details: str) -> bool:
         """Ask before deleting the profile `name`; True: delete it."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(text.PROFILE_DELETE_TITLE)
-        box.setText(text.PROFILE_DELETE_QUESTION.format(name=name))
-        box.setInformativeText(details)
-        delete = box.addButton(text.PROFILE_DELETE_BUTTON, QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        # Return and Escape both keep the profile: deleting must be chosen.
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-        def answered(_result: int) -> None:
-            if not answer.done():
-                answer.set_result(box.clickedButton() is delete)
-
-        box.finished.connect(answered)
+        box, delete = careful_question(
+            self,
+            title=text.PROFILE_DELETE_TITLE,
+            question=text.PROFILE_DELETE_QUESTION.format(name=name),
+            details=details,
+            action=text.PROFILE_DELETE_BUTTON,
+            role=QMessageBox.ButtonRole.DestructiveRole,
+        )
         self.delete_question = box
-        box.open()
         try:
-            return await answer
+            return await answer_of(box, delete)
         finally:
             self.delete_question = None
-            box.deleteLater()
 
     # Values pasted from another tool.
 
