@@ -10,8 +10,9 @@ import pytest
 
 from wizard.core import CheckReport, CheckRequest, run_check_sync
 from wizard.core import recipes as r
-from wizard.core.model import LocalRoutes
+from wizard.core.model import LocalRoutes, ScopeStatus
 from wizard.sim.halo import HostedHalo
+from wizard.sim.scenarios import READ_EDIT_SCOPES
 
 IDS = [
     "rewst", "hire2retire", "n8n", "halo-custom-integration", "haloapi-powershell", "script",
@@ -186,3 +187,46 @@ def test_a_defect_in_the_recipes_file_is_named(document: dict[str, Any], says: s
 def test_an_unknown_recipe_names_the_known_ones() -> None:
     with pytest.raises(KeyError, match="rewst"):
         r.recipe("zapier")
+
+
+# ----- what the test looks at for the tool -----
+
+ALL_TICKED = READ_EDIT_SCOPES | {"all", "admin"}
+
+
+def check_for_tool(halo: HostedHalo, tool: str, scopes: str) -> CheckReport:
+    return run_check_sync(
+        CheckRequest(
+            host=halo.url,
+            client_id=halo.client_id,
+            client_secret=halo.client_secret,
+            scopes=scopes,
+            timeout=5.0,
+            routes=LocalRoutes(halo.routes, halo.ca_pem),
+            tool=tool,
+        )
+    )
+
+
+def test_under_all_the_test_still_reads_the_customers_rewst_maps() -> None:
+    with HostedHalo("healthy", ticked=ALL_TICKED) as halo:
+        report = check_for_tool(halo, "rewst", "all")
+    assert report.requested_scopes == ["all"]  # only what Rewst's guide ticks is asked for
+    customers = {s.scope: s for s in report.scopes}["read:customers"]
+    assert customers.status is ScopeStatus.OK and customers.records == 24
+    assert "TOOL_SEES_NO_RECORDS" not in report.codes()
+
+
+def test_an_agent_that_sees_no_customers_is_told_rewst_will_find_none() -> None:
+    with HostedHalo("agent_sees_nothing", ticked=ALL_TICKED) as halo:
+        report = check_for_tool(halo, "rewst", "all")
+    (finding,) = [f for f in report.findings if f.code == "TOOL_SEES_NO_RECORDS"]
+    assert finding.title == "Rewst will find no customers"
+    assert "Allow use of all Customers" in " ".join(finding.fix)
+
+
+def test_n8n_passes_when_its_own_three_scopes_are_ticked() -> None:
+    with HostedHalo("healthy", ticked=ALL_TICKED) as halo:
+        report = check_for_tool(halo, "n8n", " ".join(r.recipe("n8n").scopes))
+    assert "SCOPE_NOT_GRANTED" not in report.codes()
+    assert report.granted_scopes is not None and "admin" in report.granted_scopes

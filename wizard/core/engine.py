@@ -433,11 +433,26 @@ class Checker:
         self._claims = verdict.claims
         return verdict.token
 
+    def _tool_checks(self, requested: list[str]) -> list[str]:
+        """The read scopes the chosen tool needs records of, to test under a granted
+        wildcard (all, all:standard), which has no read test of its own."""
+        granted = self.report.granted_scopes
+        if not self.request.tool or granted is None:
+            return []
+        if not set(granted) & {"all", "all:standard"}:
+            return []
+        from wizard.core import recipes
+
+        needed = [f"read:{area}" for area in recipes.recipe(self.request.tool).needs_records]
+        return [scope for scope in needed if scope not in requested]
+
     async def _probe_all(self, token: str) -> None:
         assert self._address is not None
         requested = self.report.requested_scopes
+        # The scopes asked for, and those the tool's work is tested with under a wildcard.
+        checked = requested + self._tool_checks(requested)
         probes: dict[str, scopes.Probe] = {}
-        for scope in requested:
+        for scope in checked:
             probe = scopes.probe_for(scope)
             if probe is not None:
                 probes.setdefault(probe.key, probe)
@@ -470,7 +485,7 @@ class Checker:
         self._step("identity", who.status, who.summary)
 
         verdict = judges.judge_scopes(
-            requested, granted, who.identity, answers.probes, self.request.timeout, self._context
+            checked, granted, who.identity, answers.probes, self.request.timeout, self._context
         )
         self._set_scopes(verdict)
         self._record(verdict.findings)

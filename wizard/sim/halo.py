@@ -83,6 +83,7 @@ class SimulatedHalo:
         latency_ms: int = 0,
         override: Override | None = None,
         names: PublicNames | None = None,
+        ticked: frozenset[str] | None = None,
         assertion_public_key: str | None = None,
         assertion_issuer: str | None = None,
     ) -> None:
@@ -93,6 +94,8 @@ class SimulatedHalo:
         if names is not None and tls is None:
             raise ValueError("a simulator with public names serves HTTPS: give it tls")
         self.names = names
+        # The scopes ticked on the application, when a test sets them (all, admin...).
+        self._ticked = ticked
         self._scenario = scenario
         self._bind = bind
         self._port = port
@@ -323,6 +326,8 @@ class SimulatedHalo:
             with self._lock:
                 self.requests.append(request)
                 scenario = SCENARIO_DATA[self._scenario]
+            if self._ticked is not None:
+                scenario = dataclasses.replace(scenario, ticked=self._ticked)
             if not self._addressed_to_instance(listener, request, scenario):
                 # Another subdomain of a hosted domain: no instance by that name.
                 scenario = dataclasses.replace(scenario, unknown_instance=True, trial=False)
@@ -487,6 +492,7 @@ class HostedHalo(SimulatedHalo):
         latency_ms: int = 0,
         names: PublicNames | None = None,
         override: Override | None = None,
+        ticked: frozenset[str] | None = None,
     ) -> None:
         from .tls import SimCA  # cryptography loads only for a hosted simulation
 
@@ -498,6 +504,7 @@ class HostedHalo(SimulatedHalo):
             names=names,
             latency_ms=latency_ms,
             override=override,
+            ticked=ticked,
         )
 
     @property
