@@ -654,7 +654,6 @@ class ExportPage(FlowPage):
         tested again and saved.
         """
         from wizard.core import profiles
-        from wizard.core.connection_file import ExportError
 
         profile = self.profile
         if profile is not None:
@@ -684,18 +683,10 @@ class ExportPage(FlowPage):
         if mode == KEYCHAIN and not await self.store_secret(self.save_result):
             return
         connection = self.connection_file(secret_in_keychain=mode == KEYCHAIN)
-        self.save_result.show_message("running", text.EXPORT_SAVING)
-        try:
-            if profile is not None:
-                path = str(
-                    await run_blocking(profiles.save, profile, connection, timeout=FILE_TIMEOUT)
-                )
-            else:
-                await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
-        except (ExportError, BlockingTimeout) as exc:
-            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
+        written = await self._write(connection, path, profile)
+        if written is None:
             return
-        self.flow.update(exported_to=path)
+        path = written
         where = {
             KEYCHAIN: text.EXPORT_SAVED_DEMO_MEMORY
             if self.context.keychain.in_memory
@@ -715,19 +706,14 @@ class ExportPage(FlowPage):
         self.save_result.show_message("ok", f"{saved}\n{where}")
         self.folder_button.setVisible(True)
 
-    async def save_with_key(self, path: str, profile: str | None) -> None:
-        """Save a JWT-assertion connection: its private key first (keychain or key file),
-        then the file naming where the key is."""
+    async def _write(
+        self, connection: ConnectionFile, path: str, profile: str | None
+    ) -> str | None:
+        """Write `connection` to `path` or to the profile; where it went, or None when it
+        could not be written (the page then says why)."""
         from wizard.core import profiles
         from wizard.core.connection_file import ExportError
 
-        store = self.key_mode()
-        if store is KeyStore.FILE and self.flow.state.key_file is None:
-            self.save_result.show_message("error", text.EXPORT_KEY_NO_FILE)
-            return
-        if store is KeyStore.KEYCHAIN and not await self.store_private_key(self.save_result):
-            return
-        connection = self.connection_file(secret_in_keychain=False)
         self.save_result.show_message("running", text.EXPORT_SAVING)
         try:
             if profile is not None:
@@ -738,8 +724,25 @@ class ExportPage(FlowPage):
                 await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
         except (ExportError, BlockingTimeout) as exc:
             self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
-            return
+            return None
         self.flow.update(exported_to=path)
+        return path
+
+    async def save_with_key(self, path: str, profile: str | None) -> None:
+        """Save a JWT-assertion connection: its private key first (keychain or key file),
+        then the file naming where the key is."""
+
+        store = self.key_mode()
+        if store is KeyStore.FILE and self.flow.state.key_file is None:
+            self.save_result.show_message("error", text.EXPORT_KEY_NO_FILE)
+            return
+        if store is KeyStore.KEYCHAIN and not await self.store_private_key(self.save_result):
+            return
+        connection = self.connection_file(secret_in_keychain=False)
+        written = await self._write(connection, path, profile)
+        if written is None:
+            return
+        path = written
         entry = connection.assertion
         assert entry is not None
         if store is KeyStore.FILE:
