@@ -306,3 +306,29 @@ def test_a_key_kept_in_the_keychain_is_found_there_by_diagnose(
         assert rotate.returncode == EXIT_USAGE and "no secret to rotate" in rotate.stderr
     finally:
         delete_secret(halo.url, halo.client_id, suffix=PRIVATE_KEY_SUFFIX)
+
+
+def test_a_tool_that_sends_a_secret_is_refused_a_private_key_before_anything_is_sent(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path)
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "rewst"))
+    assert result.returncode == EXIT_USAGE
+    assert "Rewst signs in with a client secret" in result.stderr
+    assert "Rewst's form asks for a Client Secret" in result.stderr
+    assert halo.requests == []
+
+
+def test_a_script_signing_with_a_key_gets_its_values_without_a_secret_field(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path)
+    result = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "other", "--json"))
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    labels = [f["label"] for f in json.loads(result.stdout)["for"]["fields"]]
+    assert "Client ID" in labels and "Client Secret" not in labels
+    readable = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "other"))
+    assert "Type these into Another tool:" in readable.stdout
+    assert "client secret" not in readable.stdout.split("Type these into")[1].lower()

@@ -41,7 +41,17 @@ def scopes_for(args: argparse.Namespace) -> str | None:
         chosen = recipes.recipe(args.tool)
     except KeyError as exc:
         raise UsageError(f"--for: {exc.args[0]}") from None
+    if _key_based(args) and not chosen.signs_with_a_key:
+        raise UsageError(
+            f"--for {chosen.id}: {chosen.name} signs in with a client secret, so it cannot use "
+            f"a private key ({chosen.methods_note}) Test its application's secret instead "
+            "(without --private-key), or leave out --for."
+        )
     return given or " ".join(chosen.scopes)
+
+
+def _key_based(args: argparse.Namespace) -> bool:
+    return getattr(args, "private_key", None) is not None
 
 
 def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
@@ -63,15 +73,17 @@ def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def add_to_json(data: dict[str, Any], tool: str | None, report: CheckReport) -> None:
+def add_to_json(
+    data: dict[str, Any], tool: str | None, report: CheckReport, *, key_based: bool = False
+) -> None:
     if tool is None:
         return
     from wizard.core import recipes
 
-    data["for"] = recipes.for_json(recipes.recipe(tool), report)
+    data["for"] = recipes.for_json(recipes.recipe(tool), report, without_secret=key_based)
 
 
-def form_text(tool: str | None, report: CheckReport) -> str:
+def form_text(tool: str | None, report: CheckReport, *, key_based: bool = False) -> str:
     """ "Type these into Rewst:" and each field, for the readable report ("" without --for)."""
     if tool is None:
         return ""
@@ -84,7 +96,7 @@ def form_text(tool: str | None, report: CheckReport) -> str:
             f"\nThe test did not find the instance, so there are no values for {chosen.name} yet.\n"
         )
     lines = [f"\nType these into {chosen.name}:"]
-    fields = recipes.form(chosen, facts)
+    fields = recipes.form(chosen, facts, without_secret=key_based)
     width = max(len(f.label) for f in fields)
     for f in fields:
         value = "(your client secret: never printed here)" if f.value is None else f.value

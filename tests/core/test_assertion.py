@@ -367,6 +367,9 @@ def test_a_wrong_key_says_what_to_check_with_halos_own_words(
         "clock",
         f"the test used {halo.url}/auth/token.",
         "--assertion-audience",
+        # The window's own places, beside the command line's options.
+        "the wizard shows it on its Create the API application page",
+        "in the wizard: Advanced, on its Client ID page",
     ):
         assert words in fix, words
     assert finding.link == f"{halo.url}/config/integrations/api/applications"
@@ -421,6 +424,10 @@ def test_a_private_key_that_cannot_be_used_stops_before_any_request(
     (finding,) = report.findings
     assert "holds a public key" in finding.detail and "halo-private-key.pem" in finding.detail
     assert any("halo-wizard keygen" in step for step in finding.fix)
+    assert any(
+        "choose JWT Assertion on its Create the API application page" in step
+        for step in finding.fix
+    )
     assert halo.requests == []
 
 
@@ -444,3 +451,13 @@ def test_a_retest_asks_early_with_an_assertion_made_for_the_known_address(
     )
     assert report.ok, report.codes()
     assert len([r for r in halo.requests if r.method == "POST"]) == 1
+
+
+def test_broad_access_names_the_private_key_as_what_a_leak_gives_away(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    halo = start_halo("jwt_assertion")
+    key = _key_file(tmp_path, halo.assertion_private_key)
+    report = check(halo, ca_bundle, client_secret="", private_key=key, scopes="all read:tickets")
+    (broad,) = [f for f in report.findings if f.code == "BROAD_ACCESS"]
+    assert "If the private key leaks" in broad.detail and "secret" not in broad.detail

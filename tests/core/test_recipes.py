@@ -156,7 +156,8 @@ def test_a_secret_field_never_carries_the_secret_until_revealed(tested: dict[str
 VALID: dict[str, Any] = {
     "id": "x", "name": "X", "summary": "A tool.", "scopes": ["read:tickets"],
     "scopes_chosen_by": "admin", "scopes_note": "Why.", "identity": "agent",
-    "identity_advice": "An agent.", "source": "Its guide", "sure": "documented",
+    "identity_advice": "An agent.", "methods": ["client_secret"], "methods_note": "Its form.",
+    "source": "Its guide", "sure": "documented",
     "field": [{"label": "Client ID", "from": "client_id"}],
 }  # fmt: skip
 
@@ -177,11 +178,22 @@ def test_a_valid_entry_reads() -> None:
         ),
         ({"recipe": [VALID, VALID]}, "same id"),
         ({"recipe": [VALID | {"sure": "rumoured"}]}, "sure must be one of"),
+        ({"recipe": [VALID | {"methods": ["password"]}]}, "methods must be one of"),
+        ({"recipe": [VALID | {"methods": []}]}, "names no way to sign in"),
     ],
 )
 def test_a_defect_in_the_recipes_file_is_named(document: dict[str, Any], says: str) -> None:
     with pytest.raises(r.RecipeError, match=says.replace("[", r"\[").replace("]", r"\]")):
         r.parse(document)
+
+
+def test_only_a_script_and_an_unknown_tool_are_offered_the_key_based_method() -> None:
+    # Every other tool's form asks for a Client Secret (their guides and code, §7).
+    signs = {recipe.id for recipe in r.all_recipes() if recipe.signs_with_a_key}
+    assert signs == {"script", "other"}
+    for recipe in r.all_recipes():
+        assert "client_secret" in recipe.methods and recipe.methods_note
+        assert recipe.to_dict()["methods"] == list(recipe.methods)
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
@@ -230,3 +242,22 @@ def test_n8n_passes_when_its_own_three_scopes_are_ticked() -> None:
         report = check_for_tool(halo, "n8n", " ".join(r.recipe("n8n").scopes))
     assert "SCOPE_NOT_GRANTED" not in report.codes()
     assert report.granted_scopes is not None and "admin" in report.granted_scopes
+
+
+def test_the_broad_scope_a_tool_requires_is_not_called_more_than_it_needs() -> None:
+    # Rewst's guide ticks all: the test says so and points at the agent's role instead of
+    # telling the admin to untick what Rewst needs.
+    with HostedHalo("healthy", ticked=ALL_TICKED) as halo:
+        rewst = check_for_tool(halo, "rewst", "all")
+        n8n = check_for_tool(halo, "n8n", " ".join(r.recipe("n8n").scopes))
+        # The admin's own script asking for all is told it asks for more than it needs.
+        script = check_for_tool(halo, "script", "all")
+    assert "BROAD_ACCESS" not in rewst.codes() and rewst.ok
+    (note,) = [f for f in rewst.findings if f.code == "TOOL_NEEDS_BROAD_ACCESS"]
+    assert note.title == "Rewst needs broad scopes: limit the agent's role instead"
+    assert note.detail.startswith("Rewst's setup guide says to tick all on the application.")
+    assert "untick" not in " ".join(note.fix) and "role" in " ".join(note.fix)
+    (asks,) = [f for f in n8n.findings if f.code == "TOOL_NEEDS_BROAD_ACCESS"]
+    assert asks.detail.startswith("n8n asks Halo for admin itself, whatever is ticked.")
+    assert "BROAD_ACCESS" not in n8n.codes()
+    assert "BROAD_ACCESS" in script.codes() and "TOOL_NEEDS_BROAD_ACCESS" not in script.codes()

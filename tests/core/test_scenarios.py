@@ -19,6 +19,7 @@ from tests.faults.matrix import expected
 from wizard.core import CheckReport, ScopeStatus, Severity, run_discovery
 from wizard.core.findings import ALL_CODES
 from wizard.sim import SCENARIOS, SimulatedHalo
+from wizard.sim.scenarios import READ_EDIT_SCOPES
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Case:
     public_host: str = "localhost"
     cert_names: tuple[str, ...] = ("localhost", "127.0.0.1")
     trust_ca: bool = True
+    # The scopes ticked on the simulated application, when not the scenario's own.
+    ticked: frozenset[str] | None = None
 
 
 CASES: dict[str, Case] = {
@@ -81,6 +84,13 @@ CASES: dict[str, Case] = {
         ("TOOL_NEEDS_OTHER_IDENTITY",),
         ok=True,
         entered={"tool": "rewst"},
+    ),
+    "rewst_with_all_ticked": Case(
+        "healthy",
+        ("TOOL_NEEDS_BROAD_ACCESS",),
+        ok=True,
+        entered={"tool": "rewst", "scopes": "all"},
+        ticked=READ_EDIT_SCOPES | {"all"},
     ),
     "rewst_agent_sees_no_customers": Case(
         "agent_sees_nothing",
@@ -214,7 +224,9 @@ def run_case(name: str, ca: trustme.CA, ca_bundle: str) -> Outcome:
     if name not in _outcomes:
         case = CASES[name]
         context: ssl.SSLContext = server_context(ca, *case.cert_names)
-        halo = SimulatedHalo(case.scenario, tls=context, public_host=case.public_host)
+        halo = SimulatedHalo(
+            case.scenario, tls=context, public_host=case.public_host, ticked=case.ticked
+        )
         with halo:
             started = time.monotonic()
             entered = _entered(case, halo)

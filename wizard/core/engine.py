@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from wizard.core import credentials, judges, messages, scopes, stages
+from wizard.core import credentials, judges, messages, recipes, scopes, stages
 from wizard.core.address import HostAddress, HostInvalid, normalise_host
 from wizard.core.cleaning import describe
 from wizard.core.findings import Finding, Severity, make
@@ -94,7 +94,10 @@ class Checker:
         self._transport: Transport | None = None
         self._caller: stages.Caller | None = None
         self.report = CheckReport()
-        self._context: dict[str, Any] = {}
+        # The words findings are said with; "credential" is what a leak would give away.
+        self._context: dict[str, Any] = (
+            {"credential": "private key"} if request.private_key is not None else {}
+        )
         self._address: HostAddress | None = None
         self._secret = ""
         # JWT Assertion (Services): the private key loaded from request.private_key.
@@ -437,13 +440,12 @@ class Checker:
         """The read scopes the chosen tool needs records of, to test under a granted
         wildcard (all, all:standard), which has no read test of its own."""
         granted = self.report.granted_scopes
-        if not self.request.tool or granted is None:
+        chosen = self._tool_recipe()
+        if chosen is None or granted is None:
             return []
         if not set(granted) & {"all", "all:standard"}:
             return []
-        from wizard.core import recipes
-
-        needed = [f"read:{area}" for area in recipes.recipe(self.request.tool).needs_records]
+        needed = [f"read:{area}" for area in chosen.needs_records]
         return [scope for scope in needed if scope not in requested]
 
     async def _probe_all(self, token: str) -> None:
@@ -489,16 +491,21 @@ class Checker:
         )
         self._set_scopes(verdict)
         self._record(verdict.findings)
-        self._record(judges.judge_breadth(requested, granted, who.identity, self._context))
+        chosen = self._tool_recipe()
+        required = recipes.required_scopes(chosen) if chosen is not None else ()
+        self._record(
+            judges.judge_breadth(requested, granted, who.identity, self._context, required=required)
+        )
         self._record(judges.judge_rate_limit(answers, self._context))
-        if self.request.tool:
-            from wizard.core import recipes
-
-            chosen = recipes.recipe(self.request.tool)
+        if chosen is not None:
             found = recipes.judge(chosen, self.report)
             self._record(
                 [replace(f, params=MappingProxyType({**self._context, **f.params})) for f in found]
             )
+
+    def _tool_recipe(self) -> recipes.Recipe | None:
+        """The recipe of the tool being connected (request.tool), or None."""
+        return recipes.recipe(self.request.tool) if self.request.tool else None
 
     def _set_scopes(self, verdict: judges.ProbesVerdict) -> None:
         for judged in verdict.scopes:

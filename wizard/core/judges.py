@@ -854,9 +854,20 @@ def judge_breadth(
     granted: Sequence[str] | None,
     identity: Identity | None,
     context: Context,
+    *,
+    required: Sequence[str] = (),
 ) -> list[Finding]:
-    """More access than an integration should have: broad scopes, an administrator agent."""
-    broad = [s for s in dict.fromkeys([*requested, *(granted or [])]) if s in scopes.BROAD_SCOPES]
+    """More access than an integration should have: broad scopes, an administrator agent.
+
+    `required` are the scopes the tool being connected asks for itself or its guide says to
+    tick (its recipe): broad ones among them are said by the recipe's own finding
+    (TOOL_NEEDS_BROAD_ACCESS), not as more than the connection needs.
+    """
+    broad = [
+        s
+        for s in dict.fromkeys([*requested, *(granted or [])])
+        if s in scopes.BROAD_SCOPES and s not in required
+    ]
     reasons: list[str] = []
     fixes: list[str] = []
     if broad:

@@ -24,6 +24,7 @@ DEFAULT_CONTEXT = {
     "application": "your application",
     "agent": "The agent the application logs in as",
     "area": "this area",
+    "credential": "secret",
 }
 
 HALO_SAID = 'Halo\'s own words: "{text}"'
@@ -39,6 +40,13 @@ _AGENT = "Configuration > Teams & Agents > Agents"
 _ENTER_AGAIN = (
     "Enter the corrected {what} where the test reads it: on the wizard's Client ID and secret "
     "page, or for halo-wizard check {where}; then run the test again."
+)
+# Where the assertion's audience and issuer are typed in the wizard.
+_ADVANCED = "in the wizard: Advanced, on its Client ID page"
+# A new key pair, in the window or on the command line.
+_NEW_KEY_PAIR = (
+    "If that key is lost or cannot be used, make a new pair: in the wizard, choose JWT "
+    "Assertion on its Create the API application page; or run halo-wizard keygen --out FOLDER."
 )
 _ENTER_SECRET = _ENTER_AGAIN.format(
     what="Client ID or secret", where="in --client-id and HALO_CLIENT_SECRET"
@@ -101,14 +109,13 @@ FINDINGS: dict[str, Template] = {
         "The test signs its token request with a private key instead of a secret (JWT "
         "Assertion), and the key given cannot be used: {reason}.",
         (
-            "Give the test the private key made together with the public key that Halo holds: "
-            "the file halo-private-key.pem, not halo-public-key.pem (for halo-wizard check: "
-            "--private-key FILE).",
-            "If that key is lost or cannot be used, make a new pair with halo-wizard keygen "
-            "--out FOLDER.",
+            "Use the private key made together with the public key that Halo holds: the one "
+            "the wizard made, or the file halo-private-key.pem (not halo-public-key.pem) that "
+            "halo-wizard keygen wrote, given to halo-wizard check with --private-key FILE.",
+            _NEW_KEY_PAIR,
             _OPEN_APP,
-            "Paste the new halo-public-key.pem whole into its public key field, click Save, "
-            "and test again with the new halo-private-key.pem.",
+            "Paste the new public key whole into its public key field, click Save, and test "
+            "again with the new private key.",
         ),
     ),
     "SECRET_TRIMMED": Template(
@@ -419,20 +426,23 @@ FINDINGS: dict[str, Template] = {
             _OPEN_APP,
             'On the Details tab, check that Authentication Method is "JWT Assertion (Services)" '
             "and that Active is ticked.",
-            "Open halo-public-key.pem (made together with the private key the test used) in a "
-            "text editor, copy all of it, from -----BEGIN PUBLIC KEY----- to -----END PUBLIC "
-            "KEY-----, and paste it whole into the application's public key field, replacing "
-            "what was there.",
+            "Copy the public key made together with the private key the test used (the "
+            "wizard shows it on its Create the API application page; halo-wizard keygen wrote "
+            "it to halo-public-key.pem), all of it, from -----BEGIN PUBLIC KEY----- to -----END "
+            "PUBLIC KEY-----, and paste it whole into the application's public key field, "
+            "replacing what was there.",
             "Click Save: the method and the key count only once saved. Then copy the Client ID "
             "again (it can change on Save) and compare it with {client_id}.",
-            "If the application names an Issuer, give the test the same value (for halo-wizard "
-            "check: --assertion-issuer); the test used {assertion_issuer}.",
+            "If the application names an Issuer, give the test the same value ("
+            + _ADVANCED
+            + "; for halo-wizard check: --assertion-issuer); the test used {assertion_issuer}.",
             "Check this computer's date, time and time zone (set them to update automatically): "
             "each assertion is valid for five minutes from this computer's time, so a clock "
             "that is off makes it look expired or not yet valid.",
             "Check the audience: the test used {assertion_audience}. Halo does not publish "
-            "which audience it expects; try {audience_alternatives} instead (for halo-wizard "
-            "check: --assertion-audience URL).",
+            "which audience it expects; try {audience_alternatives} instead ("
+            + _ADVANCED
+            + "; for halo-wizard check: --assertion-audience URL).",
         ),
     ),
     "INVALID_SCOPE": Template(
@@ -636,8 +646,21 @@ FINDINGS: dict[str, Template] = {
     "BROAD_ACCESS": Template(
         "warning",
         "This connection has more access than it needs",
-        "{reason} If the secret leaks, whoever holds it can do all of that.",
+        "{reason} If the {credential} leaks, whoever holds it can do all of that.",
         ("{narrow_fix}",),
+    ),
+    "TOOL_NEEDS_BROAD_ACCESS": Template(
+        "info",
+        "{tool} needs broad scopes: limit the agent's role instead",
+        "{why} With {scopes}, what the connection can do is limited only by the agent it "
+        "acts as: if the {credential} leaks, whoever holds it can do all that agent can.",
+        (
+            "Keep the scopes as {tool} needs them. In {product}, go to Configuration > Teams & "
+            "Agents > Agents, open the agent the application logs in as, and give it a role "
+            "that allows only what {tool} does.",
+            "Keep the {credential} only in {tool}, and replace it in Halo if it may have been "
+            "seen by anyone else.",
+        ),
     ),
 }
 
@@ -718,6 +741,8 @@ CLIENT_ID_NOT_GUID = (
 )
 
 BROAD_SCOPES = "The application asks for {scopes}, which cover far more than one integration needs."
+TOOL_ASKS_ITSELF = "{tool} asks Halo for {scopes} itself, whatever is ticked."
+TOOL_GUIDE_ASKS = "{tool}'s setup guide says to tick {scopes} on the application."
 BROAD_ADMIN_AGENT = "It acts as {agent_name}, an administrator of {product}."
 BROAD_SCOPES_FIX = (
     "Ask for named scopes only (for example read:tickets), tick exactly those on the "

@@ -16,8 +16,10 @@ from functools import cache
 from typing import Any
 
 from wizard.assets import resource_path
+from wizard.core import messages
 from wizard.core.findings import Finding, make
 from wizard.core.model import CheckReport, ScopeStatus
+from wizard.core.scopes import BROAD_SCOPES
 
 RECIPES_FILE = ("recipes.toml",)
 SURENESS = ("seen", "documented", "inferred")
@@ -39,7 +41,11 @@ SOURCES = (
     "powershell",
 )
 WHEN = ("always", "hosted", "on_premise", "auth_differs")
+# How a tool can sign in: Client ID and Secret (Services), JWT Assertion (Services).
+METHODS = ("client_secret", "jwt_assertion")
 SECRET_PLACEHOLDER = "<client secret>"
+# The fields whose value holds the secret.
+SECRET_SOURCES = ("secret", "powershell")
 
 
 class RecipeError(ValueError):
@@ -69,6 +75,8 @@ class Recipe:
     identity: str
     identity_advice: str
     needs_records: tuple[str, ...]
+    methods: tuple[str, ...]
+    methods_note: str
     source: str
     sure: str
     fields: tuple[FieldSpec, ...]
@@ -77,6 +85,12 @@ class Recipe:
     def scopes_fixed(self) -> bool:
         """The tool itself asks Halo for exactly these scopes, whatever the admin picks."""
         return self.scopes_chosen_by == "tool"
+
+    @property
+    def signs_with_a_key(self) -> bool:
+        """The tool can sign an assertion with a private key (JWT Assertion) instead of
+        sending a secret."""
+        return "jwt_assertion" in self.methods
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +103,8 @@ class Recipe:
             "identity": self.identity,
             "identity_advice": self.identity_advice,
             "needs_records": list(self.needs_records),
+            "methods": list(self.methods),
+            "methods_note": self.methods_note,
             "source": self.source,
             "sure": self.sure,
             "fields": [spec.label for spec in self.fields],
@@ -186,6 +202,15 @@ def _texts(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _methods(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    methods = _texts(table, "methods", where)
+    for method in methods:
+        _choice({"methods": method}, "methods", METHODS, where)
+    if not methods:
+        raise RecipeError(f"{where}: methods names no way to sign in")
+    return tuple(dict.fromkeys(methods))
+
+
 def _field(table: Mapping[str, Any], where: str) -> FieldSpec:
     source = _choice(table, "from", SOURCES, where)
     spec = FieldSpec(
@@ -225,6 +250,8 @@ def parse(document: Mapping[str, Any]) -> tuple[Recipe, ...]:
                 identity=_choice(entry, "identity", IDENTITIES, where),
                 identity_advice=_text(entry, "identity_advice", where),
                 needs_records=tuple(entry.get("needs_records", ())),
+                methods=_methods(entry, where),
+                methods_note=_text(entry, "methods_note", where),
                 source=_text(entry, "source", where),
                 sure=_choice(entry, "sure", SURENESS, where),
                 fields=tuple(
@@ -307,11 +334,15 @@ def _value(spec: FieldSpec, facts: Facts) -> str:
     return values[spec.source]
 
 
-def form(chosen: Recipe, facts: Facts) -> list[FormField]:
-    """The tool's form for this connection: the fields that apply, each with its value."""
+def form(chosen: Recipe, facts: Facts, *, without_secret: bool = False) -> list[FormField]:
+    """The tool's form for this connection: the fields that apply, each with its value.
+
+    `without_secret` (a connection that signs with a private key, JWT Assertion) leaves out
+    the fields that hold the secret: there is none to give.
+    """
     fields: list[FormField] = []
     for spec in chosen.fields:
-        if not _applies(spec, facts):
+        if not _applies(spec, facts) or (without_secret and spec.source in SECRET_SOURCES):
             continue
         sure = spec.sure or chosen.sure
         if spec.source == "secret":
@@ -325,23 +356,41 @@ def form(chosen: Recipe, facts: Facts) -> list[FormField]:
     return fields
 
 
-def for_json(chosen: Recipe, report: CheckReport) -> dict[str, Any]:
-    """The "for" member of `check --for TOOL --json`: the tool and its form's values."""
+def for_json(
+    chosen: Recipe, report: CheckReport, *, without_secret: bool = False
+) -> dict[str, Any]:
+    """The "for" member of `check --for TOOL --json`: the tool and its form's values
+    (without the secret's fields for a connection that signs with a private key)."""
     facts = Facts.from_report(report)
-    return {
-        "tool": chosen.id,
-        "name": chosen.name,
-        "fields": [f.to_dict() for f in form(chosen, facts)] if facts else [],
-    }
+    fields = form(chosen, facts, without_secret=without_secret) if facts else []
+    return {"tool": chosen.id, "name": chosen.name, "fields": [f.to_dict() for f in fields]}
 
 
 # ----- what the tool needs, judged against the test -----
+
+
+def required_scopes(chosen: Recipe) -> tuple[str, ...]:
+    """The scopes the tool asks Halo for itself, or its guide says to tick: the admin cannot
+    narrow them without the tool (or its guide) saying otherwise. () when the admin picks."""
+    return chosen.scopes if chosen.scopes_chosen_by in ("tool", "guide") else ()
 
 
 def judge(chosen: Recipe, report: CheckReport) -> list[Finding]:
     """What this tool needs that the tested connection does not give, as findings."""
     found: list[Finding] = []
     context = {"tool": chosen.name, "identity_advice": chosen.identity_advice}
+    broad = [s for s in required_scopes(chosen) if s in BROAD_SCOPES]
+    if broad and any(s in report.requested_scopes for s in broad):
+        found.append(
+            make(
+                "TOOL_NEEDS_BROAD_ACCESS",
+                context,
+                scopes=" and ".join(broad),
+                why=(
+                    messages.TOOL_ASKS_ITSELF if chosen.scopes_fixed else messages.TOOL_GUIDE_ASKS
+                ).format(tool=chosen.name, scopes=" and ".join(broad)),
+            )
+        )
     identity = report.identity
     if identity is not None and chosen.identity != "either" and identity.kind != chosen.identity:
         found.append(make("TOOL_NEEDS_OTHER_IDENTITY", context, wanted=chosen.identity))

@@ -13,10 +13,6 @@ from wizard.flow.state import AuthMethod, IdentityChoice, WizardState
 # The recipe offered last, whatever the order of the recipes file.
 OTHER_TOOL = "other"
 SCRIPT = "script"
-# The tools that can sign in with a key (JWT Assertion): the admin's own script, through the
-# connection file, and a tool the wizard does not know. The others' forms ask for a client
-# secret (resources/recipes.toml), and none of their guides names another method.
-SIGNS_WITH_A_KEY = frozenset({SCRIPT, OTHER_TOOL})
 
 
 def tool_choices() -> list[recipes.Recipe]:
@@ -55,14 +51,16 @@ def choose_tool(state: WizardState, tool_id: str) -> dict[str, Any]:
     }
     if chosen.identity in (IdentityChoice.AGENT.value, IdentityChoice.APPLICATION.value):
         changes["identity"] = IdentityChoice(chosen.identity)
-    if state.uses_assertion and tool_id not in SIGNS_WITH_A_KEY:
+    if state.uses_assertion and not chosen.signs_with_a_key:
         changes["auth_method"] = AuthMethod.SECRET
     return changes
 
 
 def can_sign_with_a_key(state: WizardState) -> bool:
-    """Whether the tool chosen can use JWT Assertion (Services) instead of a secret."""
-    return state.tool is None or state.tool in SIGNS_WITH_A_KEY
+    """Whether the tool chosen can use JWT Assertion (Services) instead of a secret (its
+    recipe's methods); True before a tool is chosen."""
+    chosen = tool_recipe(state)
+    return chosen is None or chosen.signs_with_a_key
 
 
 def scopes_as_recipe(state: WizardState) -> bool:
@@ -139,7 +137,6 @@ def tool_form(state: WizardState) -> ToolForm | None:
     facts = recipes.Facts.from_report(report)
     if not report.ok or facts is None:
         return ToolForm(chosen, waiting=TEST_FAILED)
-    fields = recipes.form(chosen, facts)
-    if state.uses_assertion:
-        return ToolForm(chosen, tuple(f for f in fields if not f.secret), without_secret=True)
-    return ToolForm(chosen, tuple(fields))
+    key_based = state.uses_assertion
+    fields = recipes.form(chosen, facts, without_secret=key_based)
+    return ToolForm(chosen, tuple(fields), without_secret=key_based)
