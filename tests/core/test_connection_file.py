@@ -993,3 +993,41 @@ def test_the_file_records_the_identity_halo_reported_and_the_choice_when_it_diff
         secret_in_keychain=False,
     )
     assert "chosen" not in chose_agent.to_dict()["identity"]
+
+
+@pytest.mark.parametrize("shell", ["posix", "powershell", "cmd"])
+def test_a_key_based_connection_gives_the_method_the_key_and_the_assertion_it_signs(
+    shell: str,
+) -> None:
+    on_disk = sample(assertion=AssertionEntry("file", "/keys/halo-private-key.pem"))
+    text = environment_variables(on_disk, shell=shell)
+    assert _assigned(shell, "HALO_AUTH_METHOD", "jwt_assertion") in text
+    assert _assigned(shell, "HALO_PRIVATE_KEY_FILE", "/keys/halo-private-key.pem") in text
+    # The defaults the test signed with: the token service's address without ?tenant=, and
+    # the Client ID.
+    audience = "https://acme.halopsa.com/auth/token"
+    assert _assigned(shell, "HALO_ASSERTION_AUDIENCE", audience) in text
+    assert _assigned(shell, "HALO_ASSERTION_ISSUER", on_disk.client_id) in text
+    assert "HALO_CLIENT_SECRET" not in text
+    assert "HALO_PRIVATE_KEY_FILE" in text.splitlines()[-1]
+    with pytest.raises(ValueError, match="no secret to copy"):
+        environment_variables(on_disk, include_secret=True, shell=shell)
+
+    entry = AssertionEntry.keychain(
+        "https://acme.halopsa.com", "abc", audience="https://elsewhere.example/t", issuer="me"
+    )
+    text = environment_variables(sample(assertion=entry), shell=shell)
+    assert "HALO_PRIVATE_KEY_FILE" not in text
+    assert _assigned(shell, "HALO_ASSERTION_AUDIENCE", "https://elsewhere.example/t") in text
+    assert _assigned(shell, "HALO_ASSERTION_ISSUER", "me") in text
+    last = text.splitlines()[-1]
+    assert last.startswith("REM " if shell == "cmd" else "# ")
+    assert str(entry.account) in last and "private key" in last
+
+
+def _assigned(shell: str, name: str, value: str) -> str:
+    return {
+        "posix": f"export {name}='{value}'",
+        "powershell": f"$env:{name} = '{value}'",
+        "cmd": f'set "{name}={value}"',
+    }[shell]

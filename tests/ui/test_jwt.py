@@ -146,9 +146,19 @@ def test_a_jwt_assertion_connection_is_made_tested_and_saved_without_its_key_in_
 
     export = click_next(qtbot, window, StepKey.EXPORT)
     assert export.key_box.isVisible() and not export.secret_box.isVisible()
-    assert not export.env_box.isVisible()
     qtbot.waitUntil(lambda: window.context.keychain.checked, timeout=5000)
     assert export.key_keychain_radio.isChecked()
+    # For a script of one's own: the variables name the method and the assertion it signs,
+    # and say where the key is kept; no secret, and never the key.
+    assert export.env_box.isVisible()
+    QApplication.clipboard().setText("")
+    click(qtbot, export.env_button)
+    commands = QApplication.clipboard().text()
+    assert "export HALO_AUTH_METHOD='jwt_assertion'" in commands
+    assert f"export HALO_ASSERTION_ISSUER='{halo.client_id}'" in commands
+    assert "HALO_CLIENT_SECRET" not in commands and "PRIVATE KEY-----" not in commands
+    assert "kept in the keychain" in commands.splitlines()[-1]
+    assert "The private key is not included" in export.env_result.text()
     shot(window, "jwt", "09-export")
     data = save_file(qtbot, window)
     path = window.context.flow.state.exported_to

@@ -910,6 +910,8 @@ def environment_variables(
         "HALO_CLIENT_ID": connection.client_id,
         "HALO_SCOPES": " ".join(connection.scopes),
     }
+    if connection.assertion is not None:
+        return _key_based_variables(connection, connection.assertion, values, include_secret, shell)
     lines = [_assignment(shell, name, value or "") for name, value in values.items()]
     secret = connection.secret
     if include_secret:
@@ -920,3 +922,41 @@ def environment_variables(
         comment = "REM " if shell == "cmd" else "# "
         lines.append(comment + _comment_text(secret.note()))
     return "\n".join(lines) + "\n"
+
+
+def _key_based_variables(
+    connection: ConnectionFile,
+    entry: AssertionEntry,
+    values: dict[str, str | None],
+    include_secret: bool,
+    shell: str,
+) -> str:
+    """A connection that signs with a private key: the method, the assertion's audience and
+    issuer as the test signed them, the key file when there is one, and where the key is."""
+    from wizard.core.assertion import default_audience
+
+    if include_secret:
+        raise ValueError(messages.ENV_NO_SECRET_KEY_BASED)
+    values = {
+        **values,
+        "HALO_AUTH_METHOD": connection.auth_method,
+        "HALO_ASSERTION_AUDIENCE": entry.audience or default_audience(connection.token_url),
+        "HALO_ASSERTION_ISSUER": entry.issuer or connection.client_id,
+    }
+    if entry.key_store == "file":
+        values["HALO_PRIVATE_KEY_FILE"] = entry.key_path
+    lines = [_assignment(shell, name, value or "") for name, value in values.items()]
+    comment = "REM " if shell == "cmd" else "# "
+    lines.append(comment + _comment_text(_key_note(entry)))
+    return "\n".join(lines) + "\n"
+
+
+def _key_note(entry: AssertionEntry) -> str:
+    """Where the private key is, for a comment beside the environment variables."""
+    if entry.key_store == "keychain":
+        return messages.FILE_KEY_IN_KEYCHAIN.format(
+            service=entry.service or SERVICE, account=entry.account or ""
+        )
+    if entry.key_store == "file":
+        return messages.FILE_KEY_IN_FILE
+    return messages.FILE_KEY_NOWHERE

@@ -986,4 +986,19 @@ ENV_CMD_UNSAFE = (
     "Copy the variables for PowerShell instead."
 )
 ENV_NO_SECRET = "This connection does not contain the secret, so it cannot be copied."
+ENV_NO_SECRET_KEY_BASED = (
+    "This connection signs in with a private key (JWT Assertion), so it has no secret to copy."
+)
+FILE_KEY_IN_KEYCHAIN = (
+    'The private key is not included: it is kept in the keychain (service "{service}", '
+    'account "{account}"). Sign a new assertion with it for each token request.'
+)
+FILE_KEY_IN_FILE = (
+    "The private key is in HALO_PRIVATE_KEY_FILE, readable by its owner only. Sign a new "
+    "assertion with it for each token request."
+)
+FILE_KEY_NOWHERE = (
+    "The private key was not saved with this connection: give your script the key file "
+    "made with the public key that Halo holds."
+)
 ENV_UNKNOWN_SHELL = "Unknown shell {shell!r}: use one of {shells}."

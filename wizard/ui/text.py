@@ -955,6 +955,11 @@ EXPORT_ENV_COPIED = (
     "Copied the commands that set HALO_HOST, HALO_CLIENT_ID and the other settings. "
     "The secret is not included."
 )
+EXPORT_ENV_COPIED_KEY = (
+    "Copied the commands that set HALO_HOST, HALO_CLIENT_ID, HALO_AUTH_METHOD, the "
+    "assertion's audience and issuer, and the other settings. The private key is not "
+    "included: a comment says where it is."
+)
 EXPORT_ENV_FAILED = "Not copied: {reason}"
 EXPORT_FINISH_STORING = "Saving the secret in {name} before closing…"
 EXPORT_FINISH_STORED = "The secret is saved in {name}."

@@ -542,9 +542,8 @@ class ExportPage(FlowPage):
             name = tool_name(form.recipe)
             name = f"the {name}" if is_command(form.recipe) else name
             self.file_for_later.setText(text.EXPORT_FILE_FOR_LATER.format(name=name))
-        # The environment variables are for the admin's own script (or no tool named), and
-        # name a secret: a connection that signs with a key has none.
-        self.env_box.setVisible(not has_form(state) and not state.uses_assertion)
+        # The environment variables are for the admin's own script (or no tool named).
+        self.env_box.setVisible(not has_form(state))
 
     def _form_secret(self) -> str:
         """The secret the form's own button copies: the one the test passed with."""
@@ -800,7 +799,8 @@ class ExportPage(FlowPage):
             self._env_says(text.EXPORT_ENV_FAILED.format(reason=exc))
             return
         copy_to_clipboard(commands)
-        self._env_says(text.EXPORT_ENV_COPIED)
+        key = self.flow.state.uses_assertion
+        self._env_says(text.EXPORT_ENV_COPIED_KEY if key else text.EXPORT_ENV_COPIED)
 
     def _env_says(self, message: str) -> None:
         self.env_result.setText(message)
