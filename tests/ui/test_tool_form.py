@@ -21,9 +21,14 @@ from tests.ui.driver import (
 )
 from wizard.flow import StepKey
 from wizard.sim import SimulatedHalo
+from wizard.sim.scenarios import READ_EDIT_SCOPES
 from wizard.ui.window import WizardWindow
 
 pytestmark = QT_LOG_MARKS
+
+# Every scope ticked on the simulated application, the broad ones too (Rewst's all, n8n's
+# admin), as an admin following the tool's guide would have them.
+EVERY_SCOPE = READ_EDIT_SCOPES | {"all", "admin"}
 
 
 def _clipboard() -> str:
@@ -31,11 +36,18 @@ def _clipboard() -> str:
 
 
 def to_form(
-    qtbot: Any, window: WizardWindow, halo: SimulatedHalo, tool: str, *, secret: str | None = None
+    qtbot: Any,
+    window: WizardWindow,
+    halo: SimulatedHalo,
+    tool: str,
+    *,
+    secret: str | None = None,
+    preset: str | None = None,
 ) -> Any:
-    """Through the wizard for `tool`, tested, to the last page. The scopes are narrowed to
-    ones the simulated Halo grants: it ticks no broad scope (all, admin)."""
-    walk_to_credentials(qtbot, window, halo, tool=tool)
+    """Through the wizard for `tool`, tested, to the last page: with the scopes its recipe
+    ticks (the simulated Halo is started with them ticked: EVERY_SCOPE), or those of the
+    purpose `preset` chosen on the Permissions page."""
+    walk_to_credentials(qtbot, window, halo, tool=tool, preset=preset)
     enter_credentials(qtbot, window, halo.client_id, secret or halo.client_secret)
     click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
@@ -53,7 +65,7 @@ def _button(export: Any, label: str, index: int = 0) -> Any:
 def test_rewst_on_a_hosted_halo_gets_its_fields_and_the_secret_only_from_its_own_button(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("healthy")
+    halo = start_halo("healthy", ticked=EVERY_SCOPE)
     window = make_wizard()
     export = to_form(qtbot, window, halo, "rewst")
     assert window.context.flow.state.report is not None
@@ -107,7 +119,7 @@ def test_rewst_on_a_hosted_halo_gets_its_fields_and_the_secret_only_from_its_own
 def test_rewst_on_a_trial_gets_the_auth_server_hostname(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("trial")
+    halo = start_halo("trial", ticked=EVERY_SCOPE)
     window = make_wizard()
     export = to_form(qtbot, window, halo, "rewst")
     values = _values(export)
@@ -129,7 +141,7 @@ def test_rewst_on_a_trial_gets_the_auth_server_hostname(
 def test_rewst_on_premise_has_no_tenant_and_says_yes(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("on_premise")
+    halo = start_halo("on_premise", ticked=EVERY_SCOPE)
     window = make_wizard()
     export = to_form(qtbot, window, halo, "rewst")
     values = _values(export)
@@ -142,7 +154,7 @@ def test_rewst_on_premise_has_no_tenant_and_says_yes(
 def test_no_form_after_a_failed_test_and_the_page_says_why(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("healthy")
+    halo = start_halo("healthy", ticked=EVERY_SCOPE)
     window = make_wizard()
     export = to_form(qtbot, window, halo, "n8n", secret="not-the-secret")
     report = window.context.flow.state.report
@@ -157,7 +169,7 @@ def test_no_form_after_a_failed_test_and_the_page_says_why(
 def test_a_label_read_from_the_guide_says_so_and_the_powershell_line_hides_the_secret(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("healthy")
+    halo = start_halo("healthy", ticked=EVERY_SCOPE)
     window = make_wizard()
     export = to_form(qtbot, window, halo, "hire2retire")
     values = _values(export)
@@ -188,9 +200,10 @@ def test_a_label_read_from_the_guide_says_so_and_the_powershell_line_hides_the_s
 def test_another_tool_gets_halos_own_names_and_a_script_keeps_the_variables(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
-    halo = start_halo("healthy")
+    halo = start_halo("healthy", ticked=EVERY_SCOPE)
     window = make_wizard()
-    export = to_form(qtbot, window, halo, "other")
+    # The admin picks the scopes for another tool: the form names what was chosen.
+    export = to_form(qtbot, window, halo, "other", preset="ticket_sync")
     assert export.tool_form.title() == "Type these into your tool"
     values = _values(export)
     assert values["Resource Server"] == f"{halo.url}/api"

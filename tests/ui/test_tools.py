@@ -21,6 +21,7 @@ from tests.ui.driver import (
     walk_to_credentials,
 )
 from wizard.flow import IdentityChoice, StepKey
+from wizard.sim.scenarios import READ_EDIT_SCOPES
 
 pytestmark = QT_LOG_MARKS
 
@@ -134,7 +135,8 @@ def test_the_live_test_judges_what_the_tool_needs(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:
     # Rewst maps customers and works as an agent; this application acts as itself.
-    halo = start_halo("application_identity")
+    # "all" is ticked on the application, as Rewst's guide says.
+    halo = start_halo("application_identity", ticked=READ_EDIT_SCOPES | {"all"})
     window = make_wizard()
     walk_to_credentials(qtbot, window, halo, tool="rewst", preset=None, identity="application")
     enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
@@ -142,8 +144,11 @@ def test_the_live_test_judges_what_the_tool_needs(
     wait_idle(qtbot, window)
     report = window.context.flow.state.report
     assert report is not None and report.requested_scopes == ["all"]
+    assert report.granted_scopes == ["all"]
     codes = {view.finding.code for view in live_test.finding_views}
     assert "TOOL_NEEDS_OTHER_IDENTITY" in codes, codes
+    # The all Rewst needs is said as such, not as more access than the connection needs.
+    assert "TOOL_NEEDS_BROAD_ACCESS" in codes and "BROAD_ACCESS" not in codes, codes
     shown = next(
         view for view in live_test.finding_views if view.finding.code == "TOOL_NEEDS_OTHER_IDENTITY"
     )
