@@ -330,5 +330,5 @@ def test_a_script_signing_with_a_key_gets_its_values_without_a_secret_field(
     labels = [f["label"] for f in json.loads(result.stdout)["for"]["fields"]]
     assert "Client ID" in labels and "Client Secret" not in labels
     readable = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "other"))
-    assert "Type these into Another tool:" in readable.stdout
+    assert "Type these into your tool:" in readable.stdout
     assert "client secret" not in readable.stdout.split("Type these into")[1].lower()

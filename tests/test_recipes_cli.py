@@ -25,6 +25,9 @@ def test_recipes_lists_every_tool() -> None:
     ]  # fmt: skip
     readable = run_cli("recipes")
     assert "n8n" in readable.stdout and "asked for by the tool itself" in readable.stdout
+    signs = [line.strip() for line in readable.stdout.splitlines() if "signs in with" in line]
+    assert signs.count("signs in with a client secret or a private key") == 2  # script, other
+    assert signs.count("signs in with a client secret") == 5
 
 
 def test_check_for_a_tool_adds_its_form_and_never_prints_the_secret(

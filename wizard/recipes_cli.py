@@ -69,6 +69,8 @@ def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
             r.scopes_chosen_by, "a starting point: choose what you need"
         )
         out.write(f"{'':<{width}}  scopes {' '.join(r.scopes)} ({by})\n")
+        signs = "a client secret or a private key" if r.signs_with_a_key else "a client secret"
+        out.write(f"{'':<{width}}  signs in with {signs}\n")
     out.write("\nUse one with: halo-wizard check ... --for ID\n")
     return EXIT_OK
 
@@ -95,7 +97,9 @@ def form_text(tool: str | None, report: CheckReport, *, key_based: bool = False)
         return (
             f"\nThe test did not find the instance, so there are no values for {chosen.name} yet.\n"
         )
-    lines = [f"\nType these into {chosen.name}:"]
+    # "Another tool" is the admin's own tool, unnamed.
+    name = "your tool" if chosen.id == "other" else chosen.name
+    lines = [f"\nType these into {name}:"]
     fields = recipes.form(chosen, facts, without_secret=key_based)
     width = max(len(f.label) for f in fields)
     for f in fields:
