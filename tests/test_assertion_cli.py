@@ -5,7 +5,10 @@ appear in no output and no log."""
 from __future__ import annotations
 
 import json
+import shlex
+import signal
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pytest
 from tests.canary import Canary, record_issued
 from tests.conftest import HaloFactory
 from tests.core.test_secrets import secret_service  # noqa: F401  (a fixture)
-from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, check_args, run_cli
+from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, REPO, _env, check_args, run_cli
 from tests.test_secret_canary import check_command, run
 from wizard.core import assertion
 from wizard.sim import SimulatedHalo
@@ -332,3 +335,47 @@ def test_a_script_signing_with_a_key_gets_its_values_without_a_secret_field(
     readable = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "other"))
     assert "Type these into your tool:" in readable.stdout
     assert "client secret" not in readable.stdout.split("Type these into")[1].lower()
+
+
+# ----- trying the method without a Halo -----
+
+
+def test_the_demo_signs_with_the_simulated_applications_key() -> None:
+    works = run_cli("demo", "--scenario", "jwt_assertion")
+    assert works.returncode == EXIT_OK, works.stdout + works.stderr
+    assert "the connection works" in works.stdout
+    refused = run_cli("demo", "--scenario", "jwt_wrong_key")
+    assert refused.returncode == EXIT_PROBLEMS
+    assert "ASSERTION_REFUSED" in refused.stdout and "paste it whole" in refused.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl+C is a POSIX signal here")
+def test_simulate_hands_over_the_private_key_and_the_command_that_uses_it() -> None:
+    listed = run_cli("simulate", "--list")
+    assert "jwt_assertion" in listed.stdout and "jwt_wrong_key" in listed.stdout
+    with subprocess.Popen(
+        [sys.executable, "-m", "wizard", "simulate", "--scenario", "jwt_assertion", "--tls"],
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as simulate:
+        try:
+            assert simulate.stdout is not None
+            said = []
+            for line in simulate.stdout:
+                said.append(line)
+                if line.startswith("  halo-wizard check "):
+                    break
+            assert "Client secret" not in "".join(said), "this application has no secret"
+            command = shlex.split(said[-1])
+            key = Path(command[command.index("--private-key") + 1])
+            assert stat.S_IMODE(key.stat().st_mode) == 0o600
+            result = run_cli(*command[1:])
+            assert result.returncode == EXIT_OK, result.stdout + result.stderr
+            assert "the connection works" in result.stdout
+        finally:
+            simulate.send_signal(signal.SIGINT)
+            simulate.communicate(timeout=30)
+    assert not key.exists(), "the key is removed when the simulator stops"

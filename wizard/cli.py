@@ -17,6 +17,7 @@ import math
 import os
 import ssl
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
@@ -390,15 +391,15 @@ def _run_doctor(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
-    from wizard.sim import SCENARIOS, SimulatedHalo
+    from wizard.sim import SimulatedHalo
+    from wizard.sim.scenarios import DEMO_SCENARIOS
 
     if args.list:
-        width = max(len(name) for name in SCENARIOS)
-        for name, description in SCENARIOS.items():
+        width = max(len(name) for name in DEMO_SCENARIOS)
+        for name, description in DEMO_SCENARIOS.items():
             out.write(f"{name:<{width}}  {description}\n")
         return EXIT_OK
-    if args.scenario not in SCENARIOS:
-        raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
+    _known_scenario(args.scenario)
     tls = None
     ca_path = None
     if args.tls:
@@ -413,45 +414,70 @@ def _run_simulate(args: argparse.Namespace, out: TextIO) -> int:
         public_host="localhost" if tls else "127.0.0.1",
     )
     halo.start()
+    keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion() else None
     try:
         out.write(halo.describe().rstrip() + "\n\n")
         extra = f" --ca-bundle {ca_path}" if ca_path else ""
-        out.write(
-            "Check it from another terminal:\n"
-            f"  {SECRET_ENV}=<the secret above> halo-wizard check --host {halo.url} "
-            f'--client-id {halo.client_id} --scopes "{DEMO_SCOPES}"{extra}\n\n'
-            "Press Ctrl+C to stop.\n"
+        command = (
+            f"halo-wizard check --host {halo.url} --client-id {halo.client_id} "
+            f'--scopes "{DEMO_SCOPES}"{extra}'
         )
+        if keys is not None:
+            # The admin's half of the simulated application's key pair, owner-only.
+            from wizard.core import assertion
+
+            key = assertion.load_private_key_pem(halo.assertion_private_key)
+            files = assertion.write_key_pair(keys.name, key)
+            out.write(f"The private key of this application: {files.private_key}\n\n")
+            command = f"{command} --private-key {files.private_key}"
+        else:
+            command = f"{SECRET_ENV}=<the secret above> {command}"
+        out.write(f"Check it from another terminal:\n  {command}\n\nPress Ctrl+C to stop.\n")
         out.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         out.write("Stopped.\n")
     finally:
         halo.stop()
+        if keys is not None:
+            keys.cleanup()
     return EXIT_OK
+
+
+def _known_scenario(name: str) -> None:
+    from wizard.sim.scenarios import DEMO_SCENARIOS
+
+    if name not in DEMO_SCENARIOS:
+        raise UsageError(f"Unknown scenario {name!r}; see `halo-wizard simulate --list`.")
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     from wizard.core import CheckRequest, run_check_sync
     from wizard.core.model import LocalRoutes
-    from wizard.sim import SCENARIOS
     from wizard.sim.halo import HostedHalo
+    from wizard.sim.scenarios import DEMO_SCENARIOS
 
-    if args.scenario not in SCENARIOS:
-        raise UsageError(f"Unknown scenario {args.scenario!r}; see `halo-wizard simulate --list`.")
+    _known_scenario(args.scenario)
     with HostedHalo(args.scenario) as halo:
         if not args.json:
             out.write(
                 f"Demo: a simulated Halo runs at {halo.url} "
-                f'(scenario "{args.scenario}": {SCENARIOS[args.scenario]})\n\n'
+                f'(scenario "{args.scenario}": {DEMO_SCENARIOS[args.scenario]})\n\n'
             )
+        key = None
+        if halo.uses_assertion():
+            from wizard.core import assertion
+
+            # Signed with the admin's half of the application's key pair: no secret.
+            key = assertion.load_private_key_pem(halo.assertion_private_key)
         request = CheckRequest(
             host=halo.url,
             client_id=halo.client_id,
-            client_secret=halo.client_secret,
+            client_secret="" if key is not None else halo.client_secret,
             scopes=DEMO_SCOPES,
             timeout=5.0,
             routes=LocalRoutes(halo.routes, halo.ca_pem),
+            private_key=key,
         )
         report = run_check_sync(request)
     _print_report(report, args.json, out)

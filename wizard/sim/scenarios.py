@@ -334,9 +334,9 @@ SCENARIO_DATA: dict[str, Scenario] = {
     ),
 }
 
-# `simulate --list` leaves out the JWT Assertion applications (SimulatedHalo runs them by
-# name); the demo's list of situations shows them, since the window makes a key pair and
-# signs with it (issue 10).
+# SCENARIOS leaves out the JWT Assertion applications, which need a private key to be
+# tested (the tests that run every scenario with a secret use it); DEMO_SCENARIOS has them
+# all: the window's situations, `simulate` (which hands over the key) and `demo`.
 SCENARIOS: dict[str, str] = {
     name: data.description for name, data in SCENARIO_DATA.items() if not data.jwt_assertion
 }
