@@ -68,6 +68,11 @@ class FakeKeychain:
             raise self.fail_with
         self.private_keys[(host, client_id)] = pem
 
+    def load_private_key(self, host: str, client_id: str) -> str | None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.private_keys.get((host, client_id))
+
 
 @dataclass
 class FileDialogs:
@@ -180,6 +185,7 @@ def make_wizard(
             load_secret=keychain.load,
             delete_secret=keychain.delete,
             store_private_key=keychain.store_private_key,
+            load_private_key=keychain.load_private_key,
             open_url=browser.open,
             choose_file=files.choose,
             keychain_timeout=5.0,

@@ -785,36 +785,3 @@ def test_a_connection_file_pasted_as_text_is_read_as_one(
     live_test = click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
     assert "Nothing changed" in changes_text(live_test)
-
-
-def test_a_connection_signing_with_a_private_key_says_to_use_the_command_line(
-    qtbot: Any,
-    make_wizard: WizardFactory,
-    start_halo: HaloFactory,
-    ca_bundle: str,
-    keychain: FakeKeychain,
-    files: FileDialogs,
-    tmp_path: Path,
-) -> None:
-    from dataclasses import replace
-
-    from wizard.core.connection_file import AssertionEntry, SecretEntry
-
-    halo = start_halo("healthy")
-    connection = saved_connection(halo, ca_bundle, keychain)
-    signed = replace(
-        connection,
-        secret=SecretEntry.nowhere(),
-        assertion=AssertionEntry.keychain(connection.host, connection.client_id),
-    )
-    path = tmp_path / "signed.json"
-    signed.save(path)
-    window = make_wizard()
-    opener = to_open(qtbot, window)
-    files.answers.append(str(path))
-    click(qtbot, opener.open_file_button)
-    qtbot.waitUntil(lambda: "private key" in opener.file_result.label.text(), timeout=WAIT_MS)
-    wait_idle(qtbot, window)
-    assert opener.file_result.mark.kind == "error"
-    assert "halo-wizard diagnose --connection" in opener.file_result.label.text()
-    assert not opener.loaded_box.isVisible() and not window.button(NEXT).isEnabled()

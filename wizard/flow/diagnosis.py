@@ -8,16 +8,16 @@ connection, Test, Save). No Qt here: the pages and the tests share this logic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wizard.flow.state import IdentityChoice, WizardState
+from wizard.flow.state import AuthMethod, IdentityChoice, KeyStore, WizardState
 from wizard.flow.steps import StepKey
 from wizard.flow.verdict import StepVerdict, step_verdict
 
 if TYPE_CHECKING:
-    from wizard.core.connection_file import ConnectionFile, LastResult
+    from wizard.core.connection_file import AssertionEntry, ConnectionFile, LastResult
     from wizard.core.diagnose import Change
     from wizard.core.fromtext import RecognisedText
 
@@ -36,6 +36,17 @@ class SecretFrom(StrEnum):
     MISSING = "missing"  # the connection names a keychain entry this computer does not have
     NOT_KEPT = "not_kept"  # the connection keeps no secret anywhere
     TYPED = "typed"  # pasted text: the secret is always typed (one in the text is never used)
+
+
+class KeyFrom(StrEnum):
+    """Where the private key for the test comes from, for a connection that signs with one
+    (JWT Assertion (Services)) instead of sending a secret."""
+
+    KEYCHAIN = "keychain"  # the keychain entry the connection names, found on this computer
+    FILE = "file"  # a key file: the one the connection names, or one chosen since
+    MISSING = "missing"  # the connection names a keychain entry this computer does not have
+    UNREADABLE = "unreadable"  # the entry or the file is there but cannot be used
+    NOT_KEPT = "not_kept"  # the connection does not say where its key is
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,11 @@ class Diagnosis:
     # How the connection keeps its secret: "keychain", "embedded" or "none".
     secret_store: str = "none"
     secret_from: SecretFrom = SecretFrom.TYPED
+    # JWT Assertion (Services): where the connection keeps its private key and what it signs
+    # for (never the key itself); where the key for the test came from, and its file if any.
+    assertion: AssertionEntry | None = None
+    key_from: KeyFrom | None = None
+    key_file: str | None = None
 
     @classmethod
     def from_connection(
@@ -68,6 +84,8 @@ class Diagnosis:
         where: str,
         *,
         secret_from: SecretFrom,
+        key_from: KeyFrom | None = None,
+        key_file: str | None = None,
     ) -> Diagnosis:
         identity = connection.identity
         return cls(
@@ -82,6 +100,9 @@ class Diagnosis:
             last_result=connection.last_result,
             secret_store=connection.secret.store,
             secret_from=secret_from,
+            assertion=connection.assertion,
+            key_from=key_from,
+            key_file=key_file,
         )
 
     @classmethod
@@ -98,6 +119,16 @@ class Diagnosis:
             tenant=recognised.tenant,
             auth_url=recognised.auth_url,
         )
+
+    @property
+    def signs_with_key(self) -> bool:
+        """True for a connection that signs an assertion with a private key (no secret)."""
+        return self.assertion is not None
+
+    @property
+    def key_found(self) -> bool:
+        """True when the private key for the test was read (its keychain entry, or a file)."""
+        return self.key_from in (KeyFrom.KEYCHAIN, KeyFrom.FILE)
 
     @property
     def secret_kept(self) -> bool:
@@ -126,12 +157,15 @@ def secret_from_store(store: str, found: bool) -> SecretFrom:
     return SecretFrom.NOT_KEPT
 
 
-def open_changes(diagnosis: Diagnosis, secret: str | None) -> dict[str, Any]:
+def open_changes(
+    diagnosis: Diagnosis, secret: str | None, private_key: Any = None, public_key_pem: str = ""
+) -> dict[str, Any]:
     """The state's changes that open `diagnosis`: the entries it gives, and its secret.
 
     `secret` is the one the connection keeps (keychain entry or file), or None when the
     supporter types it. Where a save keeps the secret follows the connection: a file that
-    keeps none keeps none again.
+    keeps none keeps none again. A connection that signs with a key gives `private_key` (and
+    its public key) instead, when it could be read.
     """
     kind = diagnosis.identity_kind
     identity = IdentityChoice(kind) if kind in {c.value for c in IdentityChoice} else None
@@ -148,7 +182,43 @@ def open_changes(diagnosis: Diagnosis, secret: str | None) -> dict[str, Any]:
         "rotate_secret": False,
         "remember_secret": diagnosis.secret_store != "none" or diagnosis.source is Source.TEXT,
         "embed_secret": diagnosis.secret_store == "embedded",
+        **_key_changes(diagnosis, private_key, public_key_pem),
     }
+
+
+def _key_changes(diagnosis: Diagnosis, private_key: Any, public_key_pem: str) -> dict[str, Any]:
+    """How the opened connection proves who it is: its secret, or its private key, where a
+    save keeps that key (where the connection keeps it), and what the assertion signs for."""
+    entry = diagnosis.assertion
+    if entry is None:
+        return {
+            "auth_method": AuthMethod.SECRET,
+            "private_key": None,
+            "public_key_pem": "",
+            "assertion_audience_text": "",
+            "assertion_issuer_text": "",
+            "key_store": KeyStore.KEYCHAIN,
+            "key_file": None,
+        }
+    return {
+        "auth_method": AuthMethod.ASSERTION,
+        "private_key": private_key,
+        "public_key_pem": public_key_pem if private_key is not None else "",
+        "assertion_audience_text": entry.audience or "",
+        "assertion_issuer_text": entry.issuer or "",
+        "key_store": KeyStore.KEYCHAIN if entry.key_store == "keychain" else KeyStore.FILE,
+        "key_file": diagnosis.key_file if diagnosis.key_from is KeyFrom.FILE else None,
+    }
+
+
+def key_file_changes(
+    diagnosis: Diagnosis, path: str, private_key: Any, public_key_pem: str
+) -> dict[str, Any]:
+    """The state's changes once a key file was chosen for the opened connection: the test
+    signs with its key. A save keeps the key where the connection keeps it (its keychain
+    entry), or names this file when the connection kept it in a file or did not say."""
+    chosen = replace(diagnosis, key_from=KeyFrom.FILE, key_file=path)
+    return {"diagnosis": chosen, **_key_changes(chosen, private_key, public_key_pem)}
 
 
 def rotation_changes(state: WizardState, rotate: bool, new_secret: str) -> dict[str, Any]:

@@ -41,16 +41,22 @@ FIX_PLACES: dict[str, FixPlace] = {
 # comes from the connection that was opened.
 _SECRET_CODES = frozenset(
     code for code, place in FIX_PLACES.items() if place.step is StepKey.CREDENTIALS
-) - {"CLIENT_ID_FORMAT"}
+) - {"CLIENT_ID_FORMAT", "ASSERTION_REFUSED"}
+# A connection that signs with a key has no secret to type: when Halo refuses its assertion,
+# what the page that opened it can change is the key file it signs with.
+_DIAGNOSED_KEY = FixPlace(StepKey.OPEN, "key_file")
 
 
 def fix_place(code: str, state: WizardState | None = None) -> FixPlace | None:
     """Where the corrected value for finding `code` is typed, when it is typed in the wizard.
 
     Diagnosing an opened connection (`state`), a secret is typed on the page that opened it:
-    in its own field, or, when the connection keeps one, as a new secret.
+    in its own field, or, when the connection keeps one, as a new secret; a connection that
+    signs with a key is given another key file there.
     """
     if state is not None and state.diagnosing and state.diagnosis is not None:
+        if state.diagnosis.signs_with_key:
+            return _DIAGNOSED_KEY if code == "ASSERTION_REFUSED" else None
         if code not in _SECRET_CODES:
             return None
         field = "new_secret" if state.diagnosis.secret_kept else "secret"

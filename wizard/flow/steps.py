@@ -64,20 +64,26 @@ def _create_done(state: WizardState) -> bool:
     return not state.uses_assertion or state.private_key is not None
 
 
-def _credentials_done(state: WizardState) -> bool:
+def _credential_given(state: WizardState) -> bool:
+    """The secret, or for JWT Assertion the private key the test signs with."""
     if state.uses_assertion:
-        return bool(state.client_id) and state.private_key is not None
-    return bool(state.client_id) and bool(state.secret)
+        return state.private_key is not None
+    return bool(state.secret)
+
+
+def _credentials_done(state: WizardState) -> bool:
+    return bool(state.client_id) and _credential_given(state)
 
 
 def _open_done(state: WizardState) -> bool:
-    # An opened connection that can be tested: its address, Client ID, scopes and a secret.
+    # An opened connection that can be tested: its address, Client ID, scopes and a secret
+    # (or the private key it signs with).
     return (
         state.diagnosing
         and state.address is not None
         and bool(state.client_id)
         and bool(state.scopes)
-        and bool(state.secret)
+        and _credential_given(state)
     )
 
 

@@ -67,6 +67,12 @@ def _store_private_key(host: str, client_id: str, pem: str) -> None:
     store_secret(host, client_id, pem, suffix=PRIVATE_KEY_SUFFIX)
 
 
+def _load_private_key(host: str, client_id: str) -> str | None:
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, load_secret
+
+    return load_secret(host, client_id, suffix=PRIVATE_KEY_SUFFIX)
+
+
 def _delete_secret(host: str, client_id: str) -> bool:
     from wizard.core.secrets import delete_secret
 
@@ -155,6 +161,7 @@ class Services:
     delete_secret: Callable[[str, str], bool] = _delete_secret
     # A JWT-assertion connection's private key (PEM), kept in the keychain by its secret.
     store_private_key: Callable[[str, str, str], None] = _store_private_key
+    load_private_key: Callable[[str, str], str | None] = _load_private_key
     # The file dialogs (open a connection file, save a report): tests answer them instead.
     choose_file: Callable[[Any, FileQuestion], Awaitable[str | None]] = _choose_file
     open_url: Callable[[str], bool] = _open_url
@@ -187,6 +194,7 @@ class UiContext:
                 load_secret=memory.load,
                 delete_secret=memory.delete,
                 store_private_key=memory.store_private_key,
+                load_private_key=memory.private_key,
             )
             self.memory_keychain = memory
         self.keychain = Keychain(self.services, in_memory=self.demo is not None)

@@ -148,6 +148,19 @@ class Keychain(QObject):
         )
         self._keys[(host, client_id)] = _fingerprint(host, client_id, pem)
 
+    async def load_private_key(self, host: str, client_id: str) -> str | None:
+        """The private key (PEM) kept for this JWT-assertion connection, or None; raises
+        BlockingTimeout or the keychain's own error (KeychainError)."""
+        pem = await run_blocking(
+            self._services.load_private_key,
+            host,
+            client_id,
+            timeout=self._services.keychain_timeout,
+        )
+        if pem:
+            self._keys[(host, client_id)] = _fingerprint(host, client_id, pem)
+        return pem or None
+
     def forget(self, host: str, client_id: str) -> bool:
         """Remove the entry (a blocking call: run it off the GUI thread); True if one was there.
 

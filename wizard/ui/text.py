@@ -535,6 +535,18 @@ CRED_ISSUER_LABEL = "&Issuer:"
 CRED_ISSUER_NAME = "The assertion's issuer"
 CRED_ISSUER_PLACEHOLDER = "The Client ID"
 CRED_BLOCKED_KEY = "make the key pair (Back, on Create the application)."
+# A key file, chosen on the credentials page or for a connection being diagnosed.
+KEY_FILE_CHOOSE = "Choose the private &key file\u2026"
+KEY_FILE_CHOOSE_NAME = "Choose the private key file"
+KEY_FILE_DIALOG_TITLE = "Choose the private key file"
+KEY_FILE_FILTER = "Private key files (*.pem *.key);;All files (*)"
+KEY_FILE_READING = "Reading the private key from {path}\u2026"
+KEY_FILE_TIMEOUT = "{path} could not be read within {seconds} seconds"
+KEY_PEM_TIMEOUT = "the key could not be read within {seconds} seconds"
+# {reason} is assertion.KeyFileError's: it names the file and says why.
+KEY_FILE_UNUSABLE = (
+    "This file cannot be used: {reason}. Click Choose the private key file to pick another."
+)
 CRED_BLOCKED_BOTH = "enter the Client ID and the secret."
 CRED_BLOCKED_ID = "enter the Client ID."
 CRED_BLOCKED_SECRET = "enter the client secret."
@@ -559,11 +571,6 @@ OPEN_FILE_HINT = (
 OPEN_FILE_DIALOG_TITLE = "Open a connection file"
 OPEN_FILE_FILTER = "Connection files (*.json);;All files (*)"
 OPEN_READING = "Opening {what}\u2026"
-OPEN_JWT_NOT_YET = (
-    "This connection signs in with a private key (Halo's JWT Assertion method) instead of a "
-    "secret, and this window cannot test those yet. Test it on the command line: "
-    "halo-wizard diagnose --connection with the file, or --profile with the profile's name."
-)
 OPEN_FILE_TIMEOUT = "{path} could not be read within {seconds} seconds."
 OPEN_PROFILES_NAME = "Saved profiles"
 OPEN_PROFILES_NONE = "No profiles are saved on this computer yet. They are kept in {folder}."
@@ -683,6 +690,47 @@ OPEN_SECRET_KEYCHAIN_TIMEOUT = (
     "{keychain} did not answer within {seconds} seconds (it may be locked and waiting for a "
     "password in a window you cannot see). Type the secret below."
 )
+# A connection that signs with a private key (JWT Assertion) instead of sending a secret.
+OPEN_FACT_KEY = "Private key:"
+OPEN_KEY_LOOKING = "Looking for the private key in {keychain}\u2026"
+OPEN_KEY_KEYCHAIN = (
+    "In {keychain}, in the entry this connection names. The test signs with it; no secret is sent."
+)
+OPEN_KEY_FILE = "In the key file {path}. The test signs with it; no secret is sent."
+OPEN_KEY_MISSING = (
+    "Not in {keychain} on this computer: the connection was saved on another computer, or "
+    "its entry was removed. Click Choose the private key file and pick the file the key was "
+    "saved to (halo-private-key.pem, for example). If nobody has it any more, make a new key "
+    "pair (halo-wizard keygen), paste its public key into the application in Halo, and choose "
+    "the new private key file here."
+)
+OPEN_KEY_NOT_KEPT = (
+    "The connection does not say where its private key is. Click Choose the private key "
+    "file and pick it (halo-private-key.pem, for example)."
+)
+# How a refusal names the key read from the keychain entry.
+OPEN_KEY_IN_KEYCHAIN = "the key in the keychain entry"
+OPEN_KEY_FILE_UNUSABLE = (
+    "The key file this connection names cannot be used: {reason}. Click Choose the private "
+    "key file and pick the right one."
+)
+# {reason} is the keychain's own explanation, a sentence of its own.
+OPEN_KEY_KEYCHAIN_UNREADABLE = (
+    "{reason} Or click Choose the private key file and pick the file the key was saved to."
+)
+OPEN_KEY_KEYCHAIN_UNUSABLE = (
+    "The private key in {keychain} cannot be used: {reason}. Click Choose the private key "
+    "file and pick the file the key was saved to."
+)
+OPEN_KEY_KEYCHAIN_TIMEOUT = (
+    "{keychain} did not answer within {seconds} seconds (it may be locked and waiting for a "
+    "password in a window you cannot see). Unlock it and open the connection again, or click "
+    "Choose the private key file."
+)
+OPEN_KEY_NEW_PAIR = (
+    "This connection has no secret to replace. If the application in Halo now holds a new "
+    "public key, choose the private key file made with it."
+)
 OPEN_ROTATE = "I &generated a new secret in Halo"
 OPEN_ROTATE_NAME = "I generated a new secret in Halo"
 OPEN_NEW_SECRET_LABEL = "Ne&w secret:"
@@ -700,6 +748,7 @@ OPEN_BAD_ADDRESS = "The connection's address cannot be used: {error}"
 OPEN_BLOCKED = "open a connection file or a profile, or paste another tool's values and read them."
 OPEN_BLOCKED_BUSY = "wait until the connection is open."
 OPEN_BLOCKED_SECRET = "enter the client secret."
+OPEN_BLOCKED_KEY = "choose the private key file."
 OPEN_BLOCKED_NEW_SECRET = "enter the new secret."
 OPEN_BLOCKED_SCOPES = "enter the scopes to test."
 OPEN_BLOCKED_ADDRESS = "open a connection whose address can be used."
@@ -1071,6 +1120,7 @@ FIX_GO_TO: dict[str, str] = {
     "address": "Correct the address",
     "override": "Change the tenant",
     "audience": "Change the audience or issuer",
+    "key_file": "Choose another key file",
 }
 
 # A warning the wizard adds to a result (the identity Halo reported is not the one chosen).

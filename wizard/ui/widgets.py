@@ -409,6 +409,9 @@ class StatusMark(QLabel):
 class Callout(QFrame):
     """A status mark beside a short paragraph, on a subtly different background."""
 
+    # Space above its paragraph: a label beside a call-out starts that much lower, in line.
+    TEXT_TOP = 8
+
     @classmethod
     def titled(cls, kind: str, title: str, body: str) -> Callout:
         """A call-out whose first words, in bold, say what it is about."""
@@ -429,7 +432,7 @@ class Callout(QFrame):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setContentsMargins(10, self.TEXT_TOP, 10, self.TEXT_TOP)
         layout.setSpacing(8)
         self.mark = StatusMark(kind, 16)
         self.label = WrapLabel(value, rich=rich, selectable=True)

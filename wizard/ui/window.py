@@ -244,6 +244,9 @@ class WizardWindow(QWizard):
         if diagnosis is not None and diagnosis.secret_kept and not state.rotate_secret:
             # An opened connection keeps its secret: closing loses nothing typed.
             return False
+        if diagnosis is not None and diagnosis.signs_with_key:
+            # Nor one that signs with a key: its key is in a keychain entry or a file.
+            return False
         entered = bool(state.secret_text.strip() or state.client_id_text.strip())
         return entered and state.exported_to is None
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFrame,
     QLineEdit,
@@ -32,6 +33,8 @@ from wizard.ui.tasks import TaskSlot
 from wizard.ui.widgets import FindingView, WrapLabel
 
 ORDER: tuple[StepKey, ...] = tuple(StepKey)
+# Rounds of layout requests a page needs to settle once a wrapped message changed.
+LAYOUT_ROUNDS = 4
 
 
 def page_id(key: StepKey) -> int:
@@ -191,6 +194,20 @@ class FlowPage(QWizardPage):
         if isinstance(field, QLineEdit):
             field.setFocus(Qt.FocusReason.OtherFocusReason)
             field.selectAll()
+
+    def scroll_to(self, widget: QWidget) -> None:
+        """Scroll `widget` into view once it is laid out.
+
+        A message just shown is measured (its wrapped lines) over a few rounds of layout
+        requests, each posting the next: those go first, so the scroll sees its real height.
+        """
+
+        def show() -> None:
+            for _ in range(LAYOUT_ROUNDS):
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.scroll_area.ensureWidgetVisible(widget)
+
+        QTimer.singleShot(0, self, show)
 
     def open_url(self, url: str) -> None:
         """Open a link of a finding in the browser; pages say so when that fails."""

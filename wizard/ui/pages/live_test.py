@@ -163,7 +163,8 @@ class LiveTestPage(FlowPage):
         state = self.flow.state
         assert state.address is not None
         diagnosis = state.diagnosis if state.diagnosing else None
-        key = state.uses_assertion and not state.diagnosing
+        # A diagnosed connection that signs with a key gives its key as the other paths do.
+        key = state.uses_assertion
         return CheckRequest(
             host=state.address.url,
             client_id=state.client_id_text,

@@ -4,6 +4,10 @@ What was opened is shown before the test (address, Client ID, scopes, tenant, th
 and where the secret is), with the secret taken from the keychain entry the connection
 names when this computer has it, and typed otherwise. "I generated a new secret in Halo"
 tries a new secret; it replaces the old one only once it has passed the test.
+
+A connection that signs with a private key (JWT Assertion) has no secret: its key comes from
+the keychain entry or the key file it names, or from a key file chosen here, and the page
+says which, or why it could not be had and what to click.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import functools
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,8 +40,10 @@ from wizard.core.scopes import parse_scopes
 from wizard.flow import StepKey
 from wizard.flow.diagnosis import (
     Diagnosis,
+    KeyFrom,
     SecretFrom,
     Source,
+    key_file_changes,
     open_changes,
     rotation_changes,
     secret_from_store,
@@ -46,6 +52,13 @@ from wizard.ui import text
 from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export import FILE_TIMEOUT, local_time
+from wizard.ui.pages.key_file import (
+    KeyFileChooser,
+    KeyUnusable,
+    LoadedKey,
+    read_key_file,
+    read_key_pem,
+)
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     ArrowKeysChoose,
@@ -79,6 +92,8 @@ class OpenPage(FlowPage):
         self.delete_question: QMessageBox | None = None
         # Why the keychain could not give the secret, when it could not.
         self._secret_problem: str | None = None
+        # Why the private key could not be had (a connection that signs with one).
+        self._key_problem: str | None = None
 
         # ----- the three ways -----
         self.body.addWidget(heading(text.OPEN_HOW))
@@ -203,9 +218,18 @@ class OpenPage(FlowPage):
         grid.addWidget(scopes_label, row, 0)
         grid.addWidget(self.scopes, row, 1, 1, 2)
         row += 1
-        grid.addWidget(QLabel(text.OPEN_FACT_SECRET), row, 0, Qt.AlignmentFlag.AlignTop)
+        self.secret_fact = QLabel(text.OPEN_FACT_SECRET)
+        grid.addWidget(self.secret_fact, row, 0, Qt.AlignmentFlag.AlignTop)
         self.secret_where = WrapLabel()
         grid.addWidget(self.secret_where, row, 1, 1, 2)
+        # In its place, for a connection that signs with a private key: where the key is.
+        self.key_where = Callout("ok")
+        self.key_where.setVisible(False)
+        grid.addWidget(self.key_where, row, 1, 1, 2)
+        row += 1
+        self.key_chooser = KeyFileChooser(text.OPEN_KEY_NEW_PAIR)
+        self.key_chooser.setVisible(False)
+        grid.addWidget(self.key_chooser, row, 1, 1, 2)
         row += 1
         self.secret_label = QLabel(text.CRED_SECRET_LABEL)
         self.secret = QLineEdit()
@@ -248,6 +272,7 @@ class OpenPage(FlowPage):
         self.secret.textEdited.connect(self.apply)
         self.new_secret.textEdited.connect(self.apply)
         self.rotate.toggled.connect(self._rotate_toggled)
+        self.key_chooser.button.clicked.connect(self.start_choose_key)
         context.keychain.changed.connect(self.refresh)
 
     # ----- the contract -----
@@ -287,7 +312,7 @@ class OpenPage(FlowPage):
             changes["scopes"] = scopes
         if diagnosis.secret_kept:
             changes.update(rotation_changes(state, self.rotate.isChecked(), self.new_secret.text()))
-        elif self.secret.text() != state.secret_text:
+        elif not diagnosis.signs_with_key and self.secret.text() != state.secret_text:
             changes["secret_text"] = self.secret.text()
         if changes:
             self.flow.update(**changes)
@@ -326,10 +351,12 @@ class OpenPage(FlowPage):
         self.fact_tenant.setText(tenant)
         self.fact_last.setText(_last_text(diagnosis))
         keychain = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
-        self.secret_where.setText(self._secret_text(diagnosis, keychain))
+        self._show_credential(diagnosis, keychain)
         kept = diagnosis.secret_kept
-        self.secret_label.setVisible(not kept)
-        self.secret.setVisible(not kept)
+        typed = not kept and not diagnosis.signs_with_key
+        self.secret_label.setVisible(typed)
+        self.secret.setVisible(typed)
+        # A connection that signs with a key has no secret to replace.
         self.rotate.setVisible(kept)
         rotating = kept and state.rotate_secret
         self.new_secret_label.setVisible(rotating)
@@ -356,12 +383,17 @@ class OpenPage(FlowPage):
             return text.OPEN_BLOCKED_SCOPES
         if diagnosis.secret_kept and state.rotate_secret:
             return text.OPEN_BLOCKED_NEW_SECRET
+        if diagnosis.signs_with_key:
+            return text.OPEN_BLOCKED_KEY
         return text.OPEN_BLOCKED_SECRET
 
     def reveal_field(self, field: str) -> None:
         # A new secret is typed once the box says one was generated.
         if field == "new_secret" and self.rotate.isVisible() and not self.rotate.isChecked():
             self.rotate.setChecked(True)
+        # Another key file is chosen with its button.
+        if field == "key_file" and self.key_chooser.isVisible():
+            self.focus_field(self.key_chooser.button)
 
     # ----- the widgets and the state -----
 
@@ -412,7 +444,36 @@ class OpenPage(FlowPage):
     def focus_field(self, field: QWidget) -> None:
         """Give `field` the keyboard focus and scroll it into view once it is laid out."""
         field.setFocus(Qt.FocusReason.OtherFocusReason)
-        QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(field))
+        self.scroll_to(field)
+
+    def _show_credential(self, diagnosis: Diagnosis, keychain: str) -> None:
+        """Where the secret is, or for a connection that signs with one, the private key."""
+        signed = diagnosis.signs_with_key
+        self.secret_fact.setText(text.OPEN_FACT_KEY if signed else text.OPEN_FACT_SECRET)
+        # In line with the call-out's paragraph, as the other labels are with their values.
+        self.secret_fact.setContentsMargins(0, Callout.TEXT_TOP if signed else 0, 0, 0)
+        self.secret_where.setVisible(not signed)
+        self.key_chooser.setVisible(signed)
+        if not signed:
+            self.key_where.setVisible(False)
+            self.secret_where.setText(self._secret_text(diagnosis, keychain))
+            return
+        found = diagnosis.key_found
+        self.key_where.show_message("ok" if found else "error", self._key_text(diagnosis, keychain))
+        # Choosing another key file is what replaces a rotated secret for such a connection.
+        self.key_chooser.note.setVisible(found)
+        self.key_chooser.show_key("")
+
+    def _key_text(self, diagnosis: Diagnosis, keychain: str) -> str:
+        if diagnosis.key_from is KeyFrom.KEYCHAIN:
+            return text.OPEN_KEY_KEYCHAIN.format(keychain=keychain)
+        if diagnosis.key_from is KeyFrom.FILE:
+            return text.OPEN_KEY_FILE.format(path=diagnosis.key_file)
+        if self._key_problem is not None:
+            return self._key_problem
+        if diagnosis.key_from is KeyFrom.MISSING:
+            return text.OPEN_KEY_MISSING.format(keychain=keychain)
+        return text.OPEN_KEY_NOT_KEPT
 
     def _secret_text(self, diagnosis: Diagnosis, keychain: str) -> str:
         if diagnosis.secret_from is SecretFrom.KEYCHAIN:
@@ -436,10 +497,8 @@ class OpenPage(FlowPage):
 
         `say` tells while the keychain is asked (a locked one may wait for its password).
         """
-        if connection.auth_method != "client_secret":
-            # A private key signs in instead of a secret: the window does not test that yet.
-            self._closed()
-            say.show_message("error", text.OPEN_JWT_NOT_YET)
+        if connection.assertion is not None:
+            await self.open_signed(connection, source, where, say)
             return
         store = connection.secret.store
         secret = connection.secret.value if store == "embedded" else None
@@ -464,23 +523,119 @@ class OpenPage(FlowPage):
         )
         self._opened(diagnosis, secret or None)
 
-    def _opened(self, diagnosis: Diagnosis, secret: str | None) -> None:
-        self.flow.update(**open_changes(diagnosis, secret))
+    async def open_signed(
+        self, connection: ConnectionFile, source: Source, where: str, say: Callout
+    ) -> None:
+        """Open a connection that signs with a private key: the key from the keychain entry
+        or the key file it names, or why it could not be had."""
+        entry = connection.assertion
+        assert entry is not None
+        self._key_problem = None
+        if entry.key_store == "keychain":
+            loaded, key_from = await self._key_in_keychain(connection, say)
+        elif entry.key_path is not None:
+            loaded, key_from = await self._key_in_file(entry.key_path, say)
+        else:
+            loaded, key_from = None, KeyFrom.NOT_KEPT
+        say.show_message("ok", "")
+        diagnosis = Diagnosis.from_connection(
+            connection,
+            source,
+            where,
+            secret_from=SecretFrom.NOT_KEPT,
+            key_from=key_from,
+            key_file=entry.key_path,
+        )
+        self._opened(diagnosis, None, loaded)
+
+    async def _key_in_keychain(
+        self, connection: ConnectionFile, say: Callout
+    ) -> tuple[LoadedKey | None, KeyFrom]:
+        keychain = self.context.keychain
+        name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
+        say.show_message("running", text.OPEN_KEY_LOOKING.format(keychain=name))
+        try:
+            pem = await keychain.load_private_key(connection.host, connection.client_id)
+        except BlockingTimeout:
+            self._key_problem = text.OPEN_KEY_KEYCHAIN_TIMEOUT.format(
+                keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
+            )
+            return None, KeyFrom.UNREADABLE
+        except Exception as exc:  # KeychainError says plainly what happened
+            self._key_problem = text.OPEN_KEY_KEYCHAIN_UNREADABLE.format(reason=exc)
+            return None, KeyFrom.UNREADABLE
+        if pem is None:
+            return None, KeyFrom.MISSING
+        try:
+            return await read_key_pem(pem, text.OPEN_KEY_IN_KEYCHAIN), KeyFrom.KEYCHAIN
+        except KeyUnusable as exc:
+            self._key_problem = text.OPEN_KEY_KEYCHAIN_UNUSABLE.format(keychain=name, reason=exc)
+            return None, KeyFrom.UNREADABLE
+
+    async def _key_in_file(self, path: str, say: Callout) -> tuple[LoadedKey | None, KeyFrom]:
+        say.show_message("running", text.KEY_FILE_READING.format(path=path))
+        try:
+            return await read_key_file(path), KeyFrom.FILE
+        except KeyUnusable as exc:
+            self._key_problem = text.OPEN_KEY_FILE_UNUSABLE.format(reason=exc)
+            return None, KeyFrom.UNREADABLE
+
+    def start_choose_key(self) -> None:
+        self.tasks.start(self.choose_key())
+
+    async def choose_key(self) -> None:
+        """Choose the key file the opened connection signs with (its own could not be had,
+        or Halo now holds another public key)."""
+        diagnosis = self.diagnosis
+        if diagnosis is None or not diagnosis.signs_with_key:
+            return
+        loaded = await self.key_chooser.choose(self.context.services, self._key_folder(diagnosis))
+        if loaded is None or loaded.path is None:
+            self.changed()
+            if self.key_chooser.problem is not None:
+                self.scroll_to(self.key_chooser.status)
+            return
+        self._key_problem = None
+        self.flow.update(**key_file_changes(diagnosis, loaded.path, loaded.key, loaded.public_pem))
+
+    def _key_folder(self, diagnosis: Diagnosis) -> str:
+        if diagnosis.key_file:
+            return os.path.dirname(diagnosis.key_file)
+        if diagnosis.source is Source.FILE:
+            return os.path.dirname(diagnosis.where)
+        return self.context.save_folder
+
+    def _opened(
+        self, diagnosis: Diagnosis, secret: str | None, key: LoadedKey | None = None
+    ) -> None:
+        private_key, public_pem = (key.key, key.public_pem) if key is not None else (None, "")
+        self.flow.update(**open_changes(diagnosis, secret, private_key, public_pem))
         self.secret.clear()
         self.new_secret.clear()
+        self.key_chooser.forget_problem()
         self._fill_fields()
         self.changed()
         if not diagnosis.scopes:
             # Pasted values seldom name the scopes: they come first, then the secret.
             self.focus_field(self.scopes)
-        elif not diagnosis.secret_kept:
+        elif diagnosis.signs_with_key and not diagnosis.key_found:
+            # The key must be chosen: the keyboard goes to the button that does it.
+            self.focus_field(self.key_chooser.button)
+        elif not diagnosis.secret_kept and not diagnosis.signs_with_key:
             # The secret is typed: the keyboard goes there at once.
             self.focus_field(self.secret)
 
     def _closed(self) -> None:
         """Nothing is open any more (it could not be read, or its profile was deleted)."""
         if self.flow.state.diagnosis is not None:
-            self.flow.update(diagnosis=None, secret_text="", kept_secret="", rotate_secret=False)
+            self.flow.update(
+                diagnosis=None,
+                secret_text="",
+                kept_secret="",
+                rotate_secret=False,
+                private_key=None,
+                public_key_pem="",
+            )
 
     # A connection file.
 

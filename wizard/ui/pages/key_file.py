@@ -1,0 +1,127 @@
+"""JWT Assertion (Services) on the pages: the private key read off the GUI thread from a key
+file or from the text its keychain entry holds, and the control that chooses a key file.
+
+A key that cannot be used is refused with assertion.KeyFileError's plain words (which name
+the file and say why); the key itself is never shown, logged or put in a repr.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from wizard.ui import text
+from wizard.ui.context import FileQuestion, Services
+from wizard.ui.pages.export import FILE_TIMEOUT
+from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.widgets import Callout, WrapLabel, push_button
+
+
+class KeyUnusable(Exception):
+    """The key cannot be used; the message says why in plain words, never with the key."""
+
+
+@dataclass(frozen=True)
+class LoadedKey:
+    """A private key that can sign Halo's assertions, its public key, and its file if any."""
+
+    key: Any = field(repr=False)
+    public_pem: str = field(repr=False)
+    path: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The state's changes that make this the key the test signs with (from its file)."""
+        return {"private_key": self.key, "public_key_pem": self.public_pem, "key_file": self.path}
+
+
+def _from_file(path: str) -> LoadedKey:
+    from wizard.core import assertion
+
+    key = assertion.load_private_key(path)
+    return LoadedKey(key, assertion.public_pem(key), path)
+
+
+def _from_pem(pem: str, name: str) -> LoadedKey:
+    from wizard.core import assertion
+
+    key = assertion.load_private_key_pem(pem, name)
+    return LoadedKey(key, assertion.public_pem(key))
+
+
+async def read_key_file(path: str) -> LoadedKey:
+    """The key in the file `path`; KeyUnusable says why it cannot be used."""
+    try:
+        return await run_blocking(_from_file, path, timeout=FILE_TIMEOUT)
+    except BlockingTimeout:
+        seconds = f"{FILE_TIMEOUT:g}"
+        raise KeyUnusable(text.KEY_FILE_TIMEOUT.format(path=path, seconds=seconds)) from None
+    except ValueError as exc:  # KeyFileError, or a public key too long for Halo's field
+        raise KeyUnusable(str(exc)) from None
+
+
+async def read_key_pem(pem: str, name: str) -> LoadedKey:
+    """The key in `pem` (a keychain entry's text), called `name` in a refusal."""
+    try:
+        return await run_blocking(_from_pem, pem, name, timeout=FILE_TIMEOUT)
+    except BlockingTimeout:
+        seconds = f"{FILE_TIMEOUT:g}"
+        raise KeyUnusable(text.KEY_PEM_TIMEOUT.format(seconds=seconds)) from None
+    except ValueError as exc:
+        raise KeyUnusable(str(exc)) from None
+
+
+class KeyFileChooser(QWidget):
+    """ "Choose the private key file…", a note on which file that is, and what became of the
+    file chosen: its key, or why it cannot be used (`problem`, shown until a file is read)."""
+
+    def __init__(self, note: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        row = QHBoxLayout()
+        self.button = push_button(text.KEY_FILE_CHOOSE, text.KEY_FILE_CHOOSE_NAME)
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.note = WrapLabel(note)
+        layout.addWidget(self.note)
+        self.status = Callout("ok")
+        self.status.setVisible(False)
+        layout.addWidget(self.status)
+        self.problem: str | None = None
+
+    async def choose(self, services: Services, folder: str) -> LoadedKey | None:
+        """Ask for the key file and read it; None when cancelled or when it cannot be used
+        (then `problem` says why, and the status shows it)."""
+        question = FileQuestion(
+            title=text.KEY_FILE_DIALOG_TITLE, folder=folder, name_filter=text.KEY_FILE_FILTER
+        )
+        path = await services.choose_file(self, question)
+        if not path:
+            return None
+        path = os.path.abspath(os.path.expanduser(path))
+        self.status.show_message("running", text.KEY_FILE_READING.format(path=path))
+        try:
+            loaded = await read_key_file(path)
+        except KeyUnusable as exc:
+            self.problem = text.KEY_FILE_UNUSABLE.format(reason=exc)
+            self.status.show_message("error", self.problem)
+            return None
+        self.problem = None
+        self.status.show_message("ok", "")
+        return loaded
+
+    def show_key(self, message: str) -> None:
+        """Say which key the test signs with, unless the last file chosen could not be used."""
+        if self.problem is not None:
+            self.status.show_message("error", self.problem)
+        else:
+            self.status.show_message("ok", message)
+
+    def forget_problem(self) -> None:
+        self.problem = None
+        self.status.show_message("ok", "")
