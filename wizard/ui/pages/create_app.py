@@ -8,7 +8,6 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,13 +20,12 @@ from PySide6.QtWidgets import (
 
 from wizard.core.product import APPLICATIONS_PAGE, product_names
 from wizard.flow import AuthMethod, StepKey, WizardState
-from wizard.flow.tools import can_sign_with_a_key, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import HostFieldPage
+from wizard.ui.pages.key_file import MethodChoice
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
-    ArrowKeysChoose,
     Callout,
     NumberedSteps,
     WrapLabel,
@@ -107,38 +105,17 @@ class CreateAppPage(HostFieldPage):
 
     # ----- the authentication method and its key pair -----
 
-    def _method_box(self) -> QGroupBox:
-        box = QGroupBox(text.CREATE_METHOD_TITLE)
-        layout = QVBoxLayout(box)
-        layout.setSpacing(2)
-        self.method_group = QButtonGroup(self)
-        self.secret_method = QRadioButton(text.CREATE_METHOD_SECRET)
-        self.key_method = QRadioButton(text.CREATE_METHOD_KEY)
-        explanations = {
-            self.secret_method: text.CREATE_METHOD_SECRET_TEXT,
-            self.key_method: text.CREATE_METHOD_KEY_TEXT,
-        }
-        for button, method in (
-            (self.secret_method, AuthMethod.SECRET),
-            (self.key_method, AuthMethod.ASSERTION),
-        ):
-            button.setProperty("method", method.value)
-            button.setAccessibleName(button.text().replace("&", ""))
-            button.setAccessibleDescription(explanations[button])
-            self.method_group.addButton(button)
-            explanation = WrapLabel(explanations[button])
-            explanation.setIndent(button.sizeHint().height())
-            layout.addWidget(button)
-            layout.addWidget(explanation)
-            if button is self.secret_method:
-                layout.addSpacing(6)
-        # Why a tool that sends a secret cannot use the method.
-        self.key_not_for = WrapLabel()
-        self.key_not_for.setIndent(self.key_method.sizeHint().height())
-        self.key_not_for.setVisible(False)
-        layout.addWidget(self.key_not_for)
-        self.method_arrows = ArrowKeysChoose([self.secret_method, self.key_method], self)
-        return box
+    def _method_box(self) -> MethodChoice:
+        self.method = MethodChoice(
+            text.CREATE_METHOD_TITLE,
+            (text.CREATE_METHOD_SECRET, text.CREATE_METHOD_SECRET_TEXT),
+            (text.CREATE_METHOD_KEY, text.CREATE_METHOD_KEY_TEXT),
+        )
+        self.method_group = self.method.group
+        self.secret_method = self.method.secret_button
+        self.key_method = self.method.key_button
+        self.key_not_for = self.method.key_not_for
+        return self.method
 
     def _key_box(self) -> QGroupBox:
         self.key_box = QGroupBox(text.CREATE_KEY_TITLE)
@@ -175,23 +152,16 @@ class CreateAppPage(HostFieldPage):
 
     def apply(self) -> None:
         super().apply()
-        button = self.method_group.checkedButton()
-        if button is None:
+        method = self.method.chosen()
+        if method is None:
             return
-        method = AuthMethod(str(button.property("method")))
         if method is not self.flow.state.auth_method:
             self.flow.update(auth_method=method)
         if method is AuthMethod.ASSERTION and self.flow.state.private_key is None:
             self.start_key()
 
     def load(self) -> None:
-        state = self.flow.state
-        self.method_group.blockSignals(True)
-        self.method_group.setExclusive(False)
-        self.secret_method.setChecked(not state.uses_assertion)
-        self.key_method.setChecked(state.uses_assertion)
-        self.method_group.setExclusive(True)
-        self.method_group.blockSignals(False)
+        self.method.show_chosen(self.flow.state)
         super().load()
 
     def start_key(self) -> None:
@@ -263,12 +233,7 @@ class CreateAppPage(HostFieldPage):
 
     def _show_method(self) -> None:
         state = self.flow.state
-        possible = can_sign_with_a_key(state)
-        recipe = tool_recipe(state)
-        self.key_method.setEnabled(possible or state.uses_assertion)
-        self.key_not_for.setVisible(not possible and recipe is not None)
-        if recipe is not None:
-            self.key_not_for.setText(text.CREATE_METHOD_KEY_NOT_FOR.format(name=recipe.name))
+        self.method.show_possible(state)
         key = state.uses_assertion
         self.key_box.setVisible(key)
         pem = state.public_key_pem

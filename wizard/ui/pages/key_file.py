@@ -1,5 +1,6 @@
-"""JWT Assertion (Services) on the pages: the private key read off the GUI thread from a key
-file or from the text its keychain entry holds, and the control that chooses a key file.
+"""JWT Assertion (Services) on the pages: the choice of method, the private key read off the
+GUI thread from a key file or from the text its keychain entry holds, and the control that
+chooses a key file.
 
 A key that cannot be used is refused with assertion.KeyFileError's plain words (which name
 the file and say why); the key itself is never shown, logged or put in a repr.
@@ -11,13 +12,86 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from wizard.flow import AuthMethod, WizardState
+from wizard.flow.tools import can_sign_with_a_key, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, Services
 from wizard.ui.pages.export import FILE_TIMEOUT
 from wizard.ui.tasks import BlockingTimeout, run_blocking
-from wizard.ui.widgets import Callout, WrapLabel, push_button
+from wizard.ui.widgets import ArrowKeysChoose, Callout, WrapLabel, push_button
+
+
+class MethodChoice(QGroupBox):
+    """How the application proves who it is: Client ID and Secret, or JWT Assertion, each
+    with what it means; a tool that only sends a secret cannot choose the key, and says why.
+
+    `group` is the radio buttons' group: its buttonToggled says a method was chosen.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        secret: tuple[str, str],
+        key: tuple[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(2)
+        self.group = QButtonGroup(self)
+        self.secret_button = QRadioButton(secret[0])
+        self.key_button = QRadioButton(key[0])
+        for button, method, explanation in (
+            (self.secret_button, AuthMethod.SECRET, secret[1]),
+            (self.key_button, AuthMethod.ASSERTION, key[1]),
+        ):
+            button.setProperty("method", method.value)
+            button.setAccessibleName(button.text().replace("&", ""))
+            button.setAccessibleDescription(explanation)
+            self.group.addButton(button)
+            words = WrapLabel(explanation)
+            words.setIndent(button.sizeHint().height())
+            layout.addWidget(button)
+            layout.addWidget(words)
+            if button is self.secret_button:
+                layout.addSpacing(6)
+        # Why a tool that sends a secret cannot use the method.
+        self.key_not_for = WrapLabel()
+        self.key_not_for.setIndent(self.key_button.sizeHint().height())
+        self.key_not_for.setVisible(False)
+        layout.addWidget(self.key_not_for)
+        self.arrows = ArrowKeysChoose([self.secret_button, self.key_button], self)
+
+    def chosen(self) -> AuthMethod | None:
+        button = self.group.checkedButton()
+        return AuthMethod(str(button.property("method"))) if button is not None else None
+
+    def show_chosen(self, state: WizardState) -> None:
+        """Tick the method the state holds, without it counting as a new choice."""
+        self.group.blockSignals(True)
+        self.group.setExclusive(False)
+        self.secret_button.setChecked(not state.uses_assertion)
+        self.key_button.setChecked(state.uses_assertion)
+        self.group.setExclusive(True)
+        self.group.blockSignals(False)
+
+    def show_possible(self, state: WizardState) -> None:
+        """The key only for a tool that can sign with one; for another, why not."""
+        possible = can_sign_with_a_key(state)
+        recipe = tool_recipe(state)
+        self.key_button.setEnabled(possible or state.uses_assertion)
+        self.key_not_for.setVisible(not possible and recipe is not None)
+        if recipe is not None:
+            self.key_not_for.setText(text.CREATE_METHOD_KEY_NOT_FOR.format(name=recipe.name))
 
 
 class KeyUnusable(Exception):
