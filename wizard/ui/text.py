@@ -32,6 +32,7 @@ STEP_NAMES = {
 }
 # The credentials step of a connection that signs with a key (JWT Assertion): no secret.
 STEP_NAME_CREDENTIALS_KEY = "Client ID"
+STEP_NAME_CREDENTIALS_KEY_FILE = "Client ID and key"
 STEPS_LIST_NAME = "Steps of the wizard"
 # What a step's mark says to a screen reader: what was verified, not only what was seen.
 STEP_VERIFIED = "{name}: verified"
@@ -535,6 +536,27 @@ CRED_ISSUER_LABEL = "&Issuer:"
 CRED_ISSUER_NAME = "The assertion's issuer"
 CRED_ISSUER_PLACEHOLDER = "The Client ID"
 CRED_BLOCKED_KEY = "make the key pair (Back, on Create the application)."
+# An application that exists already: how it proves who it is, and the key file it signs with.
+CRED_METHOD_TITLE = "How the application proves who it is (its Authentication Method in Halo)"
+CRED_METHOD_SECRET = "Client ID and Secre&t (Services)"
+CRED_METHOD_KEY = "&JWT Assertion (Services): with its private key"
+CRED_METHOD_KEY_TEXT = (
+    "Choose this when the application's Authentication Method in Halo is JWT Assertion "
+    "(Services). The test signs with the private key file made with the public key Halo holds; "
+    "no secret is sent."
+)
+CRED_TITLE_KEY_FILE = "Client ID and private key"
+CRED_SUBTITLE_KEY_FILE = (
+    "Copy the Client ID from your API application in Halo (its Details tab), and choose the "
+    "private key file it signs with."
+)
+CRED_KEY_FILE_NOTE = (
+    "The file made with the public key the application in Halo holds, for example "
+    "halo-private-key.pem from halo-wizard keygen. It is read here and stays on this computer."
+)
+CRED_KEY_CHOSEN = "The test signs with the private key in {path}."
+CRED_BLOCKED_KEY_FILE = "choose the private key file."
+CRED_BLOCKED_ID_AND_KEY = "enter the Client ID and choose the private key file."
 # A key file, chosen on the credentials page or for a connection being diagnosed.
 KEY_FILE_CHOOSE = "Choose the private &key file\u2026"
 KEY_FILE_CHOOSE_NAME = "Choose the private key file"

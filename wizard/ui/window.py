@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.flow import StepKey, WizardState
+from wizard.flow import AppChoice, StepKey, WizardState
 from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text, theme
 from wizard.ui.context import UiContext
@@ -94,6 +94,9 @@ class StepList(QWidget):
 def step_name(key: StepKey, state: WizardState) -> str:
     """The step's name in the side panel; a connection that signs with a key has no secret."""
     if key is StepKey.CREDENTIALS and state.uses_assertion:
+        # An application that exists already is given its key file there.
+        if state.app_choice is AppChoice.EXISTING:
+            return text.STEP_NAME_CREDENTIALS_KEY_FILE
         return text.STEP_NAME_CREDENTIALS_KEY
     return text.STEP_NAMES[key.value]
 

@@ -1,14 +1,30 @@
-"""Step 7: the Client ID and the secret, cleaned as pasted, and whether to keep the secret."""
+"""Step 7: the Client ID and the secret, cleaned as pasted, and whether to keep the secret.
+
+For an application that exists already, the page also asks how it proves who it is: with
+JWT Assertion (Services) the secret gives way to the private key file it signs with.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
 
 from wizard.core.credentials import describe_removed, looks_like_guid, looks_like_secret
-from wizard.flow import StepKey
+from wizard.flow import AppChoice, KeyStore, StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.key_file import KeyFileChooser, MethodChoice
 from wizard.ui.widgets import Callout, WrapLabel, push_button
 
 
@@ -19,6 +35,14 @@ class CredentialsPage(FlowPage):
         super().__init__(context)
         self.setTitle(text.CRED_TITLE)
         self.setSubTitle(text.CRED_SUBTITLE)
+        # An application that exists already: which method it uses is asked here.
+        self.method = MethodChoice(
+            text.CRED_METHOD_TITLE,
+            (text.CRED_METHOD_SECRET, text.CREATE_METHOD_SECRET_TEXT),
+            (text.CRED_METHOD_KEY, text.CRED_METHOD_KEY_TEXT),
+        )
+        self.method.show_asked(False)
+        self.body.addWidget(self.method)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(8)
@@ -54,6 +78,14 @@ class CredentialsPage(FlowPage):
         grid.addWidget(self.secret_note, 3, 1, 1, 2)
         self.secret_warning = Callout("warning")
         grid.addWidget(self.secret_warning, 4, 1, 1, 2)
+        # In the secret's place, for an existing application that signs with a key.
+        self.key_label = QLabel(text.OPEN_FACT_KEY)
+        self.key_chooser = KeyFileChooser(text.CRED_KEY_FILE_NOTE)
+        self.key_chooser.align_label(self.key_label)
+        grid.addWidget(self.key_label, 6, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.key_chooser, 6, 1, 1, 2)
+        self.key_label.setVisible(False)
+        self.key_chooser.setVisible(False)
         self.body.addLayout(grid)
 
         if context.demo is not None:
@@ -81,7 +113,35 @@ class CredentialsPage(FlowPage):
         self.audience.textEdited.connect(self.apply)
         self.issuer.textEdited.connect(self.apply)
         self.advanced.toggled.connect(self._advanced_toggled)
+        self.method.group.buttonToggled.connect(self._method_toggled)
+        self.key_chooser.button.clicked.connect(self.start_choose_key)
         context.keychain.changed.connect(self.refresh)
+
+    @property
+    def asks_method(self) -> bool:
+        """True for an application that exists already: the method was not chosen earlier."""
+        return self.flow.state.app_choice is AppChoice.EXISTING
+
+    def _method_toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
+
+    def start_choose_key(self) -> None:
+        self.tasks.start(self.choose_key())
+
+    async def choose_key(self) -> None:
+        """Choose the private key file the application signs with, and read it (off the GUI
+        thread); a file that holds no usable private key says why."""
+        state = self.flow.state
+        folder = os.path.dirname(state.key_file) if state.key_file else self.context.save_folder
+        loaded = await self.key_chooser.choose(self.context.services, folder)
+        if loaded is None:
+            self.changed()
+            if self.key_chooser.problem is not None:
+                self.scroll_to(self.key_chooser.status)
+            return
+        # The key stays in its file unless the Save page is told to keep it in the keychain.
+        self.flow.update(**loaded.changes(), key_store=KeyStore.FILE)
 
     def _assertion_box(self) -> None:
         """Advanced, for JWT Assertion: the assertion's audience and issuer."""
@@ -141,11 +201,15 @@ class CredentialsPage(FlowPage):
             self.issuer.setText(state.assertion_issuer_text)
         if state.assertion_audience or state.assertion_issuer:
             self.advanced.setChecked(True)
+        self.method.show_chosen(state)
         super().load()
 
     def apply(self) -> None:
         state = self.flow.state
         changes: dict[str, object] = {}
+        method = self.method.chosen() if self.asks_method else None
+        if method is not None and method is not state.auth_method:
+            changes["auth_method"] = method
         if self.client_id.text() != state.client_id_text:
             changes["client_id_text"] = self.client_id.text()
         if self.secret.text() != state.secret_text:
@@ -188,15 +252,18 @@ class CredentialsPage(FlowPage):
         the assertion's audience and issuer)."""
         state = self.flow.state
         key = state.uses_assertion
-        self.setSubTitle(text.CRED_SUBTITLE_KEY if key else text.CRED_SUBTITLE)
-        self.setTitle(text.CRED_TITLE_KEY if key else text.CRED_TITLE)
+        chosen_file = key and self.asks_method
+        self.setSubTitle(self._subtitle(key, chosen_file))
+        self.setTitle(self._title(key, chosen_file))
         for widget in (self.secret_label, self.secret, self.reveal, self.remember):
             widget.setVisible(not key)
         self.keychain_note.setVisible(not key)
         if key:
             self.secret_note.setVisible(False)
             self.secret_warning.setVisible(False)
-        self.key_note.show_message("info", text.CRED_KEY_NOTE if key else "")
+        # The key made on Create the application, or the file an existing one signs with.
+        self.key_note.show_message("info", text.CRED_KEY_NOTE if key and not chosen_file else "")
+        self._show_key_file(chosen_file)
         self.advanced.setVisible(key)
         self.assertion_box.setVisible(key and self.advanced.isChecked())
         default = self.default_audience()
@@ -207,6 +274,30 @@ class CredentialsPage(FlowPage):
             if default
             else text.CRED_ASSERTION_HINT_NO_ADDRESS
         )
+
+    def _show_key_file(self, shown: bool) -> None:
+        state = self.flow.state
+        self.method.show_asked(self.asks_method)
+        if self.asks_method:
+            self.method.show_chosen(state)
+            self.method.show_possible(state)
+        self.key_label.setVisible(shown)
+        self.key_chooser.setVisible(shown)
+        if shown:
+            chosen = state.key_file if state.private_key is not None else None
+            self.key_chooser.show_key(text.CRED_KEY_CHOSEN.format(path=chosen) if chosen else "")
+
+    @staticmethod
+    def _title(key: bool, chosen_file: bool) -> str:
+        if chosen_file:
+            return text.CRED_TITLE_KEY_FILE
+        return text.CRED_TITLE_KEY if key else text.CRED_TITLE
+
+    @staticmethod
+    def _subtitle(key: bool, chosen_file: bool) -> str:
+        if chosen_file:
+            return text.CRED_SUBTITLE_KEY_FILE
+        return text.CRED_SUBTITLE_KEY if key else text.CRED_SUBTITLE
 
     def _show_keychain(self) -> None:
         keychain = self.context.keychain
@@ -251,6 +342,10 @@ class CredentialsPage(FlowPage):
 
     def blocked_reason(self) -> str | None:
         state = self.flow.state
+        if state.uses_assertion and self.asks_method:
+            if not state.client_id and state.private_key is None:
+                return text.CRED_BLOCKED_ID_AND_KEY
+            return text.CRED_BLOCKED_ID if not state.client_id else text.CRED_BLOCKED_KEY_FILE
         if state.uses_assertion:
             return text.CRED_BLOCKED_ID if not state.client_id else text.CRED_BLOCKED_KEY
         if not state.client_id and not state.secret:

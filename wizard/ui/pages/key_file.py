@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -70,6 +71,14 @@ class MethodChoice(QGroupBox):
         self.key_not_for.setVisible(False)
         layout.addWidget(self.key_not_for)
         self.arrows = ArrowKeysChoose([self.secret_button, self.key_button], self)
+
+    def show_asked(self, asked: bool) -> None:
+        """Show the choice, or hide it and keep its buttons out of the focus: QWizard gives
+        a new page's focus to its first control that takes it, hidden or not."""
+        self.setVisible(asked)
+        policy = Qt.FocusPolicy.StrongFocus if asked else Qt.FocusPolicy.NoFocus
+        for button in (self.secret_button, self.key_button):
+            button.setFocusPolicy(policy)
 
     def chosen(self) -> AuthMethod | None:
         button = self.group.checkedButton()
@@ -167,6 +176,11 @@ class KeyFileChooser(QWidget):
         self.status.setVisible(False)
         layout.addWidget(self.status)
         self.problem: str | None = None
+
+    def align_label(self, label: QWidget) -> None:
+        """Lower `label` (beside this control in a grid) to the middle of the button."""
+        offset = (self.button.sizeHint().height() - label.sizeHint().height()) // 2
+        label.setContentsMargins(0, max(0, offset), 0, 0)
 
     async def choose(self, services: Services, folder: str) -> LoadedKey | None:
         """Ask for the key file and read it; None when cancelled or when it cannot be used
