@@ -940,7 +940,9 @@ def _key_based_variables(
     values = {
         **values,
         "HALO_AUTH_METHOD": connection.auth_method,
-        "HALO_ASSERTION_AUDIENCE": entry.audience or default_audience(connection.token_url),
+        # No token address recorded (a file written by hand): left for the script to choose.
+        "HALO_ASSERTION_AUDIENCE": entry.audience
+        or (default_audience(connection.token_url) if connection.token_url else None),
         "HALO_ASSERTION_ISSUER": entry.issuer or connection.client_id,
     }
     if entry.key_store == "file":
