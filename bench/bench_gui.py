@@ -83,6 +83,8 @@ def longest_stall(latency_ms: int = 100) -> tuple[float, float]:
         discovery = asyncio.run(run_discovery(halo.url, ca_bundle=ca_bundle))
         state = WizardState(
             app_choice=AppChoice.EXISTING,
+            # The tool step comes first: without a tool chosen, Next would never leave it.
+            tool="script",
             identity=IdentityChoice.AGENT,
             scopes=SCOPES,
             host_text=halo.url,
@@ -108,9 +110,15 @@ def longest_stall(latency_ms: int = 100) -> tuple[float, float]:
             timer = QTimer()
             timer.setInterval(int(interval * 1000))
             timer.timeout.connect(tick)
-            while window.context.flow.current is not StepKey.TEST:
+            for _ in range(40):
+                if window.context.flow.current is StepKey.TEST:
+                    break
                 window.next()
                 await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError(
+                    f"stuck at {window.context.flow.current}: a page asks for something"
+                )
             started = time.perf_counter()
             last = started
             timer.start()

@@ -10,6 +10,7 @@ from tests.conftest import check
 from wizard.core import assertion, run_discovery
 from wizard.flow import AppChoice, AuthMethod, IdentityChoice, StepKey, WizardFlow, catalog
 from wizard.flow.fixes import fix_place
+from wizard.flow.steps import STEPS
 from wizard.flow.tools import can_sign_with_a_key, choose_tool, tool_form
 from wizard.sim import SimulatedHalo
 
@@ -95,3 +96,18 @@ def test_a_new_key_or_audience_drops_the_test_and_the_form_leaves_the_secret_out
 def test_a_refused_assertion_leads_to_where_its_audience_is_typed() -> None:
     place = fix_place("ASSERTION_REFUSED", _at_create().state)
     assert place is not None and place.step is StepKey.CREDENTIALS and place.field == "audience"
+
+
+def test_an_existing_application_signs_only_with_the_key_file_chosen_for_it() -> None:
+    # A pair made on Create the application, then Back to say the application exists: that
+    # pair is not the one Halo holds, so Next waits for the admin's own key file.
+    flow = _at_create()
+    key = assertion.generate_key_pair(2048)
+    flow.update(
+        auth_method=AuthMethod.ASSERTION, private_key=key, public_key_pem=assertion.public_pem(key)
+    )
+    flow.update(app_choice=AppChoice.EXISTING, client_id_text="abc")
+    credentials_done = STEPS[StepKey.CREDENTIALS].complete
+    assert not credentials_done(flow.state)
+    flow.update(key_file="/keys/halo-private-key.pem")
+    assert credentials_done(flow.state)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import HaloFactory, check
@@ -326,3 +327,50 @@ def test_a_key_file_that_is_gone_names_it_and_a_refused_key_leads_back_to_the_ch
     click(qtbot, button)
     qtbot.waitUntil(lambda: window.context.flow.current is StepKey.OPEN, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page(window).key_chooser.button)
+
+
+def test_a_wrong_saved_audience_is_refused_then_cleared_on_the_open_page_and_saved(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    keychain: FakeKeychain,
+    files: FileDialogs,
+    tmp_path: Path,
+) -> None:
+    halo = start_halo("jwt_assertion")
+    private, _public = key_files(halo, tmp_path / "keys")
+    elsewhere = "https://login.elsewhere.example/token"
+    entry = AssertionEntry("file", str(private), audience=elsewhere)
+    path = tmp_path / "halo-connection-acme.json"
+    signed_connection(halo, ca_bundle, entry, private).save(path)
+
+    window = make_wizard()
+    opener = open_file(qtbot, window, files, path)
+    # The saved audience is shown, opened, beside the default it replaces.
+    assert opener.assertion.isVisible() and opener.assertion.advanced.isChecked()
+    assert opener.assertion.audience.text() == elsewhere
+    assert opener.assertion.audience.placeholderText() == f"{halo.url}/auth/token"
+    assert opener.assertion.issuer.placeholderText() == halo.client_id
+    live_test = click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    report = window.context.flow.state.report
+    assert report is not None and "ASSERTION_REFUSED" in report.codes()
+    (refused,) = [v for v in live_test.finding_views if v.finding.code == "ASSERTION_REFUSED"]
+    assert "or on Open the connection when diagnosing" in " ".join(refused.finding.fix)
+
+    click(qtbot, window.button(window.WizardButton.BackButton))
+    assert page(window) is opener
+    opener.assertion.audience.selectAll()
+    qtbot.keyClick(opener.assertion.audience, Qt.Key.Key_Delete)
+    assert window.context.flow.state.assertion_audience is None
+    shot(window, "diagnose-key", "03-open-audience")
+    live_test = click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    assert live_test.summary.label.text() == "The connection works."
+    export = click_next(qtbot, window, StepKey.EXPORT)
+    click(qtbot, export.save_button)
+    click(qtbot, button_named(the_box(qtbot, lambda: export.replace_question), "Replace"))
+    qtbot.waitUntil(lambda: window.context.flow.state.exported_to == str(path), timeout=WAIT_MS)
+    saved = ConnectionFile.load(path).assertion
+    assert saved is not None and saved.audience is None and saved.key_path == str(private)

@@ -42,7 +42,9 @@ _ENTER_AGAIN = (
     "page, or for halo-wizard check {where}; then run the test again."
 )
 # Where the assertion's audience and issuer are typed in the wizard.
-_ADVANCED = "in the wizard: Advanced, on its Client ID page"
+_ADVANCED = (
+    "in the wizard: Advanced, on its Client ID page, or on Open the connection when diagnosing"
+)
 # A new key pair, in the window or on the command line.
 _NEW_KEY_PAIR = (
     "If that key is lost or cannot be used, make a new pair: in the wizard, choose JWT "

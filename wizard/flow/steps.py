@@ -65,7 +65,11 @@ def _create_done(state: WizardState) -> bool:
 
 
 def _credential_given(state: WizardState) -> bool:
-    """The secret, or for JWT Assertion the private key the test signs with."""
+    """The secret, or for JWT Assertion the private key the test signs with: for an
+    application that exists already, the one read from the key file the admin chose (a
+    pair made earlier on Create the application, before going back, is not theirs)."""
+    if state.uses_assertion and state.app_choice is AppChoice.EXISTING:
+        return state.private_key is not None and state.key_file is not None
     if state.uses_assertion:
         return state.private_key is not None
     return bool(state.secret)

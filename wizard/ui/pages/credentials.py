@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QWidget,
 )
 
 from wizard.core.credentials import describe_removed, looks_like_guid, looks_like_secret
@@ -24,7 +23,7 @@ from wizard.flow import AppChoice, KeyStore, StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.pages.key_file import KeyFileChooser, MethodChoice
+from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser, MethodChoice
 from wizard.ui.widgets import Callout, WrapLabel, push_button
 
 
@@ -112,7 +111,6 @@ class CredentialsPage(FlowPage):
         self.reveal.toggled.connect(self._reveal)
         self.audience.textEdited.connect(self.apply)
         self.issuer.textEdited.connect(self.apply)
-        self.advanced.toggled.connect(self._advanced_toggled)
         self.method.group.buttonToggled.connect(self._method_toggled)
         self.key_chooser.button.clicked.connect(self.start_choose_key)
         context.keychain.changed.connect(self.refresh)
@@ -145,46 +143,18 @@ class CredentialsPage(FlowPage):
 
     def _assertion_box(self) -> None:
         """Advanced, for JWT Assertion: the assertion's audience and issuer."""
-        self.advanced = QCheckBox(text.CRED_ASSERTION_ADVANCED)
-        self.advanced.setAccessibleName(text.CRED_ASSERTION_ADVANCED.replace("&", ""))
-        self.body.addWidget(self.advanced)
-        self.assertion_box = QWidget()
-        grid = QGridLayout(self.assertion_box)
-        grid.setContentsMargins(self.advanced.sizeHint().height(), 0, 0, 0)
-        grid.setColumnStretch(1, 1)
-        self.assertion_hint = WrapLabel()
-        grid.addWidget(self.assertion_hint, 0, 0, 1, 2)
-        audience_label = QLabel(text.CRED_AUDIENCE_LABEL)
-        self.audience = QLineEdit()
-        self.audience.setAccessibleName(text.CRED_AUDIENCE_NAME)
-        self.audience.setClearButtonEnabled(True)
-        audience_label.setBuddy(self.audience)
-        grid.addWidget(audience_label, 1, 0)
-        grid.addWidget(self.audience, 1, 1)
-        issuer_label = QLabel(text.CRED_ISSUER_LABEL)
-        self.issuer = QLineEdit()
-        self.issuer.setAccessibleName(text.CRED_ISSUER_NAME)
-        self.issuer.setClearButtonEnabled(True)
-        issuer_label.setBuddy(self.issuer)
-        grid.addWidget(issuer_label, 2, 0)
-        grid.addWidget(self.issuer, 2, 1)
-        self.body.addWidget(self.assertion_box)
-        self.assertion_box.setVisible(False)
-
-    def _advanced_toggled(self, shown: bool) -> None:
-        self.assertion_box.setVisible(shown and self.flow.state.uses_assertion)
-
-    def default_audience(self) -> str | None:
-        """The audience used when none is typed: the token service's address, as found."""
-        from wizard.core.assertion import default_audience
-
-        discovery = self.flow.state.discovery
-        token_url = discovery.token_url if discovery is not None else None
-        return default_audience(token_url) if token_url else None
+        self.assertion = AssertionFields()
+        self.body.addWidget(self.assertion)
+        # The fields by name, for the page's own code and its tests.
+        self.advanced = self.assertion.advanced
+        self.assertion_box = self.assertion.box
+        self.assertion_hint = self.assertion.hint
+        self.audience = self.assertion.audience
+        self.issuer = self.assertion.issuer
 
     def reveal_field(self, field: str) -> None:
         if field in ("audience", "issuer"):
-            self.advanced.setChecked(True)
+            self.assertion.open()
 
     def entered(self) -> None:
         self.context.keychain.ensure_checked()
@@ -195,12 +165,7 @@ class CredentialsPage(FlowPage):
             self.client_id.setText(state.client_id_text)
         if self.secret.text() != state.secret_text:
             self.secret.setText(state.secret_text)
-        if self.audience.text() != state.assertion_audience_text:
-            self.audience.setText(state.assertion_audience_text)
-        if self.issuer.text() != state.assertion_issuer_text:
-            self.issuer.setText(state.assertion_issuer_text)
-        if state.assertion_audience or state.assertion_issuer:
-            self.advanced.setChecked(True)
+        self.assertion.load(state)
         self.method.show_chosen(state)
         super().load()
 
@@ -214,10 +179,7 @@ class CredentialsPage(FlowPage):
             changes["client_id_text"] = self.client_id.text()
         if self.secret.text() != state.secret_text:
             changes["secret_text"] = self.secret.text()
-        if self.audience.text() != state.assertion_audience_text:
-            changes["assertion_audience_text"] = self.audience.text()
-        if self.issuer.text() != state.assertion_issuer_text:
-            changes["assertion_issuer_text"] = self.issuer.text()
+        changes.update(self.assertion.changes(state))
         # While no keychain can be used the box is off and disabled; the wish is kept.
         if self.remember.isEnabled() and self.remember.isChecked() != state.remember_secret:
             changes["remember_secret"] = self.remember.isChecked()
@@ -264,16 +226,9 @@ class CredentialsPage(FlowPage):
         # The key made on Create the application, or the file an existing one signs with.
         self.key_note.show_message("info", text.CRED_KEY_NOTE if key and not chosen_file else "")
         self._show_key_file(chosen_file)
-        self.advanced.setVisible(key)
-        self.assertion_box.setVisible(key and self.advanced.isChecked())
-        default = self.default_audience()
-        self.audience.setPlaceholderText(default or text.CRED_AUDIENCE_PLACEHOLDER)
-        self.issuer.setPlaceholderText(state.client_id or text.CRED_ISSUER_PLACEHOLDER)
-        self.assertion_hint.setText(
-            text.CRED_ASSERTION_HINT.format(audience=default)
-            if default
-            else text.CRED_ASSERTION_HINT_NO_ADDRESS
-        )
+        self.assertion.setVisible(key)
+        discovery = state.discovery
+        self.assertion.show_defaults(discovery.token_url if discovery else None, state.client_id)
 
     def _show_key_file(self, shown: bool) -> None:
         state = self.flow.state
@@ -343,7 +298,7 @@ class CredentialsPage(FlowPage):
     def blocked_reason(self) -> str | None:
         state = self.flow.state
         if state.uses_assertion and self.asks_method:
-            if not state.client_id and state.private_key is None:
+            if not state.client_id and state.key_file is None:
                 return text.CRED_BLOCKED_ID_AND_KEY
             return text.CRED_BLOCKED_ID if not state.client_id else text.CRED_BLOCKED_KEY_FILE
         if state.uses_assertion:

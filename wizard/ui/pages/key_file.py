@@ -15,8 +15,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -213,3 +217,74 @@ class KeyFileChooser(QWidget):
     def forget_problem(self) -> None:
         self.problem = None
         self.status.show_message("ok", "")
+
+
+class AssertionFields(QWidget):
+    """Advanced, for JWT Assertion: the assertion's audience and issuer, under a box that
+    shows them. Halo publishes neither (the defaults: the token service's address without
+    ?tenant=, and the Client ID), so they are there for when Halo refuses the assertion."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.advanced = QCheckBox(text.CRED_ASSERTION_ADVANCED)
+        self.advanced.setAccessibleName(text.CRED_ASSERTION_ADVANCED.replace("&", ""))
+        layout.addWidget(self.advanced)
+        self.box = QWidget()
+        grid = QGridLayout(self.box)
+        grid.setContentsMargins(self.advanced.sizeHint().height(), 0, 0, 0)
+        grid.setColumnStretch(1, 1)
+        self.hint = WrapLabel()
+        grid.addWidget(self.hint, 0, 0, 1, 2)
+        self.audience = self._field(grid, 1, text.CRED_AUDIENCE_LABEL, text.CRED_AUDIENCE_NAME)
+        self.issuer = self._field(grid, 2, text.CRED_ISSUER_LABEL, text.CRED_ISSUER_NAME)
+        layout.addWidget(self.box)
+        self.box.setVisible(False)
+        self.advanced.toggled.connect(self.box.setVisible)
+
+    @staticmethod
+    def _field(grid: QGridLayout, row: int, label_text: str, name: str) -> QLineEdit:
+        label = QLabel(label_text)
+        field = QLineEdit()
+        field.setAccessibleName(name)
+        field.setClearButtonEnabled(True)
+        label.setBuddy(field)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(field, row, 1)
+        return field
+
+    def load(self, state: WizardState) -> None:
+        """Put the state's audience and issuer in the fields; opened when either is set."""
+        if self.audience.text() != state.assertion_audience_text:
+            self.audience.setText(state.assertion_audience_text)
+        if self.issuer.text() != state.assertion_issuer_text:
+            self.issuer.setText(state.assertion_issuer_text)
+        if state.assertion_audience or state.assertion_issuer:
+            self.advanced.setChecked(True)
+
+    def changes(self, state: WizardState) -> dict[str, str]:
+        """What the fields change in the state."""
+        changes: dict[str, str] = {}
+        if self.audience.text() != state.assertion_audience_text:
+            changes["assertion_audience_text"] = self.audience.text()
+        if self.issuer.text() != state.assertion_issuer_text:
+            changes["assertion_issuer_text"] = self.issuer.text()
+        return changes
+
+    def show_defaults(self, token_url: str | None, client_id: str) -> None:
+        """Say what is used when a field is left empty (the token service's address, when
+        known, and the Client ID)."""
+        from wizard.core.assertion import default_audience
+
+        default = default_audience(token_url) if token_url else None
+        self.audience.setPlaceholderText(default or text.CRED_AUDIENCE_PLACEHOLDER)
+        self.issuer.setPlaceholderText(client_id or text.CRED_ISSUER_PLACEHOLDER)
+        self.hint.setText(
+            text.CRED_ASSERTION_HINT.format(audience=default)
+            if default
+            else text.CRED_ASSERTION_HINT_NO_ADDRESS
+        )
+
+    def open(self) -> None:
+        self.advanced.setChecked(True)

@@ -53,6 +53,7 @@ from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export import FILE_TIMEOUT, local_time
 from wizard.ui.pages.key_file import (
+    AssertionFields,
     KeyFileChooser,
     KeyUnusable,
     LoadedKey,
@@ -231,6 +232,12 @@ class OpenPage(FlowPage):
         self.key_chooser.setVisible(False)
         grid.addWidget(self.key_chooser, row, 1, 1, 2)
         row += 1
+        # What the assertion signs for, as the connection saved it; changed when Halo
+        # refuses the assertion (and kept by Save).
+        self.assertion = AssertionFields()
+        self.assertion.setVisible(False)
+        grid.addWidget(self.assertion, row, 1, 1, 2)
+        row += 1
         self.secret_label = QLabel(text.CRED_SECRET_LABEL)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -273,6 +280,8 @@ class OpenPage(FlowPage):
         self.new_secret.textEdited.connect(self.apply)
         self.rotate.toggled.connect(self._rotate_toggled)
         self.key_chooser.button.clicked.connect(self.start_choose_key)
+        self.assertion.audience.textEdited.connect(self.apply)
+        self.assertion.issuer.textEdited.connect(self.apply)
         context.keychain.changed.connect(self.refresh)
 
     # ----- the contract -----
@@ -314,6 +323,8 @@ class OpenPage(FlowPage):
             changes.update(rotation_changes(state, self.rotate.isChecked(), self.new_secret.text()))
         elif not diagnosis.signs_with_key and self.secret.text() != state.secret_text:
             changes["secret_text"] = self.secret.text()
+        if diagnosis.signs_with_key:
+            changes.update(self.assertion.changes(state))
         if changes:
             self.flow.update(**changes)
 
@@ -352,6 +363,8 @@ class OpenPage(FlowPage):
         self.fact_last.setText(_last_text(diagnosis))
         keychain = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
         self._show_credential(diagnosis, keychain)
+        self.assertion.setVisible(diagnosis.signs_with_key)
+        self.assertion.show_defaults(diagnosis.token_url, diagnosis.client_id)
         kept = diagnosis.secret_kept
         typed = not kept and not diagnosis.signs_with_key
         self.secret_label.setVisible(typed)
@@ -394,6 +407,9 @@ class OpenPage(FlowPage):
         # Another key file is chosen with its button.
         if field == "key_file" and self.key_chooser.isVisible():
             self.focus_field(self.key_chooser.button)
+        if field in ("audience", "issuer") and self.assertion.isVisible():
+            self.assertion.open()
+            self.focus_field(self.assertion.audience)
 
     # ----- the widgets and the state -----
 
@@ -430,6 +446,7 @@ class OpenPage(FlowPage):
                 self.new_secret.setText(state.secret_text)
         elif diagnosis is None or not state.rotate_secret:
             self.new_secret.clear()
+        self.assertion.load(state)
 
     def _rotate_toggled(self, checked: bool) -> None:
         self.apply()
