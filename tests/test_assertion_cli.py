@@ -332,9 +332,28 @@ def test_a_script_signing_with_a_key_gets_its_values_without_a_secret_field(
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     labels = [f["label"] for f in json.loads(result.stdout)["for"]["fields"]]
     assert "Client ID" in labels and "Client Secret" not in labels
+    fields = {f["label"]: f["value"] for f in json.loads(result.stdout)["for"]["fields"]}
+    assert fields["Authentication Method"] == "JWT Assertion (Services)"
+    assert fields["Assertion audience (aud)"] == f"{halo.url}/auth/token"
+    assert fields["Assertion issuer (iss)"] == halo.client_id
     readable = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--for", "other"))
     assert "Type these into your tool:" in readable.stdout
     assert "client secret" not in readable.stdout.split("Type these into")[1].lower()
+    # A script of one's own: the variables it reads, the key file among them.
+    script = run_cli(
+        *check_args(halo, ca_bundle, "--private-key", key, "--for", "script", "--json")
+    )
+    values = {f["label"]: f["value"] for f in json.loads(script.stdout)["for"]["fields"]}
+    assert values["HALO_AUTH_METHOD"] == "jwt_assertion"
+    assert values["HALO_PRIVATE_KEY_FILE"] == str(Path(key).resolve())
+    assert values["HALO_ASSERTION_ISSUER"] == halo.client_id
+    assert "HALO_CLIENT_SECRET" not in values
+    # With a secret, none of these.
+    with_secret = run_cli(
+        *check_args(halo, ca_bundle, "--for", "script", "--json"), secret="not-the-secret"
+    )
+    labels = [f["label"] for f in json.loads(with_secret.stdout)["for"]["fields"]]
+    assert "HALO_CLIENT_SECRET" in labels and "HALO_AUTH_METHOD" not in labels
 
 
 # ----- trying the method without a Halo -----

@@ -345,14 +345,12 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     report = run_check_sync(request)
     if args.json:
         data = report.to_dict()
-        recipes_cli.add_to_json(data, args.tool, report, key_based=request.private_key is not None)
+        recipes_cli.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         out.flush()
     else:
         _print_report(report, False, out)
-        out.write(
-            recipes_cli.form_text(args.tool, report, key_based=request.private_key is not None)
-        )
+        out.write(recipes_cli.form_text(args, report))
         out.flush()
     support_cli.save_after_check(args, report, secret, sys.stderr)
     del secret

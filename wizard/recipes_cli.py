@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -75,23 +76,34 @@ def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def add_to_json(
-    data: dict[str, Any], tool: str | None, report: CheckReport, *, key_based: bool = False
-) -> None:
-    if tool is None:
+def add_to_json(data: dict[str, Any], args: argparse.Namespace, report: CheckReport) -> None:
+    """The "for" member, when --for names a tool."""
+    if args.tool is None:
         return
     from wizard.core import recipes
 
-    data["for"] = recipes.for_json(recipes.recipe(tool), report, without_secret=key_based)
+    chosen = recipes.recipe(args.tool)
+    data["for"] = recipes.for_json(chosen, report, signed=_signed(args, report))
 
 
-def form_text(tool: str | None, report: CheckReport, *, key_based: bool = False) -> str:
+def _signed(args: argparse.Namespace, report: CheckReport) -> Any:
+    """How the check signed (recipes.Signed), for --private-key; None for a secret."""
+    from wizard.core import recipes
+
+    facts = recipes.Facts.from_report(report)
+    if not _key_based(args) or facts is None:
+        return None
+    key_file = os.path.abspath(os.path.expanduser(args.private_key))
+    return recipes.Signed.of(facts, args.assertion_audience, args.assertion_issuer, key_file)
+
+
+def form_text(args: argparse.Namespace, report: CheckReport) -> str:
     """ "Type these into Rewst:" and each field, for the readable report ("" without --for)."""
-    if tool is None:
+    if args.tool is None:
         return ""
     from wizard.core import recipes
 
-    chosen = recipes.recipe(tool)
+    chosen = recipes.recipe(args.tool)
     facts = recipes.Facts.from_report(report)
     if facts is None:
         return (
@@ -100,7 +112,7 @@ def form_text(tool: str | None, report: CheckReport, *, key_based: bool = False)
     # "Another tool" is the admin's own tool, unnamed.
     name = "your tool" if chosen.id == "other" else chosen.name
     lines = [f"\nType these into {name}:"]
-    fields = recipes.form(chosen, facts, without_secret=key_based)
+    fields = recipes.form(chosen, facts, signed=_signed(args, report))
     width = max(len(f.label) for f in fields)
     for f in fields:
         value = "(your client secret: never printed here)" if f.value is None else f.value

@@ -261,3 +261,28 @@ def test_the_broad_scope_a_tool_requires_is_not_called_more_than_it_needs() -> N
     assert asks.detail.startswith("n8n asks Halo for admin itself, whatever is ticked.")
     assert "BROAD_ACCESS" not in n8n.codes()
     assert "BROAD_ACCESS" in script.codes() and "TOOL_NEEDS_BROAD_ACCESS" not in script.codes()
+
+
+def test_a_form_signed_with_a_key_has_no_secret_and_says_how_it_signs(
+    tested: dict[str, Any],
+) -> None:
+    report = tested["healthy"][0]
+    facts = r.Facts.from_report(report)
+    assert facts is not None
+    signed = r.Signed.of(facts, key_file="/keys/halo-private-key.pem")
+    assert signed.audience == f"{report.host}/auth/token" and signed.issuer == facts.client_id
+    other = {f.label: f.value for f in r.form(r.recipe("other"), facts, signed=signed)}
+    assert "Client Secret" not in other
+    assert other["Authentication Method"] == "JWT Assertion (Services)"
+    # Rewst has no such fields: it only sends a secret, so its form is only ever made without.
+    assert (
+        not any(spec.when == "signed" for spec in r.recipe("rewst").fields)
+        and not r.recipe("rewst").signs_with_a_key
+    )
+    without_file = r.Signed.of(facts, audience=" https://elsewhere.example/t ", issuer="me")
+    script = {f.label: f.value for f in r.form(r.recipe("script"), facts, signed=without_file)}
+    assert script["HALO_ASSERTION_AUDIENCE"] == "https://elsewhere.example/t"
+    assert script["HALO_ASSERTION_ISSUER"] == "me"
+    assert "HALO_PRIVATE_KEY_FILE" not in script, "no file to name: the key is in the keychain"
+    plain = [f.label for f in r.form(r.recipe("script"), facts)]
+    assert "HALO_AUTH_METHOD" not in plain and "HALO_CLIENT_SECRET" in plain

@@ -41,11 +41,13 @@ from wizard.ui.window import WizardWindow
 pytestmark = QT_LOG_MARKS
 
 
-def make_key_pair(qtbot: Any, window: WizardWindow, shots: str | None = None) -> Any:
-    """From Welcome to the Create-application page, choose JWT Assertion there, and wait
-    for the key pair; returns the page."""
+def make_key_pair(
+    qtbot: Any, window: WizardWindow, shots: str | None = None, tool: str = "script"
+) -> Any:
+    """From Welcome to the Create-application page for `tool`, choose JWT Assertion there,
+    and wait for the key pair; returns the page."""
     click(qtbot, page(window).new)
-    choose_tool(qtbot, window, "script")
+    choose_tool(qtbot, window, tool)
     create = click_next(qtbot, window, StepKey.CREATE_APP)
     assert create.secret_method.isChecked() and not create.key_box.isVisible()
     click(qtbot, create.key_method)
@@ -324,3 +326,23 @@ def test_the_demo_has_the_jwt_assertion_situation_and_keeps_the_key_in_memory(
     kept = memory.private_key(session.url, session.client_id)
     assert kept is not None and "PRIVATE KEY" in kept
     shot(window, "demo-jwt", "09-export-saved")
+
+
+def test_another_tool_signing_with_a_key_is_told_the_method_audience_and_issuer(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory, keychain: FakeKeychain
+) -> None:
+    halo = start_halo("jwt_assertion")
+    window = make_wizard()
+    create = make_key_pair(qtbot, window, tool="other")
+    paste_into_halo(qtbot, create, halo)
+    credentials = to_credentials(qtbot, window, halo)
+    qtbot.keyClicks(credentials.client_id, halo.client_id)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    export = click_next(qtbot, window, StepKey.EXPORT)
+    values = {label: value.text() for label, value in export.tool_form.values.items()}
+    assert "Client Secret" not in values
+    assert values["Authentication Method"] == "JWT Assertion (Services)"
+    assert values["Assertion audience (aud)"] == f"{halo.url}/auth/token"
+    assert values["Assertion issuer (iss)"] == halo.client_id
+    shot(window, "jwt-other", "09-export")

@@ -39,13 +39,20 @@ SOURCES = (
     "hosting",
     "text",
     "powershell",
+    "auth_method",
+    "assertion_audience",
+    "assertion_issuer",
+    "private_key_file",
 )
-WHEN = ("always", "hosted", "on_premise", "auth_differs")
+# "signed": only for a connection that signs with a private key (JWT Assertion).
+WHEN = ("always", "hosted", "on_premise", "auth_differs", "signed")
 # How a tool can sign in: Client ID and Secret (Services), JWT Assertion (Services).
 METHODS = ("client_secret", "jwt_assertion")
 SECRET_PLACEHOLDER = "<client secret>"
 # The fields whose value holds the secret.
 SECRET_SOURCES = ("secret", "powershell")
+# The fields only a connection that signs with a private key has.
+SIGNED_SOURCES = ("auth_method", "assertion_audience", "assertion_issuer", "private_key_file")
 
 
 class RecipeError(ValueError):
@@ -143,6 +150,35 @@ class Facts:
     @property
     def auth_differs(self) -> bool:
         return self.auth_url != f"{self.host}/auth"
+
+
+@dataclass(frozen=True)
+class Signed:
+    """How a connection that signs with a private key (JWT Assertion) signs: the audience
+    and issuer its assertions name (the defaults filled in) and its key file, if it has one.
+    A form made with it leaves out the secret's fields and shows its "signed" fields."""
+
+    audience: str
+    issuer: str
+    key_file: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        facts: Facts,
+        audience: str | None = None,
+        issuer: str | None = None,
+        key_file: str | None = None,
+    ) -> Signed:
+        """As the test signed for `facts`: the audience given, else the token service's
+        address without ?tenant=; the issuer given, else the Client ID."""
+        from wizard.core.assertion import default_audience
+
+        return cls(
+            audience=(audience or "").strip() or default_audience(facts.token_url),
+            issuer=(issuer or "").strip() or facts.client_id,
+            key_file=key_file,
+        )
 
 
 @dataclass(frozen=True)
@@ -307,7 +343,11 @@ def _powershell(facts: Facts) -> str:
     return " ".join(parts)
 
 
-def _applies(spec: FieldSpec, facts: Facts) -> bool:
+def _applies(spec: FieldSpec, facts: Facts, signed: Signed | None) -> bool:
+    if signed is not None and spec.source in SECRET_SOURCES:
+        return False  # there is no secret to give
+    if spec.when == "signed" or spec.source in SIGNED_SOURCES:
+        return signed is not None and (spec.source != "private_key_file" or bool(signed.key_file))
     if spec.when == "hosted":
         return not facts.on_premise
     if spec.when == "on_premise":
@@ -317,7 +357,14 @@ def _applies(spec: FieldSpec, facts: Facts) -> bool:
     return True
 
 
-def _value(spec: FieldSpec, facts: Facts) -> str:
+def _value(spec: FieldSpec, facts: Facts, signed: Signed | None) -> str:
+    if signed is not None and spec.source in SIGNED_SOURCES:
+        return {
+            "auth_method": spec.text or "jwt_assertion",
+            "assertion_audience": signed.audience,
+            "assertion_issuer": signed.issuer,
+            "private_key_file": signed.key_file or "",
+        }[spec.source]
     values = {
         "host": facts.host,
         "host_name": _bare(facts.host),
@@ -334,15 +381,16 @@ def _value(spec: FieldSpec, facts: Facts) -> str:
     return values[spec.source]
 
 
-def form(chosen: Recipe, facts: Facts, *, without_secret: bool = False) -> list[FormField]:
+def form(chosen: Recipe, facts: Facts, *, signed: Signed | None = None) -> list[FormField]:
     """The tool's form for this connection: the fields that apply, each with its value.
 
-    `without_secret` (a connection that signs with a private key, JWT Assertion) leaves out
-    the fields that hold the secret: there is none to give.
+    `signed` (a connection that signs with a private key, JWT Assertion) leaves out the
+    fields that hold the secret (there is none to give) and adds the "signed" ones (the
+    method, the assertion's audience and issuer, the key file).
     """
     fields: list[FormField] = []
     for spec in chosen.fields:
-        if not _applies(spec, facts) or (without_secret and spec.source in SECRET_SOURCES):
+        if not _applies(spec, facts, signed):
             continue
         sure = spec.sure or chosen.sure
         if spec.source == "secret":
@@ -352,17 +400,17 @@ def form(chosen: Recipe, facts: Facts, *, without_secret: bool = False) -> list[
             shown = template.replace("{secret}", _powershell_quoted(SECRET_PLACEHOLDER))
             fields.append(FormField(spec.label, shown, True, spec.note, sure, template))
         else:
-            fields.append(FormField(spec.label, _value(spec, facts), False, spec.note, sure))
+            value = _value(spec, facts, signed)
+            fields.append(FormField(spec.label, value, False, spec.note, sure))
     return fields
 
 
 def for_json(
-    chosen: Recipe, report: CheckReport, *, without_secret: bool = False
+    chosen: Recipe, report: CheckReport, *, signed: Signed | None = None
 ) -> dict[str, Any]:
-    """The "for" member of `check --for TOOL --json`: the tool and its form's values
-    (without the secret's fields for a connection that signs with a private key)."""
+    """The "for" member of `check --for TOOL --json`: the tool and its form's values."""
     facts = Facts.from_report(report)
-    fields = form(chosen, facts, without_secret=without_secret) if facts else []
+    fields = form(chosen, facts, signed=signed) if facts else []
     return {"tool": chosen.id, "name": chosen.name, "fields": [f.to_dict() for f in fields]}
 
 

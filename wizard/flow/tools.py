@@ -137,6 +137,9 @@ def tool_form(state: WizardState) -> ToolForm | None:
     facts = recipes.Facts.from_report(report)
     if not report.ok or facts is None:
         return ToolForm(chosen, waiting=TEST_FAILED)
-    key_based = state.uses_assertion
-    fields = recipes.form(chosen, facts, without_secret=key_based)
-    return ToolForm(chosen, tuple(fields), without_secret=key_based)
+    signed = None
+    if state.uses_assertion:
+        audience, issuer = state.assertion_audience, state.assertion_issuer
+        signed = recipes.Signed.of(facts, audience, issuer, state.key_file)
+    fields = recipes.form(chosen, facts, signed=signed)
+    return ToolForm(chosen, tuple(fields), without_secret=signed is not None)
