@@ -103,6 +103,43 @@ def test_switching_the_situation_changes_what_the_test_explains(
     assert live_test.summary.label.text() == "The connection works."
 
 
+def _tested_in_the_demo(
+    qtbot: Any, window: Any, tool: str, situation: str | None = None
+) -> list[str]:
+    """Through the demo for `tool` with the scopes its recipe ticks, tested (in `situation`,
+    when given); the codes of what the test found."""
+    click(qtbot, page(window).existing)
+    choose_tool(qtbot, window, tool)
+    click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
+    for step in (StepKey.SCOPES, StepKey.HOSTNAME, StepKey.TENANT):
+        click_next(qtbot, window, step)
+    wait_idle(qtbot, window)
+    click_next(qtbot, window, StepKey.CREDENTIALS)
+    if situation is not None:
+        panel = window.steps.demo
+        panel.scenarios.setCurrentIndex(panel.scenarios.findData(situation))
+    live_test = click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    return [view.finding.code for view in live_test.finding_views]
+
+
+def test_rewst_and_n8n_work_in_the_demo_as_their_guides_set_them_up(
+    qtbot: Any, make_wizard: WizardFactory, session: DemoSession
+) -> None:
+    # The demo's application has what the Permissions page says to tick, the broad scopes
+    # too: Rewst's all and n8n's admin pass where everything is set up right...
+    for tool in ("rewst", "n8n"):
+        window = make_wizard(demo_state(session), demo=session)
+        codes = _tested_in_the_demo(qtbot, window, tool)
+        assert window.context.flow.state.report.ok, (tool, codes)  # type: ignore[union-attr]
+        assert "TOOL_NEEDS_BROAD_ACCESS" in codes and "SCOPE_NOT_GRANTED" not in codes, codes
+        shot(window, f"demo-{tool}", "08-test")
+        window.close_now()
+    # ...and are refused in the situation about boxes left unticked.
+    window = make_wizard(demo_state(session), demo=session)
+    assert "SCOPE_NOT_GRANTED" in _tested_in_the_demo(qtbot, window, "rewst", "scope_not_ticked")
+
+
 def walk_to_the_tenant_page(qtbot: Any, window: Any, address: str | None = None) -> Any:
     click(qtbot, page(window).existing)
     choose_tool(qtbot, window)

@@ -25,7 +25,14 @@ from .oauth import (
     token_response,
 )
 from .resources import agent_me, probe
-from .scenarios import AREAS_BY_PATH, SCENARIO_DATA, SCENARIOS, Scenario
+from .scenarios import (
+    AREAS_BY_PATH,
+    READ_EDIT_SCOPES,
+    REAL_SCOPES,
+    SCENARIO_DATA,
+    SCENARIOS,
+    Scenario,
+)
 from .server import Listener, RecordedRequest, Reply
 
 HOSTED_GROUP = "US16-Stable8"
@@ -84,6 +91,7 @@ class SimulatedHalo:
         override: Override | None = None,
         names: PublicNames | None = None,
         ticked: frozenset[str] | None = None,
+        tick_all: bool = False,
         assertion_public_key: str | None = None,
         assertion_issuer: str | None = None,
     ) -> None:
@@ -96,6 +104,9 @@ class SimulatedHalo:
         self.names = names
         # The scopes ticked on the application, when a test sets them (all, admin...).
         self._ticked = ticked
+        # The demo: every box the wizard may tell the admin to tick is ticked (all, admin...),
+        # except in the situations about boxes left unticked, which keep their own.
+        self._tick_all = tick_all
         self._scenario = scenario
         self._bind = bind
         self._port = port
@@ -328,6 +339,8 @@ class SimulatedHalo:
                 scenario = SCENARIO_DATA[self._scenario]
             if self._ticked is not None:
                 scenario = dataclasses.replace(scenario, ticked=self._ticked)
+            elif self._tick_all and scenario.ticked == READ_EDIT_SCOPES:
+                scenario = dataclasses.replace(scenario, ticked=REAL_SCOPES)
             if not self._addressed_to_instance(listener, request, scenario):
                 # Another subdomain of a hosted domain: no instance by that name.
                 scenario = dataclasses.replace(scenario, unknown_instance=True, trial=False)
@@ -493,6 +506,7 @@ class HostedHalo(SimulatedHalo):
         names: PublicNames | None = None,
         override: Override | None = None,
         ticked: frozenset[str] | None = None,
+        tick_all: bool = False,
     ) -> None:
         from .tls import SimCA  # cryptography loads only for a hosted simulation
 
@@ -505,6 +519,7 @@ class HostedHalo(SimulatedHalo):
             latency_ms=latency_ms,
             override=override,
             ticked=ticked,
+            tick_all=tick_all,
         )
 
     @property

@@ -68,7 +68,9 @@ class DemoSession(QObject):
         names: PublicNames | None = None,
     ) -> None:
         super().__init__()
-        self.halo = HostedHalo(scenario, names=names, latency_ms=latency_ms)
+        # Its application has ticked what the wizard says to tick (Rewst's all, n8n's admin),
+        # as an admin who followed the Permissions page would have.
+        self.halo = HostedHalo(scenario, names=names, latency_ms=latency_ms, tick_all=True)
         self._started = False
         self._previous = scenario
         self._folder: str | None = None
