@@ -35,3 +35,17 @@ def test_the_context_is_kept_as_it_was_when_the_finding_was_made() -> None:
     context["tenant"] = "changed later"
     assert finding.params["tenant"] == "acme"
     assert "changed later" not in finding.title + finding.detail
+
+
+def test_a_notes_steps_are_what_to_do_and_a_problems_are_its_fix() -> None:
+    note = make("TOOL_NEEDS_BROAD_ACCESS", {"tool": "Rewst"}, scopes="all", why="Why.")
+    problem = make("INVALID_CLIENT")
+    assert note.fix and note.fix_heading == "What to do:"
+    assert problem.fix_heading == "How to fix it:"
+    from wizard.core.model import CheckReport
+    from wizard.core.textreport import render
+
+    report = CheckReport()
+    report.findings.extend([problem, note])
+    lines = render(report).splitlines()
+    assert "   How to fix it:" in lines and "   What to do:" in lines

@@ -66,6 +66,13 @@ class Finding:
         fill = self._fill()
         return tuple(step.format_map(fill) for step in messages.FINDINGS[self.code].fix)
 
+    @property
+    def fix_heading(self) -> str:
+        """What the steps are called: the fix of a problem, or what to do about a note."""
+        return (
+            messages.NOTE_STEPS_HEADING if self.severity is Severity.INFO else messages.FIX_HEADING
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "code": self.code,

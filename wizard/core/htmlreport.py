@@ -641,7 +641,8 @@ def _findings_section(data: Mapping[str, Any]) -> list[str]:
             ]
         fix = finding.get("fix") or []
         if fix:
-            out.append('<p class="label">How to fix it:</p>')
+            steps = messages.NOTE_STEPS_HEADING if tone == "info" else messages.FIX_HEADING
+            out.append(f'<p class="label">{_e(steps)}</p>')
             out.append("<ol>" + "".join(f"<li>{_e(step)}</li>" for step in fix) + "</ol>")
         if finding.get("link"):
             out.append(

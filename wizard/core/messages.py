@@ -28,6 +28,9 @@ DEFAULT_CONTEXT = {
 }
 
 HALO_SAID = 'Halo\'s own words: "{text}"'
+# Above a finding's steps: a note's steps are advice, not the fix of a problem.
+FIX_HEADING = "How to fix it:"
+NOTE_STEPS_HEADING = "What to do:"
 
 # Menu paths, in Halo's own words. Kept here so every fix names them the same way.
 _APPS = "In {product}, go to Configuration > Integrations > {api_menu} > View Applications"

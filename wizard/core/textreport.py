@@ -82,7 +82,7 @@ def _render_finding(number: int, finding: Finding, paint: object) -> list[str]:
     lines = [f"{head}  {paint('[' + finding.code + ']', 'dim')}"]
     lines.extend(_wrap(finding.detail, "   "))
     if finding.fix:
-        lines.append("   How to fix it:")
+        lines.append(f"   {finding.fix_heading}")
         for index, step in enumerate(finding.fix, 1):
             lines.extend(_wrap(step, f"     {index}. ", "        "))
     if finding.link:

@@ -57,7 +57,6 @@ COPY = "Copy these steps"
 COPIED = "Copied."
 OPEN_IN_HALO = "Open in Halo"
 TRY_AGAIN = "Try again"
-HOW_TO_FIX = "How to fix it:"
 SEVERITY_WORD = {"error": "Problem", "warning": "Warning", "info": "Note"}
 STATUS_WORD = {
     "ok": "Done",

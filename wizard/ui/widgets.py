@@ -540,7 +540,7 @@ def finding_as_text(finding: Finding) -> str:
     word = text.SEVERITY_WORD.get(str(finding.severity), "")
     lines = [f"{word}: {finding.title}", finding.detail]
     if finding.fix:
-        lines.append(text.HOW_TO_FIX)
+        lines.append(finding.fix_heading)
         lines.extend(f"{number}. {step}" for number, step in enumerate(finding.fix, 1))
     if finding.link:
         lines.append(finding.link)
@@ -591,7 +591,7 @@ class FindingView(QFrame):
         layout.addWidget(self.detail)
         self.steps: NumberedSteps | None = None
         if finding.fix:
-            layout.addWidget(heading(text.HOW_TO_FIX))
+            layout.addWidget(heading(finding.fix_heading))
             self.steps = NumberedSteps(finding.fix)
             layout.addWidget(self.steps)
 
