@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMenu,
     QMessageBox,
@@ -310,6 +311,17 @@ def push_button(label: str, name: str | None = None, parent: QWidget | None = No
     button.setAutoDefault(False)
     button.setAccessibleName(name or label.replace("&", ""))
     return button
+
+
+def secret_field(label_text: str, placeholder: str, name: str) -> tuple[QLabel, QLineEdit]:
+    """A field for a secret, its characters hidden, and its label (the field its buddy)."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(placeholder)
+    field.setAccessibleName(name)
+    label = QLabel(label_text)
+    label.setBuddy(field)
+    return label, field
 
 
 class ArrowKeysChoose(QObject):

@@ -24,7 +24,7 @@ from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser, MethodChoice
-from wizard.ui.widgets import Callout, WrapLabel, push_button
+from wizard.ui.widgets import Callout, WrapLabel, push_button, secret_field
 
 
 class CredentialsPage(FlowPage):
@@ -61,13 +61,10 @@ class CredentialsPage(FlowPage):
         self.key_note.setVisible(False)
         grid.addWidget(self.key_note, 5, 1, 1, 2)
 
-        secret_label = QLabel(text.CRED_SECRET_LABEL)
+        secret_label, self.secret = secret_field(
+            text.CRED_SECRET_LABEL, text.CRED_SECRET_PLACEHOLDER, text.CRED_SECRET_NAME
+        )
         self.secret_label = secret_label
-        self.secret = QLineEdit()
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(text.CRED_SECRET_PLACEHOLDER)
-        self.secret.setAccessibleName(text.CRED_SECRET_NAME)
-        secret_label.setBuddy(self.secret)
         self.reveal = push_button(text.CRED_REVEAL, text.CRED_REVEAL_NAME)
         self.reveal.setCheckable(True)
         grid.addWidget(secret_label, 2, 0)

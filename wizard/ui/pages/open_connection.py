@@ -70,6 +70,7 @@ from wizard.ui.widgets import (
     careful_question,
     heading,
     push_button,
+    secret_field,
 )
 
 if TYPE_CHECKING:
@@ -238,12 +239,9 @@ class OpenPage(FlowPage):
         self.assertion.setVisible(False)
         grid.addWidget(self.assertion, row, 1, 1, 2)
         row += 1
-        self.secret_label = QLabel(text.CRED_SECRET_LABEL)
-        self.secret = QLineEdit()
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(text.CRED_SECRET_PLACEHOLDER)
-        self.secret.setAccessibleName(text.CRED_SECRET_NAME)
-        self.secret_label.setBuddy(self.secret)
+        self.secret_label, self.secret = secret_field(
+            text.CRED_SECRET_LABEL, text.CRED_SECRET_PLACEHOLDER, text.CRED_SECRET_NAME
+        )
         grid.addWidget(self.secret_label, row, 0)
         grid.addWidget(self.secret, row, 1, 1, 2)
         row += 1
@@ -251,12 +249,9 @@ class OpenPage(FlowPage):
         self.rotate.setAccessibleName(text.OPEN_ROTATE_NAME)
         grid.addWidget(self.rotate, row, 1, 1, 2)
         row += 1
-        self.new_secret_label = QLabel(text.OPEN_NEW_SECRET_LABEL)
-        self.new_secret = QLineEdit()
-        self.new_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.new_secret.setPlaceholderText(text.OPEN_NEW_SECRET_PLACEHOLDER)
-        self.new_secret.setAccessibleName(text.OPEN_NEW_SECRET_NAME)
-        self.new_secret_label.setBuddy(self.new_secret)
+        self.new_secret_label, self.new_secret = secret_field(
+            text.OPEN_NEW_SECRET_LABEL, text.OPEN_NEW_SECRET_PLACEHOLDER, text.OPEN_NEW_SECRET_NAME
+        )
         grid.addWidget(self.new_secret_label, row, 0)
         grid.addWidget(self.new_secret, row, 1, 1, 2)
         row += 1
