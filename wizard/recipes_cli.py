@@ -83,14 +83,14 @@ def add_to_json(data: dict[str, Any], args: argparse.Namespace, report: CheckRep
     from wizard.core import recipes
 
     chosen = recipes.recipe(args.tool)
-    data["for"] = recipes.for_json(chosen, report, signed=_signed(args, report))
+    signed = _signed(args, recipes.Facts.from_report(report))
+    data["for"] = recipes.for_json(chosen, report, signed=signed)
 
 
-def _signed(args: argparse.Namespace, report: CheckReport) -> Any:
+def _signed(args: argparse.Namespace, facts: Any) -> Any:
     """How the check signed (recipes.Signed), for --private-key; None for a secret."""
     from wizard.core import recipes
 
-    facts = recipes.Facts.from_report(report)
     if not _key_based(args) or facts is None:
         return None
     key_file = os.path.abspath(os.path.expanduser(args.private_key))
@@ -112,7 +112,7 @@ def form_text(args: argparse.Namespace, report: CheckReport) -> str:
     # "Another tool" is the admin's own tool, unnamed.
     name = "your tool" if chosen.id == "other" else chosen.name
     lines = [f"\nType these into {name}:"]
-    fields = recipes.form(chosen, facts, signed=_signed(args, report))
+    fields = recipes.form(chosen, facts, signed=_signed(args, facts))
     width = max(len(f.label) for f in fields)
     for f in fields:
         value = "(your client secret: never printed here)" if f.value is None else f.value

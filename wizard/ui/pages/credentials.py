@@ -224,8 +224,10 @@ class CredentialsPage(FlowPage):
         self.key_note.show_message("info", text.CRED_KEY_NOTE if key and not chosen_file else "")
         self._show_key_file(chosen_file)
         self.assertion.setVisible(key)
-        discovery = state.discovery
-        self.assertion.show_defaults(discovery.token_url if discovery else None, state.client_id)
+        if key:
+            discovery = state.discovery
+            token_url = discovery.token_url if discovery else None
+            self.assertion.show_defaults(token_url, state.client_id)
 
     def _show_key_file(self, shown: bool) -> None:
         state = self.flow.state

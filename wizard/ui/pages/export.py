@@ -307,6 +307,25 @@ class ExportPage(FlowPage):
             text.EXPORT_KEY_WRITTEN.format(path=files.private_key, public=files.public_key),
         )
 
+    def _keychain_words(
+        self, radio: QRadioButton, demo_label: str, demo_where: str, where: str
+    ) -> str:
+        """What the keychain choice says about where the secret (or key) would be kept: in
+        the demo's memory (its radio relabelled), in the keychain named, or why not yet."""
+        keychain = self.context.keychain
+        if keychain.in_memory:
+            radio.setText(demo_label)
+            radio.setAccessibleName(demo_label.replace("&", ""))
+            return demo_where
+        if keychain.available:
+            return where.format(name=keychain.name)
+        if keychain.checked:
+            reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
+                seconds=f"{keychain.timeout:g}"
+            )
+            return text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason)
+        return text.CRED_KEYCHAIN_CHECKING
+
     def _show_key(self) -> None:
         state = self.flow.state
         key = state.uses_assertion
@@ -315,21 +334,12 @@ class ExportPage(FlowPage):
         if not key:
             return
         keychain = self.context.keychain
-        if keychain.in_memory:
-            self.key_keychain_radio.setText(text.EXPORT_KEY_DEMO_KEYCHAIN)
-            self.key_keychain_radio.setAccessibleName(
-                text.EXPORT_KEY_DEMO_KEYCHAIN.replace("&", "")
-            )
-            where = text.EXPORT_KEY_DEMO_MEMORY
-        elif keychain.available:
-            where = text.EXPORT_KEY_KEYCHAIN_WHERE.format(name=keychain.name)
-        elif keychain.checked:
-            reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
-                seconds=f"{keychain.timeout:g}"
-            )
-            where = text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason)
-        else:
-            where = text.CRED_KEYCHAIN_CHECKING
+        where = self._keychain_words(
+            self.key_keychain_radio,
+            text.EXPORT_KEY_DEMO_KEYCHAIN,
+            text.EXPORT_KEY_DEMO_MEMORY,
+            text.EXPORT_KEY_KEYCHAIN_WHERE,
+        )
         self.key_keychain_note.setText(where)
         self.key_keychain_radio.setEnabled(keychain.available or not keychain.checked)
         store = self.key_mode()
@@ -501,19 +511,12 @@ class ExportPage(FlowPage):
             self.test_status.show_message("warning", text.EXPORT_NOT_TESTED)
 
         keychain = self.context.keychain
-        if keychain.in_memory:
-            self.keychain_radio.setText(text.EXPORT_SECRET_DEMO_KEYCHAIN)
-            self.keychain_radio.setAccessibleName(text.EXPORT_SECRET_DEMO_KEYCHAIN.replace("&", ""))
-            where = text.EXPORT_SECRET_DEMO_MEMORY
-        elif keychain.available:
-            where = text.EXPORT_SECRET_KEYCHAIN_WHERE.format(name=keychain.name)
-        elif keychain.checked:
-            reason = keychain.reason or text.CRED_KEYCHAIN_TIMEOUT.format(
-                seconds=f"{keychain.timeout:g}"
-            )
-            where = text.EXPORT_SECRET_KEYCHAIN_UNAVAILABLE.format(reason=reason)
-        else:
-            where = text.CRED_KEYCHAIN_CHECKING
+        where = self._keychain_words(
+            self.keychain_radio,
+            text.EXPORT_SECRET_DEMO_KEYCHAIN,
+            text.EXPORT_SECRET_DEMO_MEMORY,
+            text.EXPORT_SECRET_KEYCHAIN_WHERE,
+        )
         self.keychain_note.setText(where)
         self.keychain_radio.setAccessibleDescription(where)
         self.keychain_radio.setEnabled(keychain.available or not keychain.checked)

@@ -359,7 +359,8 @@ class OpenPage(FlowPage):
         keychain = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
         self._show_credential(diagnosis, keychain)
         self.assertion.setVisible(diagnosis.signs_with_key)
-        self.assertion.show_defaults(diagnosis.token_url, diagnosis.client_id)
+        if diagnosis.signs_with_key:
+            self.assertion.show_defaults(diagnosis.token_url, diagnosis.client_id)
         kept = diagnosis.secret_kept
         typed = not kept and not diagnosis.signs_with_key
         self.secret_label.setVisible(typed)
