@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 
 from tests.conftest import HaloFactory, check
 from wizard.core import assertion
@@ -222,6 +223,63 @@ def test_a_key_object_of_another_kind_is_refused(small_key: rsa.RSAPrivateKey) -
         assertion.check_key(small_key.public_key())
     with pytest.raises(KeyFileError, match="too small"):
         assertion.check_key(small_key)
+
+
+def _dsa_key_pem() -> bytes:
+    # Made only here, with cryptography's own warning about DSA silenced: the test is about
+    # what the wizard does with such a key, not about making one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from cryptography.hazmat.primitives.asymmetric import dsa
+
+        made = dsa.generate_private_key(key_size=2048)
+        return made.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+
+def _pkcs8(made: Any) -> bytes:
+    return bytes(
+        made.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def test_every_kind_of_key_is_named_without_any_warning(
+    tmp_path: Path, small_key: rsa.RSAPrivateKey
+) -> None:
+    """cryptography 51 deprecates every access to its DSA classes: naming a key's kind, and
+    reading a DSA key file, must not warn (an admin would see the warning in the terminal)."""
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    files = {
+        "a DSA key,": _dsa_key_pem(),
+        "an elliptic-curve (EC) key,": _pkcs8(ec_key),
+        "an Ed25519 key,": _pkcs8(ed25519.Ed25519PrivateKey.generate()),
+        "an Ed448 key,": _pkcs8(ed448.Ed448PrivateKey.generate()),
+        "an X25519 key,": _pkcs8(x25519.X25519PrivateKey.generate()),
+    }
+    objects = {
+        "an RSA public key,": small_key.public_key(),
+        "an elliptic-curve (EC) public key,": ec_key.public_key(),
+        "an Ed25519 public key,": ed25519.Ed25519PrivateKey.generate().public_key(),
+        "another kind of key,": "-----BEGIN PRIVATE KEY----- not a key object",
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for words, pem in files.items():
+            path = _write(tmp_path / "key.pem", pem)
+            with pytest.raises(KeyFileError) as caught:
+                assertion.load_private_key(path)
+            assert f"is {words} not an RSA private key" in str(caught.value), words
+        for words, obj in objects.items():
+            with pytest.raises(KeyFileError) as caught:
+                assertion.check_key(obj, "the key given")
+            assert f"the key given is {words} not an RSA private key" in str(caught.value)
 
 
 # ----- the assertion -----

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ import jwt
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from wizard.core.log import register_secret
 
@@ -271,7 +273,12 @@ def load_private_key_pem(data: bytes | str, name: str = "the key") -> rsa.RSAPri
             "make a new pair with halo-wizard keygen, or save the key without a passphrase"
         )
     try:
-        key = serialization.load_pem_private_key(raw, password=None)
+        with warnings.catch_warnings():
+            # Reading a DSA key makes cryptography (49 and later) warn that DSA is deprecated;
+            # the key is refused just below with its kind named, so the warning would only
+            # reach the admin's terminal as noise.
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            key = serialization.load_pem_private_key(raw, password=None)
     except TypeError:
         raise KeyFileError(f"{name} is protected by a passphrase, which is not asked for") from None
     except (ValueError, UnsupportedAlgorithm):
@@ -297,17 +304,32 @@ def check_key(key: object, name: str = "the key") -> rsa.RSAPrivateKey:
     return key
 
 
-def _key_kind(key: object) -> str:
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+# What a key that cannot sign is called, by the name of its class. The class's name, not
+# isinstance() against cryptography's classes: every access to `dsa.DSAPrivateKey` and its
+# kin is deprecated (cryptography 51) and warns, and a key's class is named the same in the
+# Rust bindings of every release since 42.
+_KEY_KINDS = {
+    "RSAPublicKey": "an RSA public key",
+    "EllipticCurvePrivateKey": "an elliptic-curve (EC) key",
+    "ECPrivateKey": "an elliptic-curve (EC) key",
+    "EllipticCurvePublicKey": "an elliptic-curve (EC) public key",
+    "ECPublicKey": "an elliptic-curve (EC) public key",
+    "Ed25519PrivateKey": "an Ed25519 key",
+    "Ed25519PublicKey": "an Ed25519 public key",
+    "Ed448PrivateKey": "an Ed448 key",
+    "Ed448PublicKey": "an Ed448 public key",
+    "X25519PrivateKey": "an X25519 key",
+    "X25519PublicKey": "an X25519 public key",
+    "X448PrivateKey": "an X448 key",
+    "X448PublicKey": "an X448 public key",
+    "DSAPrivateKey": "a DSA key",
+    "DSAPublicKey": "a DSA public key",
+}
 
-    kinds: tuple[tuple[type, str], ...] = (
-        (ec.EllipticCurvePrivateKey, "an elliptic-curve (EC) key"),
-        (ed25519.Ed25519PrivateKey, "an Ed25519 key"),
-        (ed448.Ed448PrivateKey, "an Ed448 key"),
-        (dsa.DSAPrivateKey, "a DSA key"),
-        (rsa.RSAPublicKey, "an RSA public key"),
-    )
-    return next((words for kind, words in kinds if isinstance(key, kind)), "another kind of key")
+
+def _key_kind(key: object) -> str:
+    names = (cls.__name__ for cls in type(key).__mro__)
+    return next((_KEY_KINDS[name] for name in names if name in _KEY_KINDS), "another kind of key")
 
 
 # ----- the assertion -----
