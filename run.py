@@ -3,8 +3,15 @@
     python3 run.py demo     (Windows: py run.py demo)   the wizard, on a simulated Halo
     python3 run.py test     (Windows: py run.py test)
 
-Needs only Python 3.11 or later. The environment lives in .venv/ beside this file and is
-refreshed when pyproject.toml changes. Anything after the command is passed on.
+For contributors (packaging/locks.py says more):
+
+    python3 run.py lock [--upgrade | --upgrade-package NAME]   refresh requirements/*.txt
+    python3 run.py latest   the tests against the newest releases pyproject.toml allows
+
+Needs only Python 3.11 or later. The environment lives in .venv/ beside this file: it is
+installed from the hash-pinned lock requirements/test.txt (wheels only), then the program
+itself without resolving anything again, and refreshed when the lock or pyproject.toml
+changes. Anything after the command is passed on.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed-from"
+LOCK = ROOT / "requirements" / "test.txt"
 
 
 def _venv_python() -> Path:
@@ -31,24 +39,24 @@ def _ensure_environment() -> Path:
     if sys.version_info < (3, 11):  # noqa: UP036 (run.py is what older Pythons run first)
         sys.exit(f"Python 3.11 or later is needed; this is {sys.version.split()[0]}.")
     python = _venv_python()
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    inputs = (ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()
+    wanted = hashlib.sha256(inputs + sys.version.encode()).hexdigest()
     if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
     if not python.exists():
         print("Creating a private Python environment in .venv (first run only)...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     print("Installing the wizard and its test tools into .venv...", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # Exactly the files the lock names (each checked against its hash), wheels only...
     subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--editable",
-            f"{ROOT}[test]",
-        ],
+        [*pip, "--require-hashes", "--only-binary", ":all:", "--requirement", str(LOCK)],
+        check=True,
+    )
+    # ...then the program itself, editable, resolving nothing again (its build backend,
+    # setuptools, came from the lock too).
+    subprocess.run(
+        [*pip, "--no-deps", "--no-build-isolation", "--editable", str(ROOT)],
         check=True,
     )
     STAMP.write_text(wanted)
@@ -56,12 +64,14 @@ def _ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "wizard"):
+    if not argv or argv[0] not in ("demo", "test", "wizard", "lock", "latest"):
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
     python = str(_ensure_environment())
-    if command == "demo":
+    if command in ("lock", "latest"):
+        args = [python, str(ROOT / "packaging" / "locks.py"), command, *rest]
+    elif command == "demo":
         args = [python, "-m", "wizard", "--demo", *rest]
     elif command == "wizard":
         args = [python, "-m", "wizard", *rest]

@@ -24,12 +24,12 @@ import argparse
 import hashlib
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 import venv
 from pathlib import Path
 
@@ -43,14 +43,23 @@ SPEC = PACKAGING / "halo-wizard.spec"
 APP_FOLDER = "halo-wizard"
 MAC_APP = "Halo Connection Wizard.app"
 
-# What the build environment holds besides the program: the freezer. (The smoke test's
-# simulated Halo makes its certificates with the program's own wizard.sim.tls.)
-BUILD_TOOLS = ("pyinstaller>=6.10,<7",)
+# What the build environment holds: the program's dependencies and the freezer, exactly as
+# the hash-pinned lock names them (packaging/locks.py makes it from pyproject.toml).
+# (The smoke test's simulated Halo makes its certificates with the program's own
+# wizard.sim.tls.)
+FREEZE_LOCK = ROOT / "requirements" / "freeze.txt"
+# pip's report of what it installed into the build environment, with each wheel's sha256:
+# the bill of materials names the files the app was made from.
+INSTALL_REPORT = BUILD_ENV / "install-report.json"
 
 
 def version() -> str:
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        return str(tomllib.load(file)["project"]["version"])
+    """The one version number: wizard/__init__.py's __version__ (pyproject.toml reads it too)."""
+    text = (ROOT / "wizard" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("wizard/__init__.py has no __version__ line")
+    return match[1]
 
 
 def env_python(env: Path = BUILD_ENV) -> Path:
@@ -67,20 +76,35 @@ def ensure_build_env() -> Path:
         sys.exit(f"Python 3.11 or later is needed; this is {sys.version.split()[0]}.")
     python = env_python()
     stamp = BUILD_ENV / ".installed-from"
-    inputs = (ROOT / "pyproject.toml").read_bytes() + "\n".join(BUILD_TOOLS).encode()
+    inputs = (ROOT / "pyproject.toml").read_bytes() + FREEZE_LOCK.read_bytes()
     wanted = hashlib.sha256(inputs + sys.version.encode()).hexdigest()
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if not (python.exists() and stamp.exists() and stamp.read_text().strip() == wanted):
-        _say("making the build environment in build/venv (first build only)...")
+        _say("making the build environment in build/venv from requirements/freeze.txt...")
         venv.EnvBuilder(with_pip=True, clear=True).create(BUILD_ENV)
-        subprocess.run([*pip, "--upgrade", "pip"], check=True)
-        subprocess.run([*pip, str(ROOT), *BUILD_TOOLS], check=True)
+        # Exactly the files the lock names, each checked against its hash, wheels only (no
+        # package's own build code runs here). pip is the one Python itself brought.
+        subprocess.run(
+            [
+                *pip,
+                "--require-hashes",
+                "--only-binary",
+                ":all:",
+                "--report",
+                str(INSTALL_REPORT),
+                "--requirement",
+                str(FREEZE_LOCK),
+            ],
+            check=True,
+        )
         stamp.write_text(wanted)
-    else:
-        # The program itself changes between builds even when its dependencies do not.
-        # Not editable: the app is frozen from the program as a wheel installs it, so a
-        # file missing from the wheel is missing from the app too, and caught here.
-        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(ROOT)], check=True)
+    # The program itself changes between builds even when its dependencies do not, and is
+    # installed without resolving anything again (its build backend came from the lock).
+    # Not editable: the app is frozen from the program as a wheel installs it, so a file
+    # missing from the wheel is missing from the app too, and caught here.
+    subprocess.run(
+        [*pip, "--no-deps", "--no-build-isolation", "--force-reinstall", str(ROOT)], check=True
+    )
     return python
 
 

@@ -31,13 +31,13 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -55,8 +55,12 @@ FOLDER_LIMIT, ARCHIVE_LIMIT = 140_000_000, 60_000_000
 
 
 def version() -> str:
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        return str(tomllib.load(file)["project"]["version"])
+    """The one version number, wizard/__init__.py's __version__ (packaging/build.py's too)."""
+    text = (ROOT / "wizard" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE)
+    if match is None:
+        raise SystemExit("wizard/__init__.py has no __version__ line")
+    return match[1]
 
 
 def find_executable(path: Path | None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import tarfile
 import tomllib
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -13,10 +14,17 @@ import pytest
 from tests.packaging.conftest import ROOT
 
 
-def test_the_version_built_is_the_one_in_pyproject(build: ModuleType, smoke: ModuleType) -> None:
+def test_one_version_number_everywhere(build: ModuleType, smoke: ModuleType) -> None:
+    """wizard/__init__.py's __version__ is the one number: the installed metadata (which
+    pyproject.toml reads from it), the build (installer, .app and archive names) and the
+    smoke test's expectation all say it."""
+    import wizard
+
     with (ROOT / "pyproject.toml").open("rb") as file:
-        wanted = tomllib.load(file)["project"]["version"]
-    assert build.version() == smoke.version() == wanted
+        project = tomllib.load(file)["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert build.version() == smoke.version() == wizard.__version__
+    assert metadata.version("halo-wizard") == wizard.__version__
 
 
 def test_the_linux_archive_keeps_symlinks_and_the_executable_bit(
