@@ -197,12 +197,15 @@ def latest(pytest_args: list[str]) -> int:
         print("Nothing moved: the lock already has the newest releases the ranges allow.")
     print("Running the tests against them ...", flush=True)
     result = subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+    which = "The tests named" if pytest_args else "All the tests"
     if result == 0:
-        print("The newest releases pass: refresh the locks with `python3 run.py lock --upgrade`.")
-    elif moved or added:
         print(
-            "The tests fail on the newest releases; a package above that moved is the likely cause."
+            f"{which} pass on the newest releases: `python3 run.py lock --upgrade` moves to them."
         )
+    elif moved or added:
+        print(f"{which} fail on the newest releases: a package that moved (above) is the cause.")
+    else:
+        print(f"{which} fail, and nothing moved: the cause is in the project, not a release.")
     return result
 
 
