@@ -1,5 +1,5 @@
-"""The command line: `check`, `diagnose`, `profiles`, `doctor`, `simulate`, `demo`; with no
-command, the wizard's window.
+"""The command line: `check`, `diagnose`, `profiles`, `doctor`, `simulate`, `demo`,
+`licences`; with no command, the wizard's window.
 
 Imports no Qt itself: the window's modules are loaded only when the window is opened, so
 `check` stays fast and works where Qt cannot run.
@@ -174,6 +174,16 @@ def _parser() -> argparse.ArgumentParser:
         help="how the simulated Halo behaves (see `simulate --list`)",
     )
     demo.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    commands.add_parser(
+        "licences",
+        aliases=["licenses"],
+        help="print the licences of the software the wizard is built on",
+        description="Print the licence and copyright of each part of the wizard: Python, Qt "
+        "and PySide6 (with how to replace them), OpenSSL and every Python package. The "
+        "installed app prints the texts it carries; run from the source code, they are "
+        "read from the installed packages the wizard needs.",
+    )
     return parser
 
 
@@ -487,6 +497,25 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def _run_licences(out: TextIO) -> int:
+    from wizard.core.notices import NoticesError, licences_text
+
+    try:
+        text = licences_text()
+    except NoticesError as exc:
+        sys.stderr.write(f"halo-wizard: {exc}\n")
+        return EXIT_PROBLEMS
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        # A console that cannot show every name (a Windows code page): "?" in their place.
+        text = text.encode(encoding, "replace").decode(encoding, "replace")
+    out.write(text)
+    out.flush()
+    return EXIT_OK
+
+
 def missing_linux_display_library(
     environ: Mapping[str, str] | None = None,
     platform: str = sys.platform,
@@ -651,6 +680,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             return assertion_cli.run_keygen(args, out)
         if args.command == "recipes":
             return recipes_cli.run_recipes(args, out)
+        if args.command in ("licences", "licenses"):
+            return _run_licences(out)
         return _run_window(args)
     except UsageError as exc:
         _log.info("usage error: %s", exc)

@@ -56,3 +56,10 @@ def test_the_workflow_says_it_was_never_run() -> None:
     header = WORKFLOW.read_text(encoding="utf-8").split("\nname:", 1)[0]
     assert "has not been tried" in header
     assert "cannot be run in the development environment" in header
+
+
+def test_each_release_keeps_its_bill_of_materials_and_checksums() -> None:
+    steps = steps_of(WORKFLOW.read_text(encoding="utf-8"))
+    (upload,) = [step for step in steps if "upload-artifact" in step]
+    for kept in ("dist/*.exe", "dist/*.dmg", "dist/*.tar.*", "dist/*.cdx.json", "dist/SHA256SUMS"):
+        assert kept in upload

@@ -67,6 +67,25 @@ STATUS_WORD = {
 }
 COPY_FIX_NAME = "Copy the steps that fix: {title}"
 OPEN_IN_HALO_NAME = "Open in Halo the page that fixes: {title}"
+# ----- the About box (the About button at the bottom of every page) -----
+
+ABOUT_BUTTON = "About"
+ABOUT_BUTTON_NAME = "About the wizard: its version, its log file and its licences"
+ABOUT_TITLE = "About the Halo connection wizard"
+ABOUT_HEADING = "Halo connection wizard {version}"
+ABOUT_WHAT = (
+    "Sets up and tests a connection between a tool and Halo (HaloPSA, HaloITSM, "
+    "HaloServiceDesk). It only reads from Halo; it never changes anything there."
+)
+ABOUT_LOG = "The log file is here:\n{path}"
+ABOUT_NO_LOG = "No log file is being written. {reason}"
+ABOUT_LICENCES = "The wizard is built on open-source software. Their licences:"
+ABOUT_LICENCES_NAME = "The licences of the software the wizard is built on"
+ABOUT_LICENCES_MISSING = "The licences cannot be shown: {reason}"
+ABOUT_QT = "About &Qt"
+ABOUT_QT_NAME = "About Qt, the toolkit the window is made with"
+ABOUT_CLOSE = "Close"
+
 QUIT_TITLE = "Quit the wizard?"
 QUIT_TEXT = "What you entered will be lost. The secret is not saved anywhere yet."
 QUIT_TEXT_SAVED = "What you entered will be lost unless you saved a connection file."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -28,6 +28,7 @@ from wizard.ui.pages.base import FlowPage, page_id, step_of
 from wizard.ui.widgets import StatusMark
 
 if TYPE_CHECKING:
+    from wizard.ui.about import AboutDialog
     from wizard.ui.demo import DemoPanel
 
 
@@ -161,6 +162,14 @@ class WizardWindow(QWizard):
         self.resize(metrics.averageCharWidth() * 150, metrics.height() * 46)
         context.flow.subscribe(self._flow_changed)
         self.currentIdChanged.connect(self._page_shown)
+        # About, on every page: QWizard's Help button, relabelled; F1 opens it too.
+        self.about: AboutDialog | None = None
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        self.setButtonText(QWizard.WizardButton.HelpButton, text.ABOUT_BUTTON)
+        about = self.button(QWizard.WizardButton.HelpButton)
+        about.setAccessibleName(text.ABOUT_BUTTON_NAME)
+        about.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.helpRequested.connect(self.show_about)
 
     # ----- keeping QWizard and the flow in step -----
 
@@ -230,6 +239,20 @@ class WizardWindow(QWizard):
         focus = self.focusWidget()
         if focus is not None:
             focus.update()
+
+    def show_about(self) -> None:
+        """Open the About box (open(), not exec(): the wizard's tasks keep running)."""
+        from wizard.ui.about import AboutDialog
+
+        if self.about is None:
+            self.about = AboutDialog(self)
+            self.about.finished.connect(self._about_closed)
+        self.about.open()
+
+    def _about_closed(self) -> None:
+        if self.about is not None:
+            self.about.deleteLater()
+            self.about = None
 
     # ----- closing -----
 
