@@ -15,6 +15,10 @@ again inside it to:
    - macOS:   dist/Halo Connection Wizard.app, signed and notarised when the credentials
               are in the environment (see packaging/macos.py), and a .dmg.
 
+Two builds of the same commit give the same bytes, in any folder (packaging/reproducible.py);
+`python3 packaging/build.py --check-reproducible` builds twice, each from its own copy of the
+source in a temporary folder, and names every file that differs.
+
 Then `python3 packaging/smoke.py` tests what was built. packaging/README.md says more.
 """
 
@@ -28,7 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -135,11 +139,13 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def make_tarball(folder: Path, target: Path) -> Path:
-    """A .tar.gz of `folder` that keeps symlinks and the executable bits."""
+def make_tarball(folder: Path, target: Path, mtime: int | None = None) -> Path:
+    """A .tar.gz of `folder` that keeps symlinks and the executable bits, and is the same
+    bytes for the same files: sorted, dated `mtime` (by default the commit's), no owner."""
+    if mtime is None:
+        mtime = _load("reproducible").source_date_epoch(ROOT)  # type: ignore[attr-defined]
     partial = target.with_name(target.name + ".partial")
-    with tarfile.open(partial, "w:gz", compresslevel=9) as archive:
-        archive.add(folder, arcname=folder.name)
+    _load("reproducible").write_tarball(folder, partial, mtime)  # type: ignore[attr-defined]
     partial.replace(target)
     return target
 
@@ -147,8 +153,17 @@ def make_tarball(folder: Path, target: Path) -> Path:
 def freeze() -> None:
     """Steps 1 to 3, run inside the build environment."""
     started = time.monotonic()
+    reproducible = _load("reproducible")
+    epoch = reproducible.source_date_epoch(ROOT)  # type: ignore[attr-defined]
     icons = _load("icons").make_icons(ROOT / "resources/icons/halo-wizard.svg", ICONS)  # type: ignore[attr-defined]
     env = dict(os.environ, HALO_BUILD_ICONS=str(ICONS), QT_QPA_PLATFORM="offscreen")
+    # PyInstaller's advice for reproducible builds: a fixed hash seed (set order decides the
+    # order of base_library.zip and of constants in compiled code), and SOURCE_DATE_EPOCH
+    # for the times it writes (Windows executables' build time).
+    env.update(PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=str(epoch))
+    # PyInstaller's cache (stripped binaries, which --clean empties) of this checkout alone,
+    # not the user's: a build elsewhere at the same time would empty it under this one.
+    env["PYINSTALLER_CONFIG_DIR"] = str(BUILD / "pyinstaller-cache")
     if sys.platform == "win32":
         # One version resource per executable: each names its own file and role.
         windows = _load("windows")
@@ -181,15 +196,27 @@ def freeze() -> None:
         cwd=ROOT,
         env=env,
     )
-    produced = finish(icons)
     folder = DIST / (MAC_APP if sys.platform == "darwin" else APP_FOLDER)
+    # The licences and the bill of materials, inside the app before it is signed and packed.
+    sbom = _load("sbom")
+    bom = sbom.add_to_app(folder, INSTALL_REPORT, ROOT, version())  # type: ignore[attr-defined]
+    if sys.platform == "darwin" and not os.environ.get("MACOS_SIGN_IDENTITY"):
+        # PyInstaller sealed the bundle with an ad-hoc signature before the licences went
+        # in; seal it again (packaging/macos.py signs for real when an identity is given).
+        subprocess.run(["codesign", "--force", "--deep", "--sign", "-", str(folder)], check=True)
+    # Files dated by the commit: installers and disk images record the times of the files.
+    reproducible.set_times(folder, epoch)  # type: ignore[attr-defined]
+    for name in reproducible.files_naming(folder, [str(ROOT)]):  # type: ignore[attr-defined]
+        _say(f"warning: {name} names the build folder, so builds elsewhere will differ")
+    produced = finish(icons, epoch)
+    produced = sbom.release_files(bom, produced, DIST)  # type: ignore[attr-defined]
     _say(f"{folder.relative_to(ROOT)}: {folder_size(folder) / 1e6:.1f} MB")
     for path in produced:
         _say(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1e6:.1f} MB")
     _say(f"done in {time.monotonic() - started:.0f} s; test it with: python3 packaging/smoke.py")
 
 
-def finish(icons: object) -> list[Path]:
+def finish(icons: object, epoch: int | None = None) -> list[Path]:
     if sys.platform == "win32":
         installer = _load("windows").build_installer(  # type: ignore[attr-defined]
             DIST / APP_FOLDER,
@@ -203,13 +230,61 @@ def finish(icons: object) -> list[Path]:
             _load("macos").finish_app(DIST / MAC_APP, version(), DIST, os.environ)  # type: ignore[attr-defined]
         )
     name = f"halo-wizard-{version()}-linux-{arch()}.tar.gz"
-    return [make_tarball(DIST / APP_FOLDER, DIST / name)]
+    return [make_tarball(DIST / APP_FOLDER, DIST / name, epoch)]
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def check_reproducible() -> int:
+    """Build twice, each from its own copy of the source in its own temporary folder, and
+    name every file of dist/ that differs. 0 when none does."""
+    reproducible = _load("reproducible")
+    epoch = reproducible.source_date_epoch(ROOT)  # type: ignore[attr-defined]
+    work = Path(tempfile.mkdtemp(prefix="halo-wizard-reproducible-"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
+    dists = []
+    # Names of different lengths, so that no path inside a build hides behind another.
+    for number, name in enumerate(("first", "second-build"), start=1):
+        source = work / name
+        reproducible.copy_source(ROOT, source)  # type: ignore[attr-defined]
+        _say(f"reproducibility: build {number} of 2, in {source}")
+        script = source / "packaging" / "build.py"
+        done = subprocess.run([sys.executable, str(script)], cwd=source, env=env)
+        if done.returncode != 0:
+            _say(f"reproducibility: build {number} failed; its folder stays: {source}")
+            return done.returncode
+        dists.append(source / "dist")
+    differ = reproducible.differing_files(*dists)  # type: ignore[attr-defined]
+    if differ:
+        for name in differ:
+            print(name)
+        _say(
+            f"reproducibility: {len(differ)} files differ; both builds stay in {work} "
+            "(compare them with cmp or diffoscope)"
+        )
+        return 1
+    count = reproducible.file_count(dists[0])  # type: ignore[attr-defined]
+    archives = sorted(path for path in dists[0].iterdir() if path.is_file())
+    sums = ", ".join(f"{_sha256(path)} {path.name}" for path in archives)
+    print(f"identical: {count} files, archive sha256 {sums or '(no archive)'}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--in-build-env", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--check-reproducible",
+        action="store_true",
+        help="build twice in two temporary folders and name every file that differs",
+    )
     args = parser.parse_args(argv)
+    if args.check_reproducible:
+        return check_reproducible()
     if args.in_build_env or _inside_build_env():
         freeze()
         return 0

@@ -18,6 +18,9 @@ folder outside the source tree with no PYTHONPATH, and checks that:
 6. a test secret can be stored, read back and deleted in the keychain
    (`doctor --try-keychain`), leaving nothing behind;
 7. the log the app wrote holds none of the secrets it was given;
+7b. the app carries its licences and its bill of materials (CycloneDX, naming
+   PySide6-Essentials and cryptography with their versions and wheel hashes), `licences`
+   prints them (the LGPL and Python's licence among them), and dist/SHA256SUMS matches;
 8. on Windows, the windowed halo-wizard.exe (which has no console) runs a command without
    crashing.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -50,6 +54,10 @@ NO_KEYCHAIN = "no keychain"
 TEST_ONLY = ("trustme", "pytest", "_pytest", "pytestqt", "hypothesis", "mypy", "tkinter")
 UNUSED_QT = ("PySide6.QtNetwork",)
 UNUSED_PLUGINS = ("wayland", "qgtk3", "eglfs", "qtiff", "qwebp", "qjpeg", "networkmanager")
+# What the app carries in its licences folder (packaging/sbom.py writes them).
+NOTICES_FILE, SBOM_FILE = "THIRD-PARTY-NOTICES.txt", "halo-wizard.cdx.json"
+SBOM_MUST_NAME = ("pyside6-essentials", "cryptography")
+LICENCE_WORDS = ("GNU LESSER GENERAL PUBLIC LICENSE", "PYTHON SOFTWARE FOUNDATION LICENSE")
 # The size targets on Linux (issue: an installable app).
 FOLDER_LIMIT, ARCHIVE_LIMIT = 140_000_000, 60_000_000
 
@@ -61,6 +69,10 @@ def version() -> str:
     if match is None:
         raise SystemExit("wizard/__init__.py has no __version__ line")
     return match[1]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def find_executable(path: Path | None) -> Path:
@@ -324,6 +336,49 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         expect(done.returncode == 0 and as_json(done)["ok"] is True, "JWT check failed", done)
         return f"{len(ids)} recipes, Rewst's form, a key pair and a JWT-assertion check"
 
+    def check_licences() -> str:
+        folder = app_folder(smoke.executable)
+        licences = (
+            folder / "Contents" / "Resources" / "licences"
+            if folder.suffix == ".app"
+            else folder / "licences"
+        )
+        notices, bom = licences / NOTICES_FILE, licences / SBOM_FILE
+        missing = [p.name for p in (notices, bom) if not p.is_file()]
+        if missing:
+            raise AssertionError(f"the app lacks {missing} in {licences}")
+        document = json.loads(bom.read_text(encoding="utf-8"))
+        if document.get("bomFormat") != "CycloneDX":
+            raise AssertionError(f"{bom.name} is not a CycloneDX document")
+        found = {}
+        for component in document.get("components", []):
+            name = re.sub(r"[-_.]+", "-", str(component.get("name", ""))).lower()
+            hashes = [h.get("content", "") for h in component.get("hashes", [])]
+            if component.get("version") and any(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes):
+                found[name] = component["version"]
+        lacking = [n for n in SBOM_MUST_NAME if n not in found]
+        if lacking:
+            raise AssertionError(f"the SBOM names no version and sha256 for {lacking}")
+        done = smoke.run("licences")
+        expect(done.returncode == 0, "licences failed", done)
+        for words in LICENCE_WORDS:
+            expect(words in done.stdout, f"licences does not print {words!r}", done)
+        expect(
+            done.stdout == notices.read_text(encoding="utf-8"),
+            "licences does not print the app's own file",
+            done,
+        )
+        detail = f"{len(document['components'])} components in the SBOM"
+        sums = folder.parent / "SHA256SUMS"
+        if sums.is_file():
+            for line in sums.read_text(encoding="utf-8").splitlines():
+                digest, name = line.split("  ", 1)
+                if sha256_of(folder.parent / name) != digest:
+                    raise AssertionError(f"SHA256SUMS does not match {name}")
+            detail += f"; SHA256SUMS matches {len(sums.read_text().splitlines())} files"
+        pyside = found["pyside6-essentials"]
+        return f"{detail}; PySide6-Essentials {pyside}, cryptography {found['cryptography']}"
+
     def check_log() -> str:
         logs = list(smoke.log_dir.rglob("*.log*"))
         if not logs:
@@ -346,6 +401,7 @@ def run_all(smoke: Smoke, native_window: bool) -> None:
         smoke.step("keychain round trip", check_keychain)
         if sys.platform == "win32":
             smoke.step("windowed executable without a console", check_windowed_exe)
+        smoke.step("licences and the bill of materials", check_licences)
         smoke.step("log file holds no secret", check_log)
         smoke.step("only what the app uses", check_contents)
     finally:
