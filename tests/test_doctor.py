@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
 import secrets
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,9 @@ def doctor_json(*args: str, **env: str) -> dict[str, Any]:
 
 
 def _pyproject_version() -> str:
-    with (REPO / "pyproject.toml").open("rb") as file:
-        return str(tomllib.load(file)["project"]["version"])
+    """The version the installed metadata records (pyproject.toml reads it from
+    wizard/__init__.py; tests/packaging/test_build.py checks the two agree)."""
+    return importlib.metadata.version("halo-wizard")
 
 
 # ----- what a supporter reads -----

@@ -264,13 +264,16 @@ def test_the_private_key_can_be_saved_to_a_file_readable_only_by_its_owner(
     assert "readable only by you" in export.key_file_result.label.text()
     assert not export.finish_status.isVisible()
     shot(window, "jwt-key-file", "09-export")
-    # The same folder again: nothing is overwritten.
+    # The same folder again: nothing is overwritten. (The key is recorded before the page
+    # stops being busy: wait for the button to come back, as a person would.)
+    qtbot.waitUntil(export.key_file_button.isEnabled, timeout=8000)
     files.answers.append(str(folder))
     before = private.read_bytes()
     click(qtbot, export.key_file_button)
     qtbot.waitUntil(lambda: export.key_file_result.mark.kind == "error", timeout=8000)
     assert "nothing was written" in export.key_file_result.label.text()
     assert private.read_bytes() == before
+    qtbot.waitUntil(export.save_button.isEnabled, timeout=8000)
     data = save_file(qtbot, window)
     assert data["assertion"]["private_key"] == {"store": "file", "path": str(private)}
     assert keychain.private_keys == {}, "kept in the file, not the keychain"
