@@ -290,15 +290,21 @@ def test_a_jwt_assertion_connection_is_saved_naming_its_key_file_and_diagnosed_a
 def test_a_key_kept_in_the_keychain_is_found_there_by_diagnose(
     start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
 ) -> None:
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, delete_secret, load_secret
+    from wizard.core.connection_file import ConnectionFile
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, delete_at, is_own_account, load_at
 
     halo = start_halo("jwt_assertion")
     key = _key_file(halo, tmp_path / "keys")
     target = tmp_path / "acme.json"
     saved = run_cli(*check_args(halo, ca_bundle, "--private-key", key, "--save", str(target)))
     assert saved.returncode == EXIT_OK, saved.stdout + saved.stderr
+    entry = ConnectionFile.load(target).assertion
+    assert entry is not None and entry.account is not None
+    account = entry.account
+    # An entry of its own, named in the file.
+    assert is_own_account(account) and account.endswith(PRIVATE_KEY_SUFFIX)
     try:
-        stored = load_secret(halo.url, halo.client_id, suffix=PRIVATE_KEY_SUFFIX)
+        stored = load_at(account)
         assert stored is not None and stored.strip() == halo.assertion_private_key.strip()
         Path(key).unlink()  # the key file is gone: the keychain's copy is used
         again = run_cli("diagnose", "--connection", str(target), "--ca-bundle", ca_bundle)
@@ -308,7 +314,7 @@ def test_a_key_kept_in_the_keychain_is_found_there_by_diagnose(
         )
         assert rotate.returncode == EXIT_USAGE and "no secret to rotate" in rotate.stderr
     finally:
-        delete_secret(halo.url, halo.client_id, suffix=PRIVATE_KEY_SUFFIX)
+        delete_at(account)
 
 
 def test_a_tool_that_sends_a_secret_is_refused_a_private_key_before_anything_is_sent(

@@ -232,11 +232,18 @@ def test_diagnose_writes_a_support_report_that_holds_no_secret(
         assert token not in logs
 
 
+def _entry_of(path: Path) -> str:
+    """The keychain account a saved connection file names."""
+    account = ConnectionFile.load(path).secret.account
+    assert account is not None
+    return account
+
+
 @pytest.mark.usefixtures("secret_service")
-def test_a_rotated_secret_replaces_the_keychain_entry_only_once_it_passes(
+def test_a_rotated_secret_replaces_the_keychain_entry_only_once_halo_accepts_it(
     halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
 ) -> None:
-    from wizard.core.secrets import delete_secret, load_secret
+    from wizard.core.secrets import delete_at, load_at
 
     target = tmp_path / "acme.json"
     result = run_cli(
@@ -244,26 +251,30 @@ def test_a_rotated_secret_replaces_the_keychain_entry_only_once_it_passes(
         secret=halo.client_secret,
     )
     assert result.returncode == EXIT_OK, result.stderr
+    account = _entry_of(target)
     try:
-        assert load_secret(halo.url, halo.client_id) == halo.client_secret
+        assert load_at(account) == halo.client_secret
         halo.scenario = "wrong_secret"  # regenerated in Halo since it was saved
         # The keychain's (old) secret is refused.
         code, data = diagnose(ca_bundle, "--connection", str(target), secret=halo.client_secret)
         assert code == EXIT_PROBLEMS and "INVALID_CLIENT" in [f["code"] for f in data["findings"]]
-        # A mistyped new secret does not pass: the old one stays.
+        assert data["secret_from"] == "keychain"
+        # A mistyped new secret is not accepted: the old one stays.
         code, data = diagnose(
             ca_bundle, "--connection", str(target), "--rotate-secret",
             secret=secrets.token_urlsafe(30),
         )  # fmt: skip
         assert code == EXIT_PROBLEMS and data["secret_rotated"] is False
-        assert load_secret(halo.url, halo.client_id) == halo.client_secret
-        # The secret Halo now holds passes, and replaces it.
+        assert data["secret_from"] == "environment"
+        assert load_at(account) == halo.client_secret
+        # The secret Halo now holds is accepted and replaces it, in the same entry.
         new = halo.regenerated_secret
         code, data = diagnose(ca_bundle, "--connection", str(target), "--rotate-secret", secret=new)
         assert code == EXIT_OK and data["secret_rotated"] is True
-        assert load_secret(halo.url, halo.client_id) == new
+        assert load_at(account) == new
+        assert _entry_of(target) == account
     finally:
-        delete_secret(halo.url, halo.client_id)
+        delete_at(account)
 
 
 def test_text_that_gives_no_address_exits_2_and_says_what_was_missing(tmp_path: Path) -> None:

@@ -187,25 +187,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_secret(args: argparse.Namespace, stdin: TextIO) -> str:
+def _read_secret(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
+    """The secret `check` sends and where it came from (wizard.core.kinds.SecretFrom)."""
     from wizard.core.log import register_secret
 
-    secret = _secret_from_input(args, stdin)
+    secret, origin = _secret_from_input(args, stdin)
     register_secret(secret)
-    return secret
+    return secret, origin
 
 
-def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> str:
+def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
+    # The same order as wizard/tasks/credential.py for a connection not saved: standard
+    # input, then the environment, then a hidden prompt.
     if args.client_secret_stdin:
         # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
         text = _read_stdin(stdin)
-        return text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+        if os.environ.get(SECRET_ENV):
+            sys.stderr.write(
+                f"Note: {SECRET_ENV} is set but was not used: the secret sent on standard "
+                "input comes first.\n"
+            )
+        return (text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")), "stdin"
     from_env = os.environ.get(SECRET_ENV)
     if from_env is not None:
-        return _secret_from_environment(from_env)
+        return _secret_from_environment(from_env), "environment"
     if stdin.isatty():
         try:
-            return getpass.getpass("Client secret (input hidden): ")
+            return getpass.getpass("Client secret (input hidden): "), "prompt"
         except UnicodeDecodeError:
             raise UsageError(
                 "What was typed as the secret cannot be read as text in this terminal's "
@@ -339,7 +347,16 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             check_name(args.save_profile)
         except ProfileError as exc:
             raise UsageError(f"--save-profile: {exc}") from None
-    secret = assertion_cli.secret_or_none(args, lambda: _read_secret(args, stdin))
+    # Before the test, so nobody waits for a test whose result cannot be saved.
+    support_cli.check_save_target(args)
+    origin = "none"
+
+    def read() -> str:
+        nonlocal origin
+        secret, origin = _read_secret(args, stdin)
+        return secret
+
+    secret = assertion_cli.secret_or_none(args, read)
     request = CheckRequest(
         host=args.host,
         client_id=args.client_id,
@@ -355,11 +372,13 @@ def _run_check(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     report = run_check_sync(request)
     if args.json:
         data = report.to_dict()
+        data["secret_from"] = origin
         recipes_cli.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         out.flush()
     else:
         _print_report(report, False, out)
+        out.write(support_cli.secret_origin_words(origin) + "\n")
         out.write(recipes_cli.form_text(args, report))
         out.flush()
     support_cli.save_after_check(args, report, secret, sys.stderr)

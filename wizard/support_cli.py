@@ -39,7 +39,14 @@ def add_save_options(check: argparse.ArgumentParser) -> None:
         choices=SECRET_STORE_CHOICES,
         default="keychain",
         help="with --save or --save-profile: keep the secret in this computer's keychain "
-        "(the default), in the file itself, or nowhere",
+        "(the default; an entry of its own for this connection), in the file itself, or "
+        "nowhere. A secret Halo did not accept is never kept",
+    )
+    check.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file or profile that --save, --save-profile or --report name when "
+        "it already exists (never a file this command reads)",
     )
 
 
@@ -64,16 +71,47 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
         "Halo's custom integration, KEY=value lines); - reads standard input",
     )
     diagnose.add_argument("--scopes", help="test these scopes instead of the connection's")
-    diagnose.add_argument("--report", metavar="FILE.html", help="also write a support report")
-    diagnose.add_argument("--client-secret-stdin", action="store_true")
+    diagnose.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write a support report (an existing file only with --force; never a file "
+        "this command reads)",
+    )
+    diagnose.add_argument(
+        "--client-secret-stdin",
+        action="store_true",
+        help="read the secret from standard input (it wins over the connection's own secret "
+        "and over HALO_CLIENT_SECRET)",
+    )
     diagnose.add_argument(
         "--rotate-secret",
         action="store_true",
-        help="the secret given is a new one generated in Halo: once it passes the test it "
-        "replaces the one in the keychain (which is kept until then)",
+        help="the secret given is a new one generated in Halo: as soon as Halo accepts it "
+        "(issues a token) it replaces the one in the connection's keychain entry (which is "
+        "kept until then)",
     )
-    diagnose.add_argument("--ca-bundle", metavar="FILE")
-    diagnose.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    diagnose.add_argument(
+        "--save",
+        action="store_true",
+        help="after the test, update the connection file or profile that was tested (its "
+        "last result; never its secret)",
+    )
+    diagnose.add_argument(
+        "--force", action="store_true", help="with --report: replace an existing file"
+    )
+    diagnose.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        help="a PEM file of extra CA certificates to trust (default: the one the connection "
+        "was tested with, if it named one)",
+    )
+    diagnose.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="give up on any request after S seconds (default 10)",
+    )
     diagnose.add_argument("--json", action="store_true", help="print one JSON object")
 
     profiles = commands.add_parser(
@@ -96,7 +134,8 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     duplicate.add_argument("name")
     duplicate.add_argument("new_name")
     delete = actions.add_parser(
-        "delete", help="delete a profile and the keychain entry only it uses"
+        "delete",
+        help="delete a profile and the keychain entry made for it alone (a damaged profile too)",
     )
     delete.add_argument("name")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -108,120 +147,147 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
 def save_after_check(
     args: argparse.Namespace, report: CheckReport, secret: str, err: TextIO
 ) -> str | None:
-    """Write the connection `check` tested; the place it went, or None when not asked.
-
-    Raises the program's UsageError (via `fail`) when it cannot be saved.
+    """Write the connection `check` tested (wizard/tasks/save.py says the rules); the place
+    it went, or None when not asked. Raises the program's UsageError when nothing was saved.
     """
     from wizard.cli import UsageError
-    from wizard.core import profiles
-    from wizard.core.connection_file import ConnectionFile, ExportError
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
 
     if not (args.save or args.save_profile):
         return None
-    if not report.host:
-        raise UsageError(
-            "Nothing was saved: the address could not be used, so there is no connection to save."
-        )
-    store = args.secret_store
     key_file = getattr(args, "private_key", None)
-    client_id = report.client_id or args.client_id
-    assertion = None
+    key = None
     if key_file:
-        assertion = _assertion_entry(args, report.host, client_id, key_file)
-    try:
-        connection = ConnectionFile.from_report(
-            report,
-            client_id=client_id,
-            identity_kind=None,
-            scopes=report.requested_scopes or args.scopes,
-            secret=secret if store == "file" and assertion is None else None,
-            secret_in_keychain=store == "keychain" and assertion is None,
-            assertion=assertion,
+        pem = None
+        if args.secret_store == "keychain":
+            try:
+                with open(key_file, encoding="ascii") as file:
+                    pem = file.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(
+                    f"Nothing was saved: the private key could not be read ({exc})."
+                ) from None
+        key = KeyToKeep(
+            store=args.secret_store,
+            pem=pem,
+            path=key_file,
+            audience=args.assertion_audience,
+            issuer=args.assertion_issuer,
         )
-    except ValueError as exc:
-        raise UsageError(f"Nothing was saved: {exc}") from None
-    if assertion is not None:
-        if assertion.key_store == "keychain" and key_file:
-            _store_key(connection.host, connection.client_id, key_file)
-    elif store == "keychain":
-        from wizard.core.secrets import KeychainError, store_secret
-
-        try:
-            store_secret(connection.host, connection.client_id, secret)
-        except KeychainError as exc:
-            raise UsageError(
-                f"Nothing was saved: {exc} To save without the keychain, add "
-                "--secret-store none (the secret is then given again each time) or "
-                "--secret-store file."
-            ) from None
+    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
     try:
-        if args.save_profile:
-            place = str(profiles.save(args.save_profile, connection))
-        else:
-            connection.save(args.save)
-            place = os.path.abspath(args.save)
-    except ExportError as exc:
-        raise UsageError(f"Nothing was saved: {exc}") from None
-    if assertion is not None:
-        where = {
-            "keychain": "the private key is in this computer's keychain",
-            "file": f"the file names the private key {assertion.key_path}",
-            "none": "the private key is not recorded",
-        }[assertion.key_store]
-    else:
-        where = {
-            "keychain": "the secret is in this computer's keychain",
-            "file": "the secret is in the file itself: keep it private",
-            "none": "the secret is not kept anywhere",
-        }[store]
-    err.write(f"Saved the connection to {place} ({where}).\n")
-    return place
+        outcome = save_connection(
+            report,
+            target,
+            store=KeychainStore(),
+            client_id=report.client_id or args.client_id,
+            scopes=report.requested_scopes or args.scopes,
+            secret=secret or None,
+            secret_store=args.secret_store,
+            key=key,
+            tool=getattr(args, "tool", None),
+            ca_bundle=args.ca_bundle,
+            reading=_inputs(args),
+            force=args.force,
+        )
+    except SaveRefused as refused:
+        raise UsageError("Nothing was saved: " + save_refused_words(refused, args)) from None
+    err.write(f"Saved the connection to {outcome.path} ({kept_words(outcome)}).\n")
+    for account in outcome.old_entries_removed:
+        err.write(
+            f'The keychain entry "{account}" of the connection it replaced was removed (no '
+            "other profile names it).\n"
+        )
+    return str(outcome.path)
 
 
-def _assertion_entry(args: argparse.Namespace, host: str, client_id: str, key_file: str) -> Any:
-    """Where a saved JWT-assertion connection keeps its key: --secret-store keychain puts
-    the key in the keychain, file names the key file (never copied into the connection
-    file), none records nothing."""
-    from wizard.core.connection_file import AssertionEntry
-
-    audience, issuer = args.assertion_audience, args.assertion_issuer
-    if args.secret_store == "keychain":
-        return AssertionEntry.keychain(host, client_id, audience=audience, issuer=issuer)
-    if args.secret_store == "file":
-        return AssertionEntry("file", os.path.abspath(key_file), audience=audience, issuer=issuer)
-    return AssertionEntry("none", audience=audience, issuer=issuer)
-
-
-def _store_key(host: str, client_id: str, key_file: str) -> None:
+def check_save_target(args: argparse.Namespace) -> None:
+    """UsageError now when --save or --save-profile could not be written after the test."""
     from wizard.cli import UsageError
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, store_secret
+    from wizard.tasks.save import SaveRefused, Target, check_target
 
+    if not (args.save or args.save_profile):
+        return
+    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
     try:
-        with open(key_file, encoding="ascii") as file:
-            pem = file.read()
-        store_secret(host, client_id, pem, suffix=PRIVATE_KEY_SUFFIX)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Nothing was saved: the private key could not be read ({exc}).") from None
-    except KeychainError as exc:
+        check_target(target, reading=_inputs(args), force=args.force)
+    except SaveRefused as refused:
         raise UsageError(
-            f"Nothing was saved: {exc} To save without the keychain, add --secret-store file "
-            "(the connection file then names the key file) or --secret-store none."
+            "Nothing was tested or saved: " + save_refused_words(refused, args)
         ) from None
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files this command reads: never written over."""
+    names = ("connection", "from_text", "private_key", "ca_bundle")
+    return [value for name in names if (value := getattr(args, name, None)) and value != "-"]
+
+
+def save_refused_words(refused: Any, args: argparse.Namespace) -> str:
+    from wizard.tasks.save import SaveProblem
+
+    path = refused.path
+    problem = refused.problem
+    if problem is SaveProblem.NO_ADDRESS:
+        return "the address could not be used, so there is no connection to save."
+    if problem is SaveProblem.IS_INPUT:
+        return (
+            f"{path} is a file this command reads; it is never written over. Choose another file."
+        )
+    if problem is SaveProblem.IS_FOLDER:
+        return f"{path} is a folder. Give a file name."
+    if problem is SaveProblem.EXISTS:
+        what = (
+            f'there is already a profile "{args.save_profile}"'
+            if getattr(args, "save_profile", None)
+            else f"{path} already exists"
+        )
+        return f"{what}. Add --force to replace it, or choose another name."
+    if problem is SaveProblem.KEYCHAIN:
+        return (
+            f"{refused.detail} To save without the keychain, add --secret-store none (the "
+            "secret is then given again each time) or --secret-store file."
+        )
+    if problem is SaveProblem.BAD_NAME:
+        return refused.detail
+    return refused.detail or str(refused)
+
+
+def kept_words(outcome: Any) -> str:
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX
+    from wizard.tasks.save import Kept
+
+    what = (
+        "the private key" if (outcome.account or "").endswith(PRIVATE_KEY_SUFFIX) else "the secret"
+    )
+    return {
+        Kept.KEYCHAIN: f"{what} is in this computer's keychain, in an entry of its own "
+        f'("{outcome.account}")',
+        Kept.IN_FILE: "the secret is in the file itself: keep it private",
+        Kept.KEY_FILE: f"the file names the private key {outcome.key_path}",
+        Kept.NOWHERE: "the secret is not kept anywhere",
+        Kept.NOT_ACCEPTED: "Halo did not accept the secret or key, so it was not kept; "
+        "nothing kept before was touched",
+    }[outcome.kept]
 
 
 def _private_key_of(connection: ConnectionFile) -> Any:
     """The private key a saved JWT-assertion connection signs with (a path or a key)."""
     from wizard.cli import UsageError
     from wizard.core.assertion import KeyFileError, load_private_key_pem
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, load_secret
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, account_for, load_at
 
     entry = connection.assertion
     assert entry is not None
     if entry.key_store == "file":
         return entry.key_path
     if entry.key_store == "keychain":
+        account = entry.account or (
+            account_for(connection.host, connection.client_id) + PRIVATE_KEY_SUFFIX
+        )
         try:
-            pem = load_secret(connection.host, connection.client_id, suffix=PRIVATE_KEY_SUFFIX)
+            pem = load_at(account)
         except KeychainError as exc:
             raise UsageError(
                 f"The private key could not be read from the keychain: {exc}"
@@ -286,54 +352,81 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | N
     return None, fromtext.recognise(raw), name
 
 
+SECRET_NOTES = {
+    "environment_not_used": "HALO_CLIENT_SECRET is set but was not used: {first} comes "
+    "first. Unset it if it belongs to another connection.",
+    "keychain_missing_used_environment": "The connection's secret is not in this computer's "
+    "keychain; the secret in HALO_CLIENT_SECRET was used instead.",
+    "keychain_unreadable_used_environment": "The keychain could not be read ({detail}); the "
+    "secret in HALO_CLIENT_SECRET was used instead.",
+}
+SECRET_ORIGINS = {
+    "stdin": "secret sent on standard input",
+    "environment": "secret in HALO_CLIENT_SECRET",
+    "keychain": "connection's own secret in this computer's keychain",
+    "connection file": "secret kept in the connection file",
+    "prompt": "secret typed at the prompt",
+    "none": "private key (no secret is sent)",
+}
+
+
+def secret_origin_words(origin: str) -> str:
+    """Where the secret came from, as the readable output and the report say it."""
+    return "The test used the " + SECRET_ORIGINS[origin] + "."
+
+
 def _secret(
     args: argparse.Namespace,
     stdin: TextIO,
     connection: ConnectionFile | None,
-    host: str,
-    client_id: str,
     err: TextIO,
-) -> str:
+) -> Any:
+    """The SecretChoice for the test (wizard/tasks/credential.py: explicit before implicit);
+    asks at a hidden prompt in a terminal when nothing else gives one."""
     from wizard.cli import SECRET_ENV, UsageError, _read_stdin, _secret_from_environment
     from wizard.core.log import register_secret
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.credential import SecretProblem, choose_secret
 
-    secret: str | None = None
-    from_env = os.environ.get(SECRET_ENV)
-    if from_env is not None:
-        secret = _secret_from_environment(from_env)
-    elif args.client_secret_stdin:
+    stdin_secret = None
+    if args.client_secret_stdin:
         text = _read_stdin(stdin)
-        secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
-    elif args.rotate_secret:
-        pass  # a new secret: never the one the connection keeps
-    elif connection is not None and connection.secret.store == "embedded":
-        secret = connection.secret.value
-    elif connection is not None and connection.secret.store == "keychain":
-        from wizard.core.secrets import KeychainError, load_secret
+        stdin_secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+    environ = dict(os.environ)
+    if SECRET_ENV in environ:
+        environ[SECRET_ENV] = _secret_from_environment(environ[SECRET_ENV])
+    choice = choose_secret(
+        connection,
+        store=KeychainStore(),
+        stdin_secret=stdin_secret,
+        environ=environ,
+        rotating=args.rotate_secret,
+    )
+    if choice.secret is None:
+        if choice.problem is SecretProblem.KEYCHAIN_UNREADABLE:
+            err.write(f"The keychain could not be read: {choice.detail}\n")
+        if stdin.isatty():
+            import getpass
 
-        try:
-            secret = load_secret(host, client_id)
-        except KeychainError as exc:
-            err.write(f"The keychain could not be read: {exc}\n")
-        if secret is None and not stdin.isatty():
+            prompt = "New client secret" if args.rotate_secret else "Client secret"
+            choice = choice.with_prompted(getpass.getpass(f"{prompt} (input hidden): "))
+        elif choice.problem is SecretProblem.NOT_IN_KEYCHAIN:
             raise UsageError(
                 "The connection's secret is not in this computer's keychain (it was saved on "
                 f"another computer, or removed). Set {SECRET_ENV}, or pass "
                 "--client-secret-stdin."
             )
-    if secret is None:
-        if stdin.isatty():
-            import getpass
-
-            prompt = "New client secret" if args.rotate_secret else "Client secret"
-            secret = getpass.getpass(f"{prompt} (input hidden): ")
         else:
             raise UsageError(
                 f"No client secret: set {SECRET_ENV}, or pass --client-secret-stdin and send "
                 "the secret on standard input."
             )
-    register_secret(secret)
-    return secret
+    register_secret(choice.secret)
+    first = "the " + SECRET_ORIGINS[choice.origin.value]
+    for note in choice.notes:
+        words = SECRET_NOTES[note.value].format(first=first, detail=choice.detail or "")
+        err.write(f"Note: {words}\n")
+    return choice
 
 
 def run_diagnose(
@@ -347,16 +440,35 @@ def run_diagnose(
     from wizard.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
     from wizard.core import CheckRequest, run_check_sync
     from wizard.core.diagnose import changes
+    from wizard.core.kinds import SecretFrom
     from wizard.core.scopes import parse_scopes
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.rotate import rotate
+    from wizard.tasks.save import SaveRefused, Target, check_target
 
     check_options(args)
     connection, recognised, source = _source(args, stdin)
+    if args.save and connection is None:
+        raise UsageError(
+            "--save updates the connection file or profile that was tested: give one with "
+            "--connection or --profile (pasted text is saved with `check --save`)."
+        )
+    report_path = None
+    if args.report:
+        try:
+            report_path = check_target(
+                Target(path=args.report), reading=_inputs(args), force=args.force
+            )
+        except SaveRefused as refused:
+            words = save_refused_words(refused, args)
+            raise UsageError(f"No report was written: {words}") from None
     err = sys.stderr
     if connection is not None:
         host, client_id = connection.host, connection.client_id
         tenant, scopes = connection.tenant, " ".join(connection.scopes)
         known_token_url, auth_url = connection.token_url, None
         last = connection.last_result
+        _ca_bundle_of(args, connection, err)
     else:
         from wizard.core import fromtext
 
@@ -390,9 +502,10 @@ def run_diagnose(
             "assertion_audience": connection.assertion.audience,
             "assertion_issuer": connection.assertion.issuer,
         }
-        secret = ""
+        secret, secret_from = "", SecretFrom.NONE
     else:
-        secret = _secret(args, stdin, connection, host, client_id, err)
+        choice = _secret(args, stdin, connection, err)
+        secret, secret_from = choice.secret or "", choice.origin
     request = CheckRequest(
         host=host,
         client_id=client_id,
@@ -412,10 +525,15 @@ def run_diagnose(
     data["last_tested_at"] = last_tested_at
     data["changes"] = [change.to_dict() for change in found]
     data["source"] = source
+    data["secret_from"] = secret_from.value
     if args.rotate_secret:
-        data["secret_rotated"] = _rotate(report, connection, secret, err)
-    if args.report:
-        _write_report(args.report, data, source, last_tested_at, secret, qt_versions, err)
+        outcome = rotate(connection, report, secret, KeychainStore())
+        data["secret_rotated"] = outcome.result.value == "replaced"
+        err.write(_rotation_words(outcome) + "\n")
+    if args.save and connection is not None:
+        _update_tested(args, connection, report, err)
+    if report_path is not None:
+        _write_report(str(report_path), data, source, last_tested_at, secret, qt_versions, err)
     del secret
     if args.json:
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -423,35 +541,71 @@ def run_diagnose(
         from wizard.cli import _print_report
 
         _print_report(report, False, out)
+        out.write(secret_origin_words(secret_from.value) + "\n")
         out.write("\n" + _changes_text(found, last_tested_at))
     out.flush()
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
-def _rotate(
-    report: CheckReport, connection: ConnectionFile | None, secret: str, err: TextIO
-) -> bool:
-    """Put the new secret in the keychain once it has passed the test; whether it was."""
-    if connection is None or connection.secret.store != "keychain":
-        err.write(
-            "Nothing was replaced: this connection keeps no secret in the keychain. Save it "
-            "again with `check --save` to keep the new secret.\n"
-        )
-        return False
-    if not report.ok:
-        err.write(
-            "The new secret did not pass the test, so the old one is still in the keychain.\n"
-        )
-        return False
-    from wizard.core.secrets import KeychainError, store_secret
+def _ca_bundle_of(args: argparse.Namespace, connection: ConnectionFile, err: TextIO) -> None:
+    """The CA bundle the connection was tested with, used again unless another is given."""
+    if args.ca_bundle or not connection.ca_bundle:
+        return
+    if os.path.isfile(connection.ca_bundle):
+        args.ca_bundle = connection.ca_bundle
+        err.write(f"Using the CA bundle the connection was tested with: {args.ca_bundle}\n")
+        return
+    err.write(
+        f"Note: the connection was tested with the CA bundle {connection.ca_bundle}, which is "
+        "no longer there; give it again with --ca-bundle if Halo is reached through a "
+        "TLS-inspecting proxy.\n"
+    )
 
+
+def _rotation_words(outcome: Any) -> str:
+    from wizard.tasks.rotate import Rotation
+
+    if outcome.result is Rotation.REPLACED:
+        return (
+            "Halo accepted the new secret: it replaced the old one in the connection's "
+            "keychain entry."
+        )
+    if outcome.result is Rotation.NOT_ACCEPTED:
+        return "Halo did not accept the new secret, so the old one is still in the keychain."
+    if outcome.result is Rotation.FAILED:
+        return f"Halo accepted the new secret but the keychain refused it: {outcome.detail}"
+    return (
+        "Nothing was replaced: this connection keeps no secret in the keychain. Save it "
+        "again with `check --save` to keep the new secret."
+    )
+
+
+def _update_tested(
+    args: argparse.Namespace, connection: ConnectionFile, report: CheckReport, err: TextIO
+) -> None:
+    """diagnose --save: the tested file or profile gets this test's result; its secret or
+    key entry stays as it was (a new secret is kept by --rotate-secret alone)."""
+    from dataclasses import replace
+
+    from wizard.cli import UsageError
+    from wizard.core import profiles
+    from wizard.core.connection_file import ExportError, LastResult
+
+    updated = replace(
+        connection,
+        last_result=LastResult.from_report(report),
+        token_url=report.token_url or connection.token_url,
+        ca_bundle=os.path.abspath(args.ca_bundle) if args.ca_bundle else connection.ca_bundle,
+    )
     try:
-        store_secret(connection.host, connection.client_id, secret)
-    except KeychainError as exc:
-        err.write(f"The new secret passed the test but could not be put in the keychain: {exc}\n")
-        return False
-    err.write("The new secret passed the test and replaced the old one in the keychain.\n")
-    return True
+        if args.profile:
+            place = str(profiles.save(args.profile, updated))
+        else:
+            updated.save(args.connection)
+            place = os.path.abspath(args.connection)
+    except ExportError as exc:
+        raise UsageError(f"The connection was not updated: {exc}") from None
+    err.write(f"Updated {place} with this test's result.\n")
 
 
 def _changes_text(found: list[Any], last_tested_at: str | None) -> str:
@@ -521,7 +675,8 @@ def run_profiles(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         elif action == "show":
             connection = profiles.load(args.name)
             if args.json:
-                out.write(connection.to_json().decode("utf-8"))
+                shown = connection.to_dict(redact_secret=True)
+                out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
             else:
                 out.write(_show(args.name, connection))
         elif action == "rename":
@@ -531,34 +686,76 @@ def run_profiles(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             place = profiles.duplicate(args.name, args.new_name)
             out.write(f'Copied "{args.name}" to "{place.stem}".\n')
         elif action == "delete":
-            profiles.load(args.name)  # says plainly when there is no such profile
-            if not args.yes:
-                if not stdin.isatty():
-                    raise UsageError(f'Deleting "{args.name}" needs confirmation: add --yes.')
-                out.write(
-                    f'Delete the profile "{args.name}" and its secret in the keychain? [y/N] '
-                )
-                out.flush()
-                if stdin.readline().strip().lower() not in ("y", "yes"):
-                    out.write("Nothing was deleted.\n")
-                    return EXIT_OK
-            removed = profiles.delete(args.name, forget_secret=_forget_secret)
-            extra = " and its secret in the keychain" if removed else ""
-            out.write(f'Deleted the profile "{args.name}"{extra}.\n')
+            return _delete_profile(args, stdin, out)
     except profiles.ProfileError as exc:
         raise UsageError(str(exc)) from None
     out.flush()
     return EXIT_OK
 
 
-def _forget_secret(host: str, client_id: str) -> bool:
-    from wizard.core.secrets import KeychainError, delete_secret
+def _delete_profile(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    """profiles delete: says exactly what will happen to the file and to each keychain entry
+    (wizard/tasks/forget.py), asks unless --yes, then does it."""
+    from wizard.cli import EXIT_OK, UsageError
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.forget import forget, plan
 
-    try:
-        return delete_secret(host, client_id)
-    except KeychainError as exc:
-        sys.stderr.write(f"The secret in the keychain was not removed: {exc}\n")
-        return False
+    planned = plan(args.name)
+    what = _forget_plan_words(planned)
+    if not args.yes:
+        if not stdin.isatty():
+            raise UsageError(f'Deleting "{args.name}" needs confirmation: add --yes. {what}')
+        out.write(f"{what}\nDelete it? [y/N] ")
+        out.flush()
+        if stdin.readline().strip().lower() not in ("y", "yes"):
+            out.write("Nothing was deleted.\n")
+            return EXIT_OK
+    done = forget(args.name, KeychainStore())
+    out.write(f'Deleted the profile "{args.name}".\n')
+    for account, fate in done.entries:
+        out.write(_entry_fate_words(account, fate.value, done.detail) + "\n")
+    if done.damaged:
+        out.write(
+            "It could not be read, so the keychain entry it named (if any) is unknown and was "
+            "left in the keychain.\n"
+        )
+    out.flush()
+    return EXIT_OK
+
+
+def _forget_plan_words(planned: Any) -> str:
+    from wizard.tasks.forget import EntryFate
+
+    if planned.damaged:
+        return (
+            f'The profile "{planned.name}" cannot be read: its file will be deleted; no '
+            "keychain entry will be removed (the one it named cannot be known)."
+        )
+    parts = [f'The profile "{planned.name}" will be deleted.']
+    if not planned.entries:
+        parts.append("It keeps nothing in the keychain.")
+    for account, fate in planned.entries:
+        if fate is EntryFate.REMOVED:
+            parts.append(f'Its keychain entry "{account}" will be removed (made for it alone).')
+        elif fate is EntryFate.SHARED:
+            parts.append(
+                f'Its keychain entry "{account}" will be kept: connection files saved by '
+                "earlier versions may use it."
+            )
+        else:
+            parts.append(f'Its keychain entry "{account}" will be kept: another profile uses it.')
+    return " ".join(parts)
+
+
+def _entry_fate_words(account: str, fate: str, detail: str | None) -> str:
+    return {
+        "removed": f'Removed its keychain entry "{account}".',
+        "missing": f'Its keychain entry "{account}" was already gone.',
+        "shared": f'Kept the keychain entry "{account}": connection files saved by earlier '
+        "versions may use it.",
+        "named_elsewhere": f'Kept the keychain entry "{account}": another profile uses it.',
+        "failed": f'The keychain entry "{account}" was not removed: {detail}',
+    }[fate]
 
 
 def _show(name: str, connection: ConnectionFile) -> str:

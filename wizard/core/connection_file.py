@@ -266,6 +266,12 @@ class ConnectionFile:
     schema_version: int = SCHEMA_VERSION
     # Set for a JWT Assertion (Services) connection, which has no secret.
     assertion: AssertionEntry | None = None
+    # The tool the connection is for (a recipe's key: "rewst", "n8n", ...), when known: a
+    # later diagnosis judges it and offers its form as that tool's.
+    tool: str | None = None
+    # The CA bundle the connection was tested with (--ca-bundle), used again when it is
+    # tested again, so a TLS-inspecting proxy is not taken for a new problem.
+    ca_bundle: str | None = None
 
     @property
     def auth_method(self) -> str:
@@ -284,12 +290,17 @@ class ConnectionFile:
         secret_in_keychain: bool,
         tested_at: str | None = None,
         assertion: AssertionEntry | None = None,
+        secret_account: str | None = None,
+        tool: str | None = None,
+        ca_bundle: str | None = None,
     ) -> ConnectionFile:
         """The connection file for a tested connection.
 
         The secret is referenced in the keychain when `secret_in_keychain`, embedded only
         when `secret` is given (the admin chose to embed it), and otherwise left out (store
         "none"). `identity_kind` falls back to what the check saw when not given.
+        `secret_account` names the keychain entry (default: the one every connection of this
+        Client ID and host shared before entries were made for each saved connection).
         """
         if secret is not None and secret_in_keychain:
             raise ValueError("The secret is either embedded or kept in the keychain, not both.")
@@ -299,7 +310,11 @@ class ConnectionFile:
             )
         host = report.host
         if secret_in_keychain:
-            entry = SecretEntry.keychain(host, client_id)
+            entry = (
+                SecretEntry("keychain", SERVICE, secret_account)
+                if secret_account
+                else SecretEntry.keychain(host, client_id)
+            )
         elif secret is not None:
             entry = SecretEntry.embedded(secret)
         else:
@@ -321,12 +336,15 @@ class ConnectionFile:
             identity=RecordedIdentity(kind, seen.name, seen.id, seen.api_only, chosen),
             last_result=result,
             assertion=assertion,
+            tool=tool,
+            ca_bundle=ca_bundle,
         )
 
     # ----- as JSON -----
 
-    def to_dict(self) -> dict[str, Any]:
-        """The file's content, ready for json.dumps; the keys of version 1 come first."""
+    def to_dict(self, *, redact_secret: bool = False) -> dict[str, Any]:
+        """The file's content, ready for json.dumps; the keys of version 1 come first.
+        `redact_secret` leaves out a secret the file holds (for showing it anywhere)."""
         result = self.last_result
         data: dict[str, Any] = {
             "schema": SCHEMA,
@@ -350,6 +368,12 @@ class ConnectionFile:
                 "warnings": result.codes(Severity.WARNING),
             }
         data["secret"] = _secret_dict(self.secret)
+        if redact_secret and self.secret.store == "embedded":
+            data["secret"] = {"store": "embedded", "value": "(kept in the file, not shown)"}
+        if self.tool is not None:
+            data["tool"] = self.tool
+        if self.ca_bundle is not None:
+            data["ca_bundle"] = self.ca_bundle
         if self.assertion is not None:
             data["auth_method"] = self.auth_method
             data["assertion"] = self.assertion.to_dict()
@@ -406,6 +430,8 @@ class ConnectionFile:
             last_result=_read_result(top),
             schema_version=version,
             assertion=_read_assertion(top),
+            tool=top.text_or_none("tool"),
+            ca_bundle=top.text_or_none("ca_bundle"),
         )
 
     @classmethod

@@ -251,13 +251,50 @@ def _error(doing: str, place: str, exc: Exception, secret: str | None = None) ->
 PRIVATE_KEY_SUFFIX = " (private key)"
 
 
+def own_account(host: str, client_id: str, *, private_key: bool = False) -> str:
+    """A new keychain account made for one saved connection alone:
+    ``{client_id}@{host} [1a2b3c4d]`` (with PRIVATE_KEY_SUFFIX for a private key).
+
+    Each save makes its own entry, named in its connection file, so that no other saved
+    connection's secret is replaced or removed with it (docs/connection-file.md).
+    """
+    import secrets as random
+
+    account = f"{account_for(host, client_id)} [{random.token_hex(4)}]"
+    return account + (PRIVATE_KEY_SUFFIX if private_key else "")
+
+
+_OWN = re.compile(r" \[[0-9a-f]{8}\](?: \(private key\))?$")
+
+
+def is_own_account(account: str) -> bool:
+    """Whether `account` was made for one saved connection (own_account), rather than the
+    entry every connection of one Client ID and host shared before (account_for)."""
+    return bool(_OWN.search(account))
+
+
 def store_secret(host: str, client_id: str, secret: str, *, suffix: str = "") -> None:
     """Save (or replace) the secret for this connection in the keychain; with `suffix`
     (PRIVATE_KEY_SUFFIX), the connection's private key instead."""
+    store_at(account_for(host, client_id) + suffix, secret)
+
+
+def load_secret(host: str, client_id: str, *, suffix: str = "") -> str | None:
+    """The stored secret (with `suffix`: private key) for this connection, or None."""
+    return load_at(account_for(host, client_id) + suffix)
+
+
+def delete_secret(host: str, client_id: str, *, suffix: str = "") -> bool:
+    """Remove the stored secret (with `suffix`: private key) for this connection; False when
+    nothing was stored."""
+    return delete_at(account_for(host, client_id) + suffix)
+
+
+def store_at(account: str, secret: str) -> None:
+    """Save (or replace) `secret` under `account` of SERVICE in the keychain."""
     if not secret:
         raise ValueError("There is no secret to store.")
     register_secret(secret)
-    account = account_for(host, client_id) + suffix
     backend, place = _backend()
     try:
         backend.set_password(SERVICE, account, secret)
@@ -267,9 +304,8 @@ def store_secret(host: str, client_id: str, secret: str, *, suffix: str = "") ->
         raise error from (None if secret in str(exc) else exc)
 
 
-def load_secret(host: str, client_id: str, *, suffix: str = "") -> str | None:
-    """The stored secret (with `suffix`: private key) for this connection, or None."""
-    account = account_for(host, client_id) + suffix
+def load_at(account: str) -> str | None:
+    """The secret under `account` of SERVICE, or None."""
     backend, place = _backend()
     try:
         secret = backend.get_password(SERVICE, account)
@@ -279,10 +315,8 @@ def load_secret(host: str, client_id: str, *, suffix: str = "") -> str | None:
     return secret
 
 
-def delete_secret(host: str, client_id: str, *, suffix: str = "") -> bool:
-    """Remove the stored secret (with `suffix`: private key) for this connection; False when
-    nothing was stored."""
-    account = account_for(host, client_id) + suffix
+def delete_at(account: str) -> bool:
+    """Remove the entry `account` of SERVICE; False when there was none."""
     backend, place = _backend()
     try:
         backend.delete_password(SERVICE, account)
