@@ -260,3 +260,23 @@ def test_diagnose_save_updates_the_connection_it_tested(
     last = ConnectionFile.load(target).last_result
     assert last is not None and not last.ok
     assert halo.client_secret not in target.read_text("utf-8")
+
+
+def test_a_swapped_client_id_and_secret_are_named_and_neither_is_printed(
+    halo: SimulatedHalo, tmp_path: Path
+) -> None:
+    secret = secrets.token_urlsafe(30)  # not shaped like Halo's own secrets
+    text = tmp_path / "form.txt"
+    text.write_text(
+        f"Halo URL: {halo.url}\nClient ID: {secret}\nClient Secret: {halo.client_id}\n", "utf-8"
+    )
+    for extra in ([], ["--json"]):
+        result = run_cli(
+            "diagnose", "--from-text", str(text), "--scopes", "read:tickets", *extra,
+            secret=secrets.token_hex(16),
+        )  # fmt: skip
+        assert result.returncode == EXIT_USAGE, result.stdout + result.stderr
+        said = result.stdout + result.stderr
+        assert "The Client ID and the client secret look swapped" in said
+        assert secret not in said and halo.client_id not in said
+    assert halo.requests == [], "nothing was sent"

@@ -42,6 +42,7 @@ def scopes_for(args: argparse.Namespace) -> str | None:
         chosen = recipes.recipe(args.tool)
     except KeyError as exc:
         raise UsageError(f"--for: {exc.args[0]}") from None
+    args.tool = chosen.id  # as the recipes name it, whatever the capitalisation given
     if _key_based(args) and not chosen.signs_with_a_key:
         raise UsageError(
             f"--for {chosen.id}: {chosen.name} signs in with a client secret, so it cannot use "

@@ -113,6 +113,14 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
         help="give up on any request after S seconds (default 10)",
     )
     diagnose.add_argument("--json", action="store_true", help="print one JSON object")
+    diagnose.add_argument(
+        "--for",
+        dest="tool",
+        metavar="TOOL",
+        help="the tool the connection is for (see `halo-wizard recipes`): what it needs is "
+        "judged too, and its form's values end the report (default: the tool the connection "
+        "was saved for, or the one whose labels the pasted text has)",
+    )
 
     profiles = commands.add_parser(
         "profiles",
@@ -250,8 +258,8 @@ def save_refused_words(refused: Any, args: argparse.Namespace) -> str:
             "secret is then given again each time) or --secret-store file."
         )
     if problem is SaveProblem.BAD_NAME:
-        return refused.detail
-    return refused.detail or str(refused)
+        return str(refused.detail)
+    return str(refused.detail or refused)
 
 
 def kept_words(outcome: Any) -> str:
@@ -486,8 +494,18 @@ def run_diagnose(
         tenant, auth_url = recognised.tenant, recognised.auth_url
         scopes = " ".join(recognised.scopes or ())
         known_token_url, last = None, None
+    args.tool = _tool_of(args, connection, recognised, err)
     if args.scopes:
         scopes = args.scopes
+    elif not parse_scopes(scopes) and args.tool is not None:
+        from wizard.core import recipes
+
+        chosen = recipes.recipe(args.tool)
+        scopes = " ".join(chosen.scopes)
+        err.write(
+            f"The connection names no scopes ({chosen.name}'s form has none): testing the "
+            f"ones {chosen.name} asks for, {scopes}. Give others with --scopes.\n"
+        )
     if not parse_scopes(scopes):
         raise UsageError('No scopes to test: give them with --scopes "read:tickets ...".')
     key_options: dict[str, Any] = {}
@@ -516,6 +534,7 @@ def run_diagnose(
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
         known_token_url=known_token_url,
+        tool=args.tool,
         **key_options,
     )
     report = run_check_sync(request)
@@ -535,7 +554,11 @@ def run_diagnose(
     if report_path is not None:
         _write_report(str(report_path), data, source, last_tested_at, secret, qt_versions, err)
     del secret
+    from wizard import recipes_cli
+
     if args.json:
+        data["tool"] = args.tool
+        recipes_cli.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         from wizard.cli import _print_report
@@ -543,8 +566,40 @@ def run_diagnose(
         _print_report(report, False, out)
         out.write(secret_origin_words(secret_from.value) + "\n")
         out.write("\n" + _changes_text(found, last_tested_at))
+        out.write(recipes_cli.form_text(args, report))
     out.flush()
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _tool_of(
+    args: argparse.Namespace, connection: ConnectionFile | None, recognised: Any, err: TextIO
+) -> str | None:
+    """The tool the connection is judged for: --for, else the one it was saved for, else the
+    one whose form's labels the pasted text has; None says so and how to choose one."""
+    from wizard.cli import UsageError
+    from wizard.core import recipes
+
+    given: str | None = args.tool
+    if given is not None:
+        try:
+            return recipes.recipe(given).id
+        except KeyError as exc:
+            raise UsageError(f"--for: {exc.args[0]}") from None
+    found = connection.tool if connection is not None else getattr(recognised, "tool", None)
+    if found is not None:
+        try:
+            chosen = recipes.recipe(found)
+        except KeyError:
+            return None
+        how = "was saved for" if connection is not None else "has the form labels of"
+        err.write(f"Judged as {chosen.name}'s connection: it {how} {chosen.name}.\n")
+        return chosen.id
+    if recognised is not None:
+        err.write(
+            "The labels are not one tool's own: judged as no particular tool. Add --for TOOL "
+            "(see `halo-wizard recipes`) to judge it as your tool's.\n"
+        )
+    return None
 
 
 def _ca_bundle_of(args: argparse.Namespace, connection: ConnectionFile, err: TextIO) -> None:

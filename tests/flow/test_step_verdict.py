@@ -47,8 +47,12 @@ def test_a_passed_test_ticks_the_address_tenant_credentials_and_test(
     assert verdicts[StepKey.TENANT] is VERIFIED
     assert verdicts[StepKey.CREDENTIALS] is VERIFIED
     assert verdicts[StepKey.TEST] is VERIFIED
+    # What the test verified of the earlier choices: the identity Halo named, and each scope
+    # read records.
+    assert verdicts[StepKey.IDENTITY] is VERIFIED
+    assert verdicts[StepKey.SCOPES] is VERIFIED
     # Pages with no check of their own are never ticked.
-    for key in (StepKey.WELCOME, StepKey.CREATE_APP, StepKey.IDENTITY, StepKey.SCOPES):
+    for key in (StepKey.WELCOME, StepKey.CREATE_APP):
         assert verdicts[key] is UNCHECKED
 
 
@@ -110,3 +114,16 @@ def test_changing_the_secret_after_a_failed_test_clears_its_marks(
     assert step_verdict(state, StepKey.TEST) is UNCHECKED
     # The address was still found by the tenant page's discovery.
     assert step_verdict(state, StepKey.HOSTNAME) is VERIFIED
+
+
+def test_a_timeout_marks_no_entry_step(start_halo: Start, ca_bundle: str) -> None:
+    """Nothing typed is at fault when Halo does not answer in time: the page names the
+    network, and neither the address nor the Client ID and secret get a cross."""
+    halo = start_halo("never_answers")
+    state = _tested(halo, ca_bundle, timeout=1.0)
+    assert state.report is not None
+    assert "TIMEOUT" in state.report.codes()
+    verdicts = _verdicts(state)
+    assert verdicts[StepKey.HOSTNAME] is UNCHECKED
+    assert verdicts[StepKey.CREDENTIALS] is UNCHECKED
+    assert verdicts[StepKey.TEST] is PROBLEM

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +34,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass
 class FakeKeychain:
-    """An in-memory keychain for tests that are not about the keychain."""
+    """An in-memory keychain (a SecretStore, by keychain account) for tests that are not
+    about the keychain. `stored` and `private_keys` show what it holds by connection."""
 
     available: bool = True
     name: str = "Test Keychain"
     reason: str | None = None
-    stored: dict[tuple[str, str], str] = field(default_factory=dict)
-    # The private keys of JWT-assertion connections (PEM), by the same (host, client_id).
-    private_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    entries: dict[str, str] = field(default_factory=dict)
     fail_with: Exception | None = None
 
     def info(self) -> Any:
@@ -48,30 +48,53 @@ class FakeKeychain:
 
         return KeychainInfo(self.available, self.name, self.reason)
 
-    def store(self, host: str, client_id: str, secret: str) -> None:
+    def put(self, account: str, value: str) -> None:
         if self.fail_with is not None:
             raise self.fail_with
-        self.stored[(host, client_id)] = secret
+        self.entries[account] = value
 
-    def load(self, host: str, client_id: str) -> str | None:
+    def get(self, account: str) -> str | None:
         if self.fail_with is not None:
             raise self.fail_with
-        return self.stored.get((host, client_id))
+        return self.entries.get(account)
 
-    def delete(self, host: str, client_id: str) -> bool:
+    def remove(self, account: str) -> bool:
         if self.fail_with is not None:
             raise self.fail_with
-        return self.stored.pop((host, client_id), None) is not None
+        return self.entries.pop(account, None) is not None
 
-    def store_private_key(self, host: str, client_id: str, pem: str) -> None:
-        if self.fail_with is not None:
-            raise self.fail_with
-        self.private_keys[(host, client_id)] = pem
+    def _by_connection(self, private_keys: bool) -> dict[tuple[str, str], str]:
+        found = {}
+        for account, value in self.entries.items():
+            match = _ACCOUNT.match(account)
+            assert match is not None, account
+            if bool(match["key"]) == private_keys:
+                found[("https://" + match["host"], match["client"])] = value
+        return found
 
-    def load_private_key(self, host: str, client_id: str) -> str | None:
-        if self.fail_with is not None:
-            raise self.fail_with
-        return self.private_keys.get((host, client_id))
+    @property
+    def stored(self) -> dict[tuple[str, str], str]:
+        """The secrets it holds, by (https://host, Client ID)."""
+        return self._by_connection(False)
+
+    @property
+    def private_keys(self) -> dict[tuple[str, str], str]:
+        """The private keys of JWT-assertion connections, by (https://host, Client ID)."""
+        return self._by_connection(True)
+
+    def keep_for(self, host: str, client_id: str, value: str, *, private_key: bool = False) -> str:
+        """Put `value` where a connection file made by SecretEntry.keychain looks; its account."""
+        from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for
+
+        account = account_for(host, client_id) + (PRIVATE_KEY_SUFFIX if private_key else "")
+        self.entries[account] = value
+        return account
+
+
+# A keychain account: {client}@{host}, an entry of one connection's own ([1a2b3c4d]), a key.
+_ACCOUNT = re.compile(
+    r"^(?P<client>[^@]+)@(?P<host>.+?)(?: \[[0-9a-f]{8}\])?(?P<key> \(private key\))?$"
+)
 
 
 @dataclass
@@ -180,12 +203,7 @@ def make_wizard(
         timeout: float = 5.0,
     ) -> WizardWindow:
         services = services or Services(
-            keychain_info=keychain.info,
-            store_secret=keychain.store,
-            load_secret=keychain.load,
-            delete_secret=keychain.delete,
-            store_private_key=keychain.store_private_key,
-            load_private_key=keychain.load_private_key,
+            secret_store=keychain,
             open_url=browser.open,
             choose_file=files.choose,
             keychain_timeout=5.0,

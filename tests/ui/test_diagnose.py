@@ -47,11 +47,16 @@ SCOPES = "read:tickets read:customers"
 
 
 def saved_connection(halo: SimulatedHalo, ca_bundle: str, keychain: FakeKeychain) -> ConnectionFile:
-    """What the wizard saves after a passing test of `halo`: its secret in the keychain."""
+    """What the wizard saves after a passing test of `halo`: its secret in the keychain, in
+    an entry of its own."""
+    from wizard.core.secrets import own_account
+
     # In a thread of its own: the window's event loop runs in this one.
     with ThreadPoolExecutor(1) as pool:
         report = pool.submit(check, halo, ca_bundle, scopes=SCOPES).result()
     assert report.ok, report.codes()
+    assert report.host is not None
+    account = own_account(report.host, halo.client_id)
     connection = ConnectionFile.from_report(
         report,
         client_id=halo.client_id,
@@ -59,8 +64,9 @@ def saved_connection(halo: SimulatedHalo, ca_bundle: str, keychain: FakeKeychain
         scopes=SCOPES,
         secret=None,
         secret_in_keychain=True,
+        secret_account=account,
     )
-    keychain.stored[(connection.host, connection.client_id)] = halo.client_secret
+    keychain.put(account, halo.client_secret)
     return connection
 
 
@@ -394,6 +400,10 @@ def test_values_pasted_from_rewst_are_read_and_tested_with_the_secret_typed(
     data = json.loads(Path(export.path.text()).read_text(encoding="utf-8"))
     assert data["host"] == halo.url and data["client_id"] == halo.client_id
     assert data["last_result"]["ok"] is True
+    # Rewst's own labels: judged, offered and saved as Rewst's connection.
+    assert window.context.flow.state.tool == "rewst" and data["tool"] == "rewst"
+    assert export.tool_form.isVisible()
+    assert "Rewst" in export.tool_form.title()
     assert reader.problems == []
 
 
@@ -512,7 +522,7 @@ def test_profiles_are_renamed_duplicated_and_deleted_after_confirmation(
     click(qtbot, opener.delete_button)
     box = the_box(qtbot, lambda: opener.delete_question)
     assert box.text() == "Delete the profile “Acme production”?"
-    assert "Its secret in Test Keychain is deleted too" in box.informativeText()
+    assert "Its secret stays in Test Keychain: another profile" in box.informativeText()
     assert box.defaultButton() is box.escapeButton(), "Return keeps the profile"
     shot(window, "diagnose", "14-delete-question")
     click(qtbot, box.escapeButton())
@@ -520,15 +530,20 @@ def test_profiles_are_renamed_duplicated_and_deleted_after_confirmation(
     assert opener.profile_result.label.text() == "Nothing was deleted."
     assert len(profiles.names()) == 2 and entry in keychain.stored
 
-    # The copy shares the keychain entry: deleting it keeps the secret.
+    # The copy names the same keychain entry: deleting it keeps the secret, and says so first.
     opener.profile_list.setCurrentRow(1)
     wait_idle(qtbot, window)
     assert opener.fact_source.text() == "the profile “Acme production copy”"
     click(qtbot, opener.delete_button)
-    click(qtbot, button_named(the_box(qtbot, lambda: opener.delete_question), "Delete"))
+    box = the_box(qtbot, lambda: opener.delete_question)
+    assert "Its secret stays in Test Keychain: another profile" in box.informativeText()
+    click(qtbot, button_named(box, "Delete"))
     qtbot.waitUntil(lambda: profiles.names() == ["Acme production"], timeout=WAIT_MS)
     wait_idle(qtbot, window)
-    assert opener.profile_result.label.text() == "Deleted the profile “Acme production copy”."
+    assert opener.profile_result.label.text() == (
+        "Deleted the profile “Acme production copy”. Its keychain entry was kept: another "
+        "connection may use it."
+    )
     assert entry in keychain.stored
     assert not opener.loaded_box.isVisible(), "the deleted profile is no longer open"
 
@@ -560,7 +575,7 @@ def test_a_connection_whose_secret_is_not_in_this_keychain_asks_for_it(
     halo = start_halo("healthy")
     path = tmp_path / "from-a-customer.json"
     saved_connection(halo, ca_bundle, keychain).save(path)
-    keychain.stored.clear()  # saved on another computer
+    keychain.entries.clear()  # saved on another computer
     window = make_wizard()
     opener = to_open(qtbot, window)
     files.answers.append(str(path))
@@ -758,7 +773,7 @@ def test_a_damaged_profile_is_listed_and_says_why_it_cannot_be_opened(
     # It can still be deleted (asked first): nothing else can be done with it.
     click(qtbot, opener.delete_button)
     box = the_box(qtbot, lambda: opener.delete_question)
-    assert box.informativeText() == "This cannot be undone."
+    assert box.informativeText().startswith("The profile cannot be read, so the keychain entry")
     click(qtbot, button_named(box, "Delete"))
     qtbot.waitUntil(lambda: opener.profile_list.count() == 0, timeout=WAIT_MS)
 

@@ -25,6 +25,7 @@ from tests.ui.test_diagnose import SCOPES, button_named, the_box, to_open, wait_
 from tests.ui.test_jargon import Reader
 from wizard.core import assertion, profiles
 from wizard.core.connection_file import AssertionEntry, ConnectionFile
+from wizard.core.secrets import is_own_account
 from wizard.flow import AuthMethod, StepKey
 from wizard.flow.diagnosis import KeyFrom
 from wizard.sim import SimulatedHalo
@@ -161,7 +162,7 @@ def test_a_profile_whose_key_is_in_the_keychain_is_tested_and_keeps_its_entry(
     connection = signed_connection(halo, ca_bundle, entry, private)
     profiles.save("acme", connection)
     key = (connection.host, connection.client_id)
-    keychain.private_keys[key] = halo.assertion_private_key
+    keychain.keep_for(*key, halo.assertion_private_key, private_key=True)
     private.unlink()  # only the keychain has it now
     halo.requests.clear()
 
@@ -277,9 +278,12 @@ def test_a_key_not_in_this_keychain_says_so_and_a_public_key_file_is_refused(
     click(qtbot, export.save_button)
     click(qtbot, button_named(the_box(qtbot, lambda: export.replace_question), "Replace"))
     qtbot.waitUntil(lambda: window.context.flow.state.exported_to == str(path), timeout=WAIT_MS)
-    assert ConnectionFile.load(path).assertion == entry
+    # This keychain did not have the entry the file named: the key goes into one of its own.
+    saved = ConnectionFile.load(path).assertion
+    assert saved is not None and saved.key_store == "keychain" and saved.account is not None
+    assert saved.account != entry.account and is_own_account(saved.account)
     assert_no_key_in(path.read_text(encoding="utf-8"), halo)
-    kept = keychain.private_keys[(halo.url, halo.client_id)]
+    kept = keychain.entries[saved.account]
     assert assertion.load_private_key_pem(kept).private_numbers() == (
         assertion.load_private_key_pem(halo.assertion_private_key).private_numbers()
     )

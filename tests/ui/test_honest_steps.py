@@ -74,9 +74,11 @@ def test_a_passed_test_ticks_the_steps_it_verified(
     window = make_wizard()
     run_the_test(qtbot, window, halo, shots="honest-steps-healthy")
     rows = step_rows(window)
-    for name in ("Halo address", "Find your Halo", "Client ID and secret", "Test"):
+    # Each value the test verified: the identity Halo named, each scope read records.
+    verified = ("Halo address", "Find your Halo", "Client ID and secret", "Test")
+    for name in (*verified, "Who it acts as", "Permissions"):
         assert rows[name] == ("ok", f"{name}: verified")
-    for name in ("Welcome", "Create the application", "Who it acts as", "Permissions"):
+    for name in ("Welcome", "Create the application"):
         assert rows[name] == ("visited", f"{name}: visited")
 
 
@@ -101,3 +103,45 @@ def test_an_address_where_no_halo_answers_is_a_problem_and_later_steps_are_not_y
     assert rows["Halo address"] == ("error", "Halo address: has a problem")
     assert rows["Find your Halo"] == ("current", "Find your Halo: current step")
     assert rows["Test"] == ("todo", "Test: not visited yet")
+
+
+def test_a_scope_halo_refused_marks_permissions_not_the_client_id_and_secret(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    """Halo refused the token for a scope the application does not have ticked: the fault is
+    in Permissions; the Client ID and secret were neither wrong nor verified."""
+    halo = start_halo("scope_rejected")
+    window = make_wizard()
+    run_the_test(qtbot, window, halo, shots="honest-steps-scope-rejected")
+    rows = step_rows(window)
+    assert rows["Permissions"] == ("error", "Permissions: has a problem")
+    assert rows["Client ID and secret"] == ("visited", "Client ID and secret: visited")
+    assert rows["Test"] == ("error", "Test: has a problem")
+
+
+def test_an_agent_that_may_not_read_an_area_marks_who_it_acts_as(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    halo = start_halo("agent_no_permission")
+    window = make_wizard()
+    run_the_test(qtbot, window, halo, shots="honest-steps-agent-no-permission")
+    rows = step_rows(window)
+    assert rows["Who it acts as"] == ("error", "Who it acts as: has a problem")
+    assert rows["Client ID and secret"] == ("ok", "Client ID and secret: verified")
+    assert rows["Permissions"] != ("ok", "Permissions: verified"), "not every area read"
+
+
+def test_a_saved_connection_s_ticks_do_not_follow_to_the_diagnose_path(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    halo = start_halo("healthy")
+    window = make_wizard()
+    run_the_test(qtbot, window, halo)
+    assert step_rows(window)["Test"] == ("ok", "Test: verified")
+    while window.context.flow.current is not StepKey.WELCOME:
+        click(qtbot, window.button(window.WizardButton.BackButton))
+    click(qtbot, page(window).diagnose)
+    wait_idle(qtbot, window)
+    rows = step_rows(window)
+    for name, (kind, _spoken) in rows.items():
+        assert kind != "ok", f"{name} is ticked on a path that has tested nothing"

@@ -31,7 +31,7 @@ from tests.ui.driver import (
 from tests.ui.test_paths import save_file
 from wizard.core import assertion
 from wizard.core.connection_file import ConnectionFile
-from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for
+from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for, is_own_account
 from wizard.flow import AuthMethod, StepKey
 from wizard.sim import SimulatedHalo
 from wizard.ui.app import demo_state
@@ -168,7 +168,10 @@ def test_a_jwt_assertion_connection_is_made_tested_and_saved_without_its_key_in_
     written = Path(path).read_text(encoding="utf-8")
     assert "PRIVATE KEY" not in written and "BEGIN" not in written
     assert data["auth_method"] == "jwt_assertion"
-    account = account_for(halo.url, halo.client_id) + PRIVATE_KEY_SUFFIX
+    # An entry of its own for this connection, named in the file.
+    account = data["assertion"]["private_key"]["account"]
+    assert account.startswith(account_for(halo.url, halo.client_id) + " [")
+    assert account.endswith(PRIVATE_KEY_SUFFIX) and is_own_account(account)
     assert data["assertion"]["private_key"] == {
         "store": "keychain",
         "service": "Halo connection wizard",
@@ -326,8 +329,8 @@ def test_the_demo_has_the_jwt_assertion_situation_and_keeps_the_key_in_memory(
     assert data["assertion"]["private_key"]["store"] == "keychain"
     memory = window.context.memory_keychain
     assert memory is not None
-    kept = memory.private_key(session.url, session.client_id)
-    assert kept is not None and "PRIVATE KEY" in kept
+    kept = memory.entries[data["assertion"]["private_key"]["account"]]
+    assert "PRIVATE KEY" in kept
     shot(window, "demo-jwt", "09-export-saved")
 
 

@@ -39,9 +39,10 @@ pytestmark = QT_LOG_MARKS
 
 
 @pytest.fixture
-def secret_service() -> Iterator[list[tuple[str, str]]]:
-    """The session's real keychain; yields a list of (host, client_id) to delete afterwards."""
-    from wizard.core.secrets import delete_secret, keychain_info
+def secret_service() -> Iterator[list[tuple[str, str] | str]]:
+    """The session's real keychain; yields a list of entries to delete afterwards: (host,
+    client_id) for the entry every tool finds by them, or a keychain account."""
+    from wizard.core.secrets import delete_at, delete_secret, keychain_info
 
     info = keychain_info()
     if not info.available:
@@ -49,10 +50,13 @@ def secret_service() -> Iterator[list[tuple[str, str]]]:
         if os.environ.get("CI"):
             pytest.fail(f"CI must provide a Secret Service; {message}")
         pytest.skip(message)
-    created: list[tuple[str, str]] = []
+    created: list[tuple[str, str] | str] = []
     yield created
-    for host, client_id in created:
-        delete_secret(host, client_id)
+    for entry in created:
+        if isinstance(entry, str):
+            delete_at(entry)
+        else:
+            delete_secret(*entry)
 
 
 def to_export(
@@ -74,9 +78,9 @@ def test_remember_keeps_the_secret_in_the_real_secret_service(
     make_wizard: WizardFactory,
     start_halo: HaloFactory,
     browser: Browser,
-    secret_service: list[tuple[str, str]],
+    secret_service: list[tuple[str, str] | str],
 ) -> None:
-    from wizard.core.secrets import SECRET_SERVICE, load_secret
+    from wizard.core.secrets import SECRET_SERVICE, load_at
 
     halo = start_halo("healthy")
     window = make_wizard(services=Services(open_url=browser.open, keychain_timeout=10.0))
@@ -90,14 +94,17 @@ def test_remember_keeps_the_secret_in_the_real_secret_service(
     click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
     click_next(qtbot, window, StepKey.EXPORT)
-    secret_service.append((halo.url, halo.client_id))
     data = save_file(qtbot, window)
+    account = data["secret"]["account"]
+    secret_service.append(account)
+    # An entry of its own for this connection, named in the file.
+    assert account.startswith(f"{halo.client_id}@{halo.url.split('//')[1]} [")
     assert data["secret"] == {
         "store": "keychain",
         "service": "Halo connection wizard",
-        "account": f"{halo.client_id}@{halo.url.split('//')[1]}",
+        "account": account,
     }
-    assert load_secret(halo.url, halo.client_id) == halo.client_secret
+    assert load_at(account) == halo.client_secret
     assert f"The secret is in {desktop}: look for" in page(window).save_result.label.text()
 
 
@@ -107,7 +114,7 @@ def test_finish_without_a_file_still_keeps_the_secret_in_the_real_keychain(
     make_wizard: WizardFactory,
     start_halo: HaloFactory,
     browser: Browser,
-    secret_service: list[tuple[str, str]],
+    secret_service: list[tuple[str, str] | str],
 ) -> None:
     from wizard.core.secrets import load_secret
 
@@ -182,13 +189,12 @@ def test_a_keychain_that_never_answers_times_out_with_a_plain_explanation(
 ) -> None:
     release = threading.Event()
 
-    def hang(host: str, client_id: str, secret: str) -> None:
-        release.wait(10)
+    class Hanging(FakeKeychain):
+        def put(self, account: str, value: str) -> None:
+            release.wait(10)
 
     halo = start_halo("healthy")
-    services = Services(
-        keychain_info=keychain.info, store_secret=hang, open_url=browser.open, keychain_timeout=0.5
-    )
+    services = Services(secret_store=Hanging(), open_url=browser.open, keychain_timeout=0.5)
     window = make_wizard(services=services)
     export = to_export(qtbot, window, halo)
     click(qtbot, export.save_button)
@@ -230,17 +236,24 @@ def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
 
     from wizard.flow import AppChoice, IdentityChoice, WizardState
 
-    def slow_info() -> Any:
-        time.sleep(3.0)
-        return keychain.info()
+    class Slow:
+        """The test's keychain, slow to say what it is."""
+
+        def info(self) -> Any:
+            time.sleep(3.0)
+            return keychain.info()
+
+        def put(self, account: str, value: str) -> None:
+            keychain.put(account, value)
+
+        def get(self, account: str) -> str | None:
+            return keychain.get(account)
+
+        def remove(self, account: str) -> bool:
+            return keychain.remove(account)
 
     halo = start_halo("healthy")
-    services = Services(
-        keychain_info=slow_info,
-        store_secret=keychain.store,
-        open_url=browser.open,
-        keychain_timeout=5.0,
-    )
+    services = Services(secret_store=Slow(), open_url=browser.open, keychain_timeout=5.0)
     state = WizardState(
         tool="script",
         app_choice=AppChoice.EXISTING,
@@ -270,3 +283,25 @@ def test_finish_waits_for_a_slow_keychain_and_still_saves_the_secret(
     click(qtbot, window.button(FINISH))
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=8000)
     assert keychain.stored == {(halo.url, halo.client_id): halo.client_secret}
+
+
+def test_a_secret_halo_refused_is_never_kept_and_the_page_says_so(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory, keychain: FakeKeychain
+) -> None:
+    """The same rule as `check --save` (wizard/tasks/save.py): a secret without a token is
+    not kept, and whatever was kept before stays as it was."""
+    from wizard.core.secrets import own_account
+
+    halo = start_halo("wrong_secret")
+    before = own_account(halo.url, halo.client_id)
+    keychain.put(before, "kept-by-another-connection")
+    window = make_wizard()
+    export = to_export(qtbot, window, halo)
+    assert export.keychain_radio.isChecked()
+    data = save_file(qtbot, window)
+    assert data["secret"] == {"store": "none"}
+    assert keychain.entries == {before: "kept-by-another-connection"}
+    said = export.save_result.label.text()
+    assert "Halo did not accept the secret or key in the last test, so it was not kept" in said
+    assert halo.client_secret not in said
+    shot(window, "not-accepted", "09-export")

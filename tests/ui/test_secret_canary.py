@@ -91,7 +91,7 @@ def test_the_wizard_leaves_the_secret_and_the_tokens_nowhere(
     capfd: pytest.CaptureFixture[str],
     store: str,
 ) -> None:
-    from wizard.core.secrets import delete_secret, keychain_info, load_secret
+    from wizard.core.secrets import delete_at, keychain_info, load_at
 
     secret = canary_secret()
     issued: list[tuple[str, str]] = []
@@ -118,6 +118,7 @@ def test_the_wizard_leaves_the_secret_and_the_tokens_nowhere(
         qtbot.waitUntil(lambda: bool(QGuiApplication.clipboard().text()), timeout=5000)
         copied[f"the clipboard after {name}"] = QGuiApplication.clipboard().text()
 
+    account: str | None = None
     try:
         click(qtbot, page(window).new)
         choose_tool(qtbot, window)
@@ -151,13 +152,14 @@ def test_the_wizard_leaves_the_secret_and_the_tokens_nowhere(
             copy(f"Copy as environment variables ({export.shell.currentData()})", export.env_button)
         data = save_file(qtbot, window)
         assert data["secret"]["store"] == store
+        account = data["secret"].get("account")
         click(qtbot, window.button(FINISH))
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
         if store == "keychain":
-            assert load_secret(halo.url, halo.client_id) == secret
+            assert load_at(account) == secret
     finally:
-        if store != "none":
-            delete_secret(halo.url, halo.client_id)
+        if account is not None:
+            delete_at(account)
     exported = window.context.flow.state.exported_to
     assert exported is not None
 

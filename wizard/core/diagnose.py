@@ -7,7 +7,7 @@ change per difference, in the words a supporter reads (`{"what", "before", "now"
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.core.connection_file import LastResult, RecordedIdentity
@@ -94,8 +94,19 @@ def changes(last: LastResult | None, report: CheckReport) -> list[Change]:
         # Discovery got far enough to say; otherwise "now" is unknown, not "none".
         differs("tenant", last.tenant, report.tenant)
         differs("auth URL", last.auth_url, report.auth_url)
-    if report.identity is not None:
-        differs("identity", _identity_text(last.identity), _identity_text(_now_identity(report)))
+    now_identity = _now_identity(report)
+    if now_identity is not None and now_identity.kind is not None:
+        # What Halo did not say this time (a rate-limited /api/Agent/me gives no name) is
+        # unknown, not changed: only what both tests know is compared.
+        before_identity = last.identity
+        if before_identity is not None and before_identity.kind == now_identity.kind:
+            if now_identity.name is None or before_identity.name is None:
+                before_identity = replace(before_identity, name=None)
+                now_identity = replace(now_identity, name=None)
+            if now_identity.api_only is None or before_identity.api_only is None:
+                before_identity = replace(before_identity, api_only=None)
+                now_identity = replace(now_identity, api_only=None)
+        differs("identity", _identity_text(before_identity), _identity_text(now_identity))
     before_scopes = {s.scope: s.status.value for s in last.scopes}
     now_scopes = {s.scope: s.status.value for s in report.scopes}
     for scope in dict.fromkeys([*before_scopes, *now_scopes]):

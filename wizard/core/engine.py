@@ -53,6 +53,9 @@ CLOCK_SKEW_LIMIT = 300.0
 
 _log = logging.getLogger(__name__)
 
+# The areas every connection is tested with under a wildcard scope (all, all:standard).
+WILDCARD_AREAS = ("tickets", "customers", "assets")
+
 
 def _format_skew(seconds: float) -> str:
     minutes = round(abs(seconds) / 60)
@@ -437,15 +440,16 @@ class Checker:
         return verdict.token
 
     def _tool_checks(self, requested: list[str]) -> list[str]:
-        """The read scopes the chosen tool needs records of, to test under a granted
-        wildcard (all, all:standard), which has no read test of its own."""
+        """The read scopes tested under a granted wildcard (all, all:standard), which has no
+        read test of its own: the areas the chosen tool needs records of, and for every
+        connection tickets, customers and assets, so that "works" never rests on one area
+        (an agent that may read customers but not tickets is found)."""
         granted = self.report.granted_scopes
+        if granted is None or not set(granted) & {"all", "all:standard"}:
+            return []
         chosen = self._tool_recipe()
-        if chosen is None or granted is None:
-            return []
-        if not set(granted) & {"all", "all:standard"}:
-            return []
-        needed = [f"read:{area}" for area in chosen.needs_records]
+        areas = [*(chosen.needs_records if chosen is not None else ()), *WILDCARD_AREAS]
+        needed = list(dict.fromkeys(f"read:{area}" for area in areas))
         return [scope for scope in needed if scope not in requested]
 
     async def _probe_all(self, token: str) -> None:

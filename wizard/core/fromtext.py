@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from urllib.parse import unquote_plus
 
 from wizard.core import messages
@@ -213,6 +214,11 @@ NOTE_CLIENT_ID_IS_SECRET = (
     "joined by a dash), so the secret was probably pasted there. It is not used and not "
     "shown."
 )
+NOTE_SWAPPED = (
+    'The Client ID and the client secret look swapped: the text under "{secret}" has the '
+    'shape of a Client ID, and the text under "{client_id}" does not. Neither is used and '
+    "neither is shown. Copy the Client ID again from the application in Halo."
+)
 NOTE_ON_PREMISE_UNKNOWN = (
     'The value under "{label}" was not understood (Yes or No, Hosted Solution Of Halo or '
     "On-Premise Solution were expected); it is not used."
@@ -270,6 +276,8 @@ class RecognisedText:
     found: tuple[FoundField, ...]
     missing: tuple[str, ...]
     notes: tuple[str, ...]
+    # The tool whose own form the labels are (a recipe's id), when they say so.
+    tool: str | None = None
 
 
 # ----- reading lines -----
@@ -405,6 +413,8 @@ class _Reading:
     values: list[_Value]
     notes: list[str]
     secrets: list[str]  # labels under which a secret was given
+    # Labels under which the "secret" is shaped like a Client ID (the two may be swapped).
+    secrets_like_ids: list[str] = _field(default_factory=list)
 
 
 def _is_env_name(label: str) -> bool:
@@ -463,6 +473,8 @@ def _read(reading: _Reading, line: _Line, value: str) -> None:
         # Words of a sentence ("Authentication secret for the Application") are no secret.
         if secret and len(secret.split()) < 3:
             reading.secrets.append(label)
+            if looks_like_guid(secret.strip("{}")):
+                reading.secrets_like_ids.append(label)
         return
     if field in ("host", "auth_url", _TOKEN):
         shown = clean_address(value).value
@@ -724,6 +736,19 @@ def recognise(text: str) -> RecognisedText:
         notes.append(NOTE_TENANT_FROM_QUERY.format(tenant=tenant, label=tenant_values[0].label))
 
     client_id = _text(client_value)
+    if (
+        client_id is not None
+        and client_value is not None
+        and reading.secrets_like_ids
+        and not looks_like_guid(client_id)
+    ):
+        # The secret is shaped like a Client ID and the Client ID is not: swapped. Neither
+        # is used, and neither is shown (one of them is the secret).
+        notes.append(
+            NOTE_SWAPPED.format(client_id=client_value.label, secret=reading.secrets_like_ids[0])
+        )
+        chosen["client_id"] = []
+        client_value, client_id = None, None
     if client_id is not None and client_value is not None and not looks_like_guid(client_id):
         notes.append(NOTE_CLIENT_ID_NOT_GUID.format(label=client_value.label))
 
@@ -748,6 +773,8 @@ def recognise(text: str) -> RecognisedText:
     missing = [name for name, value in (("host", host), ("client_id", client_id)) if not value]
     if tenant is None and _hosted(on_premise, address):
         missing.append("tenant")
+    from wizard.core.recipes import tool_of_labels
+
     return RecognisedText(
         host=host,
         auth_url=auth_url,
@@ -758,6 +785,7 @@ def recognise(text: str) -> RecognisedText:
         found=tuple(found),
         missing=tuple(missing),
         notes=tuple(notes),
+        tool=tool_of_labels([f.label for f in found]),
     )
 
 

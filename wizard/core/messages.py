@@ -888,6 +888,8 @@ RESULT_WORKS_READING = (
 RESULT_WARNINGS = "{works}, but {count} warning{s} worth fixing: {names}."
 RESULT_PROBLEMS = "{count} problem{s} to fix before the connection works: {names}."
 RESULT_MORE = "and {count} more"
+# No error, but some areas returned no records: "works" would overstate it.
+RESULT_NO_RECORDS = "Halo accepted the connection, but it sees no {areas}."
 
 SUMMARY_EDIT_GRANTED = "Granted; not tried (the test never changes anything in Halo)"
 SUMMARY_NONE_VISIBLE = "No {area} visible"

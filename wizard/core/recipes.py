@@ -310,10 +310,37 @@ def all_recipes() -> tuple[Recipe, ...]:
         return parse(tomllib.load(file))
 
 
+_COMMON_LABELS = frozenset({"client id", "client secret", "tenant", "scope", "scopes"})
+
+
+def tool_of_labels(labels: Sequence[str]) -> str | None:
+    """The tool whose own form has the labels pasted text was read from ("Resource Server
+    Hostname" and "Is On-Premise?" are Rewst's), when exactly one tool's form has at least
+    one label no other form shares; None otherwise (the admin is asked)."""
+    given = {_label_key(label) for label in labels}
+    found = []
+    for chosen in all_recipes():
+        if chosen.id == "other":
+            continue  # "Another tool" is the generic form: never guessed from labels
+        own = {_label_key(spec.label) for spec in chosen.fields} - _COMMON_LABELS
+        if own & given:
+            found.append((len(own & given), chosen.id))
+    found.sort(reverse=True)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.lower().replace("?", " ").replace(":", " ").split())
+
+
 def recipe(recipe_id: str) -> Recipe:
-    """The recipe `recipe_id`; KeyError naming the known ids when there is none."""
+    """The recipe `recipe_id` (in any capitalisation: --for Rewst is rewst); KeyError naming
+    the known ids when there is none."""
+    wanted = recipe_id.strip().casefold()
     for found in all_recipes():
-        if found.id == recipe_id:
+        if found.id.casefold() == wanted:
             return found
     known = ", ".join(r.id for r in all_recipes())
     raise KeyError(f"There is no recipe {recipe_id!r}; the recipes are: {known}.")

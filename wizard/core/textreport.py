@@ -127,12 +127,18 @@ def result_sentence(report: CheckReport, extra_warnings: Sequence[str] = ()) -> 
             count=count, s="" if count == 1 else "s", names=_names(errors)
         )
         return "error", sentence
+    warnings = [*(f.title for f in ordered if f.severity is Severity.WARNING), *extra_warnings]
+    empty = [s.scope for s in report.scopes if s.status is ScopeStatus.EMPTY]
+    if empty:
+        # "Works" only where records came back: a connection that sees nothing is not said
+        # to work; the findings below say why and what to do.
+        areas = " or ".join(dict.fromkeys(scope.partition(":")[2] or scope for scope in empty))
+        return "warning", messages.RESULT_NO_RECORDS.format(areas=areas)
     untried = [s.scope for s in report.scopes if s.status is ScopeStatus.GRANTED]
     if untried:
         works = messages.RESULT_WORKS_READING.format(scopes=", ".join(untried))
     else:
         works = messages.RESULT_WORKS
-    warnings = [*(f.title for f in ordered if f.severity is Severity.WARNING), *extra_warnings]
     if warnings:
         count = len(warnings)
         sentence = messages.RESULT_WARNINGS.format(

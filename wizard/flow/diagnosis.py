@@ -13,8 +13,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from wizard.flow.state import AuthMethod, IdentityChoice, KeyStore, WizardState
-from wizard.flow.steps import StepKey
-from wizard.flow.verdict import StepVerdict, step_verdict
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import AssertionEntry, ConnectionFile, LastResult
@@ -67,14 +65,19 @@ class Diagnosis:
     # Who the connection was set up to act as ("agent" or "application"), when known.
     identity_kind: str | None = None
     last_result: LastResult | None = None
-    # How the connection keeps its secret: "keychain", "embedded" or "none".
+    # How the connection keeps its secret: "keychain", "embedded" or "none"; the keychain
+    # entry it names (its account), when it keeps one there.
     secret_store: str = "none"
+    secret_account: str | None = None
     secret_from: SecretFrom = SecretFrom.TYPED
     # JWT Assertion (Services): where the connection keeps its private key and what it signs
     # for (never the key itself); where the key for the test came from, and its file if any.
     assertion: AssertionEntry | None = None
     key_from: KeyFrom | None = None
     key_file: str | None = None
+    # The tool the connection is for (a recipe's id): the one it was saved for, or the one
+    # whose form's labels the pasted text has. The test judges it as that tool's.
+    tool: str | None = None
 
     @classmethod
     def from_connection(
@@ -99,10 +102,12 @@ class Diagnosis:
             identity_kind=identity.chosen or identity.kind,
             last_result=connection.last_result,
             secret_store=connection.secret.store,
+            secret_account=connection.secret.account,
             secret_from=secret_from,
             assertion=connection.assertion,
             key_from=key_from,
             key_file=key_file,
+            tool=connection.tool,
         )
 
     @classmethod
@@ -118,6 +123,7 @@ class Diagnosis:
             scopes=tuple(recognised.scopes or ()),
             tenant=recognised.tenant,
             auth_url=recognised.auth_url,
+            tool=recognised.tool,
         )
 
     @property
@@ -182,6 +188,7 @@ def open_changes(
         "rotate_secret": False,
         "remember_secret": diagnosis.secret_store != "none" or diagnosis.source is Source.TEXT,
         "embed_secret": diagnosis.secret_store == "embedded",
+        "tool": diagnosis.tool,
         **_key_changes(diagnosis, private_key, public_key_pem),
     }
 
@@ -237,12 +244,11 @@ def rotation_changes(state: WizardState, rotate: bool, new_secret: str) -> dict[
 
 
 def new_secret_accepted(state: WizardState) -> bool:
-    """True when the last test was made with the new secret and Halo accepted it (a token)."""
-    return (
-        state.rotate_secret
-        and state.report is not None
-        and step_verdict(state, StepKey.CREDENTIALS) is StepVerdict.VERIFIED
-    )
+    """True when the last test was made with the new secret and Halo accepted it (a token):
+    the one rotation rule of every path (wizard/tasks/rotate.py)."""
+    from wizard.tasks.rotate import accepted
+
+    return state.rotate_secret and state.report is not None and accepted(state.report)
 
 
 def secret_to_keep(state: WizardState) -> str:

@@ -180,6 +180,11 @@ class WizardState:
             getattr(new, name) != getattr(self, name) for name in test_inputs
         ):
             new = replace(new, report=None, exported_to=None)
+        support = AppChoice.DIAGNOSE
+        if (new.app_choice is support) != (self.app_choice is support) and "report" not in changes:
+            # Another path (setting up, or diagnosing): what was tested and saved on the
+            # other one is not this path's, and its steps start unchecked.
+            new = replace(new, report=None, discovery=None, exported_to=None)
         return new
 
 

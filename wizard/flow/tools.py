@@ -117,8 +117,9 @@ class ToolForm:
 
 def has_form(state: WizardState) -> bool:
     """Whether the last page shows the tool's own form: every tool but the admin's own script
-    (environment variables and the connection file, as before) and the diagnose path."""
-    return tool_recipe(state) is not None and state.tool != SCRIPT and not state.diagnosing
+    (environment variables and the connection file, as before), on the diagnose path too
+    when the connection is known to be for a tool (saved for it, or pasted in its labels)."""
+    return tool_recipe(state) is not None and state.tool != SCRIPT
 
 
 def is_command(chosen: recipes.Recipe) -> bool:

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from wizard.core import CheckReport
 from wizard.core.findings import Severity
-from wizard.core.model import StepStatus
+from wizard.core.model import ScopeStatus, StepStatus
 from wizard.flow.state import WizardState
 from wizard.flow.steps import StepKey
 
@@ -25,6 +25,20 @@ class StepVerdict(StrEnum):
 # Entries the live test refuses before asking Halo anything, by the step they belong to.
 _ADDRESS_CODES = frozenset({"HOST_INVALID"})
 _CREDENTIAL_CODES = frozenset({"SECRET_MISSING", "CLIENT_ID_FORMAT"})
+# Problems whose cause is the scopes asked for: they mark Permissions, not the Client ID and
+# secret, even when Halo refused the token for them.
+_SCOPE_CODES = frozenset(
+    {"INVALID_SCOPE", "SCOPE_UNKNOWN", "NO_SCOPES", "SCOPE_NOT_GRANTED", "TOKEN_WITHOUT_SCOPE"}
+)
+# Problems whose cause is what the agent (or the application) may see: Who it acts as.
+_ACCESS_CODES = frozenset(
+    {"PERMISSION_DENIED", "NO_VISIBLE_DATA", "TOOL_SEES_NO_RECORDS", "TOOL_NEEDS_OTHER_IDENTITY"}
+)
+# Problems of the network between this computer and Halo: no value typed is at fault, so no
+# step of the entries is marked (the page names the firewall, proxy or connection).
+_NETWORK_CODES = frozenset(
+    {"CONNECT_FAILED", "TIMEOUT", "CONNECTION_CUT", "TLS_UNTRUSTED", "INVALID_HTTP"}
+)
 
 
 def step_verdict(state: WizardState, step: StepKey) -> StepVerdict:
@@ -37,6 +51,10 @@ def step_verdict(state: WizardState, step: StepKey) -> StepVerdict:
         return _credentials_verdict(state.report)
     if step is StepKey.OPEN:
         return _opened_verdict(state)
+    if step is StepKey.SCOPES:
+        return _scopes_verdict(state.report)
+    if step is StepKey.IDENTITY:
+        return _identity_verdict(state.report)
     if step is StepKey.TEST:
         if state.report is None:
             return StepVerdict.UNCHECKED
@@ -64,14 +82,57 @@ def _latest_discovery(state: WizardState) -> CheckReport | None:
     return state.discovery
 
 
+def _errors(report: CheckReport) -> set[str]:
+    return {f.code for f in report.findings if f.severity is Severity.ERROR}
+
+
+def _network_failure(report: CheckReport) -> bool:
+    return bool(_errors(report) & _NETWORK_CODES)
+
+
 def _address_verdict(discovery: CheckReport | None) -> StepVerdict:
     if discovery is None:
         return StepVerdict.UNCHECKED
     status = _status(discovery, "discovery")
     if status in (StepStatus.OK, StepStatus.WARNING):
         return StepVerdict.VERIFIED  # Halo answered at this address
+    if status is StepStatus.FAILED and _network_failure(discovery):
+        return StepVerdict.UNCHECKED  # the network's fault, not the address typed
     if status is StepStatus.FAILED or _refused_entry(discovery, _ADDRESS_CODES):
         return StepVerdict.PROBLEM
+    return StepVerdict.UNCHECKED
+
+
+def _scopes_verdict(report: CheckReport | None) -> StepVerdict:
+    """Permissions: a problem with a scope asked for; verified when every scope tested gave
+    what it should (a scope with a problem of its own, or untested, is not verified)."""
+    if report is None:
+        return StepVerdict.UNCHECKED
+    if _errors(report) & _SCOPE_CODES:
+        return StepVerdict.PROBLEM
+    if not report.scopes or _status(report, "token") not in (StepStatus.OK, StepStatus.WARNING):
+        return StepVerdict.UNCHECKED
+    granted = set(report.granted_scopes or ())
+    if all(
+        result.status in (ScopeStatus.OK, ScopeStatus.GRANTED)
+        or (result.status is ScopeStatus.NOT_TESTED and result.scope in granted)
+        for result in report.scopes
+    ):
+        return StepVerdict.VERIFIED  # each scope read records, or Halo granted it by name
+    return StepVerdict.UNCHECKED
+
+
+def _identity_verdict(report: CheckReport | None) -> StepVerdict:
+    """Who it acts as: a problem when what the identity may see is at fault (or it is not
+    the identity the tool needs); verified when Halo said who it is and nothing warns about
+    it."""
+    if report is None:
+        return StepVerdict.UNCHECKED
+    flagged = {f.code for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)}
+    if flagged & _ACCESS_CODES:
+        return StepVerdict.PROBLEM
+    if report.identity is not None and _status(report, "identity") is StepStatus.OK:
+        return StepVerdict.VERIFIED
     return StepVerdict.UNCHECKED
 
 
@@ -109,6 +170,13 @@ def _credentials_verdict(report: CheckReport | None) -> StepVerdict:
     status = _status(report, "token")
     if status in (StepStatus.OK, StepStatus.WARNING):
         return StepVerdict.VERIFIED  # Halo issued a token for this Client ID and secret
-    if status is StepStatus.FAILED or _refused_entry(report, _CREDENTIAL_CODES):
+    if status is StepStatus.FAILED:
+        errors = _errors(report)
+        if errors and errors <= (_SCOPE_CODES | _NETWORK_CODES):
+            # Refused for a scope, or the network failed: the Client ID and secret were
+            # neither at fault nor verified.
+            return StepVerdict.UNCHECKED
+        return StepVerdict.PROBLEM
+    if _refused_entry(report, _CREDENTIAL_CODES):
         return StepVerdict.PROBLEM
     return StepVerdict.UNCHECKED

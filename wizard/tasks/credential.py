@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from wizard.core.connection_file import ConnectionFile
 from wizard.core.kinds import SecretFrom
-from wizard.core.secrets import KeychainError, account_for
+from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, account_for
 from wizard.core.store import SecretStore
 
 SECRET_ENV = "HALO_CLIENT_SECRET"
@@ -63,6 +63,14 @@ class SecretChoice:
 def keychain_account(connection: ConnectionFile) -> str:
     """The keychain account the connection's secret is under (what its file names)."""
     return connection.secret.account or account_for(connection.host, connection.client_id)
+
+
+def key_account(connection: ConnectionFile) -> str:
+    """The keychain account a JWT-assertion connection's private key is under."""
+    entry = connection.assertion
+    if entry is not None and entry.account:
+        return entry.account
+    return account_for(connection.host, connection.client_id) + PRIVATE_KEY_SUFFIX
 
 
 def choose_secret(

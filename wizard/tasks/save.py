@@ -6,7 +6,8 @@ The rules (docs/connection-file.md, "What is kept, and what is never lost"):
   the connection is saved without it, and nothing kept before is touched.
 - Each save keeps its secret or key in a keychain entry of its own (secrets.own_account),
   named in the file. No other saved connection names that entry, so saving never replaces
-  another connection's secret. When a save replaces a connection that had its own entry,
+  another connection's secret. Updating a connection whose entry already holds the same
+  secret or key keeps that entry. When a save replaces a connection that had its own entry,
   that entry is removed once the new file is written, unless another profile names it.
 - Nothing is written over a file this command reads (the connection file being tested, the
   key, the pasted text), even when asked to replace; an existing file or profile is replaced
@@ -207,11 +208,14 @@ def save_connection(
     assertion: AssertionEntry | None = None
     embedded: str | None = None
     if key is not None:
-        kept, assertion, account = _keep_key(key, host, client_id, accepted, store)
+        reuse = _reusable(previous, store, key.pem, host, client_id, private_key=True)
+        kept, assertion, account = _keep_key(key, host, client_id, accepted, store, reuse)
     elif secret_store == "keychain" and secret:
         if accepted:
-            account = own_account(host, client_id)
-            _put(store, account, secret, path)
+            account = _reusable(previous, store, secret, host, client_id, private_key=False)
+            if account is None:
+                account = own_account(host, client_id)
+                _put(store, account, secret, path)
             kept = Kept.KEYCHAIN
         else:
             kept = Kept.NOT_ACCEPTED
@@ -260,8 +264,41 @@ def save_connection(
     )
 
 
+def _reusable(
+    previous: ConnectionFile | None,
+    store: SecretStore,
+    value: str | None,
+    host: str,
+    client_id: str,
+    *,
+    private_key: bool,
+) -> str | None:
+    """The entry the connection being replaced names, when it is the same connection and
+    the entry already holds `value`: updating a connection keeps its entry."""
+    if previous is None or value is None:
+        return None
+    if (previous.host, previous.client_id) != (host, client_id):
+        return None
+    if private_key:
+        entry = previous.assertion
+        account = entry.account if entry is not None and entry.key_store == "keychain" else None
+    else:
+        account = previous.secret.account if previous.secret.store == "keychain" else None
+    if account is None:
+        return None
+    try:
+        return account if store.get(account) == value else None
+    except KeychainError:
+        return None
+
+
 def _keep_key(
-    key: KeyToKeep, host: str, client_id: str, accepted: bool, store: SecretStore
+    key: KeyToKeep,
+    host: str,
+    client_id: str,
+    accepted: bool,
+    store: SecretStore,
+    reuse: str | None = None,
 ) -> tuple[Kept, AssertionEntry, str | None]:
     audience, issuer = key.audience, key.issuer
     if key.store == "file" and key.path:
@@ -270,8 +307,9 @@ def _keep_key(
     if key.store == "keychain" and key.pem:
         if not accepted:
             return Kept.NOT_ACCEPTED, AssertionEntry("none", audience=audience, issuer=issuer), None
-        account = own_account(host, client_id, private_key=True)
-        _put(store, account, key.pem, None)
+        account = reuse or own_account(host, client_id, private_key=True)
+        if reuse is None:
+            _put(store, account, key.pem, None)
         entry = AssertionEntry("keychain", None, SERVICE, account, audience, issuer)
         return Kept.KEYCHAIN, entry, account
     return Kept.NOWHERE, AssertionEntry("none", audience=audience, issuer=issuer), None

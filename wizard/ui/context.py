@@ -20,9 +20,9 @@ from wizard.flow import WizardFlow
 if TYPE_CHECKING:
     from wizard.core import CheckReport
     from wizard.core.model import LocalRoutes
-    from wizard.core.secrets import KeychainInfo
+    from wizard.core.store import MemoryStore, SecretStore
     from wizard.ui.demo import DemoSession
-    from wizard.ui.keychain import Keychain, MemoryKeychain
+    from wizard.ui.keychain import Keychain
 
 
 # The engine (and its HTTP stack) and the keychain library load on first use, not when the
@@ -41,42 +41,10 @@ async def _run_discovery(*args: Any, **kwargs: Any) -> CheckReport:
     return await run_discovery(*args, **kwargs)
 
 
-def _keychain_info() -> KeychainInfo:
-    from wizard.core.secrets import keychain_info
+def _secret_store() -> SecretStore:
+    from wizard.core.store import KeychainStore
 
-    return keychain_info()
-
-
-def _store_secret(host: str, client_id: str, secret: str) -> None:
-    from wizard.core.secrets import store_secret
-
-    store_secret(host, client_id, secret)
-
-
-def _load_secret(host: str, client_id: str) -> str | None:
-    from wizard.core.secrets import load_secret
-
-    return load_secret(host, client_id)
-
-
-def _store_private_key(host: str, client_id: str, pem: str) -> None:
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, store_secret
-
-    # Beside the connection's secret entry, under the name its connection file gives
-    # (connection_file.AssertionEntry.keychain).
-    store_secret(host, client_id, pem, suffix=PRIVATE_KEY_SUFFIX)
-
-
-def _load_private_key(host: str, client_id: str) -> str | None:
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, load_secret
-
-    return load_secret(host, client_id, suffix=PRIVATE_KEY_SUFFIX)
-
-
-def _delete_secret(host: str, client_id: str) -> bool:
-    from wizard.core.secrets import delete_secret
-
-    return delete_secret(host, client_id)
+    return KeychainStore()
 
 
 @dataclass(frozen=True)
@@ -155,13 +123,10 @@ class Services:
 
     run_check: Callable[..., Awaitable[CheckReport]] = _run_check
     run_discovery: Callable[..., Awaitable[CheckReport]] = _run_discovery
-    keychain_info: Callable[[], Any] = _keychain_info
-    store_secret: Callable[[str, str, str], None] = _store_secret
-    load_secret: Callable[[str, str], str | None] = _load_secret
-    delete_secret: Callable[[str, str], bool] = _delete_secret
-    # A JWT-assertion connection's private key (PEM), kept in the keychain by its secret.
-    store_private_key: Callable[[str, str, str], None] = _store_private_key
-    load_private_key: Callable[[str, str], str | None] = _load_private_key
+    # Where secrets and private keys are kept (wizard/core/store.py): the computer's
+    # keychain, or memory (the demo, tests). Its calls block: the pages run them off the GUI
+    # thread.
+    secret_store: SecretStore = field(default_factory=_secret_store)
     # The file dialogs (open a connection file, save a report): tests answer them instead.
     choose_file: Callable[[Any, FileQuestion], Awaitable[str | None]] = _choose_file
     open_url: Callable[[str], bool] = _open_url
@@ -179,23 +144,17 @@ class UiContext:
     documents_dir: str = field(default_factory=documents_folder)
     keychain: Keychain = field(init=False)
     # The demo's keychain, in memory (what it holds can be looked at); None outside a demo.
-    memory_keychain: MemoryKeychain | None = field(init=False, default=None)
+    memory_keychain: MemoryStore | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        from wizard.ui.keychain import Keychain, MemoryKeychain
+        from wizard.core.store import MemoryStore
+        from wizard.ui import text
+        from wizard.ui.keychain import Keychain
 
         if self.demo is not None:
             # Whatever services were given: a demo never touches the computer's keychain.
-            memory = MemoryKeychain()
-            self.services = replace(
-                self.services,
-                keychain_info=memory.info,
-                store_secret=memory.store,
-                load_secret=memory.load,
-                delete_secret=memory.delete,
-                store_private_key=memory.store_private_key,
-                load_private_key=memory.private_key,
-            )
+            memory = MemoryStore(name=text.DEMO_KEYCHAIN_NAME)
+            self.services = replace(self.services, secret_store=memory)
             self.memory_keychain = memory
         self.keychain = Keychain(self.services, in_memory=self.demo is not None)
 

@@ -7,13 +7,21 @@ once rather than on every keystroke, and never fall back to a plain file in sile
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from wizard.ui import text
 from wizard.ui.context import Services
 from wizard.ui.tasks import BlockingTimeout, TaskSlot, run_blocking
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from wizard.core.secrets import KeychainInfo
+    from wizard.core.store import SecretStore
+
+_T = TypeVar("_T")
 
 
 class Keychain(QObject):
@@ -35,12 +43,10 @@ class Keychain(QObject):
         self._name: str | None = None
         self._reason: str | None = None
         self._timed_out = False
-        # (host, client_id) of each entry saved or read this session, with the fingerprint of
-        # the secret it holds: one entry per connection, as in the keychain itself.
-        self._stored: dict[tuple[str, str], str] = {}
-        # The same for the private keys of JWT-assertion connections.
-        self._keys: dict[tuple[str, str], str] = {}
-        self._entries: list[tuple[str, str]] = []
+        # The keychain account of each entry kept or read this session, with the fingerprint
+        # of the secret or key it holds.
+        self._held: dict[str, str] = {}
+        self._entries: list[str] = []
 
     # ----- what is known -----
 
@@ -89,7 +95,7 @@ class Keychain(QObject):
     async def check(self) -> None:
         try:
             info = await run_blocking(
-                self._services.keychain_info, timeout=self._services.keychain_timeout
+                self._services.secret_store.info, timeout=self._services.keychain_timeout
             )
         except BlockingTimeout:
             self._available, self._timed_out = False, True
@@ -103,114 +109,91 @@ class Keychain(QObject):
         self._checked = True
         self.changed.emit()
 
-    def is_stored(self, host: str, client_id: str, secret: str) -> bool:
-        return self._stored.get((host, client_id)) == _fingerprint(host, client_id, secret)
+    def holds(self, account: str, value: str) -> bool:
+        """Whether `value` was put under `account` (or read from it) in this session."""
+        return self._held.get(account) == _fingerprint(account, value)
 
-    async def store(self, host: str, client_id: str, secret: str) -> None:
-        """Save the secret; raises BlockingTimeout or the keychain's own error (KeychainError)."""
-        if self.is_stored(host, client_id, secret):
+    async def put(self, account: str, value: str) -> None:
+        """Keep `value` (a secret or a private key) under `account`; raises BlockingTimeout
+        or the keychain's own error (KeychainError)."""
+        if self.holds(account, value):
             return
         await run_blocking(
-            self._services.store_secret,
-            host,
-            client_id,
-            secret,
+            self._services.secret_store.put,
+            account,
+            value,
             timeout=self._services.keychain_timeout,
         )
-        self._stored[(host, client_id)] = _fingerprint(host, client_id, secret)
-        if (host, client_id) not in self._entries:
-            self._entries.append((host, client_id))
+        self.remember(account, value)
 
-    async def load(self, host: str, client_id: str) -> str | None:
-        """The secret kept for this connection, or None; raises BlockingTimeout or the
-        keychain's own error (KeychainError)."""
-        secret = await run_blocking(
-            self._services.load_secret, host, client_id, timeout=self._services.keychain_timeout
+    async def get(self, account: str) -> str | None:
+        """What is kept under `account`, or None; raises BlockingTimeout or the keychain's own
+        error (KeychainError)."""
+        value = await run_blocking(
+            self._services.secret_store.get, account, timeout=self._services.keychain_timeout
         )
-        if secret:
-            self._stored[(host, client_id)] = _fingerprint(host, client_id, secret)
-        return secret or None
+        if value:
+            self._held[account] = _fingerprint(account, value)
+        return value or None
 
-    def is_key_stored(self, host: str, client_id: str, pem: str) -> bool:
-        return self._keys.get((host, client_id)) == _fingerprint(host, client_id, pem)
+    def remember(self, account: str, value: str) -> None:
+        """`value` is now under `account` (put there by a task run off the GUI thread)."""
+        self._held[account] = _fingerprint(account, value)
+        if account not in self._entries:
+            self._entries.append(account)
 
-    async def store_private_key(self, host: str, client_id: str, pem: str) -> None:
-        """Save a JWT-assertion connection's private key (PEM) beside where its secret would
-        be; raises BlockingTimeout or the keychain's own error (KeychainError)."""
-        if self.is_key_stored(host, client_id, pem):
-            return
-        await run_blocking(
-            self._services.store_private_key,
-            host,
-            client_id,
-            pem,
-            timeout=self._services.keychain_timeout,
-        )
-        self._keys[(host, client_id)] = _fingerprint(host, client_id, pem)
-
-    async def load_private_key(self, host: str, client_id: str) -> str | None:
-        """The private key (PEM) kept for this JWT-assertion connection, or None; raises
-        BlockingTimeout or the keychain's own error (KeychainError)."""
-        pem = await run_blocking(
-            self._services.load_private_key,
-            host,
-            client_id,
-            timeout=self._services.keychain_timeout,
-        )
-        if pem:
-            self._keys[(host, client_id)] = _fingerprint(host, client_id, pem)
-        return pem or None
-
-    def forget(self, host: str, client_id: str) -> bool:
-        """Remove the entry (a blocking call: run it off the GUI thread); True if one was there.
-
-        Raises the keychain's own error (KeychainError) when it cannot be removed.
-        """
-        return self._services.delete_secret(host, client_id)
-
-    def forgotten(self, host: str, client_id: str) -> None:
-        """The entry was removed: it no longer holds what was saved or read this session."""
-        self._stored.pop((host, client_id), None)
+    def forgotten(self, account: str) -> None:
+        """The entry was removed: it no longer holds what was kept or read this session."""
+        self._held.pop(account, None)
 
     @property
-    def entries(self) -> list[tuple[str, str]]:
-        """(host, client_id) of every secret saved in this session."""
+    def store(self) -> SecretStore:
+        """The store for the tasks run off the GUI thread (wizard/tasks): each of its calls
+        gives up after the keychain's time limit, saying so as the keychain's own error."""
+        return _TimedStore(self._services.secret_store, self.timeout, self._name)
+
+    @property
+    def entries(self) -> list[str]:
+        """The keychain account of every secret or key kept in this session."""
         return list(self._entries)
 
 
-class MemoryKeychain:
-    """The demo's keychain: secrets held in this process only, gone when it ends.
+class _TimedStore:
+    """A SecretStore whose calls each wait at most `timeout` seconds: a locked Secret Service
+    can wait for a password prompt nobody sees. Run from a worker thread, never the GUI's."""
 
-    The demo's secrets belong to a simulated Halo; they have no business in the computer's
-    real keychain, not even for as long as the demo runs.
-    """
+    def __init__(self, store: SecretStore, timeout: float, name: str | None) -> None:
+        self._store, self._timeout, self._name = store, timeout, name
 
-    def __init__(self) -> None:
-        self._secrets: dict[tuple[str, str], str] = {}
-        self._keys: dict[tuple[str, str], str] = {}
+    def _call(self, function: Callable[..., _T], *args: str) -> _T:
+        import concurrent.futures
 
-    def info(self) -> Any:
-        from wizard.core.secrets import KeychainInfo
+        from wizard.core.secrets import KeychainError
 
-        return KeychainInfo(True, text.DEMO_KEYCHAIN_NAME)
+        pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="keychain")
+        try:
+            return pool.submit(function, *args).result(timeout=self._timeout)
+        except concurrent.futures.TimeoutError:
+            name = text.sentence_start(self._name or text.KEYCHAIN_FALLBACK_NAME)
+            raise KeychainError(
+                text.KEYCHAIN_NO_ANSWER.format(name=name, seconds=f"{self._timeout:g}")
+            ) from None
+        finally:
+            pool.shutdown(wait=False)
 
-    def store(self, host: str, client_id: str, secret: str) -> None:
-        self._secrets[(host, client_id)] = secret
+    def info(self) -> KeychainInfo:
+        return self._call(self._store.info)
 
-    def load(self, host: str, client_id: str) -> str | None:
-        return self._secrets.get((host, client_id))
+    def put(self, account: str, value: str) -> None:
+        self._call(self._store.put, account, value)
 
-    def delete(self, host: str, client_id: str) -> bool:
-        return self._secrets.pop((host, client_id), None) is not None
+    def get(self, account: str) -> str | None:
+        return self._call(self._store.get, account)
 
-    def store_private_key(self, host: str, client_id: str, pem: str) -> None:
-        self._keys[(host, client_id)] = pem
-
-    def private_key(self, host: str, client_id: str) -> str | None:
-        """The private key kept for this connection (what a tool would read back)."""
-        return self._keys.get((host, client_id))
+    def remove(self, account: str) -> bool:
+        return self._call(self._store.remove, account)
 
 
-def _fingerprint(host: str, client_id: str, secret: str) -> str:
+def _fingerprint(account: str, secret: str) -> str:
     # Remember what was saved without keeping a second copy of the secret around.
-    return hashlib.sha256(f"{host}\0{client_id}\0{secret}".encode()).hexdigest()
+    return hashlib.sha256(f"{account}\0{secret}".encode()).hexdigest()

@@ -625,6 +625,19 @@ PROFILE_RENAME = "&Rename\u2026"
 PROFILE_RENAME_NAME = "Rename the chosen profile"
 PROFILE_DUPLICATE = "D&uplicate\u2026"
 PROFILE_DUPLICATE_NAME = "Copy the chosen profile under another name"
+EXPORT_NOT_ACCEPTED_NOT_KEPT = (
+    "Halo did not accept this secret or key in the last test, so it is not kept. Fix what "
+    "the test found and test again."
+)
+EXPORT_SAVED_NOT_ACCEPTED = (
+    "Halo did not accept the secret or key in the last test, so it was not kept (nothing "
+    "kept before was touched). Fix what the test found, test again and save again."
+)
+EXPORT_IS_INPUT = (
+    "{path} is a file the wizard reads (the private key); it is never written over. Choose "
+    "another file."
+)
+EXPORT_IS_FOLDER = "{path} is a folder. Give a file name."
 PROFILE_DELETE = "&Delete\u2026"
 PROFILE_DELETE_NAME = "Delete the chosen profile"
 PROFILE_RENAME_TITLE = "Rename the profile"
@@ -635,10 +648,18 @@ PROFILE_COPY_NAME = "{name} copy"
 PROFILE_DELETE_TITLE = "Delete the profile?"
 PROFILE_DELETE_QUESTION = "Delete the profile \u201c{name}\u201d?"
 PROFILE_DELETE_SECRET = (
-    "Its secret in {keychain} is deleted too, unless another profile uses the same entry. "
+    "Its secret in {keychain} is deleted too: that entry was made for this profile alone. "
     "This cannot be undone."
 )
-PROFILE_DELETE_NO_SECRET = "This cannot be undone."
+PROFILE_DELETE_SECRET_KEPT = (
+    "Its secret stays in {keychain}: another profile, or a connection file saved by an "
+    "earlier version, may use the same entry. This cannot be undone."
+)
+PROFILE_DELETE_DAMAGED = (
+    "The profile cannot be read, so the keychain entry it named (if any) cannot be known and "
+    "stays where it is. This cannot be undone."
+)
+PROFILE_DELETE_NO_SECRET = "It keeps nothing in the keychain. This cannot be undone."
 PROFILE_DELETE_BUTTON = "&Delete"
 PROFILE_RENAMED = "Renamed \u201c{old}\u201d to \u201c{new}\u201d."
 PROFILE_DUPLICATED = "Copied \u201c{old}\u201d to \u201c{new}\u201d."
@@ -647,6 +668,7 @@ PROFILE_DELETED_WITH_SECRET = "Deleted the profile \u201c{name}\u201d and its se
 PROFILE_NOT_DELETED = "Nothing was deleted."
 PROFILE_NOT_REMOVED = "The profile \u201c{name}\u201d could not be deleted: {reason}."
 PROFILE_SECRET_NOT_REMOVED = "Its secret in the keychain was not removed: {reason}"
+PROFILE_ENTRY_KEPT = "Its keychain entry was kept: another connection may use it."
 PROFILE_TIMEOUT = "The profiles folder did not answer within {seconds} seconds."
 OPEN_TEXT_LABEL = "Paste the &values from your tool's Halo settings:"
 OPEN_TEXT_NAME = "Values pasted from another tool"
@@ -1023,6 +1045,10 @@ EXPORT_OPEN_FOLDER_NAME = "Show the saved file's folder"
 # {reason} is the keychain's own explanation: "Could not save the secret: ... is locked..."
 EXPORT_KEYCHAIN_FAILED = (
     "{reason} Nothing was written. Try again, or choose another place for the secret above."
+)
+KEYCHAIN_NO_ANSWER = (
+    "{name} did not answer within {seconds} seconds: it may be locked and waiting for a "
+    "password in a window you cannot see. Unlock it and try again."
 )
 EXPORT_KEYCHAIN_TIMEOUT = (
     "{name} did not answer within {seconds} seconds: it may be locked and waiting for a "

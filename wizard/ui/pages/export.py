@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
@@ -369,16 +369,29 @@ class ExportPage(FlowPage):
         key = self.flow.state.private_key
         return assertion.private_pem(key).decode("ascii") if key is not None else ""
 
-    async def store_private_key(self, show: Callout) -> bool:
-        """Save the private key in the keychain, saying so on `show`; False when it failed."""
+    def _finish_account(self, *, private_key: bool = False) -> str:
+        """Where Finish keeps the secret or key without a connection file to name an entry
+        of its own: the entry every tool finds by the Client ID and the address."""
+        from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for
+
+        account = account_for(self._secret_host(), self.flow.state.client_id)
+        return account + (PRIVATE_KEY_SUFFIX if private_key else "")
+
+    async def _keep_at_finish(self, value: str, show: Callout, *, private_key: bool) -> bool:
+        """Keep the secret or key in the keychain at Finish, saying so on `show`; False when
+        it was not kept. A secret or key Halo did not accept is never kept."""
+        from wizard.tasks.save import token_issued
+
         keychain = self.context.keychain
         name = keychain.name or ""
-        state = self.flow.state
-        show.show_message("running", text.EXPORT_KEY_STORING.format(name=name))
+        report = self.flow.state.report
+        if report is None or not token_issued(report):
+            show.show_message("error", text.EXPORT_NOT_ACCEPTED_NOT_KEPT)
+            return False
+        storing = text.EXPORT_KEY_STORING if private_key else text.EXPORT_STORING
+        show.show_message("running", storing.format(name=name))
         try:
-            await keychain.store_private_key(
-                self._secret_host(), state.client_id, self._private_pem()
-            )
+            await keychain.put(self._finish_account(private_key=private_key), value)
         except BlockingTimeout:
             message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
                 name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
@@ -396,8 +409,10 @@ class ExportPage(FlowPage):
         if self.key_mode() is KeyStore.FILE:
             return state.key_file is not None
         keychain = self.context.keychain
-        return keychain.checked and keychain.is_key_stored(
-            self._secret_host(), state.client_id, self._private_pem()
+        if state.exported_to is not None:
+            return True  # saved with the connection file, in an entry of its own
+        return keychain.checked and keychain.holds(
+            self._finish_account(private_key=True), self._private_pem()
         )
 
     # ----- where the secret goes -----
@@ -581,7 +596,16 @@ class ExportPage(FlowPage):
         self.tasks.start(self.save())
 
     def connection_file(self, *, secret_in_keychain: bool) -> ConnectionFile:
-        from wizard.core.connection_file import ConnectionFile
+        """The connection as the environment-variables box describes it (where its secret or
+        key is); the saved file, once there is one."""
+        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+
+        saved = self.flow.state.exported_to
+        if saved is not None:
+            try:
+                return ConnectionFile.load(saved)
+            except ConnectionFileError:
+                pass  # changed or removed since: describe it as it would be saved
 
         state = self.flow.state
         report = state.report
@@ -630,30 +654,13 @@ class ExportPage(FlowPage):
         address = state.address
         return address.url if address else state.host_text
 
-    async def store_secret(self, show: Callout) -> bool:
-        """Save the secret in the keychain, saying so on `show`; False when it failed."""
-        keychain = self.context.keychain
-        name = keychain.name or ""
-        state = self.flow.state
-        show.show_message("running", text.EXPORT_STORING.format(name=name))
-        try:
-            await keychain.store(self._secret_host(), state.client_id, secret_to_keep(state))
-        except BlockingTimeout:
-            message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
-                name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
-            )
-            show.show_message("error", message)
-            return False
-        except Exception as exc:  # KeychainError and ValueError say plainly what happened
-            show.show_message("error", text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=exc))
-            return False
-        return True
-
     async def save(self) -> None:
-        """Write the connection file; with the keychain chosen, the secret is saved there first.
+        """Write the connection file or update the profile, keeping the secret or key as
+        chosen, by the rules every path shares (wizard/tasks/save.py).
 
         A diagnosed profile is updated where it is kept, without asking: it was opened to be
-        tested again and saved.
+        tested again and saved. Any other existing file is replaced only when the admin says
+        so; a file the wizard reads (the private key) never is.
         """
         from wizard.core import profiles
 
@@ -677,93 +684,120 @@ class ExportPage(FlowPage):
             return
         if not self.context.keychain.checked:
             await self.context.keychain.check()
-        if self.flow.state.uses_assertion:
-            await self.save_with_key(path, profile)
-            return
-        # Decided only now that the keychain is known: without one the secret goes nowhere.
-        mode = self.mode()
-        if mode == KEYCHAIN and not await self.store_secret(self.save_result):
-            return
-        connection = self.connection_file(secret_in_keychain=mode == KEYCHAIN)
-        written = await self._write(connection, path, profile)
-        if written is None:
-            return
-        path = written
-        where = {
-            KEYCHAIN: text.EXPORT_SAVED_DEMO_MEMORY
-            if self.context.keychain.in_memory
-            else text.EXPORT_SAVED_KEYCHAIN.format(
-                name=self.context.keychain.name,
-                service=connection.secret.service or "",
-                account=connection.secret.account or "",
-            ),
-            EMBED: text.EXPORT_SAVED_EMBEDDED,
-            NOWHERE: text.EXPORT_SAVED_NONE,
-        }[mode]
-        saved = (
-            text.EXPORT_SAVED_PROFILE.format(name=profile, path=path)
-            if profile is not None
-            else text.EXPORT_SAVED.format(path=path)
-        )
-        self.save_result.show_message("ok", f"{saved}\n{where}")
-        self.folder_button.setVisible(True)
-
-    async def _write(
-        self, connection: ConnectionFile, path: str, profile: str | None
-    ) -> str | None:
-        """Write `connection` to `path` or to the profile; where it went, or None when it
-        could not be written (the page then says why)."""
-        from wizard.core import profiles
-        from wizard.core.connection_file import ExportError
-
-        self.save_result.show_message("running", text.EXPORT_SAVING)
-        try:
-            if profile is not None:
-                path = str(
-                    await run_blocking(profiles.save, profile, connection, timeout=FILE_TIMEOUT)
-                )
-            else:
-                await run_blocking(connection.save, path, timeout=FILE_TIMEOUT)
-        except (ExportError, BlockingTimeout) as exc:
-            self.save_result.show_message("error", text.EXPORT_NOT_SAVED.format(reason=exc))
-            return None
-        self.flow.update(exported_to=path)
-        return path
-
-    async def save_with_key(self, path: str, profile: str | None) -> None:
-        """Save a JWT-assertion connection: its private key first (keychain or key file),
-        then the file naming where the key is."""
-
-        store = self.key_mode()
-        if store is KeyStore.FILE and self.flow.state.key_file is None:
+        state = self.flow.state
+        if state.uses_assertion and self.key_mode() is KeyStore.FILE and state.key_file is None:
             self.save_result.show_message("error", text.EXPORT_KEY_NO_FILE)
             return
-        if store is KeyStore.KEYCHAIN and not await self.store_private_key(self.save_result):
-            return
-        connection = self.connection_file(secret_in_keychain=False)
-        written = await self._write(connection, path, profile)
-        if written is None:
-            return
-        path = written
-        entry = connection.assertion
-        assert entry is not None
-        if store is KeyStore.FILE:
-            where = text.EXPORT_SAVED_KEY_FILE.format(path=entry.key_path)
-        elif self.context.keychain.in_memory:
-            where = text.EXPORT_SAVED_KEY_DEMO_MEMORY
-        else:
-            where = text.EXPORT_SAVED_KEY_KEYCHAIN.format(
-                name=self.context.keychain.name,
-                service=entry.service or "",
-                account=entry.account or "",
+        await self._save(path, profile)
+
+    async def _save(self, path: str, profile: str | None) -> None:
+        import functools
+
+        from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
+
+        state = self.flow.state
+        report = state.report
+        assert report is not None
+        keychain = self.context.keychain
+        key = None
+        secret: str | None = None
+        secret_store = "none"
+        if state.uses_assertion:
+            in_keychain = self.key_mode() is not KeyStore.FILE
+            key = KeyToKeep(
+                store="keychain" if in_keychain else "file",
+                pem=self._private_pem() if in_keychain else None,
+                path=state.key_file,
+                audience=state.assertion_audience,
+                issuer=state.assertion_issuer,
             )
-        saved = (
-            text.EXPORT_SAVED_PROFILE.format(name=profile, path=path)
-            if profile is not None
-            else text.EXPORT_SAVED.format(path=path)
+        else:
+            secret = secret_to_keep(state)
+            secret_store = {KEYCHAIN: "keychain", EMBED: "file", NOWHERE: "none"}[self.mode()]
+        diagnosis = self.diagnosis
+        updating = path if profile is not None else None
+        if diagnosis is not None and diagnosis.source is Source.FILE:
+            updating = diagnosis.where
+        recipe = tool_recipe(state)
+        save = functools.partial(
+            save_connection,
+            report,
+            Target(profile=profile) if profile is not None else Target(path=path),
+            store=keychain.store,
+            client_id=state.client_id,
+            scopes=list(state.scopes),
+            secret=secret,
+            secret_store=secret_store,
+            key=key,
+            identity_kind=state.identity.value if state.identity else None,
+            tool=recipe.id if recipe is not None else None,
+            ca_bundle=self.context.ca_bundle,
+            reading=[state.key_file] if state.key_file else [],
+            force=True,  # the admin was asked (or it is the profile being diagnosed)
+            updating=updating,
         )
-        self.save_result.show_message("ok", f"{saved}\n{where}")
+        self.save_result.show_message("running", text.EXPORT_SAVING)
+        try:
+            outcome = await run_blocking(save, timeout=keychain.timeout + FILE_TIMEOUT)
+        except BlockingTimeout:
+            message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
+                name=text.sentence_start(keychain.name or text.KEYCHAIN_FALLBACK_NAME),
+                seconds=f"{keychain.timeout:g}",
+            )
+            self.save_result.show_message("error", message)
+            return
+        except SaveRefused as refused:
+            self.save_result.show_message("error", self._refused_words(refused))
+            return
+        if outcome.account is not None:
+            keychain.remember(outcome.account, key.pem if key and key.pem else secret or "")
+        self.flow.update(exported_to=str(outcome.path))
+        saved = (
+            text.EXPORT_SAVED_PROFILE.format(name=profile, path=outcome.path)
+            if profile is not None
+            else text.EXPORT_SAVED.format(path=outcome.path)
+        )
+        from wizard.tasks.save import Kept
+
+        kind = "warning" if outcome.kept is Kept.NOT_ACCEPTED else "ok"
+        self.save_result.show_message(kind, f"{saved}\n{self._kept_words(outcome, key)}")
         self.folder_button.setVisible(True)
+
+    def _kept_words(self, outcome: Any, key: Any) -> str:
+        from wizard.core.secrets import SERVICE
+        from wizard.tasks.save import Kept
+
+        keychain = self.context.keychain
+        kept = outcome.kept
+        if kept is Kept.NOT_ACCEPTED:
+            return text.EXPORT_SAVED_NOT_ACCEPTED
+        if key is not None:
+            if kept is Kept.KEY_FILE:
+                return text.EXPORT_SAVED_KEY_FILE.format(path=outcome.key_path)
+            if keychain.in_memory:
+                return text.EXPORT_SAVED_KEY_DEMO_MEMORY
+            return text.EXPORT_SAVED_KEY_KEYCHAIN.format(
+                name=keychain.name, service=SERVICE, account=outcome.account or ""
+            )
+        if kept is Kept.KEYCHAIN:
+            if keychain.in_memory:
+                return text.EXPORT_SAVED_DEMO_MEMORY
+            return text.EXPORT_SAVED_KEYCHAIN.format(
+                name=keychain.name, service=SERVICE, account=outcome.account or ""
+            )
+        return text.EXPORT_SAVED_EMBEDDED if kept is Kept.IN_FILE else text.EXPORT_SAVED_NONE
+
+    def _refused_words(self, refused: Any) -> str:
+        from wizard.tasks.save import SaveProblem
+
+        name = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
+        if refused.problem is SaveProblem.KEYCHAIN:
+            return text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=refused.detail)
+        if refused.problem is SaveProblem.IS_INPUT:
+            return text.EXPORT_IS_INPUT.format(path=refused.path)
+        if refused.problem is SaveProblem.IS_FOLDER:
+            return text.EXPORT_IS_FOLDER.format(path=refused.path)
+        return text.EXPORT_NOT_SAVED.format(reason=refused.detail or refused.path)
 
     def _focus_path(self, _task: object = None) -> None:
         self.path.setFocus()
@@ -826,9 +860,9 @@ class ExportPage(FlowPage):
             return True
         state = self.flow.state
         keychain = self.context.keychain
-        if keychain.checked and keychain.is_stored(
-            self._secret_host(), state.client_id, secret_to_keep(state)
-        ):
+        if state.exported_to is not None and self.mode() == KEYCHAIN:
+            return True  # saved with the connection file, in an entry of its own
+        if keychain.checked and keychain.holds(self._finish_account(), secret_to_keep(state)):
             return True
         if not self.busy:
             self.tasks.start(self.finish())
@@ -857,14 +891,18 @@ class ExportPage(FlowPage):
                     self.finish_status.show_message("error", text.EXPORT_KEY_FINISH_NO_FILE)
                     return
             else:
-                if not await self.store_private_key(self.finish_status):
+                if not await self._keep_at_finish(
+                    self._private_pem(), self.finish_status, private_key=True
+                ):
                     return
                 name = keychain.name or ""
                 self.finish_status.show_message(
                     "ok", text.EXPORT_KEY_FINISH_STORED.format(name=name)
                 )
         elif self.mode() == KEYCHAIN:
-            if not await self.store_secret(self.finish_status):
+            if not await self._keep_at_finish(
+                secret_to_keep(self.flow.state), self.finish_status, private_key=False
+            ):
                 return
             name = keychain.name or ""
             self.finish_status.show_message("ok", text.EXPORT_FINISH_STORED.format(name=name))

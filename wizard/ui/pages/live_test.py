@@ -229,8 +229,14 @@ class LiveTestPage(FlowPage):
             return
         self.rotation.show_message("running", text.ROTATE_STORING.format(keychain=name))
         secret = state.secret
+        account = diagnosis.secret_account
+        if account is None:
+            from wizard.core.secrets import account_for
+
+            account = account_for(diagnosis.host, diagnosis.client_id)
         try:
-            await keychain.store(report.host or diagnosis.host, diagnosis.client_id, secret)
+            # The entry the connection names: its file stays as it is (wizard/tasks/rotate.py).
+            await keychain.put(account, secret)
         except BlockingTimeout:
             reason = text.CRED_KEYCHAIN_TIMEOUT.format(seconds=f"{keychain.timeout:g}")
             self.rotation.show_message(

@@ -13,9 +13,8 @@ says which, or why it could not be had and what to click.
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -521,7 +520,9 @@ class OpenPage(FlowPage):
             name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
             say.show_message("running", text.OPEN_SECRET_LOOKING.format(keychain=name))
             try:
-                secret = await keychain.load(connection.host, connection.client_id)
+                from wizard.tasks.credential import keychain_account
+
+                secret = await keychain.get(keychain_account(connection))
             except BlockingTimeout:
                 self._secret_problem = text.OPEN_SECRET_KEYCHAIN_TIMEOUT.format(
                     keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
@@ -568,7 +569,9 @@ class OpenPage(FlowPage):
         name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
         say.show_message("running", text.OPEN_KEY_LOOKING.format(keychain=name))
         try:
-            pem = await keychain.load_private_key(connection.host, connection.client_id)
+            from wizard.tasks.credential import key_account
+
+            pem = await keychain.get(key_account(connection))
         except BlockingTimeout:
             self._key_problem = text.OPEN_KEY_KEYCHAIN_TIMEOUT.format(
                 keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
@@ -799,60 +802,39 @@ class OpenPage(FlowPage):
         )
 
     async def delete_profile(self) -> None:
-        """Delete the chosen profile, after confirmation, with the keychain entry it names."""
+        """Delete the chosen profile, after a question that says exactly what will happen to
+        it and to each keychain entry it names (wizard/tasks/forget.py)."""
         from wizard.core import profiles
+        from wizard.tasks import forget
 
         name = self._chosen_profile()
         if name is None:
             return
         keychain = self.context.keychain
         keychain_name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
-        readable = True
         try:
-            store = (await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)).secret.store
-        except (profiles.ProfileError, BlockingTimeout):
-            # A damaged profile names no keychain entry that can be read: its file is all
-            # there is to delete.
-            store, readable = "none", False
-        details = (
-            text.PROFILE_DELETE_SECRET.format(keychain=keychain_name)
-            if store == "keychain"
-            else text.PROFILE_DELETE_NO_SECRET
-        )
-        if not await self.ask_to_delete(name, details):
-            self.profile_result.show_message("info", text.PROFILE_NOT_DELETED)
-            return
-        forgotten: list[tuple[str, str]] = []
-        problems: list[str] = []
-
-        def forget(host: str, client_id: str) -> bool:
-            # In the worker thread that deletes the profile.
-            try:
-                removed = keychain.forget(host, client_id)
-            except Exception as exc:  # KeychainError says plainly what happened
-                problems.append(str(exc))
-                return False
-            forgotten.append((host, client_id))
-            return removed
-
-        delete = functools.partial(profiles.delete, name, forget_secret=forget)
-        try:
-            if readable:
-                removed = await run_blocking(delete, timeout=FILE_TIMEOUT)
-            else:
-                removed = False
-                await run_blocking(os.remove, profiles.path_of(name), timeout=FILE_TIMEOUT)
+            planned = await run_blocking(forget.plan, name, timeout=FILE_TIMEOUT)
         except (profiles.ProfileError, BlockingTimeout) as exc:
             self.profile_result.show_message("error", _profile_problem(exc))
             return
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.profile_result.show_message(
-                "error", text.PROFILE_NOT_REMOVED.format(name=name, reason=reason)
-            )
+        if not await self.ask_to_delete(name, _forget_details(planned, keychain_name)):
+            self.profile_result.show_message("info", text.PROFILE_NOT_DELETED)
             return
-        for host, client_id in forgotten:
-            keychain.forgotten(host, client_id)
+        try:
+            done = await run_blocking(
+                forget.forget, name, keychain.store, timeout=keychain.timeout + FILE_TIMEOUT
+            )
+        except (profiles.ProfileError, BlockingTimeout) as exc:
+            self.profile_result.show_message("error", _profile_problem(exc))
+            return
+        removed = False
+        problems = []
+        for account, fate in done.entries:
+            if fate is forget.EntryFate.REMOVED:
+                keychain.forgotten(account)
+                removed = True
+            elif fate is forget.EntryFate.FAILED:
+                problems.append(done.detail or "")
         diagnosis = self.diagnosis
         if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
             self._closed()
@@ -861,6 +843,9 @@ class OpenPage(FlowPage):
             message = text.PROFILE_DELETED_WITH_SECRET.format(name=name, keychain=keychain_name)
         else:
             message = text.PROFILE_DELETED.format(name=name)
+        kept = [fate for _, fate in done.entries if fate in _KEPT_FATES]
+        if kept:
+            message = f"{message} {text.PROFILE_ENTRY_KEPT}"
         kind = "ok"
         if problems:
             kind = "warning"
@@ -1024,6 +1009,21 @@ def _profile_row(summary: profiles.ProfileSummary) -> str:
     return text.OPEN_PROFILE_ROW.format(
         name=summary.name, host=summary.host or text.OPEN_PROFILE_NO_HOST, status=status
     )
+
+
+_KEPT_FATES = ("shared", "named_elsewhere")
+
+
+def _forget_details(planned: Any, keychain: str) -> str:
+    """What deleting will do to the keychain, for the question asked first."""
+    fates = {fate.value for _, fate in planned.entries}
+    if planned.damaged:
+        return text.PROFILE_DELETE_DAMAGED
+    if "removed" in fates:
+        return text.PROFILE_DELETE_SECRET.format(keychain=keychain)
+    if fates & set(_KEPT_FATES):
+        return text.PROFILE_DELETE_SECRET_KEPT.format(keychain=keychain)
+    return text.PROFILE_DELETE_NO_SECRET
 
 
 def _profile_problem(exc: Exception) -> str:
