@@ -12,11 +12,14 @@ the window runs them off the GUI thread with a time limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from wizard.core import secrets
 from wizard.core.log import register_secret
-from wizard.core.secrets import KeychainError, KeychainInfo
+
+if TYPE_CHECKING:
+    # Loaded when first used: the keychain library is slow to import, and the window (the
+    # demo's too) must paint its first page fast.
+    from wizard.core.secrets import KeychainInfo
 
 
 class SecretStore(Protocol):
@@ -36,15 +39,23 @@ class KeychainStore:
     """The operating system's keychain (Credential Manager, Keychain, Secret Service)."""
 
     def info(self) -> KeychainInfo:
+        from wizard.core import secrets
+
         return secrets.keychain_info()
 
     def put(self, account: str, value: str) -> None:
+        from wizard.core import secrets
+
         secrets.store_at(account, value)
 
     def get(self, account: str) -> str | None:
+        from wizard.core import secrets
+
         return secrets.load_at(account)
 
     def remove(self, account: str) -> bool:
+        from wizard.core import secrets
+
         return secrets.delete_at(account)
 
 
@@ -58,12 +69,16 @@ class MemoryStore:
     broken: str | None = None
 
     def info(self) -> KeychainInfo:
+        from wizard.core.secrets import KeychainInfo
+
         if self.broken:
             return KeychainInfo(False, self.name, self.broken)
         return KeychainInfo(True, self.name)
 
     def _check(self) -> None:
         if self.broken:
+            from wizard.core.secrets import KeychainError
+
             raise KeychainError(self.broken)
 
     def put(self, account: str, value: str) -> None:
@@ -82,4 +97,4 @@ class MemoryStore:
         return self.entries.pop(account, None) is not None
 
 
-__all__ = ["KeychainError", "KeychainStore", "MemoryStore", "SecretStore"]
+__all__ = ["KeychainStore", "MemoryStore", "SecretStore"]

@@ -20,6 +20,7 @@ from wizard.flow import WizardFlow
 if TYPE_CHECKING:
     from wizard.core import CheckReport
     from wizard.core.model import LocalRoutes
+    from wizard.core.secrets import KeychainInfo
     from wizard.core.store import MemoryStore, SecretStore
     from wizard.ui.demo import DemoSession
     from wizard.ui.keychain import Keychain
@@ -41,10 +42,33 @@ async def _run_discovery(*args: Any, **kwargs: Any) -> CheckReport:
     return await run_discovery(*args, **kwargs)
 
 
-def _secret_store() -> SecretStore:
-    from wizard.core.store import KeychainStore
+class _Keychain:
+    """The computer's keychain (wizard.core.store.KeychainStore), whose library is loaded on
+    its first use rather than when the window opens: the first page must paint fast."""
 
-    return KeychainStore()
+    def info(self) -> KeychainInfo:
+        from wizard.core.secrets import keychain_info
+
+        return keychain_info()
+
+    def put(self, account: str, value: str) -> None:
+        from wizard.core.secrets import store_at
+
+        store_at(account, value)
+
+    def get(self, account: str) -> str | None:
+        from wizard.core.secrets import load_at
+
+        return load_at(account)
+
+    def remove(self, account: str) -> bool:
+        from wizard.core.secrets import delete_at
+
+        return delete_at(account)
+
+
+def _secret_store() -> SecretStore:
+    return _Keychain()
 
 
 @dataclass(frozen=True)
@@ -147,11 +171,12 @@ class UiContext:
     memory_keychain: MemoryStore | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        from wizard.core.store import MemoryStore
-        from wizard.ui import text
         from wizard.ui.keychain import Keychain
 
         if self.demo is not None:
+            from wizard.core.store import MemoryStore
+            from wizard.ui import text
+
             # Whatever services were given: a demo never touches the computer's keychain.
             memory = MemoryStore(name=text.DEMO_KEYCHAIN_NAME)
             self.services = replace(self.services, secret_store=memory)

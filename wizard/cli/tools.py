@@ -1,11 +1,11 @@
-"""Recipes on the command line: `halo-wizard recipes` and `check ... --for TOOL`."""
+"""The tool a connection is for on the command line (--for): its scopes, what it needs
+judged, and its form's values in the report."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wizard.core.model import CheckReport
@@ -21,18 +21,9 @@ def add_check_options(check: argparse.ArgumentParser) -> None:
     )
 
 
-def add_commands(commands: Any) -> None:
-    listing = commands.add_parser(
-        "recipes",
-        allow_abbrev=False,
-        help="the tools with a recipe: the scopes and identity each needs, and its form",
-    )
-    listing.add_argument("--json", action="store_true", help="print one JSON array")
-
-
 def scopes_for(args: argparse.Namespace) -> str | None:
     """The scopes to test: --scopes, else the chosen tool's; UsageError for an unknown tool."""
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core import recipes
 
     given: str | None = args.scopes
@@ -54,27 +45,6 @@ def scopes_for(args: argparse.Namespace) -> str | None:
 
 def _key_based(args: argparse.Namespace) -> bool:
     return getattr(args, "private_key", None) is not None
-
-
-def run_recipes(args: argparse.Namespace, out: TextIO) -> int:
-    from wizard.cli import EXIT_OK
-    from wizard.core import recipes
-
-    found = recipes.all_recipes()
-    if args.json:
-        out.write(json.dumps([r.to_dict() for r in found], indent=2, ensure_ascii=False) + "\n")
-        return EXIT_OK
-    width = max(len(r.id) for r in found)
-    for r in found:
-        out.write(f"{r.id:<{width}}  {r.name}: {r.summary}\n")
-        by = {"tool": "asked for by the tool itself", "guide": "as its guide says"}.get(
-            r.scopes_chosen_by, "a starting point: choose what you need"
-        )
-        out.write(f"{'':<{width}}  scopes {' '.join(r.scopes)} ({by})\n")
-        signs = "a client secret or a private key" if r.signs_with_a_key else "a client secret"
-        out.write(f"{'':<{width}}  signs in with {signs}\n")
-    out.write("\nUse one with: halo-wizard check ... --for ID\n")
-    return EXIT_OK
 
 
 def add_to_json(data: dict[str, Any], args: argparse.Namespace, report: CheckReport) -> None:

@@ -1,10 +1,9 @@
-"""Support mode on the command line: `check --save`, `diagnose`, and `profiles`.
+"""`diagnose`: test an existing connection again and say what changed since its last test.
 
 `diagnose` starts from something that exists (a connection file, a named profile, or the
 values typed into another tool's form), tests it again, and says what changed since its
 last test. Exit codes are `check`'s: 0 works, 1 problems, 2 the command could not run
-(a file that cannot be read says why, never with a traceback).
-"""
+(a file that cannot be read says why, never with a traceback)."""
 
 from __future__ import annotations
 
@@ -15,42 +14,15 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from wizard.cli.common import SECRET_ORIGINS, secret_origin_words
+from wizard.cli.saving import _inputs, save_refused_words
+
 if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
     from wizard.core.model import CheckReport
 
-SECRET_STORE_CHOICES = ("keychain", "file", "none")
 
-
-def add_save_options(check: argparse.ArgumentParser) -> None:
-    save = check.add_mutually_exclusive_group()
-    save.add_argument(
-        "--save",
-        metavar="FILE",
-        help="after the test, write the connection file (as the wizard does) to FILE",
-    )
-    save.add_argument(
-        "--save-profile",
-        metavar="NAME",
-        help="after the test, save the connection as the named profile NAME",
-    )
-    check.add_argument(
-        "--secret-store",
-        choices=SECRET_STORE_CHOICES,
-        default="keychain",
-        help="with --save or --save-profile: keep the secret in this computer's keychain "
-        "(the default; an entry of its own for this connection), in the file itself, or "
-        "nowhere. A secret Halo did not accept is never kept",
-    )
-    check.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the file or profile that --save, --save-profile or --report name when "
-        "it already exists (never a file this command reads)",
-    )
-
-
-def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+def add_command(commands: Any) -> None:
     diagnose = commands.add_parser(
         "diagnose",
         allow_abbrev=False,
@@ -122,167 +94,10 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
         "was saved for, or the one whose labels the pasted text has)",
     )
 
-    profiles = commands.add_parser(
-        "profiles",
-        allow_abbrev=False,
-        help="list, show, rename, duplicate or delete saved connections",
-    )
-    actions = profiles.add_subparsers(
-        dest="profiles_action", metavar="ACTION", required=True, parser_class=parser_class
-    )
-    listing = actions.add_parser("list", help="every profile, with its last result")
-    listing.add_argument("--json", action="store_true")
-    show = actions.add_parser("show", help="one profile's connection and last result")
-    show.add_argument("name")
-    show.add_argument("--json", action="store_true")
-    rename = actions.add_parser("rename", help="give a profile another name")
-    rename.add_argument("name")
-    rename.add_argument("new_name")
-    duplicate = actions.add_parser("duplicate", help="copy a profile under another name")
-    duplicate.add_argument("name")
-    duplicate.add_argument("new_name")
-    delete = actions.add_parser(
-        "delete",
-        help="delete a profile and the keychain entry made for it alone (a damaged profile too)",
-    )
-    delete.add_argument("name")
-    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-
-# ----- check --save -----
-
-
-def save_after_check(
-    args: argparse.Namespace, report: CheckReport, secret: str, err: TextIO
-) -> str | None:
-    """Write the connection `check` tested (wizard/tasks/save.py says the rules); the place
-    it went, or None when not asked. Raises the program's UsageError when nothing was saved.
-    """
-    from wizard.cli import UsageError
-    from wizard.core.store import KeychainStore
-    from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
-
-    if not (args.save or args.save_profile):
-        return None
-    key_file = getattr(args, "private_key", None)
-    key = None
-    if key_file:
-        pem = None
-        if args.secret_store == "keychain":
-            try:
-                with open(key_file, encoding="ascii") as file:
-                    pem = file.read()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise UsageError(
-                    f"Nothing was saved: the private key could not be read ({exc})."
-                ) from None
-        key = KeyToKeep(
-            store=args.secret_store,
-            pem=pem,
-            path=key_file,
-            audience=args.assertion_audience,
-            issuer=args.assertion_issuer,
-        )
-    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
-    try:
-        outcome = save_connection(
-            report,
-            target,
-            store=KeychainStore(),
-            client_id=report.client_id or args.client_id,
-            scopes=report.requested_scopes or args.scopes,
-            secret=secret or None,
-            secret_store=args.secret_store,
-            key=key,
-            tool=getattr(args, "tool", None),
-            ca_bundle=args.ca_bundle,
-            reading=_inputs(args),
-            force=args.force,
-        )
-    except SaveRefused as refused:
-        raise UsageError("Nothing was saved: " + save_refused_words(refused, args)) from None
-    err.write(f"Saved the connection to {outcome.path} ({kept_words(outcome)}).\n")
-    for account in outcome.old_entries_removed:
-        err.write(
-            f'The keychain entry "{account}" of the connection it replaced was removed (no '
-            "other profile names it).\n"
-        )
-    return str(outcome.path)
-
-
-def check_save_target(args: argparse.Namespace) -> None:
-    """UsageError now when --save or --save-profile could not be written after the test."""
-    from wizard.cli import UsageError
-    from wizard.tasks.save import SaveRefused, Target, check_target
-
-    if not (args.save or args.save_profile):
-        return
-    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
-    try:
-        check_target(target, reading=_inputs(args), force=args.force)
-    except SaveRefused as refused:
-        raise UsageError(
-            "Nothing was tested or saved: " + save_refused_words(refused, args)
-        ) from None
-
-
-def _inputs(args: argparse.Namespace) -> list[str]:
-    """The files this command reads: never written over."""
-    names = ("connection", "from_text", "private_key", "ca_bundle")
-    return [value for name in names if (value := getattr(args, name, None)) and value != "-"]
-
-
-def save_refused_words(refused: Any, args: argparse.Namespace) -> str:
-    from wizard.tasks.save import SaveProblem
-
-    path = refused.path
-    problem = refused.problem
-    if problem is SaveProblem.NO_ADDRESS:
-        return "the address could not be used, so there is no connection to save."
-    if problem is SaveProblem.IS_INPUT:
-        return (
-            f"{path} is a file this command reads; it is never written over. Choose another file."
-        )
-    if problem is SaveProblem.IS_FOLDER:
-        return f"{path} is a folder. Give a file name."
-    if problem is SaveProblem.EXISTS:
-        what = (
-            f'there is already a profile "{args.save_profile}"'
-            if getattr(args, "save_profile", None)
-            else f"{path} already exists"
-        )
-        return f"{what}. Add --force to replace it, or choose another name."
-    if problem is SaveProblem.KEYCHAIN:
-        return (
-            f"{refused.detail} To save without the keychain, add --secret-store none (the "
-            "secret is then given again each time) or --secret-store file."
-        )
-    if problem is SaveProblem.BAD_NAME:
-        return str(refused.detail)
-    return str(refused.detail or refused)
-
-
-def kept_words(outcome: Any) -> str:
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX
-    from wizard.tasks.save import Kept
-
-    what = (
-        "the private key" if (outcome.account or "").endswith(PRIVATE_KEY_SUFFIX) else "the secret"
-    )
-    return {
-        Kept.KEYCHAIN: f"{what} is in this computer's keychain, in an entry of its own "
-        f'("{outcome.account}")',
-        Kept.IN_FILE: "the secret is in the file itself: keep it private",
-        Kept.KEY_FILE: f"the file names the private key {outcome.key_path}",
-        Kept.NOWHERE: "the secret is not kept anywhere",
-        Kept.NOT_ACCEPTED: "Halo did not accept the secret or key, so it was not kept; "
-        "nothing kept before was touched",
-    }[outcome.kept]
-
 
 def _private_key_of(connection: ConnectionFile) -> Any:
     """The private key a saved JWT-assertion connection signs with (a path or a key)."""
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core.assertion import KeyFileError, load_private_key_pem
     from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, account_for, load_at
 
@@ -315,12 +130,9 @@ def _private_key_of(connection: ConnectionFile) -> Any:
     )
 
 
-# ----- diagnose -----
-
-
 def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | None, Any, str]:
     """(connection file, recognised text, what was diagnosed, in words)."""
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core import profiles
     from wizard.core.connection_file import ConnectionFile, ConnectionFileError
 
@@ -368,19 +180,6 @@ SECRET_NOTES = {
     "keychain_unreadable_used_environment": "The keychain could not be read ({detail}); the "
     "secret in HALO_CLIENT_SECRET was used instead.",
 }
-SECRET_ORIGINS = {
-    "stdin": "secret sent on standard input",
-    "environment": "secret in HALO_CLIENT_SECRET",
-    "keychain": "connection's own secret in this computer's keychain",
-    "connection file": "secret kept in the connection file",
-    "prompt": "secret typed at the prompt",
-    "none": "private key (no secret is sent)",
-}
-
-
-def secret_origin_words(origin: str) -> str:
-    """Where the secret came from, as the readable output and the report say it."""
-    return "The test used the " + SECRET_ORIGINS[origin] + "."
 
 
 def _secret(
@@ -391,7 +190,7 @@ def _secret(
 ) -> Any:
     """The SecretChoice for the test (wizard/tasks/credential.py: explicit before implicit);
     asks at a hidden prompt in a terminal when nothing else gives one."""
-    from wizard.cli import SECRET_ENV, UsageError, _read_stdin, _secret_from_environment
+    from wizard.cli.common import SECRET_ENV, UsageError, _read_stdin, _secret_from_environment
     from wizard.core.log import register_secret
     from wizard.core.store import KeychainStore
     from wizard.tasks.credential import SecretProblem, choose_secret
@@ -437,7 +236,7 @@ def _secret(
     return choice
 
 
-def run_diagnose(
+def run(
     args: argparse.Namespace,
     stdin: TextIO,
     out: TextIO,
@@ -445,7 +244,7 @@ def run_diagnose(
     check_options: Callable[[argparse.Namespace], None],
     qt_versions: Callable[[], tuple[str | None, str | None, str | None]],
 ) -> int:
-    from wizard.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+    from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError
     from wizard.core import CheckRequest, run_check_sync
     from wizard.core.diagnose import changes
     from wizard.core.kinds import SecretFrom
@@ -554,14 +353,14 @@ def run_diagnose(
     if report_path is not None:
         _write_report(str(report_path), data, source, last_tested_at, secret, qt_versions, err)
     del secret
-    from wizard import recipes_cli
+    from wizard.cli import tools as recipes_cli
 
     if args.json:
         data["tool"] = args.tool
         recipes_cli.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
-        from wizard.cli import _print_report
+        from wizard.cli.common import _print_report
 
         _print_report(report, False, out)
         out.write(secret_origin_words(secret_from.value) + "\n")
@@ -576,7 +375,7 @@ def _tool_of(
 ) -> str | None:
     """The tool the connection is judged for: --for, else the one it was saved for, else the
     one whose form's labels the pasted text has; None says so and how to choose one."""
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core import recipes
 
     given: str | None = args.tool
@@ -642,7 +441,7 @@ def _update_tested(
     key entry stays as it was (a new secret is kept by --rotate-secret alone)."""
     from dataclasses import replace
 
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core import profiles
     from wizard.core.connection_file import ExportError, LastResult
 
@@ -682,7 +481,7 @@ def _write_report(
     qt_versions: Callable[[], tuple[str | None, str | None, str | None]],
     err: TextIO,
 ) -> None:
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.core import doctor, htmlreport
     from wizard.core.connection_file import ExportError
 
@@ -700,138 +499,3 @@ def _write_report(
     except ExportError as exc:
         raise UsageError(f"The report was not written: {exc}") from None
     err.write(f"Wrote the support report to {os.path.abspath(path)} (it holds no secret).\n")
-
-
-# ----- profiles -----
-
-
-def run_profiles(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    from wizard.cli import EXIT_OK, UsageError
-    from wizard.core import profiles
-
-    action = args.profiles_action
-    try:
-        if action == "list":
-            found = profiles.summaries()
-            if args.json:
-                out.write(json.dumps([p.to_dict() for p in found], indent=2) + "\n")
-            elif not found:
-                out.write(f"No profiles yet (they are kept in {profiles.profiles_folder()}).\n")
-            else:
-                width = max(len(p.name) for p in found)
-                for p in found:
-                    if p.problem:
-                        status = f"cannot be read: {p.problem}"
-                    elif p.tested_at is None:
-                        status = "never tested"
-                    else:
-                        status = f"{'works' if p.ok else 'had problems'} at {p.tested_at}"
-                    out.write(f"{p.name:<{width}}  {p.host or ''}  {status}\n")
-        elif action == "show":
-            connection = profiles.load(args.name)
-            if args.json:
-                shown = connection.to_dict(redact_secret=True)
-                out.write(json.dumps(shown, indent=2, ensure_ascii=False) + "\n")
-            else:
-                out.write(_show(args.name, connection))
-        elif action == "rename":
-            place = profiles.rename(args.name, args.new_name)
-            out.write(f'Renamed "{args.name}" to "{place.stem}".\n')
-        elif action == "duplicate":
-            place = profiles.duplicate(args.name, args.new_name)
-            out.write(f'Copied "{args.name}" to "{place.stem}".\n')
-        elif action == "delete":
-            return _delete_profile(args, stdin, out)
-    except profiles.ProfileError as exc:
-        raise UsageError(str(exc)) from None
-    out.flush()
-    return EXIT_OK
-
-
-def _delete_profile(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
-    """profiles delete: says exactly what will happen to the file and to each keychain entry
-    (wizard/tasks/forget.py), asks unless --yes, then does it."""
-    from wizard.cli import EXIT_OK, UsageError
-    from wizard.core.store import KeychainStore
-    from wizard.tasks.forget import forget, plan
-
-    planned = plan(args.name)
-    what = _forget_plan_words(planned)
-    if not args.yes:
-        if not stdin.isatty():
-            raise UsageError(f'Deleting "{args.name}" needs confirmation: add --yes. {what}')
-        out.write(f"{what}\nDelete it? [y/N] ")
-        out.flush()
-        if stdin.readline().strip().lower() not in ("y", "yes"):
-            out.write("Nothing was deleted.\n")
-            return EXIT_OK
-    done = forget(args.name, KeychainStore())
-    out.write(f'Deleted the profile "{args.name}".\n')
-    for account, fate in done.entries:
-        out.write(_entry_fate_words(account, fate.value, done.detail) + "\n")
-    if done.damaged:
-        out.write(
-            "It could not be read, so the keychain entry it named (if any) is unknown and was "
-            "left in the keychain.\n"
-        )
-    out.flush()
-    return EXIT_OK
-
-
-def _forget_plan_words(planned: Any) -> str:
-    from wizard.tasks.forget import EntryFate
-
-    if planned.damaged:
-        return (
-            f'The profile "{planned.name}" cannot be read: its file will be deleted; no '
-            "keychain entry will be removed (the one it named cannot be known)."
-        )
-    parts = [f'The profile "{planned.name}" will be deleted.']
-    if not planned.entries:
-        parts.append("It keeps nothing in the keychain.")
-    for account, fate in planned.entries:
-        if fate is EntryFate.REMOVED:
-            parts.append(f'Its keychain entry "{account}" will be removed (made for it alone).')
-        elif fate is EntryFate.SHARED:
-            parts.append(
-                f'Its keychain entry "{account}" will be kept: connection files saved by '
-                "earlier versions may use it."
-            )
-        else:
-            parts.append(f'Its keychain entry "{account}" will be kept: another profile uses it.')
-    return " ".join(parts)
-
-
-def _entry_fate_words(account: str, fate: str, detail: str | None) -> str:
-    return {
-        "removed": f'Removed its keychain entry "{account}".',
-        "missing": f'Its keychain entry "{account}" was already gone.',
-        "shared": f'Kept the keychain entry "{account}": connection files saved by earlier '
-        "versions may use it.",
-        "named_elsewhere": f'Kept the keychain entry "{account}": another profile uses it.',
-        "failed": f'The keychain entry "{account}" was not removed: {detail}',
-    }[fate]
-
-
-def _show(name: str, connection: ConnectionFile) -> str:
-    last = connection.last_result
-    lines = [
-        f"Profile:     {name}",
-        f"Halo:        {connection.host}",
-        f"Tenant:      {connection.tenant or 'none (on-premise)'}",
-        f"Token URL:   {connection.token_url or 'not known'}",
-        f"Client ID:   {connection.client_id}",
-        f"Scopes:      {' '.join(connection.scopes)}",
-        f"Secret:      {connection.secret.note()}",
-    ]
-    if last is None:
-        lines.append("Last test:   never")
-    else:
-        from wizard.core.findings import Severity
-
-        errors = last.codes(Severity.ERROR)
-        verdict = (
-            "works" if last.ok else "had problems" + (f": {', '.join(errors)}" if errors else "")
-        )
-        lines.append(f"Last test:   {last.tested_at or 'time unknown'}: {verdict}")
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,225 @@
+"""What every command shares: exit codes, usage errors, reading the secret, printing the
+report, the options check and diagnose share. Imports no other module of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import math
+import os
+import ssl
+import sys
+from typing import NoReturn, TextIO
+
+SECRET_ENV = "HALO_CLIENT_SECRET"
+
+
+DEMO_SCOPES = "read:tickets read:customers read:assets read:kb"
+
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+MAX_TIMEOUT = 600
+
+
+# A Halo client secret is 73 characters; anything near this is something else piped by mistake.
+MAX_SECRET_BYTES = 64 * 1024
+
+
+_log = logging.getLogger("wizard.cli")
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given; exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that it never repeats an unknown argument: it may be a secret."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            message = "unrecognized arguments (not repeated here, in case one is a secret)"
+        super().error(message)
+
+
+def _read_secret(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
+    """The secret `check` sends and where it came from (wizard.core.kinds.SecretFrom)."""
+    from wizard.core.log import register_secret
+
+    secret, origin = _secret_from_input(args, stdin)
+    register_secret(secret)
+    return secret, origin
+
+
+def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
+    # The same order as wizard/tasks/credential.py for a connection not saved: standard
+    # input, then the environment, then a hidden prompt.
+    if args.client_secret_stdin:
+        # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
+        text = _read_stdin(stdin)
+        if os.environ.get(SECRET_ENV):
+            sys.stderr.write(
+                f"Note: {SECRET_ENV} is set but was not used: the secret sent on standard "
+                "input comes first.\n"
+            )
+        return (text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")), "stdin"
+    from_env = os.environ.get(SECRET_ENV)
+    if from_env is not None:
+        return _secret_from_environment(from_env), "environment"
+    if stdin.isatty():
+        try:
+            return getpass.getpass("Client secret (input hidden): "), "prompt"
+        except UnicodeDecodeError:
+            raise UsageError(
+                "What was typed as the secret cannot be read as text in this terminal's "
+                f"encoding. Set {SECRET_ENV} instead."
+            ) from None
+    raise UsageError(
+        f"No client secret: set the environment variable {SECRET_ENV}, or pass "
+        "--client-secret-stdin and send the secret on standard input."
+    )
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """The secret on standard input, read as bytes and decoded here rather than by Python's
+    text layer, whose encoding follows the locale (a code page on Windows) and which ends in
+    a traceback on bytes it cannot decode."""
+    from wizard.core.credentials import SecretUnreadable, decode_secret
+
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # a stream of text only (a test's, or the stand-in for a missing one)
+        return stdin.read()
+    data = raw.read(MAX_SECRET_BYTES + 1)
+    if len(data) > MAX_SECRET_BYTES:
+        raise UsageError(
+            f"standard input held more than {MAX_SECRET_BYTES // 1024} KB: far more than a "
+            "client secret. Send only the secret, e.g. with --client-secret-stdin < secret.txt."
+        )
+    try:
+        return decode_secret(data, "standard input")
+    except SecretUnreadable as exc:
+        raise UsageError(
+            f"{exc} Send the secret as UTF-8 text (Windows PowerShell 5.1: run "
+            "$OutputEncoding = [System.Text.UTF8Encoding]::new() before the pipe), or set "
+            f"{SECRET_ENV} instead."
+        ) from None
+
+
+def _secret_from_environment(value: str) -> str:
+    """The secret in SECRET_ENV; bytes in it that were not text are a usage error."""
+    from wizard.core.credentials import SecretUnreadable, decode_secret
+
+    if not any("\ud800" <= char <= "\udfff" for char in value):
+        return value
+    # On POSIX, Python keeps bytes that are not UTF-8 as lone surrogates (surrogateescape):
+    # read the bytes themselves to say what they looked like.
+    if os.supports_bytes_environ:
+        data = os.environb.get(SECRET_ENV.encode(), b"")
+    else:
+        data = value.encode("utf-8", "surrogatepass")
+    try:
+        return decode_secret(data, SECRET_ENV)
+    except SecretUnreadable as exc:
+        raise UsageError(
+            f"{exc} Set it to the secret as UTF-8 text, or send the secret on standard input "
+            "with --client-secret-stdin."
+        ) from None
+
+
+def _wants_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return False
+    if sys.platform == "win32":
+        return _enable_windows_ansi()
+    return True
+
+
+def _enable_windows_ansi() -> bool:
+    try:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.GetStdHandle(-11)
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))
+    except (AttributeError, OSError):
+        return False
+
+
+def _can_print_unicode(stream: TextIO) -> bool:
+    try:
+        "\u2714\u2718\u2026".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _print_report(report: object, as_json: bool, out: TextIO) -> None:
+    from wizard.core.model import CheckReport
+    from wizard.core.textreport import render
+
+    assert isinstance(report, CheckReport)
+    if as_json:
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(render(report, colour=_wants_colour(out), unicode=_can_print_unicode(out)))
+    out.flush()
+
+
+def _check_ca_bundle(path: str) -> None:
+    if not os.path.isfile(path):
+        raise UsageError(f"--ca-bundle: no such file: {path}")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise UsageError(
+            f"--ca-bundle: {path} holds no CA certificate in PEM form (text starting with "
+            "-----BEGIN CERTIFICATE-----). Export the certificate as Base-64 (PEM)."
+        ) from None
+
+
+def _check_common(args: argparse.Namespace) -> None:
+    """The options `check` and `diagnose` share: the time limit and the CA file."""
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a number of seconds above 0, at most {MAX_TIMEOUT}.")
+    if args.ca_bundle:
+        _check_ca_bundle(args.ca_bundle)
+
+
+def _qt_versions() -> tuple[str | None, str | None, str | None]:
+    """(Qt version, PySide6 version, why they are unknown); loads QtCore, never a window."""
+    try:
+        import PySide6
+        from PySide6 import QtCore
+    except Exception as exc:  # ImportError, or OSError for a missing system library
+        return None, None, f"PySide6 cannot be loaded ({type(exc).__name__}: {exc})"
+    return QtCore.qVersion(), PySide6.__version__, None
+
+
+def _known_scenario(name: str) -> None:
+    from wizard.sim.scenarios import DEMO_SCENARIOS
+
+    if name not in DEMO_SCENARIOS:
+        raise UsageError(f"Unknown scenario {name!r}; see `halo-wizard simulate --list`.")
+
+
+SECRET_ORIGINS = {
+    "stdin": "secret sent on standard input",
+    "environment": "secret in HALO_CLIENT_SECRET",
+    "keychain": "connection's own secret in this computer's keychain",
+    "connection file": "secret kept in the connection file",
+    "prompt": "secret typed at the prompt",
+    "none": "private key (no secret is sent)",
+}
+
+
+def secret_origin_words(origin: str) -> str:
+    """Where the secret came from, as the readable output and the report say it."""
+    return "The test used the " + SECRET_ORIGINS[origin] + "."

@@ -1,0 +1,169 @@
+"""Saving a tested connection from the command line, and the words for what the save
+tasks (wizard/tasks/save.py) did or refused."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from wizard.core.model import CheckReport
+
+
+SECRET_STORE_CHOICES = ("keychain", "file", "none")
+
+
+def add_save_options(check: argparse.ArgumentParser) -> None:
+    save = check.add_mutually_exclusive_group()
+    save.add_argument(
+        "--save",
+        metavar="FILE",
+        help="after the test, write the connection file (as the wizard does) to FILE",
+    )
+    save.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="after the test, save the connection as the named profile NAME",
+    )
+    check.add_argument(
+        "--secret-store",
+        choices=SECRET_STORE_CHOICES,
+        default="keychain",
+        help="with --save or --save-profile: keep the secret in this computer's keychain "
+        "(the default; an entry of its own for this connection), in the file itself, or "
+        "nowhere. A secret Halo did not accept is never kept",
+    )
+    check.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file or profile that --save, --save-profile or --report name when "
+        "it already exists (never a file this command reads)",
+    )
+
+
+def save_after_check(
+    args: argparse.Namespace, report: CheckReport, secret: str, err: TextIO
+) -> str | None:
+    """Write the connection `check` tested (wizard/tasks/save.py says the rules); the place
+    it went, or None when not asked. Raises the program's UsageError when nothing was saved.
+    """
+    from wizard.cli.common import UsageError
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
+
+    if not (args.save or args.save_profile):
+        return None
+    key_file = getattr(args, "private_key", None)
+    key = None
+    if key_file:
+        pem = None
+        if args.secret_store == "keychain":
+            try:
+                with open(key_file, encoding="ascii") as file:
+                    pem = file.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(
+                    f"Nothing was saved: the private key could not be read ({exc})."
+                ) from None
+        key = KeyToKeep(
+            store=args.secret_store,
+            pem=pem,
+            path=key_file,
+            audience=args.assertion_audience,
+            issuer=args.assertion_issuer,
+        )
+    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
+    try:
+        outcome = save_connection(
+            report,
+            target,
+            store=KeychainStore(),
+            client_id=report.client_id or args.client_id,
+            scopes=report.requested_scopes or args.scopes,
+            secret=secret or None,
+            secret_store=args.secret_store,
+            key=key,
+            tool=getattr(args, "tool", None),
+            ca_bundle=args.ca_bundle,
+            reading=_inputs(args),
+            force=args.force,
+        )
+    except SaveRefused as refused:
+        raise UsageError("Nothing was saved: " + save_refused_words(refused, args)) from None
+    err.write(f"Saved the connection to {outcome.path} ({kept_words(outcome)}).\n")
+    for account in outcome.old_entries_removed:
+        err.write(
+            f'The keychain entry "{account}" of the connection it replaced was removed (no '
+            "other profile names it).\n"
+        )
+    return str(outcome.path)
+
+
+def check_save_target(args: argparse.Namespace) -> None:
+    """UsageError now when --save or --save-profile could not be written after the test."""
+    from wizard.cli.common import UsageError
+    from wizard.tasks.save import SaveRefused, Target, check_target
+
+    if not (args.save or args.save_profile):
+        return
+    target = Target(profile=args.save_profile) if args.save_profile else Target(path=args.save)
+    try:
+        check_target(target, reading=_inputs(args), force=args.force)
+    except SaveRefused as refused:
+        raise UsageError(
+            "Nothing was tested or saved: " + save_refused_words(refused, args)
+        ) from None
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files this command reads: never written over."""
+    names = ("connection", "from_text", "private_key", "ca_bundle")
+    return [value for name in names if (value := getattr(args, name, None)) and value != "-"]
+
+
+def save_refused_words(refused: Any, args: argparse.Namespace) -> str:
+    from wizard.tasks.save import SaveProblem
+
+    path = refused.path
+    problem = refused.problem
+    if problem is SaveProblem.NO_ADDRESS:
+        return "the address could not be used, so there is no connection to save."
+    if problem is SaveProblem.IS_INPUT:
+        return (
+            f"{path} is a file this command reads; it is never written over. Choose another file."
+        )
+    if problem is SaveProblem.IS_FOLDER:
+        return f"{path} is a folder. Give a file name."
+    if problem is SaveProblem.EXISTS:
+        what = (
+            f'there is already a profile "{args.save_profile}"'
+            if getattr(args, "save_profile", None)
+            else f"{path} already exists"
+        )
+        return f"{what}. Add --force to replace it, or choose another name."
+    if problem is SaveProblem.KEYCHAIN:
+        return (
+            f"{refused.detail} To save without the keychain, add --secret-store none (the "
+            "secret is then given again each time) or --secret-store file."
+        )
+    if problem is SaveProblem.BAD_NAME:
+        return str(refused.detail)
+    return str(refused.detail or refused)
+
+
+def kept_words(outcome: Any) -> str:
+    from wizard.core.secrets import PRIVATE_KEY_SUFFIX
+    from wizard.tasks.save import Kept
+
+    what = (
+        "the private key" if (outcome.account or "").endswith(PRIVATE_KEY_SUFFIX) else "the secret"
+    )
+    return {
+        Kept.KEYCHAIN: f"{what} is in this computer's keychain, in an entry of its own "
+        f'("{outcome.account}")',
+        Kept.IN_FILE: "the secret is in the file itself: keep it private",
+        Kept.KEY_FILE: f"the file names the private key {outcome.key_path}",
+        Kept.NOWHERE: "the secret is not kept anywhere",
+        Kept.NOT_ACCEPTED: "Halo did not accept the secret or key, so it was not kept; "
+        "nothing kept before was touched",
+    }[outcome.kept]
