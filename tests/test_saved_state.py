@@ -49,6 +49,17 @@ def save_profile(
     return result.returncode, result.stderr
 
 
+def saved_file(halo: SimulatedHalo, ca_bundle: str, folder: Path) -> Path:
+    """`check --save` of a healthy connection, keeping no secret: the file."""
+    target = folder / "acme.json"
+    saved = run_cli(
+        *check_args(halo, ca_bundle, "--save", str(target), "--secret-store", "none"),
+        secret=halo.client_secret,
+    )
+    assert saved.returncode == EXIT_OK, saved.stderr
+    return target
+
+
 def diagnose_profile(
     ca_bundle: str, name: str, data_dir: dict[str, str], **env: str
 ) -> tuple[int, dict, str]:
@@ -132,12 +143,7 @@ def test_a_damaged_profile_can_be_deleted(data_dir: dict[str, str]) -> None:
 def test_no_command_writes_over_a_file_it_reads(
     halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
 ) -> None:
-    target = tmp_path / "acme.json"
-    saved = run_cli(
-        *check_args(halo, ca_bundle, "--save", str(target), "--secret-store", "none"),
-        secret=halo.client_secret,
-    )
-    assert saved.returncode == EXIT_OK, saved.stderr
+    target = saved_file(halo, ca_bundle, tmp_path)
     before = target.read_bytes()
     for extra in ([], ["--force"]):
         result = run_cli(
@@ -227,12 +233,7 @@ def test_a_secret_kept_in_the_file_is_never_printed(
 def test_the_ca_bundle_a_connection_was_tested_with_is_used_again(
     halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
 ) -> None:
-    target = tmp_path / "acme.json"
-    saved = run_cli(
-        *check_args(halo, ca_bundle, "--save", str(target), "--secret-store", "none"),
-        secret=halo.client_secret,
-    )
-    assert saved.returncode == EXIT_OK, saved.stderr
+    target = saved_file(halo, ca_bundle, tmp_path)
     assert ConnectionFile.load(target).ca_bundle == str(Path(ca_bundle).resolve())
     # No --ca-bundle: the one it was tested with, not a new TLS problem.
     again = run_cli(
@@ -247,12 +248,7 @@ def test_the_ca_bundle_a_connection_was_tested_with_is_used_again(
 def test_diagnose_save_updates_the_connection_it_tested(
     halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
 ) -> None:
-    target = tmp_path / "acme.json"
-    saved = run_cli(
-        *check_args(halo, ca_bundle, "--save", str(target), "--secret-store", "none"),
-        secret=halo.client_secret,
-    )
-    assert saved.returncode == EXIT_OK, saved.stderr
+    target = saved_file(halo, ca_bundle, tmp_path)
     halo.scenario = "agent_no_permission"
     updated = run_cli("diagnose", "--connection", str(target), "--save", secret=halo.client_secret)
     assert updated.returncode == EXIT_PROBLEMS, updated.stderr

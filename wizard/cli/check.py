@@ -114,6 +114,8 @@ def run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     if args.json:
         data = report.to_dict()
         data["secret_from"] = origin
+        data["tool"] = args.tool
+        data["for"] = None
         tools.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         out.flush()

@@ -344,6 +344,9 @@ def run(
     data["changes"] = [change.to_dict() for change in found]
     data["source"] = source
     data["secret_from"] = secret_from.value
+    data["secret_rotated"] = None
+    data["tool"] = args.tool
+    data["for"] = None
     if args.rotate_secret:
         outcome = rotate(connection, report, secret, KeychainStore())
         data["secret_rotated"] = outcome.result.value == "replaced"
@@ -356,7 +359,6 @@ def run(
     from wizard.cli import tools as recipes_cli
 
     if args.json:
-        data["tool"] = args.tool
         recipes_cli.add_to_json(data, args, report)
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:

@@ -27,14 +27,37 @@ SCOPE_WORDS = {
 
 @dataclass(frozen=True)
 class Change:
-    """One difference between the last test and now."""
+    """One difference between the last test and now.
+
+    `what`, `before` and `now` are words for people ("read:tickets", "records seen",
+    "refused"); `kind` and the values are for scripts, in the JSON's own terms: the result
+    as `ok` (true, false), a scope's status as its `status` ("ok", "denied"), a finding by
+    its code with its severity and scope.
+    """
 
     what: str
     before: str | None
     now: str | None
+    # "result", "version", "tenant", "auth_url", "identity", "scope" or "finding".
+    kind: str = "finding"
+    before_value: str | bool | None = None
+    now_value: str | bool | None = None
+    scope: str | None = None
+    code: str | None = None
+    severity: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"what": self.what, "before": self.before, "now": self.now}
+        return {
+            "kind": self.kind,
+            "what": self.what,
+            "before": self.before,
+            "now": self.now,
+            "before_value": self.before_value,
+            "now_value": self.now_value,
+            "scope": self.scope,
+            "code": self.code,
+            "severity": self.severity,
+        }
 
     def sentence(self) -> str:
         """The change as one line: "read:tickets: records seen → refused"."""
@@ -79,21 +102,34 @@ def changes(last: LastResult | None, report: CheckReport) -> list[Change]:
         return []
     found: list[Change] = []
 
-    def differs(what: str, before: str | None, now: str | None) -> None:
+    def differs(
+        kind: str,
+        what: str,
+        before: str | None,
+        now: str | None,
+        values: tuple[str | bool | None, str | bool | None] | None = None,
+        scope: str | None = None,
+    ) -> None:
         if (before or None) != (now or None):
-            found.append(Change(what, before or None, now or None))
+            before_value, now_value = values if values else (before or None, now or None)
+            found.append(
+                Change(what, before or None, now or None, kind, before_value, now_value, scope)
+            )
 
-    differs("result", _result_word(last.ok), _result_word(report.ok))
+    differs(
+        "result", "result", _result_word(last.ok), _result_word(report.ok), (last.ok, report.ok)
+    )
     if report.version is not None or report.product is not None:
         differs(
+            "version",
             "product version",
             " ".join(p for p in (last.product, last.version) if p) or None,
             " ".join(p for p in (report.product, report.version) if p) or None,
         )
     if report.tenant is not None or report.auth_url is not None:
         # Discovery got far enough to say; otherwise "now" is unknown, not "none".
-        differs("tenant", last.tenant, report.tenant)
-        differs("auth URL", last.auth_url, report.auth_url)
+        differs("tenant", "tenant", last.tenant, report.tenant)
+        differs("auth_url", "auth URL", last.auth_url, report.auth_url)
     now_identity = _now_identity(report)
     if now_identity is not None and now_identity.kind is not None:
         # What Halo did not say this time (a rate-limited /api/Agent/me gives no name) is
@@ -106,35 +142,57 @@ def changes(last: LastResult | None, report: CheckReport) -> list[Change]:
             if now_identity.api_only is None or before_identity.api_only is None:
                 before_identity = replace(before_identity, api_only=None)
                 now_identity = replace(now_identity, api_only=None)
-        differs("identity", _identity_text(before_identity), _identity_text(now_identity))
+        differs(
+            "identity",
+            "identity",
+            _identity_text(before_identity),
+            _identity_text(now_identity),
+            (
+                before_identity.kind if before_identity is not None else None,
+                now_identity.kind,
+            ),
+        )
     before_scopes = {s.scope: s.status.value for s in last.scopes}
     now_scopes = {s.scope: s.status.value for s in report.scopes}
     for scope in dict.fromkeys([*before_scopes, *now_scopes]):
         old, new = before_scopes.get(scope), now_scopes.get(scope)
         if old != new and (new is not None or report.scopes):
             differs(
+                "scope",
                 scope,
                 SCOPE_WORDS.get(old, old) if old else "not tested",
                 SCOPE_WORDS.get(new, new) if new else "not tested",
+                (old, new),
+                scope,
             )
     if last.complete:
         old_keys = {f.key for f in last.findings}
         new_keys = {f.key for f in report.findings}
         for finding in report.findings:
             if finding.key not in old_keys and finding.severity != "info":
-                found.append(Change("new finding", None, _finding_label(*finding.key)))
+                found.append(_new_finding(finding.code, finding.scope, str(finding.severity)))
         for recorded in last.findings:
             if recorded.key not in new_keys and recorded.severity != "info":
-                found.append(Change("finding gone", _finding_label(*recorded.key), None))
+                found.append(_gone(recorded.code, recorded.scope, str(recorded.severity)))
     else:
         # An early file kept only codes, without their scope.
         old_codes = {f.code for f in last.findings}
-        new_codes = {f.code for f in report.findings if f.severity != "info"}
-        for code in sorted(new_codes - old_codes):
-            found.append(Change("new finding", None, code))
+        new_findings = {f.code: f for f in report.findings if f.severity != "info"}
+        for code in sorted(set(new_findings) - old_codes):
+            found.append(_new_finding(code, None, str(new_findings[code].severity)))
         for code in sorted(old_codes - {f.code for f in report.findings}):
-            found.append(Change("finding gone", code, None))
+            found.append(_gone(code, None, None))
     return _unique(found)
+
+
+def _new_finding(code: str, scope: str | None, severity: str | None) -> Change:
+    label = _finding_label(code, scope)
+    return Change("new finding", None, label, "finding", None, code, scope, code, severity)
+
+
+def _gone(code: str, scope: str | None, severity: str | None) -> Change:
+    label = _finding_label(code, scope)
+    return Change("finding gone", label, None, "finding", code, None, scope, code, severity)
 
 
 def _unique(found: Iterable[Change]) -> list[Change]:

@@ -74,18 +74,16 @@ class Finding:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+        # The same keys always (docs/json.md): null where there is nothing to say.
+        return {
             "code": self.code,
             "severity": str(self.severity),
+            "scope": self.scope,
             "title": self.title,
             "detail": self.detail,
             "fix": list(self.fix),
+            "link": self.link,
         }
-        if self.scope is not None:
-            data["scope"] = self.scope
-        if self.link is not None:
-            data["link"] = self.link
-        return data
 
 
 class Fill(dict[str, Any]):

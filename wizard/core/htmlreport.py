@@ -111,6 +111,8 @@ def report_data(
         "program": {"name": "halo-wizard", "version": __version__},
         "generated_at": generated_at or datetime.now(UTC).isoformat(timespec="seconds"),
         "source": source,
+        # Where the secret the test used came from (the JSON's secret_from), never the secret.
+        "secret_from": check.get("secret_from"),
         "verdict": {"kind": kind, "sentence": sentence},
         "connection": {
             key: check.get(key)
@@ -541,11 +543,24 @@ def _program_version(data: Mapping[str, Any]) -> str:
     return str(program.get("version") or __version__)
 
 
+_SECRET_FROM_WORDS = {
+    "stdin": "the one sent on standard input",
+    "environment": "the one in HALO_CLIENT_SECRET",
+    "keychain": "the connection's own, in this computer's keychain",
+    "connection file": "the one kept in the connection file",
+    "prompt": "the one typed at the prompt",
+    "typed": "the one typed in the window",
+    "none": "none (the connection signs with a private key)",
+}
+
+
 def _meta_line(data: Mapping[str, Any]) -> str:
     test = data.get("test") or {}
     pieces = []
     if data.get("source"):
         pieces.append(f"What was diagnosed: {_e(data['source'])}")
+    if data.get("secret_from"):
+        pieces.append(f"Secret used: {_e(_SECRET_FROM_WORDS.get(data['secret_from'], ''))}")
     if test.get("started_at"):
         took = _seconds_text(test.get("duration_seconds"))
         tested = f"Tested: {_e(when_text(test['started_at']))}"

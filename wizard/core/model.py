@@ -105,12 +105,13 @@ class ScopeResult:
     http_status: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"scope": self.scope, "status": str(self.status)}
-        if self.records is not None:
-            data["records"] = self.records
-        if self.http_status is not None:
-            data["http_status"] = self.http_status
-        return data
+        # The same keys always (docs/json.md): null where there is nothing to say.
+        return {
+            "scope": self.scope,
+            "status": str(self.status),
+            "records": self.records,
+            "http_status": self.http_status,
+        }
 
 
 @dataclass(frozen=True)
