@@ -404,3 +404,33 @@ def test_simulate_hands_over_the_private_key_and_the_command_that_uses_it() -> N
             simulate.send_signal(signal.SIGINT)
             simulate.communicate(timeout=30)
     assert not key.exists(), "the key is removed when the simulator stops"
+
+
+def test_diagnose_signs_with_a_private_key_given_to_it(
+    start_halo: HaloFactory, ca_bundle: str, tmp_path: Path
+) -> None:
+    """Support finishes on the command line: a saved connection whose key this computer does
+    not have, or pasted values, are diagnosed with --private-key; no secret is read."""
+    halo = start_halo("jwt_assertion")
+    key = _key_file(halo, tmp_path / "keys")
+    target = tmp_path / "acme.json"
+    saved = run_cli(
+        *check_args(halo, ca_bundle, "--private-key", key, "--save", str(target),
+                    "--secret-store", "none"),
+    )  # fmt: skip
+    assert saved.returncode == EXIT_OK, saved.stdout + saved.stderr
+    # The file records no key: without --private-key it cannot be tested.
+    without = run_cli("diagnose", "--connection", str(target), "--ca-bundle", ca_bundle)
+    assert without.returncode == EXIT_USAGE and "--private-key" in without.stderr
+    for source in (["--connection", str(target)], ["--from-text", str(tmp_path / "form.txt")]):
+        (tmp_path / "form.txt").write_text(
+            f"Halo URL: {halo.url}\nClient ID: {halo.client_id}\nTenant: acme\n", "utf-8"
+        )
+        result = run_cli(
+            "diagnose", *source, "--scopes", "read:tickets", "--private-key", key,
+            "--ca-bundle", ca_bundle, "--json", secret="not-used-" + "x" * 20,
+        )  # fmt: skip
+        assert result.returncode == EXIT_OK, result.stdout + result.stderr
+        data = json.loads(result.stdout)
+        assert data["secret_from"] == "none"
+        assert halo.assertion_private_key.splitlines()[1] not in result.stdout + result.stderr

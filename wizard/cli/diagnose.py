@@ -93,6 +93,13 @@ def add_command(commands: Any) -> None:
         "judged too, and its form's values end the report (default: the tool the connection "
         "was saved for, or the one whose labels the pasted text has)",
     )
+    diagnose.add_argument(
+        "--private-key",
+        metavar="FILE",
+        help="sign with this private key (JWT Assertion (Services)) instead of the one the "
+        "connection names, or instead of a secret: for a key the computer's keychain does "
+        "not have, or a new pair whose public key was given to the application in Halo",
+    )
 
 
 def _private_key_of(connection: ConnectionFile) -> Any:
@@ -308,16 +315,28 @@ def run(
     if not parse_scopes(scopes):
         raise UsageError('No scopes to test: give them with --scopes "read:tickets ...".')
     key_options: dict[str, Any] = {}
-    if connection is not None and connection.assertion is not None:
+    signs = connection is not None and connection.assertion is not None
+    if args.private_key or signs:
         if args.rotate_secret:
             raise UsageError(
                 "This connection signs with a private key, not a secret: there is no secret "
                 "to rotate. Make a new key pair with halo-wizard keygen instead."
             )
+        if args.client_secret_stdin:
+            raise UsageError(
+                "--private-key and --client-secret-stdin cannot be used together: with a "
+                "private key no secret is sent."
+            )
+        entry = connection.assertion if connection is not None else None
+        if args.private_key:
+            key: Any = args.private_key  # wins over the one the connection names
+        else:
+            assert connection is not None
+            key = _private_key_of(connection)
         key_options = {
-            "private_key": _private_key_of(connection),
-            "assertion_audience": connection.assertion.audience,
-            "assertion_issuer": connection.assertion.issuer,
+            "private_key": key,
+            "assertion_audience": entry.audience if entry is not None else None,
+            "assertion_issuer": entry.issuer if entry is not None else None,
         }
         secret, secret_from = "", SecretFrom.NONE
     else:

@@ -65,7 +65,9 @@ def _signed(args: argparse.Namespace, facts: Any) -> Any:
     if not _key_based(args) or facts is None:
         return None
     key_file = os.path.abspath(os.path.expanduser(args.private_key))
-    return recipes.Signed.of(facts, args.assertion_audience, args.assertion_issuer, key_file)
+    audience = getattr(args, "assertion_audience", None)
+    issuer = getattr(args, "assertion_issuer", None)
+    return recipes.Signed.of(facts, audience, issuer, key_file)
 
 
 def form_text(args: argparse.Namespace, report: CheckReport) -> str:
