@@ -172,6 +172,15 @@ def test_a_file_that_worked_shows_the_regenerated_secret_and_a_new_one_replaces_
     reader.read("test, the secret regenerated")
     shot(window, "diagnose", "04-test-changed")
 
+    # The report is never written over the connection being diagnosed, even when the
+    # dialog's own question about replacing it was answered yes.
+    before = path.read_bytes()
+    files.answers.append(str(path))
+    click(qtbot, live_test.save_report_button)
+    qtbot.waitUntil(lambda: "never written over" in live_test.copied.text(), timeout=WAIT_MS)
+    assert path.read_bytes() == before
+    # The button comes back once that attempt has ended.
+    qtbot.waitUntil(live_test.save_report_button.isEnabled, timeout=WAIT_MS)
     # A report to attach to a ticket: one web page, no secret in it.
     report_path = tmp_path / "report.html"
     files.answers.append(str(report_path))

@@ -515,8 +515,11 @@ def _write_report(
         source=source,
         secrets=(secret,),
     )
+    from wizard.tasks.report import write_report
+
     try:
-        htmlreport.write_report(path, report)
+        # The target was checked before the test (check_target); --force was asked then.
+        write_report(path, report, force=True)
     except ExportError as exc:
         raise UsageError(f"The report was not written: {exc}") from None
     err.write(f"Wrote the support report to {os.path.abspath(path)} (it holds no secret).\n")

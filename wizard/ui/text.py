@@ -867,6 +867,10 @@ REPORT_WRITING = "Writing the report\u2026"
 REPORT_WRITTEN = (
     "Wrote the report to {path}. It holds no secret or token: it is safe to attach to a ticket."
 )
+REPORT_NOT_OVER_INPUT = (
+    "The report was not written: {path} is the connection being diagnosed (or its key), which "
+    "is never written over. Choose another name."
+)
 REPORT_NOT_WRITTEN = "The report was not written. {reason}"
 REPORT_TIMEOUT = "The file could not be written within {seconds} seconds."
 SUMMARY_COPIED = "Copied the summary. It holds no secret."

@@ -89,7 +89,7 @@ class LiveTestPage(FlowPage):
         self.copied.setVisible(False)
         self.top.addWidget(self.copied)
         # Writing a report runs beside the page's own work (a test), never in its way.
-        self.report_task = TaskSlot()
+        self.report_task = TaskSlot(on_change=lambda _busy: self.refresh())
 
         # What changed since the connection's last test, first of all.
         self.changes_box = QFrame()
@@ -376,8 +376,12 @@ class LiveTestPage(FlowPage):
 
     async def save_report(self) -> None:
         """Ask where, then write the support report there: one web page, no secret."""
-        from wizard.core import doctor, htmlreport
+        import functools
+
+        from wizard.core import doctor
         from wizard.core.connection_file import ExportError
+        from wizard.tasks.report import write_report
+        from wizard.tasks.save import SaveRefused
 
         state = self.flow.state
         diagnosis = state.diagnosis
@@ -402,10 +406,16 @@ class LiveTestPage(FlowPage):
                 timeout=FILE_TIMEOUT,
             )
             data = self.report_data(facts)
-            await run_blocking(htmlreport.write_report, path, data, timeout=FILE_TIMEOUT)
+            # Never over the connection being diagnosed or its key (the dialog asked about
+            # replacing any other file already).
+            reading = [p for p in (_diagnosed_file(diagnosis), diagnosis.key_file) if p]
+            write = functools.partial(write_report, path, data, reading=reading, force=True)
+            await run_blocking(write, timeout=FILE_TIMEOUT)
         except BlockingTimeout:
             reason = text.REPORT_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
             self._say(text.REPORT_NOT_WRITTEN.format(reason=reason))
+        except SaveRefused as refused:
+            self._say(text.REPORT_NOT_OVER_INPUT.format(path=refused.path))
         except ExportError as exc:
             self._say(text.REPORT_NOT_WRITTEN.format(reason=exc))
         else:
@@ -491,3 +501,14 @@ def change_line(change: Change, report: CheckReport, diagnosis: Diagnosis) -> st
                 if title is not None:
                     return text.TEST_CHANGE_GONE_FINDING.format(title=title)
     return change.sentence()
+
+
+def _diagnosed_file(diagnosis: Diagnosis) -> str | None:
+    """The connection file being diagnosed, when it came from one (a profile's too)."""
+    if diagnosis.source is Source.FILE and diagnosis.where:
+        return diagnosis.where
+    if diagnosis.source is Source.PROFILE and diagnosis.where:
+        from wizard.core import profiles
+
+        return str(profiles.path_of(diagnosis.where))
+    return None
