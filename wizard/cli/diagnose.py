@@ -141,20 +141,20 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | N
     """(connection file, recognised text, what was diagnosed, in words)."""
     from wizard.cli.common import UsageError
     from wizard.core import profiles
-    from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+    from wizard.core.connection_file import ConnectionFileError
+    from wizard.tasks import opening
 
     if args.connection:
         try:
-            return ConnectionFile.load(args.connection), None, f"connection file {args.connection}"
+            connection = opening.open_file(args.connection)
+            return connection, None, f"connection file {args.connection}"
         except ConnectionFileError as exc:
             raise UsageError(str(exc)) from None
     if args.profile:
         try:
-            return profiles.load(args.profile), None, f'profile "{args.profile}"'
+            return opening.open_profile(args.profile), None, f'profile "{args.profile}"'
         except profiles.ProfileError as exc:
             raise UsageError(str(exc)) from None
-    from wizard.core import fromtext
-
     if args.from_text == "-":
         if args.client_secret_stdin:
             raise UsageError("--from-text - and --client-secret-stdin both read standard input.")
@@ -170,13 +170,10 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | N
             raise UsageError(f"--from-text: {args.from_text} is far too large for a form's values.")
         raw = data.decode("utf-8-sig", "replace")
         name = f"text in {args.from_text}"
-    # A connection file pasted as text is read as one.
-    if raw.lstrip().startswith("{"):
-        try:
-            return ConnectionFile.from_bytes(raw.encode("utf-8"), source=name), None, name
-        except ConnectionFileError:
-            pass
-    return None, fromtext.recognise(raw), name
+    from wizard.tasks.opening import read_pasted
+
+    pasted = read_pasted(raw, name)  # a connection file pasted as text is read as one
+    return pasted.connection, pasted.recognised, name
 
 
 SECRET_NOTES = {

@@ -674,12 +674,13 @@ class OpenPage(FlowPage):
 
     async def open_path(self, path: str) -> None:
         """Open the connection file at `path`; its plain message when it cannot be opened."""
-        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+        from wizard.core.connection_file import ConnectionFileError
+        from wizard.tasks import opening
 
         path = os.path.abspath(os.path.expanduser(path))
         self.file_result.show_message("running", text.OPEN_READING.format(what=path))
         try:
-            connection = await run_blocking(ConnectionFile.load, path, timeout=FILE_TIMEOUT)
+            connection = await run_blocking(opening.open_file, path, timeout=FILE_TIMEOUT)
         except ConnectionFileError as exc:
             self._closed()
             self.file_result.show_message("error", str(exc))
@@ -737,10 +738,11 @@ class OpenPage(FlowPage):
 
     async def open_profile(self, name: str) -> None:
         from wizard.core import profiles
+        from wizard.tasks import opening
 
         self.profile_result.show_message("running", text.OPEN_READING.format(what=name))
         try:
-            connection = await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)
+            connection = await run_blocking(opening.open_profile, name, timeout=FILE_TIMEOUT)
         except profiles.ProfileError as exc:
             self._closed()
             self.profile_result.show_message("error", str(exc))
@@ -896,28 +898,22 @@ class OpenPage(FlowPage):
 
     def read_text(self) -> None:
         """Read the pasted values: say which were found and which not, and open them."""
-        from wizard.core import fromtext
-        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
 
         raw = self.pasted.toPlainText()
         if not raw.strip():
             self.text_result.show_message("warning", text.OPEN_TEXT_EMPTY)
             return
-        raw = raw[:MAX_PASTED]
-        if raw.lstrip().startswith("{"):
+        from wizard.tasks.opening import read_pasted
+
+        pasted = read_pasted(raw[:MAX_PASTED], text.OPEN_PASTED_CONNECTION)
+        if pasted.connection is not None:
             # A connection file pasted as text is read as one.
-            try:
-                connection = ConnectionFile.from_bytes(
-                    raw.encode("utf-8", "replace"), source=text.OPEN_PASTED_CONNECTION
-                )
-            except ConnectionFileError:
-                pass
-            else:
-                self.tasks.start(
-                    self.open_connection(connection, Source.TEXT, "", self.text_result)
-                )
-                return
-        recognised = fromtext.recognise(raw)
+            self.tasks.start(
+                self.open_connection(pasted.connection, Source.TEXT, "", self.text_result)
+            )
+            return
+        recognised = pasted.recognised
+        assert recognised is not None
         lines = [*found_lines(recognised), *note_lines(recognised)]
         diagnosis = Diagnosis.from_text(recognised)
         if diagnosis is None:
