@@ -127,3 +127,29 @@ def test_a_timeout_marks_no_entry_step(start_halo: Start, ca_bundle: str) -> Non
     assert verdicts[StepKey.HOSTNAME] is UNCHECKED
     assert verdicts[StepKey.CREDENTIALS] is UNCHECKED
     assert verdicts[StepKey.TEST] is PROBLEM
+
+
+def test_an_identity_the_tool_cannot_use_is_no_tick_beside_the_warning(
+    start_halo: Start, ca_bundle: str
+) -> None:
+    """Rewst works as an agent; this application acts as itself: the headline warns, and the
+    identity step is marked, never ticked beside that warning."""
+    halo = start_halo("application_identity", tick_all=True)
+    state = _tested(halo, ca_bundle, tool="rewst", scopes="all")
+    assert state.report is not None
+    assert "TOOL_NEEDS_OTHER_IDENTITY" in state.report.codes()
+    assert _verdicts(state)[StepKey.IDENTITY] is PROBLEM
+
+
+def test_a_connection_that_sees_no_records_is_not_said_to_work(
+    start_halo: Start, ca_bundle: str
+) -> None:
+    from wizard.core.textreport import result_sentence
+
+    halo = start_halo("agent_sees_nothing")
+    state = _tested(halo, ca_bundle)
+    assert state.report is not None
+    kind, sentence = result_sentence(state.report)
+    assert kind == "warning" and "works" not in sentence
+    assert sentence.startswith("Halo accepted the connection, but it sees no ")
+    assert _verdicts(state)[StepKey.SCOPES] is not VERIFIED

@@ -1,23 +1,34 @@
-"""The consistency matrix's window side: a new application set up in the window for Rewst,
-n8n, Hire2Retire or a script of my own gets, in each situation that reaches the test, the
-verdict `check --for` gives the same connection (the result, the error codes, each scope's
-status), and the window shows it: the headline's mark and the Test step's."""
+"""The consistency matrix's window side, on each path of the window:
+
+- a new application set up for Rewst, n8n, Hire2Retire or a script of my own, in each
+  situation that reaches the test, gets the verdict `check --for` gives the same connection
+  (the result, the error codes, each scope's status), and shows it on the headline and the
+  Test step;
+- "I already have an application" gets the same verdict as `check --for`;
+- a file saved for the tool, diagnosed in the window once the situation changed, gets the
+  verdict `diagnose --connection` gives it (the tool travelling with the file).
+
+The command line's own matrix is tests/test_consistency_matrix.py."""
 
 from __future__ import annotations
 
 import io
 import json
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import HaloFactory
-from tests.ui.conftest import WizardFactory
+from tests.ui.conftest import FileDialogs, WizardFactory
 from tests.ui.driver import (
     QT_LOG_MARKS,
+    choose_tool,
+    click,
     click_next,
     enter_credentials,
+    page,
     wait_idle,
     walk_to_credentials,
 )
@@ -84,3 +95,100 @@ def test_the_window_and_the_command_line_give_one_verdict(
     assert live_test.summary.mark.kind in ((expected, "warning") if report.ok else (expected,))
     click_next(qtbot, window, StepKey.EXPORT)
     assert step_rows(window)["Test"][0] == expected
+
+
+def cli_json(argv: list[str], monkeypatch: pytest.MonkeyPatch, secret: str) -> dict[str, Any]:
+    """The command line's JSON for `argv`, run in a thread of its own (the window's event
+    loop runs in this one)."""
+    monkeypatch.setenv("HALO_CLIENT_SECRET", secret)
+    out = io.StringIO()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(main, [*argv, "--json"], stdin=io.StringIO(""), stdout=out).result()
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
+
+
+PATH_SITUATIONS = ["healthy", "wrong_secret", "agent_no_permission", "scope_not_ticked"]
+
+
+@pytest.mark.parametrize("situation", PATH_SITUATIONS)
+@pytest.mark.parametrize("tool", ["rewst", "script"])
+def test_the_existing_application_path_gives_the_same_verdict(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tool: str,
+    situation: str,
+) -> None:
+    halo = start_halo(situation, tick_all=situation != "scope_not_ticked")
+    window = make_wizard()
+    click(qtbot, page(window).existing)
+    choose_tool(qtbot, window, tool)
+    click(qtbot, click_next(qtbot, window, StepKey.IDENTITY).agent)
+    click_next(qtbot, window, StepKey.SCOPES)
+    hostname = click_next(qtbot, window, StepKey.HOSTNAME)
+    qtbot.keyClicks(hostname.address, halo.url)
+    click_next(qtbot, window, StepKey.TENANT)
+    wait_idle(qtbot, window)
+    click_next(qtbot, window, StepKey.CREDENTIALS)
+    enter_credentials(qtbot, window, halo.client_id, halo.client_secret)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    report = window.context.flow.state.report
+    assert report is not None
+    data = report.to_dict()
+    cli = cli_json(
+        ["check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
+         "--scopes", " ".join(report.requested_scopes), "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == verdict(
+        report.ok, data["findings"], data["scopes"]
+    )
+
+
+@pytest.mark.parametrize("situation", PATH_SITUATIONS)
+@pytest.mark.parametrize("tool", ["rewst", "script"])
+def test_the_diagnose_path_gives_the_command_lines_verdict_for_a_saved_file(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    files: FileDialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tool: str,
+    situation: str,
+) -> None:
+    """A file saved for the tool while it worked, diagnosed once the situation changed: the
+    window (which judges it as the tool's, from the file) and `diagnose` agree."""
+    halo = start_halo("healthy", tick_all=situation != "scope_not_ticked")
+    saved = tmp_path / "saved.json"
+    cli_json(
+        ["check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
+         "--save", str(saved), "--secret-store", "file", "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    halo.scenario = situation
+    window = make_wizard()
+    click(qtbot, page(window).diagnose)
+    opener = click_next(qtbot, window, StepKey.OPEN)
+    files.answers.append(str(saved))
+    click(qtbot, opener.open_file_button)
+    qtbot.waitUntil(lambda: window.context.flow.state.diagnosing, timeout=8000)
+    wait_idle(qtbot, window)
+    assert window.context.flow.state.tool == tool, "the tool travels with the file"
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    report = window.context.flow.state.report
+    assert report is not None
+    data = report.to_dict()
+    cli = cli_json(
+        ["diagnose", "--connection", str(saved), "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == verdict(
+        report.ok, data["findings"], data["scopes"]
+    )
