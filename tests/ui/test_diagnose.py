@@ -692,6 +692,7 @@ def test_the_keyboard_alone_diagnoses_a_file_and_tab_follows_the_reading_order(
     assert order == [
         "A connection file",
         "Open a connection file",
+        "The tool this connection is for: the test judges it as that tool's",
         "Scopes to test",
         "I generated a new secret in Halo",
     ]
@@ -809,3 +810,25 @@ def test_a_connection_file_pasted_as_text_is_read_as_one(
     live_test = click_next(qtbot, window, StepKey.TEST)
     wait_idle(qtbot, window)
     assert "Nothing changed" in changes_text(live_test)
+
+
+def test_pasted_values_in_no_tools_labels_ask_which_tool_they_are_for(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    halo = start_halo("healthy")
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_text)
+    opener.pasted.setPlainText(
+        f"Halo URL: {halo.url}\nClient ID: {halo.client_id}\nTenant: {halo.tenant}\n"
+    )
+    click(qtbot, opener.read_button)
+    qtbot.waitUntil(opener.loaded_box.isVisible, timeout=WAIT_MS)
+    assert window.context.flow.state.tool is None
+    assert opener.tool_note.isVisible()
+    assert opener.tool_note.text().startswith("Which tool is this connection for?")
+    assert opener.tool.currentText() == "No particular tool"
+    shot(window, "diagnose", "11b-open-pasted-which-tool")
+    opener.tool.setCurrentIndex(opener.tool.findData("rewst"))
+    assert window.context.flow.state.tool == "rewst"
+    assert not opener.tool_note.isVisible()

@@ -638,6 +638,13 @@ EXPORT_IS_INPUT = (
     "another file."
 )
 EXPORT_IS_FOLDER = "{path} is a folder. Give a file name."
+OPEN_FACT_TOOL = "&Judged as:"
+OPEN_FACT_TOOL_NAME = "The tool this connection is for: the test judges it as that tool's"
+OPEN_TOOL_NONE = "No particular tool"
+OPEN_TOOL_ASK = (
+    "Which tool is this connection for? Choose it to judge the connection as that tool's "
+    "and to get its form on the last page."
+)
 PROFILE_DELETE = "&Delete\u2026"
 PROFILE_DELETE_NAME = "Delete the chosen profile"
 PROFILE_RENAME_TITLE = "Rename the profile"

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -211,6 +212,22 @@ class OpenPage(FlowPage):
         self.address_problem.setVisible(False)
         grid.addWidget(self.address_problem, row, 1, 1, 2)
         row += 1
+        # The tool the connection is judged for: the one it was saved for, or whose labels the
+        # pasted text has; asked here when neither says (and changeable).
+        tool_label = QLabel(text.OPEN_FACT_TOOL)
+        self.tool = QComboBox()
+        self.tool.setAccessibleName(text.OPEN_FACT_TOOL_NAME)
+        self.tool.addItem(text.OPEN_TOOL_NONE, None)
+        for chosen in _recipes_for_choice():
+            self.tool.addItem(chosen[1], chosen[0])
+        tool_label.setBuddy(self.tool)
+        grid.addWidget(tool_label, row, 0)
+        grid.addWidget(self.tool, row, 1)
+        row += 1
+        self.tool_note = WrapLabel()
+        self.tool_note.setVisible(False)
+        grid.addWidget(self.tool_note, row, 1, 1, 2)
+        row += 1
         scopes_label = QLabel(text.OPEN_FACT_SCOPES)
         self.scopes = QLineEdit()
         self.scopes.setAccessibleName(text.OPEN_FACT_SCOPES_NAME)
@@ -268,6 +285,7 @@ class OpenPage(FlowPage):
         self.duplicate_button.clicked.connect(lambda: self.tasks.start(self.duplicate_profile()))
         self.delete_button.clicked.connect(lambda: self.tasks.start(self.delete_profile()))
         self.read_button.clicked.connect(self.read_text)
+        self.tool.currentIndexChanged.connect(self._tool_chosen)
         self.pasted.textChanged.connect(self._pasted_changed)
         self.scopes.textEdited.connect(self.apply)
         self.secret.textEdited.connect(self.apply)
@@ -355,6 +373,14 @@ class OpenPage(FlowPage):
             tenant = text.TENANT_NONE
         self.fact_tenant.setText(tenant)
         self.fact_last.setText(_last_text(diagnosis))
+        index = self.tool.findData(state.tool)
+        if index >= 0 and index != self.tool.currentIndex():
+            self.tool.blockSignals(True)
+            self.tool.setCurrentIndex(index)
+            self.tool.blockSignals(False)
+        unknown = state.tool is None and diagnosis.tool is None
+        self.tool_note.setText(text.OPEN_TOOL_ASK if unknown else "")
+        self.tool_note.setVisible(unknown)
         keychain = self.context.keychain.name or text.KEYCHAIN_FALLBACK_NAME
         self._show_credential(diagnosis, keychain)
         self.assertion.setVisible(diagnosis.signs_with_key)
@@ -377,6 +403,11 @@ class OpenPage(FlowPage):
             note = ""
         self.rotate_note.setText(note)
         self.rotate_note.setVisible(bool(note))
+
+    def _tool_chosen(self, _index: int) -> None:
+        tool = self.tool.currentData()
+        if self.diagnosis is not None and tool != self.flow.state.tool:
+            self.flow.update(tool=tool)
 
     def blocked_reason(self) -> str | None:
         if self.busy:
@@ -1008,6 +1039,13 @@ def _profile_row(summary: profiles.ProfileSummary) -> str:
 
 
 _KEPT_FATES = ("shared", "named_elsewhere")
+
+
+def _recipes_for_choice() -> list[tuple[str, str]]:
+    """(id, name) of each tool with a recipe, for the "Judged as" list."""
+    from wizard.core import recipes
+
+    return [(chosen.id, chosen.name) for chosen in recipes.all_recipes()]
 
 
 def _forget_details(planned: Any, keychain: str) -> str:
