@@ -48,6 +48,7 @@ def save_after_check(
     it went, or None when not asked. Raises the program's UsageError when nothing was saved.
     """
     from wizard.cli.common import UsageError
+    from wizard.core.kinds import SecretStoreKind
     from wizard.core.store import KeychainStore
     from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
 
@@ -81,7 +82,10 @@ def save_after_check(
             client_id=report.client_id or args.client_id,
             scopes=report.requested_scopes or args.scopes,
             secret=secret or None,
-            secret_store=args.secret_store,
+            # --secret-store file: the file itself holds the secret ("embedded" in it).
+            secret_store=SecretStoreKind(
+                "embedded" if args.secret_store == "file" else args.secret_store
+            ),
             key=key,
             tool=getattr(args, "tool", None),
             ca_bundle=args.ca_bundle,

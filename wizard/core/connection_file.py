@@ -27,6 +27,7 @@ from typing import Any, NoReturn, TypeVar
 
 from wizard.core import messages
 from wizard.core.findings import Severity
+from wizard.core.kinds import AuthMethod, KeyStore, SecretStoreKind
 from wizard.core.model import CheckReport, ScopeStatus
 from wizard.core.secrets import PRIVATE_KEY_SUFFIX, SERVICE, account_for
 
@@ -36,7 +37,7 @@ SCHEMA = "halo-connection"
 # them (see docs/connection-file.md).
 SCHEMA_VERSION = 1
 SHELLS = ("posix", "powershell", "cmd")
-SECRET_STORES = ("keychain", "embedded", "none")
+SECRET_STORES = tuple(kind.value for kind in SecretStoreKind)
 
 # A connection file is a few kilobytes; anything far bigger is not one, and support staff
 # open files sent by customers.
@@ -201,7 +202,7 @@ class SecretEntry:
         return messages.FILE_SECRET_NOWHERE
 
 
-KEY_STORES = ("keychain", "file", "none")
+KEY_STORES = tuple(kind.value for kind in KeyStore)
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,7 @@ class ConnectionFile:
     @property
     def auth_method(self) -> str:
         """How the connection proves who it is: "client_secret" or "jwt_assertion"."""
-        return "jwt_assertion" if self.assertion is not None else "client_secret"
+        return AuthMethod.ASSERTION if self.assertion is not None else AuthMethod.SECRET
 
     @classmethod
     def from_report(

@@ -1,4 +1,6 @@
-"""Names shared by the connection file, the tasks, the command line and the window."""
+"""One set of names for the same ideas, used by the connection file, the tasks, the command
+line, the wizard's state and its pages: where a secret or key is kept, how a connection
+proves who it is, and who it acts as. Their values are the connection file's own words."""
 
 from __future__ import annotations
 
@@ -17,8 +19,30 @@ class SecretFrom(StrEnum):
 
 
 class SecretStoreKind(StrEnum):
-    """Where a saved connection keeps its secret (connection file: secret.store)."""
+    """Where a saved connection keeps its secret (the connection file's secret.store)."""
 
-    KEYCHAIN = "keychain"
-    EMBEDDED = "embedded"
-    NONE = "none"
+    KEYCHAIN = "keychain"  # an entry of the computer's keychain, named in the file
+    EMBEDDED = "embedded"  # the file itself (the admin chose this, and was warned)
+    NONE = "none"  # nowhere: given again at each test
+
+
+class KeyStore(StrEnum):
+    """Where a JWT-assertion connection keeps its private key (assertion.private_key.store)."""
+
+    KEYCHAIN = "keychain"  # an entry of the computer's keychain, named in the file
+    FILE = "file"  # a key file readable by its owner alone, named in the file
+    NONE = "none"  # not recorded
+
+
+class AuthMethod(StrEnum):
+    """How a connection proves who it is (the connection file's auth_method)."""
+
+    SECRET = "client_secret"  # Client ID and Secret (Services): the tool sends a secret
+    ASSERTION = "jwt_assertion"  # JWT Assertion (Services): a signed assertion instead
+
+
+class IdentityKind(StrEnum):
+    """Who a connection acts as (identity.kind in the file and in the JSON)."""
+
+    AGENT = "agent"  # a dedicated API-only agent
+    APPLICATION = "application"  # the application identity (Halo 2.234 and later)

@@ -10,6 +10,9 @@ from wizard.core import CheckReport
 from wizard.core.address import HostAddress, HostInvalid, normalise_host
 from wizard.core.cleaning import clean_address, clean_tenant
 from wizard.core.credentials import clean_client_id, clean_secret
+from wizard.core.kinds import AuthMethod as AuthMethod
+from wizard.core.kinds import IdentityKind
+from wizard.core.kinds import KeyStore as KeyStore
 
 if TYPE_CHECKING:
     from wizard.flow.diagnosis import Diagnosis
@@ -21,21 +24,8 @@ class AppChoice(StrEnum):
     DIAGNOSE = "diagnose"  # a connection exists: open it and test it again (support mode)
 
 
-class AuthMethod(StrEnum):
-    SECRET = "client_secret"  # Client ID and Secret (Services): the tool sends a secret
-    ASSERTION = "jwt_assertion"  # JWT Assertion (Services): a signed assertion instead
-
-
-class KeyStore(StrEnum):
-    """Where a JWT-assertion connection's private key is kept once saved."""
-
-    KEYCHAIN = "keychain"  # beside the connection, in this computer's keychain
-    FILE = "file"  # a key file readable by its owner alone, chosen by the admin
-
-
-class IdentityChoice(StrEnum):
-    AGENT = "agent"  # a dedicated API-only agent
-    APPLICATION = "application"  # the application identity (Halo 2.234+)
+# The names the connection file, the tasks and the command line use too (wizard/core/kinds.py).
+IdentityChoice = IdentityKind
 
 
 @dataclass(frozen=True)

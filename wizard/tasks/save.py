@@ -30,6 +30,7 @@ from wizard.core.connection_file import (
     ConnectionFileError,
     ExportError,
 )
+from wizard.core.kinds import KeyStore, SecretStoreKind
 from wizard.core.model import CheckReport, StepStatus
 from wizard.core.secrets import SERVICE, KeychainError, is_own_account, own_account
 from wizard.core.store import SecretStore
@@ -186,7 +187,7 @@ def save_connection(
     client_id: str,
     scopes: str | Sequence[str],
     secret: str | None = None,
-    secret_store: str = "keychain",
+    secret_store: SecretStoreKind = SecretStoreKind.KEYCHAIN,
     key: KeyToKeep | None = None,
     identity_kind: str | None = None,
     tool: str | None = None,
@@ -195,9 +196,9 @@ def save_connection(
     force: bool = False,
     updating: str | None = None,
 ) -> SaveOutcome:
-    """Save the connection `report` tested, by the rules above. `secret_store` is
-    "keychain", "file" (the connection file holds it) or "none"; with `key`, the connection
-    signs with a private key and has no secret."""
+    """Save the connection `report` tested, by the rules above: the secret kept as
+    `secret_store` says; with `key`, the connection signs with a private key and has no
+    secret."""
     if not report.host:
         raise SaveRefused(SaveProblem.NO_ADDRESS)
     path = check_target(target, reading=reading, force=force, updating=updating)
@@ -210,7 +211,7 @@ def save_connection(
     if key is not None:
         reuse = _reusable(previous, store, key.pem, host, client_id, private_key=True)
         kept, assertion, account = _keep_key(key, host, client_id, accepted, store, reuse)
-    elif secret_store == "keychain" and secret:
+    elif secret_store is SecretStoreKind.KEYCHAIN and secret:
         if accepted:
             account = _reusable(previous, store, secret, host, client_id, private_key=False)
             if account is None:
@@ -219,7 +220,7 @@ def save_connection(
             kept = Kept.KEYCHAIN
         else:
             kept = Kept.NOT_ACCEPTED
-    elif secret_store == "file" and secret:
+    elif secret_store is SecretStoreKind.EMBEDDED and secret:
         kept = Kept.IN_FILE if accepted else Kept.NOT_ACCEPTED
         embedded = secret if accepted else None
     else:
@@ -301,10 +302,10 @@ def _keep_key(
     reuse: str | None = None,
 ) -> tuple[Kept, AssertionEntry, str | None]:
     audience, issuer = key.audience, key.issuer
-    if key.store == "file" and key.path:
+    if key.store == KeyStore.FILE and key.path:
         entry = AssertionEntry("file", os.path.abspath(key.path), audience=audience, issuer=issuer)
         return Kept.KEY_FILE, entry, None
-    if key.store == "keychain" and key.pem:
+    if key.store == KeyStore.KEYCHAIN and key.pem:
         if not accepted:
             return Kept.NOT_ACCEPTED, AssertionEntry("none", audience=audience, issuer=issuer), None
         account = reuse or own_account(host, client_id, private_key=True)

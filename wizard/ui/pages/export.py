@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core import CheckReport
+from wizard.core.kinds import SecretStoreKind
 from wizard.core.textreport import result_sentence
 from wizard.flow import KeyStore, StepKey
 from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
     from wizard.core.recipes import Recipe
 
-KEYCHAIN, EMBED, NOWHERE = "keychain", "embed", "none"
+KEYCHAIN, EMBED, NOWHERE = SecretStoreKind.KEYCHAIN, SecretStoreKind.EMBEDDED, SecretStoreKind.NONE
 FILE_TIMEOUT = 30.0
 
 
@@ -417,7 +418,7 @@ class ExportPage(FlowPage):
 
     # ----- where the secret goes -----
 
-    def mode(self) -> str:
+    def mode(self) -> SecretStoreKind:
         """Where the secret goes; the keychain while it is still being looked for."""
         state = self.flow.state
         keychain = self.context.keychain
@@ -701,11 +702,11 @@ class ExportPage(FlowPage):
         keychain = self.context.keychain
         key = None
         secret: str | None = None
-        secret_store = "none"
+        secret_store = SecretStoreKind.NONE
         if state.uses_assertion:
             in_keychain = self.key_mode() is not KeyStore.FILE
             key = KeyToKeep(
-                store="keychain" if in_keychain else "file",
+                store=KeyStore.KEYCHAIN if in_keychain else KeyStore.FILE,
                 pem=self._private_pem() if in_keychain else None,
                 path=state.key_file,
                 audience=state.assertion_audience,
@@ -713,7 +714,7 @@ class ExportPage(FlowPage):
             )
         else:
             secret = secret_to_keep(state)
-            secret_store = {KEYCHAIN: "keychain", EMBED: "file", NOWHERE: "none"}[self.mode()]
+            secret_store = self.mode()
         diagnosis = self.diagnosis
         updating = path if profile is not None else None
         if diagnosis is not None and diagnosis.source is Source.FILE:
