@@ -218,6 +218,7 @@ def test_diagnose_writes_a_support_report_that_holds_no_secret(
     assert result.returncode == EXIT_PROBLEMS, result.stderr
     html = page.read_text(encoding="utf-8")
     assert "What changed since the last test" in html
+    assert "Secret used: the one in HALO_CLIENT_SECRET" in html
     # Each step with its timing and outcome.
     assert "<th>Seconds</th>" in html
     assert "read:tickets" in html and "/api/Tickets" in html

@@ -192,6 +192,7 @@ def test_a_file_that_worked_shows_the_regenerated_secret_and_a_new_one_replaces_
     html = report_path.read_text(encoding="utf-8")
     assert old not in html
     assert "INVALID_CLIENT" in html and "What changed since the last test" in html
+    assert "Secret used: the connection&#x27;s own, in this computer&#x27;s keychain" in html
     assert f"connection file {path}" in html
 
     QGuiApplication.clipboard().clear()

@@ -360,8 +360,17 @@ class LiveTestPage(FlowPage):
         diagnosis = state.diagnosis
         assert report is not None and diagnosis is not None
         found = what_changed(state) or []
+        checked = report.to_dict()
+        # Where the secret the test used came from, as the command line's JSON says it.
+        if state.uses_assertion:
+            checked["secret_from"] = "none"
+        elif state.rotate_secret or not diagnosis.secret_kept:
+            checked["secret_from"] = "typed"
+        else:
+            in_keychain = diagnosis.secret_from is SecretFrom.KEYCHAIN
+            checked["secret_from"] = "keychain" if in_keychain else "connection file"
         return htmlreport.report_data(
-            report.to_dict(),
+            checked,
             doctor=doctor,
             changes=[change.to_dict() for change in found],
             last_tested_at=diagnosis.last_tested_at,
