@@ -133,12 +133,15 @@ def test_an_identity_the_tool_cannot_use_is_no_tick_beside_the_warning(
     start_halo: Start, ca_bundle: str
 ) -> None:
     """Rewst works as an agent; this application acts as itself: the headline warns, and the
-    identity step is marked, never ticked beside that warning."""
+    identity step is never ticked beside that warning (a warning, not a problem: no cross)."""
     halo = start_halo("application_identity", tick_all=True)
     state = _tested(halo, ca_bundle, tool="rewst", scopes="all")
     assert state.report is not None
     assert "TOOL_NEEDS_OTHER_IDENTITY" in state.report.codes()
-    assert _verdicts(state)[StepKey.IDENTITY] is PROBLEM
+    assert _verdicts(state)[StepKey.IDENTITY] is UNCHECKED
+    human = _tested(start_halo("human_admin_agent"), ca_bundle)
+    assert human.report is not None and "AGENT_NOT_API_ONLY" in human.report.codes()
+    assert _verdicts(human)[StepKey.IDENTITY] is UNCHECKED
 
 
 def test_a_connection_that_sees_no_records_is_not_said_to_work(

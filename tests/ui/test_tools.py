@@ -153,4 +153,6 @@ def test_the_live_test_judges_what_the_tool_needs(
         view for view in live_test.finding_views if view.finding.code == "TOOL_NEEDS_OTHER_IDENTITY"
     )
     assert "Rewst" in shown.finding.title
+    # No tick beside that warning: the identity row says it too.
+    assert live_test.checklist.status_of("identity") == "warning"
     shot(window, "tools-rewst", "08-test-identity")

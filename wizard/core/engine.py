@@ -53,6 +53,8 @@ CLOCK_SKEW_LIMIT = 300.0
 
 _log = logging.getLogger(__name__)
 
+# Findings about who the connection acts as: the identity row is never ticked beside them.
+_IDENTITY_CODES = frozenset({"TOOL_NEEDS_OTHER_IDENTITY", "AGENT_NOT_API_ONLY"})
 # The areas every connection is tested with under a wildcard scope (all, all:standard).
 WILDCARD_AREAS = ("tickets", "customers", "assets")
 
@@ -506,6 +508,25 @@ class Checker:
             self._record(
                 [replace(f, params=MappingProxyType({**self._context, **f.params})) for f in found]
             )
+        self._flag_identity_row()
+
+    def _flag_identity_row(self) -> None:
+        """A row never shows a tick beside a warning about it: the identity row becomes a
+        warning when a finding is about who the connection acts as (the tool needs another
+        identity, the agent is not API-only)."""
+        flagged = {
+            f.code
+            for f in self.report.findings
+            if f.severity in (Severity.ERROR, Severity.WARNING)
+        }
+        if not flagged & _IDENTITY_CODES:
+            return
+        steps = self.report.steps
+        for index, step in enumerate(steps):
+            if step.key == "identity" and step.status is StepStatus.OK:
+                steps[index] = replace(step, status=StepStatus.WARNING)
+                if self._progress is not None:
+                    self._progress(steps[index])
 
     def _tool_recipe(self) -> recipes.Recipe | None:
         """The recipe of the tool being connected (request.tool), or None."""

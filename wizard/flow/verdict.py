@@ -34,6 +34,8 @@ _SCOPE_CODES = frozenset(
 _ACCESS_CODES = frozenset(
     {"PERMISSION_DENIED", "NO_VISIBLE_DATA", "TOOL_SEES_NO_RECORDS", "TOOL_NEEDS_OTHER_IDENTITY"}
 )
+# Warnings about who the connection acts as: no tick beside them.
+_IDENTITY_WARNINGS = frozenset({"AGENT_NOT_API_ONLY"})
 # Problems of the network between this computer and Halo: no value typed is at fault, so no
 # step of the entries is marked (the page names the firewall, proxy or connection).
 _NETWORK_CODES = frozenset(
@@ -123,14 +125,17 @@ def _scopes_verdict(report: CheckReport | None) -> StepVerdict:
 
 
 def _identity_verdict(report: CheckReport | None) -> StepVerdict:
-    """Who it acts as: a problem when what the identity may see is at fault (or it is not
-    the identity the tool needs); verified when Halo said who it is and nothing warns about
-    it."""
+    """Who it acts as: a problem when what the identity may see is at fault (an error);
+    never ticked beside a warning about it (another identity than the tool needs, an agent
+    that is not API-only); verified when Halo said who it is and nothing warns about it."""
     if report is None:
         return StepVerdict.UNCHECKED
-    flagged = {f.code for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)}
-    if flagged & _ACCESS_CODES:
+    errors = _errors(report)
+    warnings = {f.code for f in report.findings if f.severity is Severity.WARNING}
+    if errors & _ACCESS_CODES:
         return StepVerdict.PROBLEM
+    if warnings & (_ACCESS_CODES | _IDENTITY_WARNINGS):
+        return StepVerdict.UNCHECKED
     if report.identity is not None and _status(report, "identity") is StepStatus.OK:
         return StepVerdict.VERIFIED
     return StepVerdict.UNCHECKED
