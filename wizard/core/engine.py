@@ -515,9 +515,7 @@ class Checker:
         warning when a finding is about who the connection acts as (the tool needs another
         identity, the agent is not API-only)."""
         flagged = {
-            f.code
-            for f in self.report.findings
-            if f.severity in (Severity.ERROR, Severity.WARNING)
+            f.code for f in self.report.findings if f.severity in (Severity.ERROR, Severity.WARNING)
         }
         if not flagged & _IDENTITY_CODES:
             return
