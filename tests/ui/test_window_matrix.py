@@ -55,6 +55,17 @@ def verdict(ok: bool, findings: list[Any], scopes: list[Any]) -> tuple[Any, ...]
     return ok, errors, {s["scope"]: s["status"] for s in scopes}
 
 
+def cli_json(argv: list[str], monkeypatch: pytest.MonkeyPatch, secret: str) -> dict[str, Any]:
+    """The command line's JSON for `argv`, run in a thread of its own (the window's event
+    loop runs in this one)."""
+    monkeypatch.setenv("HALO_CLIENT_SECRET", secret)
+    out = io.StringIO()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(main, [*argv, "--json"], stdin=io.StringIO(""), stdout=out).result()
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
+
+
 @pytest.mark.parametrize("situation", SITUATIONS)
 @pytest.mark.parametrize("tool", TOOLS)
 def test_the_window_and_the_command_line_give_one_verdict(
@@ -77,16 +88,11 @@ def test_the_window_and_the_command_line_give_one_verdict(
     data = report.to_dict()
     in_window = verdict(report.ok, data["findings"], data["scopes"])
 
-    monkeypatch.setenv("HALO_CLIENT_SECRET", halo.client_secret)
-    out = io.StringIO()
-    argv = [
-        "check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
-        "--scopes", " ".join(report.requested_scopes), "--ca-bundle", ca_bundle, "--json",
-    ]  # fmt: skip
-    # In a thread of its own: the window's event loop runs in this one.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(main, argv, stdin=io.StringIO(""), stdout=out).result()
-    cli = json.loads(out.getvalue())
+    cli = cli_json(
+        ["check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
+         "--scopes", " ".join(report.requested_scopes), "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
     assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == in_window
 
     # What the window shows is that verdict: the headline's mark, and the Test step's once
@@ -95,17 +101,6 @@ def test_the_window_and_the_command_line_give_one_verdict(
     assert live_test.summary.mark.kind in ((expected, "warning") if report.ok else (expected,))
     click_next(qtbot, window, StepKey.EXPORT)
     assert step_rows(window)["Test"][0] == expected
-
-
-def cli_json(argv: list[str], monkeypatch: pytest.MonkeyPatch, secret: str) -> dict[str, Any]:
-    """The command line's JSON for `argv`, run in a thread of its own (the window's event
-    loop runs in this one)."""
-    monkeypatch.setenv("HALO_CLIENT_SECRET", secret)
-    out = io.StringIO()
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(main, [*argv, "--json"], stdin=io.StringIO(""), stdout=out).result()
-    data: dict[str, Any] = json.loads(out.getvalue())
-    return data
 
 
 PATH_SITUATIONS = ["healthy", "wrong_secret", "agent_no_permission", "scope_not_ticked"]
