@@ -199,7 +199,8 @@ def freeze() -> None:
     folder = DIST / (MAC_APP if sys.platform == "darwin" else APP_FOLDER)
     # The licences and the bill of materials, inside the app before it is signed and packed.
     sbom = _load("sbom")
-    bom = sbom.add_to_app(folder, INSTALL_REPORT, ROOT, version())  # type: ignore[attr-defined]
+    # Dated as everything else in the build is: the commit's time.
+    bom = sbom.add_to_app(folder, INSTALL_REPORT, ROOT, version(), epoch)  # type: ignore[attr-defined]
     if sys.platform == "darwin" and not os.environ.get("MACOS_SIGN_IDENTITY"):
         # PyInstaller sealed the bundle with an ad-hoc signature before the licences went
         # in; seal it again (packaging/macos.py signs for real when an identity is given).
@@ -234,6 +235,8 @@ def finish(icons: object, epoch: int | None = None) -> list[Path]:
 
 
 def _sha256(path: Path) -> str:
+    # Not sbom.sha256_of: this runs outside the build environment, where `wizard` (which
+    # sbom.py imports) is not installed.
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 

@@ -71,12 +71,7 @@ def normalise(name: str) -> str:
 
 def pins(text: str) -> list[tuple[str, str, str | None]]:
     """(name, version, marker or None) for each pinned requirement of a lock file's text."""
-    found = []
-    for line in text.splitlines():
-        match = _PIN.match(line.strip())
-        if match:
-            found.append((normalise(match[1]), match[2], match[3]))
-    return found
+    return [(name, version, marker) for name, version, marker, _ in entries(text)]
 
 
 def pins_for_this_system(text: str) -> dict[str, str]:

@@ -435,17 +435,18 @@ def _notices_module() -> ModuleType:
     return module
 
 
-def add_to_app(app: Path, report: Path, root: Path, version: str) -> Path:
-    """Write the licences file and the SBOM into the built app; the SBOM's path.
+def add_to_app(app: Path, report: Path, root: Path, version: str, epoch: int | None = None) -> Path:
+    """Write the licences file and the SBOM into the built app; the SBOM's path. `epoch`:
+    the time the build dates everything with (default: source_date_epoch).
 
     Stops the build with the reason when either cannot be written truthfully."""
     try:
-        return _add_to_app(app, report, root, version)
+        return _add_to_app(app, report, root, version, epoch)
     except (SbomError, shared.NoticesError) as exc:
         raise SystemExit(f"build: {exc}") from None
 
 
-def _add_to_app(app: Path, report: Path, root: Path, version: str) -> Path:
+def _add_to_app(app: Path, report: Path, root: Path, version: str, epoch: int | None) -> Path:
     notices = _notices_module()
     wheels = read_install_report(report)
     where = notices.layout(app)
@@ -464,7 +465,7 @@ def _add_to_app(app: Path, report: Path, root: Path, version: str) -> Path:
         ],
         wheels=wheels,
         libraries=libraries,
-        epoch=source_date_epoch(root),
+        epoch=source_date_epoch(root) if epoch is None else epoch,
         distro=_distro(),
     )
     target = where.licences / shared.SBOM_FILE

@@ -15,7 +15,7 @@ from wizard.cli.common import (
     UsageError,
     _check_common,
     _print_report,
-    _read_secret,
+    read_secret,
     secret_origin_words,
 )
 from wizard.cli.saving import add_save_options
@@ -94,8 +94,9 @@ def run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
     def read() -> str:
         nonlocal origin
-        secret, origin = _read_secret(args, stdin)
-        return secret
+        choice = read_secret(args, stdin, None, sys.stderr)
+        origin = choice.origin.value
+        return choice.secret or ""
 
     secret = signing.secret_or_none(args, read)
     request = CheckRequest(

@@ -11,7 +11,14 @@ import math
 import os
 import ssl
 import sys
-from typing import NoReturn, TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from wizard.core.kinds import SecretFrom
+
+if TYPE_CHECKING:
+    from wizard.core.connection_file import ConnectionFile
+    from wizard.tasks.credential import SecretChoice
 
 SECRET_ENV = "HALO_CLIENT_SECRET"
 
@@ -45,42 +52,71 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def _read_secret(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
-    """The secret `check` sends and where it came from (wizard.core.kinds.SecretFrom)."""
+SECRET_NOTES = {
+    "environment_not_used": "HALO_CLIENT_SECRET is set but was not used: {first} comes "
+    "first. Unset it if it belongs to another connection.",
+    "keychain_missing_used_environment": "The connection's secret is not in this computer's "
+    "keychain; the secret in HALO_CLIENT_SECRET was used instead.",
+    "keychain_unreadable_used_environment": "The keychain could not be read ({detail}); the "
+    "secret in HALO_CLIENT_SECRET was used instead.",
+}
+
+
+def read_secret(
+    args: argparse.Namespace, stdin: TextIO, connection: ConnectionFile | None, err: TextIO
+) -> SecretChoice:
+    """The secret for `check` (no saved connection) or `diagnose`, by the one rule of
+    wizard/tasks/credential.py (explicit before implicit), asked at a hidden prompt in a
+    terminal when nothing else gives one; UsageError when there is none to be had."""
     from wizard.core.log import register_secret
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.credential import SecretProblem, choose_secret
 
-    secret, origin = _secret_from_input(args, stdin)
-    register_secret(secret)
-    return secret, origin
-
-
-def _secret_from_input(args: argparse.Namespace, stdin: TextIO) -> tuple[str, str]:
-    # The same order as wizard/tasks/credential.py for a connection not saved: standard
-    # input, then the environment, then a hidden prompt.
+    stdin_secret = None
     if args.client_secret_stdin:
         # `echo "$SECRET" |` adds one line break that is not part of what was pasted.
         text = _read_stdin(stdin)
-        if os.environ.get(SECRET_ENV):
-            sys.stderr.write(
-                f"Note: {SECRET_ENV} is set but was not used: the secret sent on standard "
-                "input comes first.\n"
-            )
-        return (text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")), "stdin"
-    from_env = os.environ.get(SECRET_ENV)
-    if from_env is not None:
-        return _secret_from_environment(from_env), "environment"
-    if stdin.isatty():
-        try:
-            return getpass.getpass("Client secret (input hidden): "), "prompt"
-        except UnicodeDecodeError:
-            raise UsageError(
-                "What was typed as the secret cannot be read as text in this terminal's "
-                f"encoding. Set {SECRET_ENV} instead."
-            ) from None
-    raise UsageError(
-        f"No client secret: set the environment variable {SECRET_ENV}, or pass "
-        "--client-secret-stdin and send the secret on standard input."
+        stdin_secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
+    rotating = bool(getattr(args, "rotate_secret", False))
+    choice = choose_secret(
+        connection,
+        store=KeychainStore(),
+        stdin_secret=stdin_secret,
+        environ=os.environ,
+        rotating=rotating,
     )
+    if choice.origin is SecretFrom.ENVIRONMENT and choice.secret is not None:
+        # Bytes in it that are not text are a usage error, said only when it is used.
+        choice = replace(choice, secret=_secret_from_environment(choice.secret))
+    if choice.secret is None:
+        if choice.problem is SecretProblem.KEYCHAIN_UNREADABLE:
+            err.write(f"The keychain could not be read: {choice.detail}\n")
+        if stdin.isatty():
+            prompt = "New client secret" if rotating else "Client secret"
+            try:
+                choice = choice.with_prompted(getpass.getpass(f"{prompt} (input hidden): "))
+            except UnicodeDecodeError:
+                raise UsageError(
+                    "What was typed as the secret cannot be read as text in this terminal's "
+                    f"encoding. Set {SECRET_ENV} instead."
+                ) from None
+        elif choice.problem is SecretProblem.NOT_IN_KEYCHAIN:
+            raise UsageError(
+                "The connection's secret is not in this computer's keychain (it was saved on "
+                f"another computer, or removed). Set {SECRET_ENV}, or pass "
+                "--client-secret-stdin."
+            )
+        else:
+            raise UsageError(
+                f"No client secret: set the environment variable {SECRET_ENV}, or pass "
+                "--client-secret-stdin and send the secret on standard input."
+            )
+    register_secret(choice.secret)
+    first = "the " + SECRET_ORIGINS[choice.origin.value]
+    for note in choice.notes:
+        words = SECRET_NOTES[note.value].format(first=first, detail=choice.detail or "")
+        err.write(f"Note: {words}\n")
+    return choice
 
 
 def _read_stdin(stdin: TextIO) -> str:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from wizard.cli.common import SECRET_ORIGINS, secret_origin_words
+from wizard.cli.common import read_secret, secret_origin_words
 from wizard.cli.saving import _inputs, save_refused_words
 
 if TYPE_CHECKING:
@@ -141,18 +141,16 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | N
     """(connection file, recognised text, what was diagnosed, in words)."""
     from wizard.cli.common import UsageError
     from wizard.core import profiles
-    from wizard.core.connection_file import ConnectionFileError
-    from wizard.tasks import opening
+    from wizard.core.connection_file import ConnectionFile, ConnectionFileError
 
     if args.connection:
         try:
-            connection = opening.open_file(args.connection)
-            return connection, None, f"connection file {args.connection}"
+            return ConnectionFile.load(args.connection), None, f"connection file {args.connection}"
         except ConnectionFileError as exc:
             raise UsageError(str(exc)) from None
     if args.profile:
         try:
-            return opening.open_profile(args.profile), None, f'profile "{args.profile}"'
+            return profiles.load(args.profile), None, f'profile "{args.profile}"'
         except profiles.ProfileError as exc:
             raise UsageError(str(exc)) from None
     if args.from_text == "-":
@@ -174,70 +172,6 @@ def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | N
 
     pasted = read_pasted(raw, name)  # a connection file pasted as text is read as one
     return pasted.connection, pasted.recognised, name
-
-
-SECRET_NOTES = {
-    "environment_not_used": "HALO_CLIENT_SECRET is set but was not used: {first} comes "
-    "first. Unset it if it belongs to another connection.",
-    "keychain_missing_used_environment": "The connection's secret is not in this computer's "
-    "keychain; the secret in HALO_CLIENT_SECRET was used instead.",
-    "keychain_unreadable_used_environment": "The keychain could not be read ({detail}); the "
-    "secret in HALO_CLIENT_SECRET was used instead.",
-}
-
-
-def _secret(
-    args: argparse.Namespace,
-    stdin: TextIO,
-    connection: ConnectionFile | None,
-    err: TextIO,
-) -> Any:
-    """The SecretChoice for the test (wizard/tasks/credential.py: explicit before implicit);
-    asks at a hidden prompt in a terminal when nothing else gives one."""
-    from wizard.cli.common import SECRET_ENV, UsageError, _read_stdin, _secret_from_environment
-    from wizard.core.log import register_secret
-    from wizard.core.store import KeychainStore
-    from wizard.tasks.credential import SecretProblem, choose_secret
-
-    stdin_secret = None
-    if args.client_secret_stdin:
-        text = _read_stdin(stdin)
-        stdin_secret = text[:-2] if text.endswith("\r\n") else text.removesuffix("\n")
-    environ = dict(os.environ)
-    if SECRET_ENV in environ:
-        environ[SECRET_ENV] = _secret_from_environment(environ[SECRET_ENV])
-    choice = choose_secret(
-        connection,
-        store=KeychainStore(),
-        stdin_secret=stdin_secret,
-        environ=environ,
-        rotating=args.rotate_secret,
-    )
-    if choice.secret is None:
-        if choice.problem is SecretProblem.KEYCHAIN_UNREADABLE:
-            err.write(f"The keychain could not be read: {choice.detail}\n")
-        if stdin.isatty():
-            import getpass
-
-            prompt = "New client secret" if args.rotate_secret else "Client secret"
-            choice = choice.with_prompted(getpass.getpass(f"{prompt} (input hidden): "))
-        elif choice.problem is SecretProblem.NOT_IN_KEYCHAIN:
-            raise UsageError(
-                "The connection's secret is not in this computer's keychain (it was saved on "
-                f"another computer, or removed). Set {SECRET_ENV}, or pass "
-                "--client-secret-stdin."
-            )
-        else:
-            raise UsageError(
-                f"No client secret: set {SECRET_ENV}, or pass --client-secret-stdin and send "
-                "the secret on standard input."
-            )
-    register_secret(choice.secret)
-    first = "the " + SECRET_ORIGINS[choice.origin.value]
-    for note in choice.notes:
-        words = SECRET_NOTES[note.value].format(first=first, detail=choice.detail or "")
-        err.write(f"Note: {words}\n")
-    return choice
 
 
 def run(
@@ -337,7 +271,7 @@ def run(
         }
         secret, secret_from = "", SecretFrom.NONE
     else:
-        choice = _secret(args, stdin, connection, err)
+        choice = read_secret(args, stdin, connection, err)
         secret, secret_from = choice.secret or "", choice.origin
     request = CheckRequest(
         host=host,

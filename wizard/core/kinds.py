@@ -15,6 +15,7 @@ class SecretFrom(StrEnum):
     KEYCHAIN = "keychain"  # the keychain entry the saved connection names
     CONNECTION_FILE = "connection file"  # the connection file holds it
     PROMPT = "prompt"  # typed at a hidden prompt
+    TYPED = "typed"  # typed in the window
     NONE = "none"  # no secret: the connection signs with a private key
 
 

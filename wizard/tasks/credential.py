@@ -82,7 +82,7 @@ def choose_secret(
     rotating: bool = False,
 ) -> SecretChoice:
     """The secret a test of `connection` (None: no saved connection) uses, by the rule above."""
-    environment = (environ or {}).get(SECRET_ENV) or None
+    environment = (environ or {}).get(SECRET_ENV)
     if stdin_secret is not None:
         notes = (SecretNote.ENVIRONMENT_NOT_USED,) if environment else ()
         return SecretChoice(stdin_secret, SecretFrom.STDIN, notes)

@@ -1,15 +1,16 @@
-"""Open an existing connection to diagnose it: a connection file, a profile, or the values
-pasted from another tool's form. One reading for the window and the command line."""
+"""Read pasted text to diagnose it, one reading for the window and the command line: a
+connection file pasted whole, or the values typed into another tool's form. (A connection
+file or a profile is read by ConnectionFile.load and profiles.load.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.core import fromtext, profiles
+from wizard.core import fromtext
 from wizard.core.connection_file import ConnectionFile, ConnectionFileError
 from wizard.core.fromtext import RecognisedText
 
-# More than any form's values: the rest is not read.
+# Pasted text larger than this is not a form's values: the rest is not read.
 MAX_PASTED = 256 * 1024
 
 
@@ -31,13 +32,3 @@ def read_pasted(raw: str, source: str) -> Pasted:
         except ConnectionFileError:
             pass  # JSON, or text starting with a brace, that is no connection file
     return Pasted(recognised=fromtext.recognise(raw))
-
-
-def open_file(path: str) -> ConnectionFile:
-    """The connection file at `path`; ConnectionFileError saying plainly what is wrong."""
-    return ConnectionFile.load(path)
-
-
-def open_profile(name: str) -> ConnectionFile:
-    """The profile `name`; ProfileError saying plainly what is wrong."""
-    return profiles.load(name)

@@ -89,10 +89,10 @@ class Target:
 class SaveOutcome:
     path: Path
     kept: Kept
+    connection: ConnectionFile  # what was written
     account: str | None = None  # the keychain entry made for this connection
     key_path: str | None = None  # the private key's file it names
     old_entries_removed: tuple[str, ...] = ()
-    replaced: bool = False  # an existing file or profile was replaced
 
 
 def token_issued(report: CheckReport) -> bool:
@@ -258,10 +258,10 @@ def save_connection(
     return SaveOutcome(
         path=path,
         kept=kept,
+        connection=connection,
         account=account,
         key_path=assertion.key_path if assertion is not None else None,
         old_entries_removed=tuple(removed),
-        replaced=previous is not None or (path.exists() and force),
     )
 
 

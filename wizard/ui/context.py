@@ -20,7 +20,6 @@ from wizard.flow import WizardFlow
 if TYPE_CHECKING:
     from wizard.core import CheckReport
     from wizard.core.model import LocalRoutes
-    from wizard.core.secrets import KeychainInfo
     from wizard.core.store import MemoryStore, SecretStore
     from wizard.ui.demo import DemoSession
     from wizard.ui.keychain import Keychain
@@ -42,33 +41,12 @@ async def _run_discovery(*args: Any, **kwargs: Any) -> CheckReport:
     return await run_discovery(*args, **kwargs)
 
 
-class _Keychain:
-    """The computer's keychain (wizard.core.store.KeychainStore), whose library is loaded on
-    its first use rather than when the window opens: the first page must paint fast."""
-
-    def info(self) -> KeychainInfo:
-        from wizard.core.secrets import keychain_info
-
-        return keychain_info()
-
-    def put(self, account: str, value: str) -> None:
-        from wizard.core.secrets import store_at
-
-        store_at(account, value)
-
-    def get(self, account: str) -> str | None:
-        from wizard.core.secrets import load_at
-
-        return load_at(account)
-
-    def remove(self, account: str) -> bool:
-        from wizard.core.secrets import delete_at
-
-        return delete_at(account)
-
-
 def _secret_store() -> SecretStore:
-    return _Keychain()
+    # The keychain library itself loads on the store's first call, not with the window:
+    # the first page must paint fast.
+    from wizard.core.store import KeychainStore
+
+    return KeychainStore()
 
 
 @dataclass(frozen=True)

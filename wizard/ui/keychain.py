@@ -46,7 +46,6 @@ class Keychain(QObject):
         # The keychain account of each entry kept or read this session, with the fingerprint
         # of the secret or key it holds.
         self._held: dict[str, str] = {}
-        self._entries: list[str] = []
 
     # ----- what is known -----
 
@@ -133,14 +132,12 @@ class Keychain(QObject):
             self._services.secret_store.get, account, timeout=self._services.keychain_timeout
         )
         if value:
-            self._held[account] = _fingerprint(account, value)
+            self.remember(account, value)
         return value or None
 
     def remember(self, account: str, value: str) -> None:
         """`value` is now under `account` (put there by a task run off the GUI thread)."""
         self._held[account] = _fingerprint(account, value)
-        if account not in self._entries:
-            self._entries.append(account)
 
     def forgotten(self, account: str) -> None:
         """The entry was removed: it no longer holds what was kept or read this session."""
@@ -151,11 +148,6 @@ class Keychain(QObject):
         """The store for the tasks run off the GUI thread (wizard/tasks): each of its calls
         gives up after the keychain's time limit, saying so as the keychain's own error."""
         return _TimedStore(self._services.secret_store, self.timeout, self._name)
-
-    @property
-    def entries(self) -> list[str]:
-        """The keychain account of every secret or key kept in this session."""
-        return list(self._entries)
 
 
 class _TimedStore:

@@ -105,6 +105,9 @@ class ExportPage(FlowPage):
         self.setTitle(text.EXPORT_TITLE)
         self.setSubTitle(text.EXPORT_SUBTITLE)
         self._default_path = ""
+        # The connection file last written, by its path: what the environment-variables box
+        # describes once it is saved (its keychain entry), without reading it back.
+        self._saved: tuple[str, ConnectionFile] | None = None
         self.replace_question: QMessageBox | None = None
 
         self.test_status = Callout("ok")
@@ -599,14 +602,11 @@ class ExportPage(FlowPage):
     def connection_file(self, *, secret_in_keychain: bool) -> ConnectionFile:
         """The connection as the environment-variables box describes it (where its secret or
         key is); the saved file, once there is one."""
-        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
+        from wizard.core.connection_file import ConnectionFile
 
-        saved = self.flow.state.exported_to
-        if saved is not None:
-            try:
-                return ConnectionFile.load(saved)
-            except ConnectionFileError:
-                pass  # changed or removed since: describe it as it would be saved
+        saved = self._saved
+        if saved is not None and saved[0] == self.flow.state.exported_to:
+            return saved[1]  # as written, with the keychain entry made for it
 
         state = self.flow.state
         report = state.report
@@ -752,6 +752,7 @@ class ExportPage(FlowPage):
             return
         if outcome.account is not None:
             keychain.remember(outcome.account, key.pem if key and key.pem else secret or "")
+        self._saved = (str(outcome.path), outcome.connection)
         self.flow.update(exported_to=str(outcome.path))
         saved = (
             text.EXPORT_SAVED_PROFILE.format(name=profile, path=outcome.path)

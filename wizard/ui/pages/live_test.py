@@ -354,6 +354,7 @@ class LiveTestPage(FlowPage):
     def report_data(self, doctor: Mapping[str, Any]) -> dict[str, Any]:
         """The support report's facts (htmlreport.report_data), the secrets taken out."""
         from wizard.core import htmlreport
+        from wizard.core.kinds import SecretFrom as Used
 
         state = self.flow.state
         report = state.report
@@ -363,12 +364,14 @@ class LiveTestPage(FlowPage):
         checked = report.to_dict()
         # Where the secret the test used came from, as the command line's JSON says it.
         if state.uses_assertion:
-            checked["secret_from"] = "none"
+            used = Used.NONE
         elif state.rotate_secret or not diagnosis.secret_kept:
-            checked["secret_from"] = "typed"
+            used = Used.TYPED
+        elif diagnosis.secret_from is SecretFrom.KEYCHAIN:
+            used = Used.KEYCHAIN
         else:
-            in_keychain = diagnosis.secret_from is SecretFrom.KEYCHAIN
-            checked["secret_from"] = "keychain" if in_keychain else "connection file"
+            used = Used.CONNECTION_FILE
+        checked["secret_from"] = used.value
         return htmlreport.report_data(
             checked,
             doctor=doctor,

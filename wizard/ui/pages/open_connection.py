@@ -78,8 +78,6 @@ if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
     from wizard.core.fromtext import RecognisedText
 
-# Pasted text larger than this is not a form's values (as `diagnose --from-text` says).
-MAX_PASTED = 256 * 1024
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -705,13 +703,12 @@ class OpenPage(FlowPage):
 
     async def open_path(self, path: str) -> None:
         """Open the connection file at `path`; its plain message when it cannot be opened."""
-        from wizard.core.connection_file import ConnectionFileError
-        from wizard.tasks import opening
+        from wizard.core.connection_file import ConnectionFile, ConnectionFileError
 
         path = os.path.abspath(os.path.expanduser(path))
         self.file_result.show_message("running", text.OPEN_READING.format(what=path))
         try:
-            connection = await run_blocking(opening.open_file, path, timeout=FILE_TIMEOUT)
+            connection = await run_blocking(ConnectionFile.load, path, timeout=FILE_TIMEOUT)
         except ConnectionFileError as exc:
             self._closed()
             self.file_result.show_message("error", str(exc))
@@ -769,11 +766,10 @@ class OpenPage(FlowPage):
 
     async def open_profile(self, name: str) -> None:
         from wizard.core import profiles
-        from wizard.tasks import opening
 
         self.profile_result.show_message("running", text.OPEN_READING.format(what=name))
         try:
-            connection = await run_blocking(opening.open_profile, name, timeout=FILE_TIMEOUT)
+            connection = await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)
         except profiles.ProfileError as exc:
             self._closed()
             self.profile_result.show_message("error", str(exc))
@@ -929,14 +925,13 @@ class OpenPage(FlowPage):
 
     def read_text(self) -> None:
         """Read the pasted values: say which were found and which not, and open them."""
+        from wizard.tasks.opening import read_pasted
 
         raw = self.pasted.toPlainText()
         if not raw.strip():
             self.text_result.show_message("warning", text.OPEN_TEXT_EMPTY)
             return
-        from wizard.tasks.opening import read_pasted
-
-        pasted = read_pasted(raw[:MAX_PASTED], text.OPEN_PASTED_CONNECTION)
+        pasted = read_pasted(raw, text.OPEN_PASTED_CONNECTION)
         if pasted.connection is not None:
             # A connection file pasted as text is read as one.
             self.tasks.start(
