@@ -13,20 +13,21 @@ from collections.abc import Callable
 from tests.conftest import check
 from wizard.core import fromtext
 from wizard.core.connection_file import ConnectionFile
+from wizard.core.kinds import SecretFrom
+from wizard.core.store import MemoryStore
 from wizard.flow import AppChoice, IdentityChoice, StepKey, WizardFlow
 from wizard.flow.diagnosis import (
     Diagnosis,
-    SecretFrom,
     Source,
     new_secret_accepted,
     open_changes,
     rotation_changes,
-    secret_from_store,
     secret_to_keep,
     what_changed,
 )
 from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.sim import SimulatedHalo
+from wizard.tasks.credential import SecretProblem, choose_secret, keychain_account
 
 Start = Callable[..., SimulatedHalo]
 SCOPES = "read:tickets read:customers"
@@ -49,12 +50,13 @@ def saved_connection(halo: SimulatedHalo, ca_bundle: str) -> ConnectionFile:
 def opened(
     flow: WizardFlow, connection: ConnectionFile, secret: str | None, where: str = "/x.json"
 ) -> Diagnosis:
-    diagnosis = Diagnosis.from_connection(
-        connection,
-        Source.FILE,
-        where,
-        secret_from=secret_from_store(connection.secret.store, secret is not None),
-    )
+    # The window's rule is the command line's (tasks.credential), over this computer's
+    # keychain: here one in memory, holding the secret or not.
+    store = MemoryStore()
+    if secret is not None:
+        store.put(keychain_account(connection), secret)
+    choice = choose_secret(connection, store=store)
+    diagnosis = Diagnosis.from_connection(connection, Source.FILE, where, secret=choice)
     flow.update(**open_changes(diagnosis, secret))
     return diagnosis
 
@@ -108,7 +110,8 @@ def test_a_connection_without_its_secret_waits_for_it_to_be_typed(
     flow.update(app_choice=AppChoice.DIAGNOSE)
     flow.go_next()
     diagnosis = opened(flow, connection, None)
-    assert diagnosis.secret_from is SecretFrom.MISSING and not diagnosis.secret_kept
+    assert diagnosis.secret_from is SecretFrom.TYPED and not diagnosis.secret_kept
+    assert diagnosis.secret_problem is SecretProblem.NOT_IN_KEYCHAIN
     assert not flow.can_go_next()
     flow.update(secret_text=halo.client_secret)
     assert flow.can_go_next()
@@ -122,7 +125,9 @@ def test_a_connection_without_its_secret_waits_for_it_to_be_typed(
         secret_in_keychain=False,
     )
     changes = open_changes(
-        Diagnosis.from_connection(nowhere, Source.FILE, "/y.json", secret_from=SecretFrom.NOT_KEPT),
+        Diagnosis.from_connection(
+            nowhere, Source.FILE, "/y.json", secret=choose_secret(nowhere, store=MemoryStore())
+        ),
         None,
     )
     assert changes["remember_secret"] is False and changes["embed_secret"] is False

@@ -610,7 +610,7 @@ def test_a_connection_whose_secret_is_not_in_this_keychain_asks_for_it(
 def test_a_change_names_a_finding_that_went_away_by_its_title() -> None:
     from wizard.core.diagnose import Change
     from wizard.core.model import CheckReport
-    from wizard.flow.diagnosis import Diagnosis, SecretFrom, Source
+    from wizard.flow.diagnosis import Diagnosis, Source
     from wizard.ui.pages.live_test import change_line
 
     last = ConnectionFile.from_dict(
@@ -634,9 +634,7 @@ def test_a_change_names_a_finding_that_went_away_by_its_title() -> None:
             },
         }
     )
-    diagnosis = Diagnosis.from_connection(
-        last, Source.FILE, "/x.json", secret_from=SecretFrom.NOT_KEPT
-    )
+    diagnosis = Diagnosis.from_connection(last, Source.FILE, "/x.json")
     title = Finding("INVALID_CLIENT", Severity.ERROR).title
     report = CheckReport(host="https://acme.halopsa.com")
     gone = change_line(Change("finding gone", "INVALID_CLIENT", None), report, diagnosis)

@@ -25,9 +25,9 @@ from tests.ui.test_diagnose import SCOPES, button_named, the_box, to_open, wait_
 from tests.ui.test_jargon import Reader
 from wizard.core import assertion, profiles
 from wizard.core.connection_file import AssertionEntry, ConnectionFile
+from wizard.core.kinds import KeyStore
 from wizard.core.secrets import is_own_account
 from wizard.flow import AuthMethod, StepKey
-from wizard.flow.diagnosis import KeyFrom
 from wizard.sim import SimulatedHalo
 from wizard.ui.window import WizardWindow
 
@@ -106,7 +106,7 @@ def test_a_connection_whose_key_is_in_a_key_file_is_tested_and_saved_naming_the_
     opener = open_file(qtbot, window, files, path)
     state = window.context.flow.state
     assert state.auth_method is AuthMethod.ASSERTION and state.private_key is not None
-    assert state.diagnosis is not None and state.diagnosis.key_from is KeyFrom.FILE
+    assert state.diagnosis is not None and state.diagnosis.key_from is KeyStore.FILE
     assert opener.secret_fact.text() == "Private key:"
     assert opener.key_where.mark.kind == "ok"
     assert opener.key_where.label.text() == (
@@ -176,7 +176,7 @@ def test_a_profile_whose_key_is_in_the_keychain_is_tested_and_keeps_its_entry(
         "In Test Keychain, in the entry this connection names. The test signs with it; no "
         "secret is sent."
     )
-    assert window.context.flow.state.diagnosis.key_from is KeyFrom.KEYCHAIN  # type: ignore[union-attr]
+    assert window.context.flow.state.diagnosis.key_from is KeyStore.KEYCHAIN  # type: ignore[union-attr]
     shot(window, "diagnose-key", "08-open-profile-keychain")
 
     live_test = click_next(qtbot, window, StepKey.TEST)

@@ -103,38 +103,29 @@ def add_command(commands: Any) -> None:
 
 
 def _private_key_of(connection: ConnectionFile) -> Any:
-    """The private key a saved JWT-assertion connection signs with (a path or a key)."""
+    """The private key a saved JWT-assertion connection signs with (the task's rule, the
+    window's too), or a usage error that says why it could not be had and what to do."""
     from wizard.cli.common import UsageError
-    from wizard.core.assertion import KeyFileError, load_private_key_pem
-    from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, account_for, load_at
+    from wizard.core.store import KeychainStore
+    from wizard.tasks.credential import KeyProblem, choose_key
 
-    entry = connection.assertion
-    assert entry is not None
-    if entry.key_store == "file":
-        return entry.key_path
-    if entry.key_store == "keychain":
-        account = entry.account or (
-            account_for(connection.host, connection.client_id) + PRIVATE_KEY_SUFFIX
-        )
-        try:
-            pem = load_at(account)
-        except KeychainError as exc:
-            raise UsageError(
-                f"The private key could not be read from the keychain: {exc}"
-            ) from None
-        if pem is None:
-            raise UsageError(
-                "The connection's private key is not in this computer's keychain (it was "
-                "saved on another computer, or removed)."
-            )
-        try:
-            return load_private_key_pem(pem, "the key in the keychain")
-        except KeyFileError as exc:
-            raise UsageError(str(exc)) from None
-    raise UsageError(
-        "The connection signs with a private key it does not record: diagnose it with "
-        "halo-wizard check ... --private-key FILE."
-    )
+    choice = choose_key(connection, store=KeychainStore())
+    if choice.found:
+        return choice.key
+    other = "diagnose it again with --private-key FILE (the key file the pair was saved to)."
+    words = {
+        KeyProblem.NOT_IN_KEYCHAIN: "The connection's private key is not in this computer's "
+        f"keychain (it was saved on another computer, or removed): {other}",
+        KeyProblem.KEYCHAIN_UNREADABLE: f"The private key could not be read from the keychain: "
+        f"{choice.detail} Or {other}",
+        KeyProblem.KEYCHAIN_UNUSABLE: f"The private key in the keychain cannot be used: "
+        f"{choice.detail}. {other[0].upper()}{other[1:]}",
+        KeyProblem.FILE_UNUSABLE: f"The key file this connection names cannot be used: "
+        f"{choice.detail}. {other[0].upper()}{other[1:]}",
+        KeyProblem.NOT_KEPT: "The connection signs with a private key it does not record: " + other,
+    }
+    assert choice.problem is not None
+    raise UsageError(words[choice.problem])
 
 
 def _source(args: argparse.Namespace, stdin: TextIO) -> tuple[ConnectionFile | None, Any, str]:

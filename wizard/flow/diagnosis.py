@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from wizard.core.kinds import SecretFrom
 from wizard.flow.state import AuthMethod, IdentityChoice, KeyStore, WizardState
+from wizard.tasks.credential import KeyChoice, KeyProblem, SecretChoice, SecretProblem
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import AssertionEntry, ConnectionFile, LastResult
@@ -24,27 +26,6 @@ class Source(StrEnum):
     FILE = "file"  # a connection file the wizard or `check --save` wrote
     PROFILE = "profile"  # a named profile in the per-user data folder
     TEXT = "text"  # the values typed into another tool's form, pasted
-
-
-class SecretFrom(StrEnum):
-    """Where the secret for the test comes from."""
-
-    KEYCHAIN = "keychain"  # the keychain entry the connection names, found on this computer
-    FILE = "file"  # the connection file itself holds it
-    MISSING = "missing"  # the connection names a keychain entry this computer does not have
-    NOT_KEPT = "not_kept"  # the connection keeps no secret anywhere
-    TYPED = "typed"  # pasted text: the secret is always typed (one in the text is never used)
-
-
-class KeyFrom(StrEnum):
-    """Where the private key for the test comes from, for a connection that signs with one
-    (JWT Assertion (Services)) instead of sending a secret."""
-
-    KEYCHAIN = "keychain"  # the keychain entry the connection names, found on this computer
-    FILE = "file"  # a key file: the one the connection names, or one chosen since
-    MISSING = "missing"  # the connection names a keychain entry this computer does not have
-    UNREADABLE = "unreadable"  # the entry or the file is there but cannot be used
-    NOT_KEPT = "not_kept"  # the connection does not say where its key is
 
 
 @dataclass(frozen=True)
@@ -69,12 +50,20 @@ class Diagnosis:
     # entry it names (its account), when it keeps one there.
     secret_store: str = "none"
     secret_account: str | None = None
+    # Where the test's secret comes from, in core's names: the keychain entry the connection
+    # names or the connection file (the secret came with it), or TYPED (in the window); NONE
+    # for a connection that signs with a key. Why a kept secret could not be had, if so, and
+    # the keychain's own words for it.
     secret_from: SecretFrom = SecretFrom.TYPED
+    secret_problem: SecretProblem | None = None
+    secret_detail: str | None = None
     # JWT Assertion (Services): where the connection keeps its private key and what it signs
     # for (never the key itself); where the key for the test came from, and its file if any.
     assertion: AssertionEntry | None = None
-    key_from: KeyFrom | None = None
+    key_from: KeyStore | None = None  # KEYCHAIN or FILE when the key was read; else NONE
     key_file: str | None = None
+    key_problem: KeyProblem | None = None
+    key_detail: str | None = None
     # The tool the connection is for (a recipe's id): the one it was saved for, or the one
     # whose form's labels the pasted text has. The test judges it as that tool's.
     tool: str | None = None
@@ -86,11 +75,18 @@ class Diagnosis:
         source: Source,
         where: str,
         *,
-        secret_from: SecretFrom,
-        key_from: KeyFrom | None = None,
-        key_file: str | None = None,
+        secret: SecretChoice | None = None,
+        key: KeyChoice | None = None,
     ) -> Diagnosis:
+        """The diagnosis of a saved connection, with where its secret (tasks.credential's
+        choose_secret) or its private key (choose_key) was found, or why it was not."""
         identity = connection.identity
+        if key is not None:
+            secret_from = SecretFrom.NONE
+        elif secret is not None and secret.secret is not None:
+            secret_from = secret.origin
+        else:
+            secret_from = SecretFrom.TYPED
         return cls(
             source=source,
             where=where,
@@ -104,9 +100,13 @@ class Diagnosis:
             secret_store=connection.secret.store,
             secret_account=connection.secret.account,
             secret_from=secret_from,
+            secret_problem=secret.problem if secret is not None else None,
+            secret_detail=secret.detail if secret is not None else None,
             assertion=connection.assertion,
-            key_from=key_from,
-            key_file=key_file,
+            key_from=key.origin if key is not None else None,
+            key_file=key.path if key is not None else None,
+            key_problem=key.problem if key is not None else None,
+            key_detail=key.detail if key is not None else None,
             tool=connection.tool,
         )
 
@@ -134,12 +134,12 @@ class Diagnosis:
     @property
     def key_found(self) -> bool:
         """True when the private key for the test was read (its keychain entry, or a file)."""
-        return self.key_from in (KeyFrom.KEYCHAIN, KeyFrom.FILE)
+        return self.key_from in (KeyStore.KEYCHAIN, KeyStore.FILE)
 
     @property
     def secret_kept(self) -> bool:
         """True when the secret came with the connection (its keychain entry, or the file)."""
-        return self.secret_from in (SecretFrom.KEYCHAIN, SecretFrom.FILE)
+        return self.secret_from in (SecretFrom.KEYCHAIN, SecretFrom.CONNECTION_FILE)
 
     @property
     def last_tested_at(self) -> str | None:
@@ -152,15 +152,6 @@ class Diagnosis:
         if self.source is Source.PROFILE:
             return f'profile "{self.where}"'
         return "pasted text"
-
-
-def secret_from_store(store: str, found: bool) -> SecretFrom:
-    """Where the test's secret comes from, for a connection keeping it in `store`."""
-    if store == "embedded":
-        return SecretFrom.FILE
-    if store == "keychain":
-        return SecretFrom.KEYCHAIN if found else SecretFrom.MISSING
-    return SecretFrom.NOT_KEPT
 
 
 def open_changes(
@@ -214,7 +205,7 @@ def _key_changes(diagnosis: Diagnosis, private_key: Any, public_key_pem: str) ->
         "assertion_audience_text": entry.audience or "",
         "assertion_issuer_text": entry.issuer or "",
         "key_store": KeyStore.KEYCHAIN if entry.key_store == "keychain" else KeyStore.FILE,
-        "key_file": diagnosis.key_file if diagnosis.key_from is KeyFrom.FILE else None,
+        "key_file": diagnosis.key_file if diagnosis.key_from is KeyStore.FILE else None,
     }
 
 
@@ -224,7 +215,9 @@ def key_file_changes(
     """The state's changes once a key file was chosen for the opened connection: the test
     signs with its key. A save keeps the key where the connection keeps it (its keychain
     entry), or names this file when the connection kept it in a file or did not say."""
-    chosen = replace(diagnosis, key_from=KeyFrom.FILE, key_file=path)
+    chosen = replace(
+        diagnosis, key_from=KeyStore.FILE, key_file=path, key_problem=None, key_detail=None
+    )
     return {"diagnosis": chosen, **_key_changes(chosen, private_key, public_key_pem)}
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from wizard.core.connection_file import ConnectionFile
-from wizard.core.kinds import SecretFrom
+from wizard.core.kinds import KeyStore, SecretFrom
 from wizard.core.secrets import PRIVATE_KEY_SUFFIX, KeychainError, account_for
 from wizard.core.store import SecretStore
 
@@ -114,3 +115,67 @@ def choose_secret(
         note = SecretNote.KEYCHAIN_MISSING_USED_ENVIRONMENT
         return SecretChoice(environment, SecretFrom.ENVIRONMENT, (note,))
     return SecretChoice(None, SecretFrom.PROMPT, problem=SecretProblem.NOT_IN_KEYCHAIN)
+
+
+class KeyProblem(StrEnum):
+    """Why a JWT-assertion connection's private key could not be had (the front end says
+    so, and asks for a key file or stops)."""
+
+    NOT_IN_KEYCHAIN = "not_in_keychain"  # the entry the connection names is not here
+    KEYCHAIN_UNREADABLE = "keychain_unreadable"  # detail: the keychain's own message
+    KEYCHAIN_UNUSABLE = "keychain_unusable"  # the entry holds no usable key (detail: why)
+    FILE_UNUSABLE = "file_unusable"  # the key file cannot be used (detail: why, with its name)
+    NOT_KEPT = "not_kept"  # the connection does not say where its key is
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """The private key a saved JWT-assertion connection signs with (None: it could not be
+    had, and `problem` says why), its public key, and where it was found."""
+
+    key: Any = field(repr=False)
+    public_pem: str = field(repr=False)
+    origin: KeyStore  # KEYCHAIN or FILE when found; NONE otherwise
+    path: str | None = None  # the key file the connection names, if it names one
+    problem: KeyProblem | None = None
+    detail: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.key is not None
+
+
+def choose_key(connection: ConnectionFile, *, store: SecretStore) -> KeyChoice:
+    """The private key `connection` signs with: from the keychain entry or the key file it
+    names. Never raises for a key that cannot be had: the choice says why."""
+    from wizard.core import assertion
+
+    entry = connection.assertion
+    path = entry.key_path if entry is not None else None
+
+    def missing(problem: KeyProblem, detail: str | None = None) -> KeyChoice:
+        return KeyChoice(None, "", KeyStore.NONE, path, problem, detail)
+
+    if entry is None:
+        return missing(KeyProblem.NOT_KEPT)
+    if entry.key_store == KeyStore.KEYCHAIN:
+        try:
+            pem = store.get(key_account(connection))
+        except KeychainError as exc:
+            return missing(KeyProblem.KEYCHAIN_UNREADABLE, str(exc))
+        if not pem:
+            return missing(KeyProblem.NOT_IN_KEYCHAIN)
+        try:
+            key = assertion.load_private_key_pem(pem, "the key in the keychain entry")
+            public = assertion.public_pem(key)
+        except ValueError as exc:  # KeyFileError (plain words, never the key), or too long
+            return missing(KeyProblem.KEYCHAIN_UNUSABLE, str(exc))
+        return KeyChoice(key, public, KeyStore.KEYCHAIN, path)
+    if path is not None:
+        try:
+            key = assertion.load_private_key(path)
+            public = assertion.public_pem(key)
+        except ValueError as exc:
+            return missing(KeyProblem.FILE_UNUSABLE, str(exc))
+        return KeyChoice(key, public, KeyStore.FILE, path)
+    return missing(KeyProblem.NOT_KEPT)

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from wizard.core import CheckReport, CheckRequest, Finding, Step
 from wizard.core.findings import Severity, by_severity
+from wizard.core.kinds import SecretFrom
 from wizard.core.textreport import render, result_sentence
 from wizard.flow import StepKey
-from wizard.flow.diagnosis import SecretFrom, Source, what_changed
+from wizard.flow.diagnosis import Source, what_changed
 from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, UiContext
@@ -354,7 +355,6 @@ class LiveTestPage(FlowPage):
     def report_data(self, doctor: Mapping[str, Any]) -> dict[str, Any]:
         """The support report's facts (htmlreport.report_data), the secrets taken out."""
         from wizard.core import htmlreport
-        from wizard.core.kinds import SecretFrom as Used
 
         state = self.flow.state
         report = state.report
@@ -364,13 +364,11 @@ class LiveTestPage(FlowPage):
         checked = report.to_dict()
         # Where the secret the test used came from, as the command line's JSON says it.
         if state.uses_assertion:
-            used = Used.NONE
+            used = SecretFrom.NONE
         elif state.rotate_secret or not diagnosis.secret_kept:
-            used = Used.TYPED
-        elif diagnosis.secret_from is SecretFrom.KEYCHAIN:
-            used = Used.KEYCHAIN
+            used = SecretFrom.TYPED
         else:
-            used = Used.CONNECTION_FILE
+            used = diagnosis.secret_from  # the keychain entry, or the connection file
         checked["secret_from"] = used.value
         return htmlreport.report_data(
             checked,

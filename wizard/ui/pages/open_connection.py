@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -35,31 +37,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.kinds import KeyStore, SecretFrom
 from wizard.core.log import register_secret
 from wizard.core.scopes import parse_scopes
 from wizard.flow import StepKey
 from wizard.flow.diagnosis import (
     Diagnosis,
-    KeyFrom,
-    SecretFrom,
     Source,
     key_file_changes,
     open_changes,
     rotation_changes,
-    secret_from_store,
+)
+from wizard.tasks.credential import (
+    KeyChoice,
+    KeyProblem,
+    SecretChoice,
+    SecretProblem,
+    keychain_account,
 )
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export import FILE_TIMEOUT, local_time
-from wizard.ui.pages.key_file import (
-    AssertionFields,
-    KeyFileChooser,
-    KeyUnusable,
-    LoadedKey,
-    read_key_file,
-    read_key_pem,
-)
+from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     ArrowKeysChoose,
@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from wizard.core.fromtext import RecognisedText
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
+KEYCHAIN = SecretFrom.KEYCHAIN
 
 
 class OpenPage(FlowPage):
@@ -90,10 +91,6 @@ class OpenPage(FlowPage):
         self.setSubTitle(text.OPEN_SUBTITLE)
         self.name_question: QInputDialog | None = None
         self.delete_question: QMessageBox | None = None
-        # Why the keychain could not give the secret, when it could not.
-        self._secret_problem: str | None = None
-        # Why the private key could not be had (a connection that signs with one).
-        self._key_problem: str | None = None
 
         # ----- the three ways -----
         self.body.addWidget(heading(text.OPEN_HOW))
@@ -393,7 +390,7 @@ class OpenPage(FlowPage):
         rotating = kept and state.rotate_secret
         self.new_secret_label.setVisible(rotating)
         self.new_secret.setVisible(rotating)
-        if rotating and diagnosis.secret_from is SecretFrom.KEYCHAIN:
+        if rotating and diagnosis.secret_from is KEYCHAIN:
             note = text.OPEN_ROTATE_NOTE_KEYCHAIN.format(keychain=keychain)
         elif rotating:
             note = text.OPEN_ROTATE_NOTE_FILE
@@ -506,26 +503,32 @@ class OpenPage(FlowPage):
         self.key_chooser.show_key("")
 
     def _key_text(self, diagnosis: Diagnosis, keychain: str) -> str:
-        if diagnosis.key_from is KeyFrom.KEYCHAIN:
+        if diagnosis.key_from is KeyStore.KEYCHAIN:
             return text.OPEN_KEY_KEYCHAIN.format(keychain=keychain)
-        if diagnosis.key_from is KeyFrom.FILE:
+        if diagnosis.key_from is KeyStore.FILE:
             return text.OPEN_KEY_FILE.format(path=diagnosis.key_file)
-        if self._key_problem is not None:
-            return self._key_problem
-        if diagnosis.key_from is KeyFrom.MISSING:
+        problem, reason = diagnosis.key_problem, diagnosis.key_detail
+        if problem is KeyProblem.NOT_IN_KEYCHAIN:
             return text.OPEN_KEY_MISSING.format(keychain=keychain)
+        if problem is KeyProblem.KEYCHAIN_UNREADABLE:
+            return text.OPEN_KEY_KEYCHAIN_UNREADABLE.format(reason=reason)
+        if problem is KeyProblem.KEYCHAIN_UNUSABLE:
+            return text.OPEN_KEY_KEYCHAIN_UNUSABLE.format(keychain=keychain, reason=reason)
+        if problem is KeyProblem.FILE_UNUSABLE:
+            return text.OPEN_KEY_FILE_UNUSABLE.format(reason=reason)
         return text.OPEN_KEY_NOT_KEPT
 
     def _secret_text(self, diagnosis: Diagnosis, keychain: str) -> str:
-        if diagnosis.secret_from is SecretFrom.KEYCHAIN:
+        if diagnosis.secret_from is KEYCHAIN:
             return text.OPEN_SECRET_KEYCHAIN.format(keychain=keychain)
-        if diagnosis.secret_from is SecretFrom.FILE:
+        if diagnosis.secret_from is SecretFrom.CONNECTION_FILE:
             return text.OPEN_SECRET_FILE
-        if self._secret_problem is not None:
-            return self._secret_problem
-        if diagnosis.secret_from is SecretFrom.MISSING:
+        problem = diagnosis.secret_problem
+        if problem is SecretProblem.KEYCHAIN_UNREADABLE:
+            return text.OPEN_SECRET_UNREADABLE.format(reason=diagnosis.secret_detail)
+        if problem is SecretProblem.NOT_IN_KEYCHAIN:
             return text.OPEN_SECRET_MISSING.format(keychain=keychain)
-        if diagnosis.secret_from is SecretFrom.NOT_KEPT:
+        if problem is SecretProblem.NOT_KEPT:
             return text.OPEN_SECRET_NOT_KEPT
         return text.OPEN_SECRET_TYPED
 
@@ -534,96 +537,53 @@ class OpenPage(FlowPage):
     async def open_connection(
         self, connection: ConnectionFile, source: Source, where: str, say: Callout
     ) -> None:
-        """Open `connection`: its secret from the keychain entry it names, when there is one.
+        """Open `connection` with its secret or private key, found by the same rule as the
+        command line's (wizard/tasks/credential.py), off the GUI thread.
 
         `say` tells while the keychain is asked (a locked one may wait for its password).
         """
-        if connection.assertion is not None:
-            await self.open_signed(connection, source, where, say)
-            return
-        store = connection.secret.store
-        secret = connection.secret.value if store == "embedded" else None
-        self._secret_problem = None
-        if store == "keychain":
-            keychain = self.context.keychain
-            name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
-            say.show_message("running", text.OPEN_SECRET_LOOKING.format(keychain=name))
-            try:
-                from wizard.tasks.credential import keychain_account
+        from wizard.tasks.credential import choose_key, choose_secret
 
-                secret = await keychain.get(keychain_account(connection))
-            except BlockingTimeout:
-                self._secret_problem = text.OPEN_SECRET_KEYCHAIN_TIMEOUT.format(
-                    keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
-                )
-            except Exception as exc:  # KeychainError says plainly what happened
-                self._secret_problem = text.OPEN_SECRET_UNREADABLE.format(reason=exc)
-        if secret:
-            register_secret(secret)
-        say.show_message("ok", "")
-        diagnosis = Diagnosis.from_connection(
-            connection, source, where, secret_from=secret_from_store(store, bool(secret))
-        )
-        self._opened(diagnosis, secret or None)
-
-    async def open_signed(
-        self, connection: ConnectionFile, source: Source, where: str, say: Callout
-    ) -> None:
-        """Open a connection that signs with a private key: the key from the keychain entry
-        or the key file it names, or why it could not be had."""
-        entry = connection.assertion
-        assert entry is not None
-        self._key_problem = None
-        if entry.key_store == "keychain":
-            loaded, key_from = await self._key_in_keychain(connection, say)
-        elif entry.key_path is not None:
-            loaded, key_from = await self._key_in_file(entry.key_path, say)
-        else:
-            loaded, key_from = None, KeyFrom.NOT_KEPT
-        say.show_message("ok", "")
-        diagnosis = Diagnosis.from_connection(
-            connection,
-            source,
-            where,
-            secret_from=SecretFrom.NOT_KEPT,
-            key_from=key_from,
-            key_file=entry.key_path,
-        )
-        self._opened(diagnosis, None, loaded)
-
-    async def _key_in_keychain(
-        self, connection: ConnectionFile, say: Callout
-    ) -> tuple[LoadedKey | None, KeyFrom]:
         keychain = self.context.keychain
         name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
-        say.show_message("running", text.OPEN_KEY_LOOKING.format(keychain=name))
+        entry = connection.assertion
+        signed = entry is not None
+        if signed and entry is not None and entry.key_store != "keychain" and entry.key_path:
+            say.show_message("running", text.KEY_FILE_READING.format(path=entry.key_path))
+        elif signed or connection.secret.store == "keychain":
+            looking = text.OPEN_KEY_LOOKING if signed else text.OPEN_SECRET_LOOKING
+            say.show_message("running", looking.format(keychain=name))
+        # The store gives up after the keychain's time limit, saying so as its own error.
+        limit = keychain.timeout + FILE_TIMEOUT
+        no_answer = text.KEYCHAIN_NO_ANSWER.format(
+            name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
+        )
+        if signed:
+            try:
+                key = await run_blocking(
+                    partial(choose_key, connection, store=keychain.store), timeout=limit
+                )
+            except BlockingTimeout:
+                key = KeyChoice(None, "", KeyStore.NONE, None, KeyProblem.KEYCHAIN_UNREADABLE)
+                key = replace(key, detail=no_answer)
+            say.show_message("ok", "")
+            diagnosis = Diagnosis.from_connection(connection, source, where, key=key)
+            self._opened(diagnosis, None, key if key.found else None)
+            return
         try:
-            from wizard.tasks.credential import key_account
-
-            pem = await keychain.get(key_account(connection))
-        except BlockingTimeout:
-            self._key_problem = text.OPEN_KEY_KEYCHAIN_TIMEOUT.format(
-                keychain=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
+            secret = await run_blocking(
+                partial(choose_secret, connection, store=keychain.store), timeout=limit
             )
-            return None, KeyFrom.UNREADABLE
-        except Exception as exc:  # KeychainError says plainly what happened
-            self._key_problem = text.OPEN_KEY_KEYCHAIN_UNREADABLE.format(reason=exc)
-            return None, KeyFrom.UNREADABLE
-        if pem is None:
-            return None, KeyFrom.MISSING
-        try:
-            return await read_key_pem(pem, text.OPEN_KEY_IN_KEYCHAIN), KeyFrom.KEYCHAIN
-        except KeyUnusable as exc:
-            self._key_problem = text.OPEN_KEY_KEYCHAIN_UNUSABLE.format(keychain=name, reason=exc)
-            return None, KeyFrom.UNREADABLE
-
-    async def _key_in_file(self, path: str, say: Callout) -> tuple[LoadedKey | None, KeyFrom]:
-        say.show_message("running", text.KEY_FILE_READING.format(path=path))
-        try:
-            return await read_key_file(path), KeyFrom.FILE
-        except KeyUnusable as exc:
-            self._key_problem = text.OPEN_KEY_FILE_UNUSABLE.format(reason=exc)
-            return None, KeyFrom.UNREADABLE
+        except BlockingTimeout:
+            problem = SecretProblem.KEYCHAIN_UNREADABLE
+            secret = SecretChoice(None, SecretFrom.PROMPT, problem=problem, detail=no_answer)
+        if secret.secret:
+            register_secret(secret.secret)
+            if secret.origin is KEYCHAIN:
+                keychain.remember(keychain_account(connection), secret.secret)
+        say.show_message("ok", "")
+        diagnosis = Diagnosis.from_connection(connection, source, where, secret=secret)
+        self._opened(diagnosis, secret.secret or None)
 
     def start_choose_key(self) -> None:
         self.tasks.start(self.choose_key())
@@ -640,7 +600,6 @@ class OpenPage(FlowPage):
             if self.key_chooser.problem is not None:
                 self.scroll_to(self.key_chooser.status)
             return
-        self._key_problem = None
         self.flow.update(**key_file_changes(diagnosis, loaded.path, loaded.key, loaded.public_pem))
 
     def _key_folder(self, diagnosis: Diagnosis) -> str:
@@ -651,7 +610,7 @@ class OpenPage(FlowPage):
         return self.context.save_folder
 
     def _opened(
-        self, diagnosis: Diagnosis, secret: str | None, key: LoadedKey | None = None
+        self, diagnosis: Diagnosis, secret: str | None, key: KeyChoice | None = None
     ) -> None:
         private_key, public_pem = (key.key, key.public_pem) if key is not None else (None, "")
         self.flow.update(**open_changes(diagnosis, secret, private_key, public_pem))
@@ -801,8 +760,6 @@ class OpenPage(FlowPage):
         state = self.flow.state
         diagnosis = state.diagnosis
         if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
-            from dataclasses import replace
-
             # The same connection under another name: its test still holds.
             self.flow.update(diagnosis=replace(diagnosis, where=renamed), report=state.report)
         self.fill_profiles(select=renamed)
