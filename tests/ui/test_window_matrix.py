@@ -187,3 +187,125 @@ def test_the_diagnose_path_gives_the_command_lines_verdict_for_a_saved_file(
     assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == verdict(
         report.ok, data["findings"], data["scopes"]
     )
+
+
+@pytest.mark.parametrize("situation", PATH_SITUATIONS)
+@pytest.mark.parametrize("tool", ["rewst", "script"])
+def test_the_diagnose_path_gives_the_command_lines_verdict_for_a_saved_profile(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    browser: Any,
+    files: FileDialogs,
+    monkeypatch: pytest.MonkeyPatch,
+    tool: str,
+    situation: str,
+) -> None:
+    """A profile saved for the tool with `check --save-profile` (its secret in this
+    computer's keychain, a real Secret Service), opened in the window once the situation
+    changed: the window finds the same secret the command line does, judges the connection
+    as the tool's, and agrees with `diagnose --profile`."""
+    from wizard.core.store import KeychainStore
+    from wizard.ui.context import Services
+
+    halo = start_halo("healthy", tick_all=situation != "scope_not_ticked")
+    name = f"matrix {tool} {situation}"
+    cli_json(
+        ["check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
+         "--save-profile", name, "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    # Nothing in the environment for the window: it must find the profile's own secret.
+    monkeypatch.delenv("HALO_CLIENT_SECRET")
+    halo.scenario = situation
+    services = Services(
+        secret_store=KeychainStore(), open_url=browser.open, choose_file=files.choose
+    )
+    window = make_wizard(services=services)
+    click(qtbot, page(window).diagnose)
+    opener = click_next(qtbot, window, StepKey.OPEN)
+    click(qtbot, opener.from_profile)
+    rows = [opener.profile_list.item(i).text() for i in range(opener.profile_list.count())]
+    opener.profile_list.setCurrentRow(next(i for i, row in enumerate(rows) if name in row))
+    qtbot.waitUntil(lambda: window.context.flow.state.diagnosing, timeout=8000)
+    wait_idle(qtbot, window)
+    state = window.context.flow.state
+    assert state.tool == tool, "the tool travels with the profile"
+    assert state.diagnosis is not None and state.diagnosis.secret_kept
+    assert "Type it below" not in opener.secret_where.text()
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    report = window.context.flow.state.report
+    assert report is not None
+    data = report.to_dict()
+    out = io.StringIO()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(
+            main,
+            ["diagnose", "--profile", name, "--ca-bundle", ca_bundle, "--json"],
+            stdin=io.StringIO(""),
+            stdout=out,
+        ).result()
+    cli = json.loads(out.getvalue())
+    assert cli["secret_from"] == "keychain"
+    assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == verdict(
+        report.ok, data["findings"], data["scopes"]
+    )
+
+
+@pytest.mark.parametrize("situation", PATH_SITUATIONS)
+@pytest.mark.parametrize("tool", ["rewst", "n8n", "hire2retire"])
+def test_the_diagnose_path_gives_the_command_lines_verdict_for_a_pasted_form(
+    qtbot: Any,
+    make_wizard: WizardFactory,
+    start_halo: HaloFactory,
+    ca_bundle: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tool: str,
+    situation: str,
+) -> None:
+    """The tool's own form, as the wizard fills it, pasted into the window and given to
+    `diagnose --from-text`: both recognise the tool from its labels and give one verdict."""
+    from tests.test_consistency_matrix import form_text
+    from wizard.core import recipes
+    from wizard.core.connection_file import ConnectionFile
+
+    halo = start_halo("healthy", tick_all=situation != "scope_not_ticked")
+    saved_path = tmp_path / "saved.json"
+    cli_json(
+        ["check", "--host", halo.url, "--client-id", halo.client_id, "--for", tool,
+         "--save", str(saved_path), "--secret-store", "none", "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    pasted = form_text(tool, ConnectionFile.load(saved_path))
+    halo.scenario = situation
+    scopes = " ".join(recipes.recipe(tool).scopes)
+    window = make_wizard()
+    click(qtbot, page(window).diagnose)
+    opener = click_next(qtbot, window, StepKey.OPEN)
+    click(qtbot, opener.from_text)
+    opener.pasted.setPlainText(pasted)
+    click(qtbot, opener.read_button)
+    qtbot.waitUntil(lambda: window.context.flow.state.diagnosing, timeout=8000)
+    assert window.context.flow.state.tool == tool, "recognised from the form's labels"
+    if not opener.scopes.text().strip():
+        qtbot.keyClicks(opener.scopes, scopes)
+    qtbot.keyClicks(opener.secret, halo.client_secret)
+    click_next(qtbot, window, StepKey.TEST)
+    wait_idle(qtbot, window)
+    report = window.context.flow.state.report
+    assert report is not None
+    data = report.to_dict()
+    text_file = tmp_path / "form.txt"
+    text_file.write_text(pasted, "utf-8")
+    cli = cli_json(
+        ["diagnose", "--from-text", str(text_file), "--scopes",
+         " ".join(report.requested_scopes), "--ca-bundle", ca_bundle],
+        monkeypatch, halo.client_secret,
+    )  # fmt: skip
+    assert cli["tool"] == tool
+    assert verdict(cli["ok"], cli["findings"], cli["scopes"]) == verdict(
+        report.ok, data["findings"], data["scopes"]
+    )
