@@ -32,7 +32,14 @@ from wizard.core.connection_file import (
 )
 from wizard.core.kinds import KeyStore, SecretStoreKind
 from wizard.core.model import CheckReport, StepStatus
-from wizard.core.secrets import SERVICE, KeychainError, is_own_account, own_account
+from wizard.core.secrets import (
+    PRIVATE_KEY_SUFFIX,
+    SERVICE,
+    KeychainError,
+    account_for,
+    is_own_account,
+    own_account,
+)
 from wizard.core.store import SecretStore
 
 
@@ -46,6 +53,7 @@ class SaveProblem(StrEnum):
     KEYCHAIN = "keychain"  # the keychain refused (detail: its message)
     WRITE = "write"  # the file could not be written (detail: why)
     BAD_NAME = "bad_name"  # not a profile name (detail: why)
+    NOT_ACCEPTED = "not_accepted"  # Halo did not accept the secret or key: it is not kept
 
 
 class SaveRefused(Exception):
@@ -328,3 +336,32 @@ def _forget_quietly(store: SecretStore, account: str) -> bool:
         return store.remove(account)
     except KeychainError:
         return False
+
+
+def tools_account(host: str, client_id: str, *, private_key: bool = False) -> str:
+    """The keychain entry a tool on this computer finds by the Client ID and the address:
+    where Finish keeps the secret (or private key) when no connection file was saved."""
+    return account_for(host, client_id) + (PRIVATE_KEY_SUFFIX if private_key else "")
+
+
+def keep_for_tools(
+    report: CheckReport,
+    *,
+    store: SecretStore,
+    client_id: str,
+    value: str,
+    private_key: bool = False,
+) -> str:
+    """Keep a secret (or private key) Halo accepted where tools on this computer find it,
+    and return that entry's account. A secret or key Halo did not accept is never kept:
+    SaveRefused(NOT_ACCEPTED). The keychain's refusal is SaveRefused(KEYCHAIN)."""
+    if not token_issued(report):
+        raise SaveRefused(SaveProblem.NOT_ACCEPTED)
+    if not report.host:
+        raise SaveRefused(SaveProblem.NO_ADDRESS)
+    account = tools_account(report.host, client_id, private_key=private_key)
+    try:
+        store.put(account, value)
+    except (KeychainError, ValueError) as exc:
+        raise SaveRefused(SaveProblem.KEYCHAIN, None, str(exc)) from None
+    return account

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
@@ -376,35 +377,50 @@ class ExportPage(FlowPage):
     def _finish_account(self, *, private_key: bool = False) -> str:
         """Where Finish keeps the secret or key without a connection file to name an entry
         of its own: the entry every tool finds by the Client ID and the address."""
-        from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for
+        from wizard.tasks.save import tools_account
 
-        account = account_for(self._secret_host(), self.flow.state.client_id)
-        return account + (PRIVATE_KEY_SUFFIX if private_key else "")
+        state = self.flow.state
+        return tools_account(self._secret_host(), state.client_id, private_key=private_key)
 
     async def _keep_at_finish(self, value: str, show: Callout, *, private_key: bool) -> bool:
-        """Keep the secret or key in the keychain at Finish, saying so on `show`; False when
-        it was not kept. A secret or key Halo did not accept is never kept."""
-        from wizard.tasks.save import token_issued
+        """Keep the secret or key in the keychain at Finish, by the save task's rule (a
+        secret or key Halo did not accept is never kept), saying so on `show`; False when it
+        was not kept."""
+        from wizard.tasks.save import SaveProblem, SaveRefused, keep_for_tools
 
         keychain = self.context.keychain
         name = keychain.name or ""
-        report = self.flow.state.report
-        if report is None or not token_issued(report):
+        state = self.flow.state
+        report = state.report
+        if report is None:
             show.show_message("error", text.EXPORT_NOT_ACCEPTED_NOT_KEPT)
             return False
         storing = text.EXPORT_KEY_STORING if private_key else text.EXPORT_STORING
         show.show_message("running", storing.format(name=name))
+        keep = partial(
+            keep_for_tools,
+            report,
+            store=keychain.store,
+            client_id=state.client_id,
+            value=value,
+            private_key=private_key,
+        )
         try:
-            await keychain.put(self._finish_account(private_key=private_key), value)
+            account = await run_blocking(keep, timeout=keychain.timeout + FILE_TIMEOUT)
         except BlockingTimeout:
             message = text.EXPORT_KEYCHAIN_TIMEOUT.format(
                 name=text.sentence_start(name), seconds=f"{keychain.timeout:g}"
             )
             show.show_message("error", message)
             return False
-        except Exception as exc:  # KeychainError and ValueError say plainly what happened
-            show.show_message("error", text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=exc))
+        except SaveRefused as refused:
+            if refused.problem is SaveProblem.KEYCHAIN:
+                message = text.EXPORT_KEYCHAIN_FAILED.format(name=name, reason=refused.detail)
+            else:
+                message = text.EXPORT_NOT_ACCEPTED_NOT_KEPT
+            show.show_message("error", message)
             return False
+        keychain.remember(account, value)
         return True
 
     def key_kept(self) -> bool:
@@ -692,8 +708,6 @@ class ExportPage(FlowPage):
         await self._save(path, profile)
 
     async def _save(self, path: str, profile: str | None) -> None:
-        import functools
-
         from wizard.tasks.save import KeyToKeep, SaveRefused, Target, save_connection
 
         state = self.flow.state
@@ -720,7 +734,7 @@ class ExportPage(FlowPage):
         if diagnosis is not None and diagnosis.source is Source.FILE:
             updating = diagnosis.where
         recipe = tool_recipe(state)
-        save = functools.partial(
+        save = partial(
             save_connection,
             report,
             Target(profile=profile) if profile is not None else Target(path=path),
