@@ -12,11 +12,10 @@ says which, or why it could not be had and what to click.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
@@ -60,25 +58,21 @@ from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export import FILE_TIMEOUT, local_time
 from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser
+from wizard.ui.pages.profile_box import ProfileBox
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     ArrowKeysChoose,
     Callout,
-    FocusList,
     WrapLabel,
-    answer_of,
-    careful_question,
     heading,
     push_button,
     secret_field,
 )
 
 if TYPE_CHECKING:
-    from wizard.core import profiles
     from wizard.core.connection_file import ConnectionFile
     from wizard.core.fromtext import RecognisedText
 
-NAME_ROLE = Qt.ItemDataRole.UserRole
 KEYCHAIN = SecretFrom.KEYCHAIN
 
 
@@ -89,8 +83,6 @@ class OpenPage(FlowPage):
         super().__init__(context)
         self.setTitle(text.OPEN_TITLE)
         self.setSubTitle(text.OPEN_SUBTITLE)
-        self.name_question: QInputDialog | None = None
-        self.delete_question: QMessageBox | None = None
 
         # ----- the three ways -----
         self.body.addWidget(heading(text.OPEN_HOW))
@@ -129,31 +121,14 @@ class OpenPage(FlowPage):
         file_layout.addWidget(self.file_result)
         self.body.addWidget(self.file_section)
 
-        # A saved profile.
-        self.profile_section = QWidget()
-        profile_layout = QVBoxLayout(self.profile_section)
-        profile_layout.setContentsMargins(0, 0, 0, 0)
-        profile_row = QHBoxLayout()
-        self.profile_list = FocusList()
-        self.profile_list.setAccessibleName(text.OPEN_PROFILES_NAME)
-        lines = self.fontMetrics().lineSpacing()
-        self.profile_list.setMinimumHeight(lines * 5)
-        self.profile_list.setMaximumHeight(lines * 8)
-        profile_row.addWidget(self.profile_list, 1)
-        profile_buttons = QVBoxLayout()
-        self.rename_button = push_button(text.PROFILE_RENAME, text.PROFILE_RENAME_NAME)
-        self.duplicate_button = push_button(text.PROFILE_DUPLICATE, text.PROFILE_DUPLICATE_NAME)
-        self.delete_button = push_button(text.PROFILE_DELETE, text.PROFILE_DELETE_NAME)
-        for action in (self.rename_button, self.duplicate_button, self.delete_button):
-            profile_buttons.addWidget(action)
-        profile_buttons.addStretch(1)
-        profile_row.addLayout(profile_buttons)
-        profile_layout.addLayout(profile_row)
-        self.profiles_note = WrapLabel(selectable=True)
-        profile_layout.addWidget(self.profiles_note)
-        self.profile_result = Callout("ok")
-        self.profile_result.setVisible(False)
-        profile_layout.addWidget(self.profile_result)
+        # A saved profile: the list, and renaming, duplicating and deleting one.
+        self.profile_section = ProfileBox(self)
+        self.profile_list = self.profile_section.profile_list
+        self.profile_result = self.profile_section.profile_result
+        self.profiles_note = self.profile_section.profiles_note
+        self.rename_button = self.profile_section.rename_button
+        self.duplicate_button = self.profile_section.duplicate_button
+        self.delete_button = self.profile_section.delete_button
         self.body.addWidget(self.profile_section)
 
         # Values pasted from another tool's form.
@@ -166,7 +141,7 @@ class OpenPage(FlowPage):
         self.pasted.setPlaceholderText(text.OPEN_TEXT_PLACEHOLDER)
         # Tab goes on to the next control, as in every other field of the wizard.
         self.pasted.setTabChangesFocus(True)
-        self.pasted.setFixedHeight(lines * 6 + 12)
+        self.pasted.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         pasted_label.setBuddy(self.pasted)
         text_layout.addWidget(pasted_label)
         text_layout.addWidget(self.pasted)
@@ -274,11 +249,6 @@ class OpenPage(FlowPage):
         self.how.buttonToggled.connect(self._how_toggled)
         self.open_file_button.clicked.connect(self.start_open_file)
         self.profile_list.itemSelectionChanged.connect(self._profile_chosen)
-        # Return (or a double click) on the current profile chooses it too.
-        self.profile_list.itemActivated.connect(lambda item: item.setSelected(True))
-        self.rename_button.clicked.connect(lambda: self.tasks.start(self.rename_profile()))
-        self.duplicate_button.clicked.connect(lambda: self.tasks.start(self.duplicate_profile()))
-        self.delete_button.clicked.connect(lambda: self.tasks.start(self.delete_profile()))
         self.read_button.clicked.connect(self.read_text)
         self.tool.currentIndexChanged.connect(self._tool_chosen)
         self.pasted.textChanged.connect(self._pasted_changed)
@@ -290,6 +260,18 @@ class OpenPage(FlowPage):
         self.assertion.audience.textEdited.connect(self.apply)
         self.assertion.issuer.textEdited.connect(self.apply)
         context.keychain.changed.connect(self.refresh)
+
+    # The questions the profile actions ask (tests answer them).
+    @property
+    def name_question(self) -> QInputDialog | None:
+        return self.profile_section.name_question
+
+    @property
+    def delete_question(self) -> QMessageBox | None:
+        return self.profile_section.delete_question
+
+    def fill_profiles(self, select: str | None = None) -> None:
+        self.profile_section.fill(select)
 
     # ----- the contract -----
 
@@ -341,9 +323,7 @@ class OpenPage(FlowPage):
         self.profile_section.setVisible(source is Source.PROFILE)
         self.text_section.setVisible(source is Source.TEXT)
         busy = self.busy
-        chosen = self._chosen_profile() is not None
-        for action in (self.rename_button, self.duplicate_button, self.delete_button):
-            action.setEnabled(chosen and not busy)
+        self.profile_section.enable(busy)
         self.open_file_button.setEnabled(not busy)
         self.read_button.setEnabled(not busy)
 
@@ -447,7 +427,7 @@ class OpenPage(FlowPage):
         if not checked:
             return
         if button is self.from_profile:
-            self.fill_profiles()
+            self.profile_section.fill()
         self.changed()
 
     def _fill_fields(self) -> None:
@@ -629,7 +609,7 @@ class OpenPage(FlowPage):
             # The secret is typed: the keyboard goes there at once.
             self.focus_field(self.secret)
 
-    def _closed(self) -> None:
+    def closed(self) -> None:
         """Nothing is open any more (it could not be read, or its profile was deleted)."""
         if self.flow.state.diagnosis is not None:
             self.flow.update(
@@ -669,11 +649,11 @@ class OpenPage(FlowPage):
         try:
             connection = await run_blocking(ConnectionFile.load, path, timeout=FILE_TIMEOUT)
         except ConnectionFileError as exc:
-            self._closed()
+            self.closed()
             self.file_result.show_message("error", str(exc))
             return
         except BlockingTimeout:
-            self._closed()
+            self.closed()
             self.file_result.show_message(
                 "error", text.OPEN_FILE_TIMEOUT.format(path=path, seconds=f"{FILE_TIMEOUT:g}")
             )
@@ -682,39 +662,8 @@ class OpenPage(FlowPage):
 
     # A saved profile.
 
-    def fill_profiles(self, select: str | None = None) -> None:
-        """List the profiles, each with its address and last result; select `select`."""
-        from wizard.core import profiles
-
-        diagnosis = self.diagnosis
-        if select is None and diagnosis is not None and diagnosis.source is Source.PROFILE:
-            select = diagnosis.where
-        folder = str(profiles.profiles_folder())
-        try:
-            found = profiles.summaries()
-        except profiles.ProfileError as exc:
-            found = []
-            self.profile_result.show_message("error", str(exc))
-        self.profile_list.blockSignals(True)
-        self.profile_list.clear()
-        for summary in found:
-            item = QListWidgetItem(_profile_row(summary))
-            item.setData(NAME_ROLE, summary.name)
-            if summary.problem:
-                item.setToolTip(summary.problem)
-            self.profile_list.addItem(item)
-            if summary.name == select:
-                self.profile_list.setCurrentItem(item)
-        self.profile_list.blockSignals(False)
-        note = text.OPEN_PROFILES_HINT if found else text.OPEN_PROFILES_NONE
-        self.profiles_note.setText(note.format(folder=folder))
-
-    def _chosen_profile(self) -> str | None:
-        items = self.profile_list.selectedItems()
-        return str(items[0].data(NAME_ROLE)) if items else None
-
     def _profile_chosen(self) -> None:
-        name = self._chosen_profile()
+        name = self.profile_section.chosen()
         self.changed()
         diagnosis = self.diagnosis
         if name is None or (
@@ -730,153 +679,16 @@ class OpenPage(FlowPage):
         try:
             connection = await run_blocking(profiles.load, name, timeout=FILE_TIMEOUT)
         except profiles.ProfileError as exc:
-            self._closed()
+            self.closed()
             self.profile_result.show_message("error", str(exc))
             return
         except BlockingTimeout:
-            self._closed()
+            self.closed()
             self.profile_result.show_message(
                 "error", text.PROFILE_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
             )
             return
         await self.open_connection(connection, Source.PROFILE, name, self.profile_result)
-
-    async def rename_profile(self) -> None:
-        from wizard.core import profiles
-
-        name = self._chosen_profile()
-        if name is None:
-            return
-        label = text.PROFILE_RENAME_LABEL.format(name=name)
-        new = await self.ask_name(text.PROFILE_RENAME_TITLE, label, name)
-        if new is None or new.strip() == name:
-            return
-        try:
-            place = await run_blocking(profiles.rename, name, new, timeout=FILE_TIMEOUT)
-        except (profiles.ProfileError, BlockingTimeout) as exc:
-            self.profile_result.show_message("error", _profile_problem(exc))
-            return
-        renamed = place.stem
-        state = self.flow.state
-        diagnosis = state.diagnosis
-        if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
-            # The same connection under another name: its test still holds.
-            self.flow.update(diagnosis=replace(diagnosis, where=renamed), report=state.report)
-        self.fill_profiles(select=renamed)
-        self.profile_result.show_message("ok", text.PROFILE_RENAMED.format(old=name, new=renamed))
-
-    async def duplicate_profile(self) -> None:
-        from wizard.core import profiles
-
-        name = self._chosen_profile()
-        if name is None:
-            return
-        label = text.PROFILE_DUPLICATE_LABEL.format(name=name)
-        copy = await self.ask_name(
-            text.PROFILE_DUPLICATE_TITLE, label, text.PROFILE_COPY_NAME.format(name=name)
-        )
-        if copy is None:
-            return
-        try:
-            place = await run_blocking(profiles.duplicate, name, copy, timeout=FILE_TIMEOUT)
-        except (profiles.ProfileError, BlockingTimeout) as exc:
-            self.profile_result.show_message("error", _profile_problem(exc))
-            return
-        self.fill_profiles(select=name)
-        self.profile_result.show_message(
-            "ok", text.PROFILE_DUPLICATED.format(old=name, new=place.stem)
-        )
-
-    async def delete_profile(self) -> None:
-        """Delete the chosen profile, after a question that says exactly what will happen to
-        it and to each keychain entry it names (wizard/tasks/forget.py)."""
-        from wizard.core import profiles
-        from wizard.tasks import forget
-
-        name = self._chosen_profile()
-        if name is None:
-            return
-        keychain = self.context.keychain
-        keychain_name = keychain.name or text.KEYCHAIN_FALLBACK_NAME
-        try:
-            planned = await run_blocking(forget.plan, name, timeout=FILE_TIMEOUT)
-        except (profiles.ProfileError, BlockingTimeout) as exc:
-            self.profile_result.show_message("error", _profile_problem(exc))
-            return
-        if not await self.ask_to_delete(name, _forget_details(planned, keychain_name)):
-            self.profile_result.show_message("info", text.PROFILE_NOT_DELETED)
-            return
-        try:
-            done = await run_blocking(
-                forget.forget, name, keychain.store, timeout=keychain.timeout + FILE_TIMEOUT
-            )
-        except (profiles.ProfileError, BlockingTimeout) as exc:
-            self.profile_result.show_message("error", _profile_problem(exc))
-            return
-        removed = False
-        problems = []
-        for account, fate in done.entries:
-            if fate is forget.EntryFate.REMOVED:
-                keychain.forgotten(account)
-                removed = True
-            elif fate is forget.EntryFate.FAILED:
-                problems.append(done.detail or "")
-        diagnosis = self.diagnosis
-        if diagnosis is not None and diagnosis.source is Source.PROFILE and diagnosis.where == name:
-            self._closed()
-        self.fill_profiles()
-        if removed:
-            message = text.PROFILE_DELETED_WITH_SECRET.format(name=name, keychain=keychain_name)
-        else:
-            message = text.PROFILE_DELETED.format(name=name)
-        kept = [fate for _, fate in done.entries if fate in _KEPT_FATES]
-        if kept:
-            message = f"{message} {text.PROFILE_ENTRY_KEPT}"
-        kind = "ok"
-        if problems:
-            kind = "warning"
-            message = f"{message} {text.PROFILE_SECRET_NOT_REMOVED.format(reason=problems[0])}"
-        self.profile_result.show_message(kind, message)
-
-    async def ask_name(self, title: str, label: str, value: str) -> str | None:
-        """Ask for a profile's name; None when cancelled."""
-        dialog = QInputDialog(self)
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setTextValue(value)
-        answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-
-        def answered(result: int) -> None:
-            if not answer.done():
-                accepted = result == QInputDialog.DialogCode.Accepted.value
-                answer.set_result(dialog.textValue() if accepted else None)
-
-        dialog.finished.connect(answered)
-        self.name_question = dialog
-        # open(), not exec(): a nested event loop would stall every running task.
-        dialog.open()
-        try:
-            return await answer
-        finally:
-            self.name_question = None
-            dialog.deleteLater()
-
-    async def ask_to_delete(self, name: str, details: str) -> bool:
-        """Ask before deleting the profile `name`; True: delete it."""
-        box, delete = careful_question(
-            self,
-            title=text.PROFILE_DELETE_TITLE,
-            question=text.PROFILE_DELETE_QUESTION.format(name=name),
-            details=details,
-            action=text.PROFILE_DELETE_BUTTON,
-            role=QMessageBox.ButtonRole.DestructiveRole,
-        )
-        self.delete_question = box
-        try:
-            return await answer_of(box, delete)
-        finally:
-            self.delete_question = None
 
     # Values pasted from another tool.
 
@@ -906,7 +718,7 @@ class OpenPage(FlowPage):
                 if getattr(recognised, name) is None
             ]
             lines.append(text.OPEN_TEXT_INCOMPLETE.format(missing=" and ".join(missing)))
-            self._closed()
+            self.closed()
             self.text_result.show_message("error", "\n".join(lines))
             return
         self.text_result.show_message("warning" if recognised.notes else "ok", "\n".join(lines))
@@ -977,42 +789,8 @@ def _last_text(diagnosis: Diagnosis) -> str:
     return (text.OPEN_LAST_WORKED if last.ok else text.OPEN_LAST_PROBLEMS).format(when=when)
 
 
-def _profile_row(summary: profiles.ProfileSummary) -> str:
-    if summary.problem:
-        status = text.OPEN_PROFILE_BROKEN
-    elif summary.tested_at is None:
-        status = text.OPEN_PROFILE_NEVER
-    else:
-        template = text.OPEN_PROFILE_WORKED if summary.ok else text.OPEN_PROFILE_PROBLEMS
-        status = template.format(when=local_time(summary.tested_at))
-    return text.OPEN_PROFILE_ROW.format(
-        name=summary.name, host=summary.host or text.OPEN_PROFILE_NO_HOST, status=status
-    )
-
-
-_KEPT_FATES = ("shared", "named_elsewhere")
-
-
 def _recipes_for_choice() -> list[tuple[str, str]]:
     """(id, name) of each tool with a recipe, for the "Judged as" list."""
     from wizard.core import recipes
 
     return [(chosen.id, chosen.name) for chosen in recipes.all_recipes()]
-
-
-def _forget_details(planned: Any, keychain: str) -> str:
-    """What deleting will do to the keychain, for the question asked first."""
-    fates = {fate.value for _, fate in planned.entries}
-    if planned.damaged:
-        return text.PROFILE_DELETE_DAMAGED
-    if "removed" in fates:
-        return text.PROFILE_DELETE_SECRET.format(keychain=keychain)
-    if fates & set(_KEPT_FATES):
-        return text.PROFILE_DELETE_SECRET_KEPT.format(keychain=keychain)
-    return text.PROFILE_DELETE_NO_SECRET
-
-
-def _profile_problem(exc: Exception) -> str:
-    if isinstance(exc, BlockingTimeout):
-        return text.PROFILE_TIMEOUT.format(seconds=f"{FILE_TIMEOUT:g}")
-    return str(exc)
