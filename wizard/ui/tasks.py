@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 
 from wizard.core.threads import DaemonExecutor
 
+# How long reading or writing one of the wizard's files may take before the page says so.
+FILE_TIMEOUT = 30.0
+
 T = TypeVar("T")
 
 _DAEMON_THREADS = DaemonExecutor()

@@ -34,10 +34,11 @@ from wizard.flow import KeyStore, StepKey
 from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
 from wizard.flow.tools import OTHER_TOOL, has_form, is_command, tool_form, tool_recipe
 from wizard.ui import text
-from wizard.ui.context import FileQuestion, UiContext
+from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.export_key import KeyBox
 from wizard.ui.pages.tool_form import ToolFormBox
-from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     Callout,
     WrapLabel,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
     from wizard.core.recipes import Recipe
 
 KEYCHAIN, EMBED, NOWHERE = SecretStoreKind.KEYCHAIN, SecretStoreKind.EMBEDDED, SecretStoreKind.NONE
-FILE_TIMEOUT = 30.0
 
 
 def tool_name(recipe: Recipe) -> str:
@@ -149,7 +149,14 @@ class ExportPage(FlowPage):
         self.none_note.setIndent(self.none_radio.sizeHint().height())
         secret_layout.addWidget(self.none_note)
         self.body.addWidget(secret_box)
-        self.body.addWidget(self._key_box())
+        # A private key (JWT Assertion), in place of the secret.
+        self.key_box = KeyBox(self)
+        self.key_group = self.key_box.key_group
+        self.key_keychain_radio = self.key_box.key_keychain_radio
+        self.key_file_radio = self.key_box.key_file_radio
+        self.key_file_button = self.key_box.key_file_button
+        self.key_file_result = self.key_box.key_file_result
+        self.body.addWidget(self.key_box)
 
         self.file_box = QGroupBox(text.EXPORT_FILE_TITLE)
         file_layout = QVBoxLayout(self.file_box)
@@ -214,8 +221,6 @@ class ExportPage(FlowPage):
         self.body.addStretch(1)
 
         self.secret_group.buttonToggled.connect(self._secret_toggled)
-        self.key_group.buttonToggled.connect(self._key_toggled)
-        self.key_file_button.clicked.connect(self.start_save_key_file)
         self.choose_button.clicked.connect(self._choose)
         self.save_button.clicked.connect(self.start_save)
         self.env_button.clicked.connect(self._copy_environment)
@@ -223,94 +228,6 @@ class ExportPage(FlowPage):
         context.keychain.changed.connect(self.refresh)
 
     # ----- where the private key goes (JWT Assertion) -----
-
-    def _key_box(self) -> QGroupBox:
-        self.key_box = QGroupBox(text.EXPORT_KEY_TITLE)
-        layout = QVBoxLayout(self.key_box)
-        self.key_group = QButtonGroup(self)
-        self.key_keychain_radio = QRadioButton(text.EXPORT_KEY_KEYCHAIN)
-        self.key_file_radio = QRadioButton(text.EXPORT_KEY_FILE)
-        for button, store in (
-            (self.key_keychain_radio, KeyStore.KEYCHAIN),
-            (self.key_file_radio, KeyStore.FILE),
-        ):
-            button.setProperty("store", store.value)
-            button.setAccessibleName(button.text().replace("&", ""))
-            button.setAccessibleDescription(text.EXPORT_KEY_TITLE)
-            self.key_group.addButton(button)
-        layout.addWidget(self.key_keychain_radio)
-        self.key_keychain_note = WrapLabel()
-        self.key_keychain_note.setIndent(self.key_keychain_radio.sizeHint().height())
-        layout.addWidget(self.key_keychain_note)
-        layout.addWidget(self.key_file_radio)
-        self.key_file_note = WrapLabel(text.EXPORT_KEY_FILE_NOTE)
-        self.key_file_note.setIndent(self.key_file_radio.sizeHint().height())
-        layout.addWidget(self.key_file_note)
-        row = QHBoxLayout()
-        row.addSpacing(self.key_file_radio.sizeHint().height())
-        self.key_file_button = push_button(
-            text.EXPORT_KEY_SAVE_FILE, text.EXPORT_KEY_SAVE_FILE_NAME
-        )
-        row.addWidget(self.key_file_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.key_file_result = Callout("ok")
-        self.key_file_result.setVisible(False)
-        layout.addWidget(self.key_file_result)
-        self.key_never = WrapLabel(text.EXPORT_KEY_NEVER_IN_FILE)
-        layout.addWidget(self.key_never)
-        self.key_box.setVisible(False)
-        return self.key_box
-
-    def _key_toggled(self, button: QRadioButton, checked: bool) -> None:
-        if checked:
-            store = KeyStore(str(button.property("store")))
-            if store is not self.flow.state.key_store:
-                self.flow.update(key_store=store)
-
-    def start_save_key_file(self) -> None:
-        self.tasks.start(self.save_key_file())
-
-    async def save_key_file(self) -> None:
-        """Ask for a folder, and write the key pair there: the private key readable only by
-        its owner (assertion.write_key_pair), never over key files already there."""
-        from wizard.core import assertion
-
-        state = self.flow.state
-        if state.private_key is None:
-            return
-        question = FileQuestion(
-            title=text.EXPORT_KEY_DIALOG_TITLE,
-            folder=self.context.save_folder,
-            name_filter="",
-            folder_only=True,
-        )
-        folder = await self.context.services.choose_file(self, question)
-        if not folder:
-            return
-        folder = os.path.abspath(os.path.expanduser(folder))
-        self.key_file_result.show_message("running", text.EXPORT_KEY_WRITING)
-        try:
-            files = await run_blocking(
-                assertion.write_key_pair, folder, state.private_key, timeout=FILE_TIMEOUT
-            )
-        except assertion.KeyFilesExist:
-            self.key_file_result.show_message(
-                "error", text.EXPORT_KEY_FILES_EXIST.format(folder=folder)
-            )
-            return
-        except (assertion.KeyFileError, BlockingTimeout) as exc:
-            self.key_file_result.show_message(
-                "error", text.EXPORT_KEY_NOT_WRITTEN.format(reason=exc)
-            )
-            return
-        self.flow.update(key_file=str(files.private_key), key_store=KeyStore.FILE)
-        # What Finish asked for is done.
-        self.finish_status.setVisible(False)
-        self.key_file_result.show_message(
-            "ok",
-            text.EXPORT_KEY_WRITTEN.format(path=files.private_key, public=files.public_key),
-        )
 
     def _keychain_words(
         self, radio: QRadioButton, demo_label: str, demo_where: str, where: str
@@ -332,41 +249,22 @@ class ExportPage(FlowPage):
         return text.CRED_KEYCHAIN_CHECKING
 
     def _show_key(self) -> None:
-        state = self.flow.state
-        key = state.uses_assertion
+        key = self.flow.state.uses_assertion
         self.key_box.setVisible(key)
         self.secret_box.setVisible(not key)
         if not key:
             return
-        keychain = self.context.keychain
         where = self._keychain_words(
             self.key_keychain_radio,
             text.EXPORT_KEY_DEMO_KEYCHAIN,
             text.EXPORT_KEY_DEMO_MEMORY,
             text.EXPORT_KEY_KEYCHAIN_WHERE,
         )
-        self.key_keychain_note.setText(where)
-        self.key_keychain_radio.setEnabled(keychain.available or not keychain.checked)
-        store = self.key_mode()
-        self.key_group.blockSignals(True)
-        self.key_keychain_radio.setChecked(store is KeyStore.KEYCHAIN)
-        self.key_file_radio.setChecked(store is KeyStore.FILE)
-        self.key_group.blockSignals(False)
-        self.key_file_button.setEnabled(not self.busy and state.private_key is not None)
-        if state.key_file and not self.key_file_result.isVisible():
-            self.key_file_result.show_message(
-                "ok", text.EXPORT_KEY_WRITTEN_BEFORE.format(path=state.key_file)
-            )
+        self.key_box.show_state(where)
 
     def key_mode(self) -> KeyStore:
         """Where the private key goes: the keychain unless it cannot be used (or a file)."""
-        state = self.flow.state
-        keychain = self.context.keychain
-        if state.key_store is KeyStore.FILE:
-            return KeyStore.FILE
-        if keychain.available or not keychain.checked:
-            return KeyStore.KEYCHAIN
-        return KeyStore.FILE
+        return self.key_box.mode()
 
     def _private_pem(self) -> str:
         from wizard.core import assertion

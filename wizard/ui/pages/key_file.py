@@ -30,8 +30,7 @@ from wizard.flow import AuthMethod, WizardState
 from wizard.flow.tools import can_sign_with_a_key, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, Services
-from wizard.ui.pages.export import FILE_TIMEOUT
-from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, run_blocking
 from wizard.ui.widgets import ArrowKeysChoose, Callout, WrapLabel, push_button
 
 

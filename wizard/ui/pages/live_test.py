@@ -26,8 +26,8 @@ from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.pages.export import FILE_TIMEOUT, local_time
-from wizard.ui.tasks import BlockingTimeout, TaskSlot, run_blocking
+from wizard.ui.pages.export import local_time
+from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, TaskSlot, run_blocking
 from wizard.ui.widgets import (
     BusyBar,
     Callout,

@@ -56,10 +56,10 @@ from wizard.tasks.credential import (
 from wizard.ui import text
 from wizard.ui.context import FileQuestion, UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.pages.export import FILE_TIMEOUT, local_time
+from wizard.ui.pages.export import local_time
 from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser
 from wizard.ui.pages.profile_box import ProfileBox
-from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     ArrowKeysChoose,
     Callout,

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from wizard.flow.diagnosis import Source
 from wizard.ui import text
-from wizard.ui.pages.export import FILE_TIMEOUT, local_time
-from wizard.ui.tasks import BlockingTimeout, run_blocking
+from wizard.ui.pages.export import local_time
+from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     Callout,
     FocusList,
