@@ -266,3 +266,136 @@ def test_an_edit_scope_is_granted_but_not_ticked() -> None:
     assert judged.result.status is ScopeStatus.GRANTED
     assert judged.status is StepStatus.SKIPPED
     assert judged.summary == "Granted; not tried (the test never changes anything in Halo)"
+
+
+# ----- what Halo has been seen to answer (reference §10) -----
+
+
+def test_the_sign_in_names_in_a_token_answer_are_no_scopes_of_halo() -> None:
+    live = (
+        "openid email profile offline_access roles read:tickets read:customers "
+        "read:mailcampaign read:events"
+    )
+    verdict = judges.judge_token(
+        answer(200, {"access_token": "tok", "scope": live}), TOKEN_URL, ["all"], 10.0, CONTEXT
+    )
+    assert verdict.granted == [
+        "read:tickets", "read:customers", "read:mailcampaign", "read:events"
+    ]  # fmt: skip
+    assert verdict.summary == "Token issued with 4 scopes" and verdict.findings == []
+    only_sign_in = judges.judge_token(
+        answer(200, {"access_token": "tok", "scope": "openid email profile roles"}),
+        TOKEN_URL,
+        ["read:tickets"],
+        10.0,
+        CONTEXT,
+    )
+    assert only_sign_in.granted == []
+    assert only_sign_in.summary == "Token issued, without any permission scope"
+
+
+def test_a_total_is_only_what_halo_stated_for_the_page() -> None:
+    assert judges.read_listing({"record_count": 137, "tickets": [{"id": 1}]}, "tickets") == (
+        judges.Listing(1, 137)
+    )
+    # A bare array states no total: one record on the page is no count of them.
+    assert judges.read_listing([{"id": 1}], "timesheets") == judges.Listing(1, None)
+    # record_count below the records listed is no total (count=N gives record_count=N).
+    two = [{"id": 1}, {"id": 2}]
+    assert judges.read_listing({"record_count": 1, "assets": two}, "assets") == (
+        judges.Listing(2, None)
+    )
+    assert judges.read_listing({"record_count": 0, "tickets": []}, "tickets") == (
+        judges.Listing(0, 0)
+    )
+
+
+def test_records_without_a_total_are_said_without_a_number() -> None:
+    timesheets = scopes.probe_for("read:timesheets")
+    assert timesheets is not None
+    verdict = judges.judge_scopes(
+        ["read:timesheets"],
+        ["read:timesheets"],
+        None,
+        {timesheets.key: answer(200, [{"id": 1}])},
+        10.0,
+        CONTEXT,
+    )
+    (judged,) = verdict.scopes
+    assert judged.result.status is ScopeStatus.OK and judged.result.records is None
+    assert judged.summary == "Records visible (Halo gave no total)"
+    assert not any(character.isdigit() for character in judged.summary)
+
+
+def test_no_probe_asks_halo_to_count() -> None:
+    for probe in scopes.PROBES.values():
+        assert "count" not in probe.params, probe.path
+        assert probe.params["pageinate"] == "true" and probe.params["page_size"] == "1"
+
+
+def test_a_scopeless_token_refused_with_401_and_403_is_the_token_not_the_agent() -> None:
+    tickets, customers = scopes.probe_for("read:tickets"), scopes.probe_for("read:customers")
+    assert tickets is not None and customers is not None
+    probes = {tickets.key: answer(403), customers.key: answer(401)}
+    answers = Answers(identity=answer(401), probes=probes)
+    assert judges.refused_everywhere(answers, scopeless=True)
+    # With scopes in the token, a 403 is an area's answer: not everything was refused.
+    assert not judges.refused_everywhere(answers, scopeless=False)
+    requested = ["read:tickets", "read:customers"]
+    verdict = judges.judge_refused_everywhere(requested, None, CONTEXT, probes)
+    (finding,) = verdict.findings
+    assert finding.code == "TOKEN_WITHOUT_SCOPE" and "HTTP 401 and 403" in finding.detail
+    assert [v.result.http_status for v in verdict.scopes] == [403, 401]
+
+
+def test_one_area_answering_401_while_others_list_records_is_a_scope_not_granted() -> None:
+    tickets, assets = scopes.probe_for("read:tickets"), scopes.probe_for("read:assets")
+    assert tickets is not None and assets is not None
+    probes = {tickets.key: answer(200, {"record_count": 3, "tickets": [{"id": 1}]})}
+    probes[assets.key] = answer(401)
+    requested = ["read:tickets", "read:assets"]
+    for granted in (["read:tickets"], None):
+        verdict = judges.judge_scopes(requested, granted, None, probes, 10.0, CONTEXT)
+        assert codes(verdict.findings) == ["SCOPE_NOT_GRANTED"], granted
+        assert verdict.findings[0].scope == "read:assets"
+        denied = {v.result.scope: v.result for v in verdict.scopes}["read:assets"]
+        assert (denied.status, denied.http_status) == (ScopeStatus.DENIED, 401)
+    # The token names the scope: the area refused it, as with 403.
+    named = judges.judge_scopes(requested, requested, None, probes, 10.0, CONTEXT)
+    assert codes(named.findings) == ["PERMISSION_DENIED"]
+
+
+def test_all_answered_as_a_list_of_names_is_all_granted() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    probes = {tickets.key: answer(200, {"record_count": 3, "tickets": [{"id": 1}]})}
+    listed = ["read:tickets", "read:customers", "read:assets", "read:kb"]
+    verdict = judges.judge_scopes(
+        ["all", "read:tickets"], listed, None, probes, 10.0, CONTEXT, asked=["all"]
+    )
+    assert codes(verdict.findings) == []
+    wildcard = verdict.scopes[0]
+    assert wildcard.summary == "Granted as 4 named scopes; no read-only test of its own"
+    assert scopes.wildcard_granted(["all"], listed)
+    # Only the names asked for came back: all was dropped, not granted (n8n's admin).
+    n8n = ["admin", "edit:tickets", "edit:customers"]
+    assert not scopes.granted_as_list("admin", n8n, ["edit:tickets", "edit:customers"])
+    assert not scopes.wildcard_granted(["all", "read:tickets"], ["read:tickets"])
+
+
+def test_a_rate_limit_without_retry_after_says_how_halo_counts() -> None:
+    tickets = scopes.probe_for("read:tickets")
+    assert tickets is not None
+    limited = answer(429, b"Rate Limit Reached - 300 Requests per rolling 5 minute window")
+    context = {**CONTEXT, "requests_made": "7 requests"}
+    (finding,) = judges.judge_rate_limit(_answers({tickets.key: limited}), context)
+    assert finding.severity is Severity.ERROR
+    for said in (
+        "without saying how long to wait",
+        "about 300 requests per 5 minutes",
+        "every integration on this instance shares it",
+        "this check made 7 requests",
+        'Halo\'s own words: "Rate Limit Reached - 300 Requests per rolling 5 minute window"',
+    ):
+        assert said in finding.detail, said
+    assert "its own application" not in " ".join(finding.fix)

@@ -15,8 +15,8 @@ from wizard.sim.halo import HostedHalo
 from wizard.sim.scenarios import READ_EDIT_SCOPES
 
 IDS = [
-    "rewst", "hire2retire", "n8n", "halo-custom-integration", "haloapi-powershell", "script",
-    "other",
+    "rewst", "hire2retire", "n8n", "cipp", "nango", "halo-custom-integration",
+    "haloapi-powershell", "script", "other",
 ]  # fmt: skip
 
 
@@ -84,6 +84,12 @@ def test_rewst_on_premise_has_no_tenant(tested: dict[str, Any]) -> None:
     assert form["Is On-Premise?"] == "Yes"
 
 
+def notes(tool: str, report: CheckReport) -> dict[str, str | None]:
+    facts = r.Facts.from_report(report)
+    assert facts is not None
+    return {f.label: f.note for f in r.form(r.recipe(tool), facts)}
+
+
 def test_n8n_hosted_and_on_premise(tested: dict[str, Any]) -> None:
     hosted = fields("n8n", tested["healthy"][0])
     assert hosted["Hosting Type"] == "Hosted Solution Of Halo"
@@ -96,6 +102,95 @@ def test_n8n_hosted_and_on_premise(tested: dict[str, Any]) -> None:
     assert "Tenant" not in on_premise
     assert r.recipe("n8n").scopes == ("admin", "edit:tickets", "edit:customers")
     assert r.recipe("n8n").scopes_fixed
+
+
+def test_n8n_is_told_its_sign_in_base_and_the_hosting_type_it_starts_with(
+    tested: dict[str, Any],
+) -> None:
+    # n8n adds /token?tenant= to what is typed, and starts at On-Premise Solution.
+    hosted = notes("n8n", tested["healthy"][0])
+    assert "without /token" in (hosted["HaloPSA Authorisation Server URL"] or "")
+    assert hosted["Hosting Type"] == "n8n starts with On-Premise Solution: change it"
+    on_premise = notes("n8n", tested["on_premise"][0])
+    assert on_premise["Hosting Type"] == "n8n's default"
+    assert "on-premise too" in (on_premise["HaloPSA Authorisation Server URL"] or "")
+    assert fields("n8n", tested["on_premise"][0])["HaloPSA Authorisation Server URL"] == (
+        "https://itsm.acme.example/auth"
+    )
+    # On a trial the base is the shared sign-in server, without /auth: n8n adds /token.
+    trial = fields("n8n", tested["trial"][0])
+    assert trial["HaloPSA Authorisation Server URL"] == "https://uk-trial.halopsa.com"
+    assert trial["Tenant"] == "SimTrial42"
+
+
+def test_n8n_says_what_is_known_about_its_scopes_not_a_guess() -> None:
+    n8n = r.recipe("n8n")
+    assert n8n.requests == ("admin", "edit:tickets", "edit:customers")
+    assert "refuse" not in n8n.scopes_note.replace("rather than refusing", "")
+    assert "tick all" in n8n.scopes_note and "narrowing" in n8n.scopes_note
+    assert "shows what Halo granted" in n8n.scopes_note
+    assert n8n.cited("scopes").sure == "seen" and "§10" in n8n.cited("scopes").source
+
+
+def test_cipp_on_hosted_trial_and_on_premise(tested: dict[str, Any]) -> None:
+    report, halo = tested["healthy"]
+    assert fields("cipp", report) == {
+        "HaloPSA Resource Server URL": "https://acme.halopsa.com/api",
+        "HaloPSA Authorisation Endpoint URL": "https://acme.halopsa.com/auth",
+        "HaloPSA Tenant": "acme",
+        "HaloPSA Client ID": halo.client_id,
+        "HaloPSA Client Secret": None,
+        "HaloPSA Ticket Type ID": "",
+    }
+    # CIPP adds /token (and ?tenant=) itself: on a trial the base is the shared server.
+    trial = fields("cipp", tested["trial"][0])
+    assert trial["HaloPSA Authorisation Endpoint URL"] == "https://uk-trial.halopsa.com"
+    assert trial["HaloPSA Tenant"] == "SimTrial42"
+    on_premise = fields("cipp", tested["on_premise"][0])
+    assert on_premise["HaloPSA Resource Server URL"] == "https://itsm.acme.example/api"
+    assert on_premise["HaloPSA Authorisation Endpoint URL"] == "https://itsm.acme.example/auth"
+    assert on_premise["HaloPSA Tenant"] == "", "blank when self-hosted"
+    said = notes("cipp", tested["on_premise"][0])
+    assert (said["HaloPSA Tenant"] or "").startswith("Leave it empty")
+    assert notes("cipp", report)["HaloPSA Tenant"] is None
+    assert "the page's address" in (said["HaloPSA Ticket Type ID"] or "")
+
+
+def test_cipp_recommends_its_docs_scopes_and_says_its_code_asks_for_all() -> None:
+    cipp = r.recipe("cipp")
+    assert cipp.scopes == ("read:tickets", "edit:tickets", "read:customers", "edit:customers")
+    assert cipp.scopes_chosen_by == "guide" and not cipp.scopes_fixed
+    assert cipp.requests == ("all",)
+    assert cipp.cited("requests") == r.Cited(
+        "CIPP-API's Get-HaloToken.ps1 (halo-api-reference.md §10)", "seen"
+    )
+    assert cipp.cited("scopes").sure == "documented"
+    assert "CIPP's docs" in cipp.scopes_note and "asks Halo for all" in cipp.scopes_note
+    assert not cipp.signs_with_a_key
+
+
+def test_nango_on_hosted_trial_and_on_premise(tested: dict[str, Any]) -> None:
+    report, halo = tested["healthy"]
+    assert fields("nango", report) == {
+        "Hostname": "acme.halopsa.com",
+        "Client ID": halo.client_id,
+        "Client Secret": None,
+        "Scopes": "read:tickets read:customers",
+    }
+    assert "Nango cannot connect" not in (notes("nango", report)["Hostname"] or "")
+    on_premise = tested["on_premise"][0]
+    assert fields("nango", on_premise)["Hostname"] == "itsm.acme.example"
+    assert "Nango cannot connect" not in (notes("nango", on_premise)["Hostname"] or "")
+    # A trial signs in on uk-trial.halopsa.com with its tenant; Nango asks only for a host
+    # name and signs in at its /auth/token without a tenant: it cannot work, and says so.
+    trial = notes("nango", tested["trial"][0])["Hostname"] or ""
+    assert trial.startswith("Nango cannot connect to this Halo")
+    assert "without a tenant" in trial
+    nango = r.recipe("nango")
+    assert nango.requests == () and not nango.scopes_fixed
+    assert "401 or 403" in nango.scopes_note
+    assert "401 or 403" in (notes("nango", report)["Scopes"] or "")
+    assert all(r.recipe("nango").field_cited(spec).sure == "inferred" for spec in nango.fields)
 
 
 def test_halos_custom_integration_uses_the_token_url_with_its_tenant(
@@ -180,6 +275,20 @@ def test_a_valid_entry_reads() -> None:
         ({"recipe": [VALID | {"sure": "rumoured"}]}, "sure must be one of"),
         ({"recipe": [VALID | {"methods": ["password"]}]}, "methods must be one of"),
         ({"recipe": [VALID | {"methods": []}]}, "names no way to sign in"),
+        (
+            {"recipe": [VALID | {"field": [{"label": "A", "from": "tool_setting"}]}]},
+            "needs a note",
+        ),
+        (
+            {
+                "recipe": [
+                    VALID | {"field": [{"label": "A", "from": "host", "note_if": {"trial": "x"}}]}
+                ]
+            },
+            "note_if must be one of",
+        ),
+        ({"recipe": [VALID | {"requests": "all"}]}, "requests must be a list"),
+        ({"recipe": [VALID | {"scopes_sure": "rumoured"}]}, "scopes_sure must be one of"),
     ],
 )
 def test_a_defect_in_the_recipes_file_is_named(document: dict[str, Any], says: str) -> None:
@@ -194,6 +303,65 @@ def test_only_a_script_and_an_unknown_tool_are_offered_the_key_based_method() ->
     for recipe in r.all_recipes():
         assert "client_secret" in recipe.methods and recipe.methods_note
         assert recipe.to_dict()["methods"] == list(recipe.methods)
+
+
+def test_every_recipe_offers_the_application_identity_only_where_halo_has_it() -> None:
+    # Halo's guide has it from v2.234, but a 2026 tenant offered no such login type.
+    for recipe in r.all_recipes():
+        advice = recipe.identity_advice
+        assert "application's own identity" in advice, recipe.id
+        assert "from Halo v2.234, where your Halo offers it" in advice, recipe.id
+
+
+def test_every_fact_of_every_recipe_names_its_source_and_how_sure_it_is() -> None:
+    for recipe in r.all_recipes():
+        for fact in ("recipe", *r.FACTS):
+            cited = recipe.cited(fact)
+            assert cited.source and cited.sure in r.SURENESS, (recipe.id, fact)
+        listed = recipe.to_dict()
+        assert set(listed["sources"]) >= {"recipe", "scopes", "identity", "methods"}
+        assert [f["label"] for f in listed["field_sources"]] == listed["fields"]
+        for spec in recipe.fields:
+            cited = recipe.field_cited(spec)
+            assert cited.source and cited.sure in r.SURENESS, (recipe.id, spec.label)
+    # An identity no source of the tool's names is our advice, and says so.
+    assert r.recipe("nango").cited("identity").sure == "inferred"
+    assert r.recipe("rewst").cited("identity").sure == "documented"
+
+
+def test_cipps_pasted_form_is_recognised_by_its_labels() -> None:
+    from wizard.core.fromtext import recognise
+
+    text = (
+        "HaloPSA Resource Server URL: https://acme.halopsa.com/api\n"
+        "HaloPSA Authorisation Endpoint URL: https://acme.halopsa.com/auth\n"
+        "HaloPSA Tenant: acme\n"
+        "HaloPSA Client ID: 1a2b3c4d-0000-4000-8000-123456789abc\n"
+        "HaloPSA Ticket Type ID: 21\n"
+    )
+    found = recognise(text)
+    assert found.tool == "cipp"
+    assert found.host == "https://acme.halopsa.com" and found.tenant == "acme"
+    assert found.client_id == "1a2b3c4d-0000-4000-8000-123456789abc"
+    assert found.notes == (), "the Ticket Type ID is CIPP's own: no note about it"
+    # On a trial CIPP's Authorisation Endpoint URL is the shared sign-in server: it is read.
+    trial = recognise(
+        text.replace("https://acme.halopsa.com/auth", "https://uk-trial.halopsa.com").replace(
+            "acme\n", "SimTrial42\n"
+        )
+    )
+    assert trial.tool == "cipp" and trial.auth_url == "https://uk-trial.halopsa.com"
+    assert trial.tenant == "SimTrial42"
+    # Self-hosted: the tenant is left empty, and none is missed.
+    own = recognise(
+        "HaloPSA Resource Server URL: https://itsm.acme.example/api\n"
+        "HaloPSA Authorisation Endpoint URL: https://itsm.acme.example/auth\n"
+        "HaloPSA Tenant:\n"
+        "HaloPSA Client ID: 1a2b3c4d-0000-4000-8000-123456789abc\n"
+    )
+    assert own.tool == "cipp" and own.tenant is None and own.missing == ()
+    # Nango's only label of its own is as common as any: it never names the tool alone.
+    assert recognise("Hostname: acme.halopsa.com\nClient ID: abc12345\n").tool is None
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
@@ -242,6 +410,17 @@ def test_n8n_passes_when_its_own_three_scopes_are_ticked() -> None:
         report = check_for_tool(halo, "n8n", " ".join(r.recipe("n8n").scopes))
     assert "SCOPE_NOT_GRANTED" not in report.codes()
     assert report.granted_scopes is not None and "admin" in report.granted_scopes
+
+
+def test_cipp_and_nango_pass_with_what_their_recipes_tick() -> None:
+    with HostedHalo("healthy", ticked=ALL_TICKED) as halo:
+        cipp = check_for_tool(halo, "cipp", " ".join(r.recipe("cipp").scopes))
+        nango = check_for_tool(halo, "nango", " ".join(r.recipe("nango").scopes))
+    assert cipp.ok and nango.ok, (cipp.codes(), nango.codes())
+    assert tuple(cipp.requested_scopes) == r.recipe("cipp").scopes, "what CIPP's docs tick"
+    # Nothing broad is ticked for CIPP, so nothing is said about broad access.
+    assert not {"BROAD_ACCESS", "TOOL_NEEDS_BROAD_ACCESS"} & set(cipp.codes())
+    assert "TOOL_NEEDS_OTHER_IDENTITY" not in cipp.codes() + nango.codes()
 
 
 def test_the_broad_scope_a_tool_requires_is_not_called_more_than_it_needs() -> None:

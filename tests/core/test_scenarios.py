@@ -18,6 +18,7 @@ from tests.faults.matrix import CASES as FAULT_CASES
 from tests.faults.matrix import expected
 from wizard.core import CheckReport, ScopeStatus, Severity, run_discovery
 from wizard.core.findings import ALL_CODES
+from wizard.core.model import StepStatus
 from wizard.sim import SCENARIOS, SimulatedHalo
 from wizard.sim.scenarios import READ_EDIT_SCOPES
 
@@ -56,6 +57,9 @@ CASES: dict[str, Case] = {
     "scope_not_ticked": Case("scope_not_ticked", ("SCOPE_NOT_GRANTED",)),
     "scope_rejected": Case("scope_rejected", ("INVALID_SCOPE",)),
     "no_scope_token": Case("no_scope_token", ("TOKEN_WITHOUT_SCOPE",)),
+    # 401 from some areas and 403 from others: still the token, not the agent's permissions.
+    "no_scope_token_mixed": Case("no_scope_token_mixed", ("TOKEN_WITHOUT_SCOPE",)),
+    "all_kept_as_all": Case("all_kept_as_all", ("TENANT_DETECTED", "ACTS_AS_AGENT"), ok=True),
     "api_unauthorized": Case("api_unauthorized", ("API_UNAUTHORIZED",)),
     "agent_no_permission": Case("agent_no_permission", ("PERMISSION_DENIED",)),
     "agent_sees_nothing": Case("agent_sees_nothing", ("NO_VISIBLE_DATA",), ok=True),
@@ -99,8 +103,9 @@ CASES: dict[str, Case] = {
         entered={"tool": "rewst", "scopes": "read:customers read:tickets"},
     ),
     "hostname_typo": Case(expect=("HOST_INVALID",), entered={"host": "https://acme..halopsa.com"}),
+    # A name this program does not know is sent all the same: Halo's answer decides.
     "made_up_scope": Case(
-        expect=("SCOPE_UNKNOWN",), entered={"scopes": "read:tickets read:actions"}
+        expect=("SCOPE_UNKNOWN", "INVALID_SCOPE"), entered={"scopes": "read:tickets read:actions"}
     ),
     "no_scope": Case(expect=("NO_SCOPES",), entered={"scopes": " , "}),
     "secret_with_quotes": Case(
@@ -140,8 +145,22 @@ CASES: dict[str, Case] = {
         entered={"auth_url": "https://localhost:1/auth"},
     ),
     # "all" is not ticked on the simulated application, as on most real ones.
+    # all, not ticked on the application: Halo narrows it to the scopes the application
+    # allows and lists their names (reference §10), which is all granted as far as it goes.
     "everything_scope": Case(
-        expect=("BROAD_ACCESS", "SCOPE_NOT_GRANTED"), entered={"scopes": "all read:tickets"}
+        expect=("BROAD_ACCESS",), ok=True, entered={"scopes": "all read:tickets"}
+    ),
+    # Only read: scopes ticked: all comes back as the read: names, and the areas every
+    # connection is tested with under a wildcard are still read.
+    "everything_narrowed_to_reading": Case(
+        expect=("BROAD_ACCESS",),
+        ok=True,
+        entered={"scopes": "all"},
+        ticked=frozenset(s for s in READ_EDIT_SCOPES if s.startswith("read:")),
+    ),
+    # all ticked, and Halo answering all as all (inferred): the same verdict.
+    "everything_said_as_all": Case(
+        "all_kept_as_all", ("BROAD_ACCESS",), ok=True, entered={"scopes": "all"}
     ),
     # JWT Assertion (Services): the private key signs instead of a secret being sent.
     "jwt_assertion": Case(
@@ -375,6 +394,101 @@ def test_scope_not_ticked_points_to_the_permissions_tab(ca: trustme.CA, ca_bundl
     assert [f.scope for f in missing] == ["read:assets"]
     assert any("Permissions tab" in step and "read:assets" in step for step in missing[0].fix)
     assert not any(f.code == "PERMISSION_DENIED" for f in report.findings)
+    # Assets answered 401 while tickets and customers listed records: a scope not granted
+    # for that area, never a wrong secret nor a token refused.
+    assets = {s.scope: s for s in report.scopes}["read:assets"]
+    assert (assets.status, assets.http_status) == (ScopeStatus.DENIED, 401)
+    assert not {"API_UNAUTHORIZED", "INVALID_CLIENT", "TOKEN_WITHOUT_SCOPE"} & set(report.codes())
+
+
+def test_a_token_without_scopes_refused_with_401_and_403_is_said_as_such(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    report = _outcome("no_scope_token_mixed", ca, ca_bundle).report
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    assert [f.code for f in errors] == ["TOKEN_WITHOUT_SCOPE"]
+    assert "HTTP 401 and 403" in errors[0].detail
+    # Not the agent's permissions, though tickets and assets answered 403.
+    assert "PERMISSION_DENIED" not in report.codes()
+    refused = {s.scope: s.http_status for s in report.scopes}
+    assert refused == {"read:tickets": 403, "read:customers": 401, "read:assets": 403}
+
+
+def test_the_sign_in_names_in_the_token_answer_are_taken_quietly(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    outcome = _outcome("healthy", ca, ca_bundle)
+    report = outcome.report
+    assert report.granted_scopes == ["read:tickets", "read:customers", "read:assets"]
+    assert {s.key: s.summary for s in report.steps}["token"] == "Token issued with 3 scopes"
+    assert report.ok and not any(f.severity is Severity.WARNING for f in report.findings)
+
+
+def test_no_probe_sends_count_and_a_number_is_only_a_total_halo_stated(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    halo = start_halo("healthy")
+    report = check(halo, ca_bundle, scopes="read:assets read:timesheets")
+    listings = [r for r in halo.requests if r.method == "GET" and r.path.startswith("/api/")]
+    listings = [r for r in listings if r.path not in ("/api/authinfo", "/api/instanceinfo")]
+    assert listings and all("count" not in r.query for r in listings)
+    summaries = {s.key: s.summary for s in report.steps}
+    # Halo's own total (record_count with paging), not the page of one record.
+    assert summaries["scope:read:assets"] == "311 assets visible"
+    # A bare list states no total: records are visible, and no number is made up.
+    assert summaries["scope:read:timesheets"] == "Records visible (Halo gave no total)"
+    records = {s.scope: s.records for s in report.scopes}
+    assert records == {"read:assets": 311, "read:timesheets": None}
+    assert report.to_dict()["scopes"][1]["records"] is None
+
+
+def test_all_answered_as_names_is_still_tested_as_a_wildcard(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    narrowed = _outcome("everything_narrowed_to_reading", ca, ca_bundle).report
+    said_as_all = _outcome("everything_said_as_all", ca, ca_bundle).report
+    assert "all" not in (narrowed.granted_scopes or [])
+    assert said_as_all.granted_scopes == ["all"]
+    for report in (narrowed, said_as_all):
+        statuses = {s.scope: s.status for s in report.scopes}
+        assert statuses == {
+            "all": ScopeStatus.NOT_TESTED,
+            "read:tickets": ScopeStatus.OK,
+            "read:customers": ScopeStatus.OK,
+            "read:assets": ScopeStatus.OK,
+        }
+        assert "SCOPE_NOT_GRANTED" not in report.codes() and report.ok
+    count = len(narrowed.granted_scopes or [])
+    summary = {s.key: s.summary for s in narrowed.steps}["scope:all"]
+    assert summary == f"Granted as {count} named scopes; no read-only test of its own"
+
+
+def test_a_rate_limit_without_retry_after_is_not_tried_again(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    outcome = _outcome("rate_limited", ca, ca_bundle)
+    report, halo = outcome.report, outcome.halo
+    paths = [r.path for r in halo.requests if r.method == "GET"]
+    # One request per listing and one for the agent: no second try into a 5-minute window.
+    assert sorted(paths) == sorted(
+        ["/api/authinfo", "/api/instanceinfo", "/api/Agent/me", "/api/Tickets", "/api/Client",
+         "/api/Asset"]
+    )  # fmt: skip
+    (finding,) = [f for f in report.findings if f.code == "RATE_LIMITED"]
+    assert finding.severity is Severity.ERROR
+    assert "without saying how long to wait" in finding.detail
+    assert f"this check made {len(halo.requests)} requests" in finding.detail
+    assert "shares it" in finding.detail and "5 minutes" in finding.fix[0]
+
+
+def test_a_rate_limit_with_a_short_retry_after_is_still_waited_out(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
+    outcome = _outcome("rate_limited_briefly", ca, ca_bundle)
+    (finding,) = [f for f in outcome.report.findings if f.code == "RATE_LIMITED"]
+    assert finding.severity is Severity.INFO and "waited 1 seconds" in finding.detail
+    tickets = [r for r in outcome.halo.requests if r.path == "/api/Tickets"]
+    assert len(tickets) == 2
 
 
 def test_agent_that_sees_nothing_is_told_which_teams_to_join(
@@ -419,11 +533,52 @@ def test_a_server_that_never_answers_is_given_up_on_quickly(ca: trustme.CA, ca_b
         assert outcome.seconds < timeout + 3.0, (name, outcome.seconds)
 
 
-def test_unknown_scope_is_caught_before_any_request(ca: trustme.CA, ca_bundle: str) -> None:
+def test_an_unknown_scope_is_sent_to_halo_whose_answer_decides(
+    ca: trustme.CA, ca_bundle: str
+) -> None:
     outcome = _outcome("made_up_scope", ca, ca_bundle)
-    assert outcome.halo.requests == []
-    finding = next(f for f in outcome.report.findings if f.code == "SCOPE_UNKNOWN")
-    assert "read:tickets" in " ".join(finding.fix)
+    report, halo = outcome.report, outcome.halo
+    (token_request,) = [r for r in halo.requests if r.method == "POST"]
+    assert token_request.form["scope"] == "read:tickets read:actions"
+    warning = next(f for f in report.findings if f.code == "SCOPE_UNKNOWN")
+    assert warning.severity is Severity.WARNING
+    assert "read:tickets" in " ".join(warning.fix)
+    # The warning comes first; Halo's refusal is the error, quoted and with the fix.
+    codes = report.codes()
+    assert codes.index("SCOPE_UNKNOWN") < codes.index("INVALID_SCOPE")
+    refused = next(f for f in report.findings if f.code == "INVALID_SCOPE")
+    assert "invalid_scope" in refused.detail
+    # Only a scope Halo can have is offered to tick.
+    assert any("tick read:tickets, then" in step for step in refused.fix)
+    assert {s.key: s.status for s in report.steps}["input"] is StepStatus.OK
+
+
+def test_a_scope_halo_knows_and_this_program_does_not_is_granted(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    # A newer Halo with an area no list has caught up with yet.
+    halo = start_halo("healthy", extra_scopes=frozenset({"read:newarea"}))
+    report = check(halo, ca_bundle, scopes="read:tickets read:newarea")
+    assert report.ok, report.codes()
+    assert [f.severity for f in report.findings if f.code == "SCOPE_UNKNOWN"] == [Severity.WARNING]
+    statuses = {s.scope: s.status for s in report.scopes}
+    assert statuses == {"read:tickets": ScopeStatus.OK, "read:newarea": ScopeStatus.NOT_TESTED}
+    assert report.granted_scopes == ["read:tickets", "read:newarea"]
+
+
+def test_the_areas_halo_has_beyond_the_old_list_are_known_and_not_tested(
+    start_halo: Callable[..., SimulatedHalo], ca_bundle: str
+) -> None:
+    halo = start_halo("healthy")
+    report = check(halo, ca_bundle, scopes="read:tickets read:mailcampaign edit:events")
+    assert "SCOPE_UNKNOWN" not in report.codes() and report.ok, report.codes()
+    steps = {s.key: s for s in report.steps}
+    for scope in ("read:mailcampaign", "edit:events"):
+        assert steps[f"scope:{scope}"].status is StepStatus.SKIPPED
+        assert steps[f"scope:{scope}"].summary == "No read-only test for this scope"
+    # No request was made for them: Halo publishes no listing to test them with.
+    paths = {r.path.lower() for r in halo.requests if r.method == "GET"}
+    assert not any("mail" in path or "event" in path for path in paths)
 
 
 def test_trimmed_secret_still_connects(ca: trustme.CA, ca_bundle: str) -> None:

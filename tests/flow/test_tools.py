@@ -4,6 +4,7 @@ change them, and the pages can tell which scopes the tool asks for itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tests.conftest import check
 from wizard.core.recipes import recipe
@@ -51,12 +52,14 @@ def test_diagnosing_never_asks_for_the_tool() -> None:
     assert StepKey.TOOL not in flow.path()
 
 
-def test_the_seven_tools_are_offered_with_another_tool_last() -> None:
+def test_the_nine_tools_are_offered_with_another_tool_last() -> None:
     ids = [recipe.id for recipe in tool_choices()]
     assert ids == [
         "rewst",
         "hire2retire",
         "n8n",
+        "cipp",
+        "nango",
         "halo-custom-integration",
         "haloapi-powershell",
         "script",
@@ -165,3 +168,48 @@ def test_a_script_and_the_diagnose_path_have_no_form_of_their_own() -> None:
 def test_the_powershell_module_has_a_command_rather_than_fields() -> None:
     assert is_command(recipe("haloapi-powershell"))
     assert not any(is_command(recipe(name)) for name in ("rewst", "n8n", "other"))
+
+
+def test_cipp_ticks_what_its_docs_ask_for_and_leaves_the_identity_to_the_admin() -> None:
+    flow = _flow_with("cipp")
+    state = flow.state
+    assert set(state.scopes) == {"read:tickets", "edit:tickets", "read:customers", "edit:customers"}
+    assert state.identity is None, "CIPP names no identity: the admin chooses"
+    assert not broad_scopes_from_tool(state) and missing_tool_scopes(state) == ()
+    flow.update(identity=IdentityChoice.APPLICATION)
+    assert identity_differs(flow.state) is None
+
+
+def _tested_form(
+    start_halo: Start, ca_bundle: str, tool: str, scenario: str
+) -> tuple[dict[str, Any], SimulatedHalo]:
+    """The tool's form on the last page after a passing test of `scenario` (label -> field),
+    and the simulated Halo tested."""
+    halo = start_halo(scenario, tick_all=True)
+    flow = _flow_with(tool, AppChoice.EXISTING)
+    chosen = recipe(tool)
+    flow.update(report=check(halo, ca_bundle, scopes=" ".join(chosen.scopes), tool=tool))
+    form = tool_form(flow.state)
+    assert form is not None and form.waiting is None, form
+    return {field.label: field for field in form.fields}, halo
+
+
+def test_cipps_form_on_a_trial_and_on_premise(start_halo: Start, ca_bundle: str) -> None:
+    trial, halo = _tested_form(start_halo, ca_bundle, "cipp", "trial")
+    # CIPP adds /token itself: on a trial, the shared sign-in server as it is.
+    assert trial["HaloPSA Authorisation Endpoint URL"].value == halo.auth_url
+    assert trial["HaloPSA Tenant"].value == "SimTrial42"
+    own, halo = _tested_form(start_halo, ca_bundle, "cipp", "on_premise")
+    assert own["HaloPSA Resource Server URL"].value == f"{halo.url}/api"
+    assert own["HaloPSA Authorisation Endpoint URL"].value == f"{halo.url}/auth"
+    assert own["HaloPSA Tenant"].value == ""
+    assert (own["HaloPSA Tenant"].note or "").startswith("Leave it empty")
+
+
+def test_nangos_form_on_a_trial_says_it_cannot_connect(start_halo: Start, ca_bundle: str) -> None:
+    trial, _ = _tested_form(start_halo, ca_bundle, "nango", "trial")
+    assert (trial["Hostname"].note or "").startswith("Nango cannot connect to this Halo")
+    hosted, halo = _tested_form(start_halo, ca_bundle, "nango", "healthy")
+    assert hosted["Hostname"].value == halo.url.removeprefix("https://")
+    assert "cannot connect" not in (hosted["Hostname"].note or "")
+    assert hosted["Scopes"].value == "read:tickets"

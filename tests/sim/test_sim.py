@@ -18,6 +18,10 @@ import pytest
 import requests
 
 from wizard.sim import SCENARIOS, RecordedRequest, SimulatedHalo, make_tls
+from wizard.sim.scenarios import SCENARIO_DATA
+
+# What a live token answer listed before Halo's own scopes (reference §10).
+SIGN_IN = "openid email profile offline_access roles"
 
 GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 ALL_READ = (
@@ -133,10 +137,19 @@ def test_scenarios_are_the_agreed_ones_with_one_line_descriptions() -> None:
         "scope_rejected", "no_scope_token", "api_unauthorized", "agent_no_permission",
         "agent_sees_nothing", "human_admin_agent", "application_identity", "rate_limited",
         "rate_limited_briefly", "server_error", "unexpected_response", "huge_agent",
-        "clock_skew", "never_answers", "drip",
+        "clock_skew", "never_answers", "drip", "no_scope_token_mixed", "all_kept_as_all",
     }  # fmt: skip
     for description in SCENARIOS.values():
         assert description and "\n" not in description
+
+
+def test_a_scenario_resting_on_inference_says_so() -> None:
+    for name, data in SCENARIO_DATA.items():
+        said = "(Inferred:" in data.description
+        assert said is data.inferred, name
+    # What was seen from a real Halo is not marked: the default, a scopeless token.
+    assert not SCENARIO_DATA["healthy"].inferred and not SCENARIO_DATA["no_scope_token"].inferred
+    assert SCENARIO_DATA["rate_limited_briefly"].inferred
 
 
 def test_credentials_have_halos_shapes_and_differ_per_instance() -> None:
@@ -252,7 +265,7 @@ def test_token_happy_path(halo: SimulatedHalo, client: Client) -> None:
     token = reply.json()
     assert list(token) == ["access_token", "token_type", "expires_in", "scope", "id_token"]
     assert token["token_type"] == "Bearer" and token["expires_in"] == 3600
-    assert token["scope"] == "read:tickets read:assets"
+    assert token["scope"] == f"{SIGN_IN} read:tickets read:assets"
     assert token["access_token"].count(".") == 0
     claims = jwt_claims(token["id_token"])
     assert claims["iss"] == halo.auth_url
@@ -268,7 +281,7 @@ def test_token_accepts_http_basic_client_auth(halo: SimulatedHalo, client: Clien
         auth=(halo.client_id, halo.client_secret),
     )
     assert reply.status_code == 200
-    assert reply.json()["scope"] == "read:tickets"
+    assert reply.json()["scope"] == f"{SIGN_IN} read:tickets"
 
 
 @pytest.mark.parametrize(
@@ -352,16 +365,56 @@ def test_no_scope_token_scenario_drops_the_scope(halo: SimulatedHalo, client: Cl
     assert client.get(f"{halo.url}/api/Tickets", headers=headers).status_code == 401
 
 
+def test_a_token_without_scope_draws_401_or_403(halo: SimulatedHalo, client: Client) -> None:
+    halo.scenario = "no_scope_token_mixed"
+    token = request_token(client, halo, "read:tickets read:customers read:assets").json()
+    assert "scope" not in token
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    statuses = {
+        path: client.get(halo.url + path, headers=headers).status_code
+        for path in ("/api/Tickets", "/api/Client", "/api/Asset", "/api/Agent/me")
+    }
+    assert statuses == {
+        "/api/Tickets": 403, "/api/Client": 401, "/api/Asset": 403, "/api/Agent/me": 401
+    }  # fmt: skip
+
+
 def test_scopes_are_requested_intersect_ticked(halo: SimulatedHalo, client: Client) -> None:
-    assert request_token(client, halo, "all read:tickets").json()["scope"] == "read:tickets"
     halo.scenario = "scope_not_ticked"
-    token = request_token(client, halo, "read:tickets read:assets read:customers").json()
-    assert token["scope"] == "read:tickets read:customers"
+    token = request_token(client, halo, "read:tickets read:assets read:customers read:kb").json()
+    assert token["scope"] == f"{SIGN_IN} read:tickets read:customers"
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     assert client.get(f"{halo.url}/api/Tickets", headers=headers).status_code == 200
     assert client.get(f"{halo.url}/api/Client", headers=headers).status_code == 200
-    denied = client.get(f"{halo.url}/api/Asset", headers=headers)
+    # One area answers 401 for a scope the token lacks, another 403 (reference §10).
+    unauthorized = client.get(f"{halo.url}/api/Asset", headers=headers)
+    assert (unauthorized.status_code, unauthorized.content) == (401, b"")
+    denied = client.get(f"{halo.url}/api/KBArticle", headers=headers)
     assert (denied.status_code, denied.content) == (403, b"")
+
+
+def test_all_is_answered_as_the_names_the_application_allows(
+    halo: SimulatedHalo, client: Client
+) -> None:
+    # Every read:/edit: box ticked but not all: the token lists their names (seen).
+    names = request_token(client, halo, "all read:tickets").json()["scope"].split()
+    assert names[:5] == SIGN_IN.split() and "all" not in names
+    assert {"read:tickets", "edit:tickets", "read:mailcampaign", "edit:events"} <= set(names)
+    # Only reading ticked: all is narrowed to the read: names, never refused.
+    halo.scenario = "scope_not_ticked"
+    token = request_token(client, halo, "all").json()
+    assert token["scope"] == f"{SIGN_IN} read:tickets read:customers"
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.get(f"{halo.url}/api/Tickets", headers=headers).status_code == 200
+    assert client.get(f"{halo.url}/api/Asset", headers=headers).status_code == 401
+
+
+def test_all_said_as_all_where_the_scenario_says_so(halo: SimulatedHalo, client: Client) -> None:
+    halo.scenario = "all_kept_as_all"
+    token = request_token(client, halo, "all").json()
+    assert token["scope"] == f"{SIGN_IN} all"
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.get(f"{halo.url}/api/Asset", headers=headers).status_code == 200
 
 
 def test_edit_scope_grants_read(halo: SimulatedHalo, client: Client) -> None:
@@ -376,7 +429,7 @@ def test_scope_rejected_names_the_scope(halo: SimulatedHalo, client: Client) -> 
     assert reply.status_code == 400
     assert reply.json()["error"] == "invalid_scope"
     assert "read:assets" in reply.json()["error_description"]
-    assert request_token(client, halo, "read:tickets").json()["scope"] == "read:tickets"
+    assert request_token(client, halo, "read:tickets").json()["scope"] == f"{SIGN_IN} read:tickets"
 
 
 def test_expired_or_unknown_tokens_get_401(halo: SimulatedHalo, client: Client) -> None:
@@ -453,8 +506,19 @@ def test_probe_paging_and_counts(halo: SimulatedHalo, client: Client) -> None:
     ).json()
     assert len(page_two["tickets"]) == 37 and page_two["tickets"][0]["id"] == 101
     assert len(client.get(url, headers=headers).json()["tickets"]) == 50
+    # count=N overrides the total: record_count says N (seen, reference §10).
     counted = client.get(f"{halo.url}/api/Asset", headers=headers, params={"count": "3"}).json()
-    assert (counted["record_count"], len(counted["assets"])) == (311, 3)
+    assert (counted["record_count"], len(counted["assets"])) == (3, 3)
+    paged_count = client.get(
+        f"{halo.url}/api/Asset",
+        headers=headers,
+        params={"pageinate": "true", "page_size": "1", "count": "1"},
+    ).json()
+    assert (paged_count["record_count"], len(paged_count["assets"])) == (1, 1)
+    paged = client.get(
+        f"{halo.url}/api/Asset", headers=headers, params={"pageinate": "true", "page_size": "1"}
+    ).json()
+    assert (paged["record_count"], len(paged["assets"])) == (311, 1)
     ignored = client.get(url, headers=headers, params={"no_such_filter": "x", "count": "2"})
     assert len(ignored.json()["tickets"]) == 2
     bad = client.get(url, headers=headers, params={"pageinate": "true", "page_size": "abc"})
@@ -556,7 +620,8 @@ def test_rate_limited(halo: SimulatedHalo, client: Client) -> None:
     headers = access(client, halo)
     for path in ("/api/Tickets", "/api/Agent/me"):
         reply = client.get(halo.url + path, headers=headers)
-        assert reply.status_code == 429 and reply.headers["Retry-After"] == "2"
+        # Halo was never seen sending Retry-After.
+        assert reply.status_code == 429 and "Retry-After" not in reply.headers
         assert reply.headers["Content-Type"].startswith("text/plain")
         assert reply.text == "Rate Limit Reached - 300 Requests per rolling 5 minute window"
 
@@ -570,7 +635,7 @@ def test_rate_limited_briefly(halo: SimulatedHalo, client: Client) -> None:
     ]
     assert statuses == [429, 200, 429, 200]
     first = client.get(f"{halo.url}/api/Asset", headers=headers)
-    assert first.headers["Retry-After"] == "1"
+    assert first.headers["Retry-After"] == "1"  # this scenario keeps it (inferred)
     other = access(client, halo)
     assert client.get(f"{halo.url}/api/Tickets", headers=other).status_code == 429
 
@@ -581,7 +646,9 @@ def test_instance_wide_rate_limit(halo: SimulatedHalo, client: Client) -> None:
     assert statuses == [200, 200, 200, 429]
     reply = client.get(f"{halo.url}/api/Tickets")
     assert reply.text.startswith("Rate Limit Reached - 3 Requests per rolling")
-    assert int(reply.headers["Retry-After"]) >= 1
+    assert "Retry-After" not in reply.headers
+    halo.scenario = "rate_limited_briefly"
+    assert int(client.get(f"{halo.url}/api/authinfo").headers["Retry-After"]) >= 1
 
 
 # Recording and switching
@@ -729,3 +796,18 @@ def test_start_only_once_and_context_manager(tls: tuple[ssl.SSLContext, str]) ->
         with pytest.raises(RuntimeError):
             halo.start()
     halo.stop()
+
+
+def test_simulate_list_marks_the_scenarios_that_rest_on_inference() -> None:
+    import argparse
+    import io
+
+    from wizard.cli import simulate
+
+    out = io.StringIO()
+    assert simulate.run(argparse.Namespace(list=True), out) == 0
+    rows = {line.split()[0]: line.split()[1:] for line in out.getvalue().splitlines() if line}
+    for name, data in SCENARIO_DATA.items():
+        marked = rows[name][0] == "inferred"
+        assert marked is data.inferred, name
+    assert "inferred:" in rows and "reasoned out" in out.getvalue()

@@ -151,6 +151,43 @@ def test_rewst_on_premise_has_no_tenant_and_says_yes(
     shot(window, "form-rewst-on-premise", "10-export")
 
 
+def test_cipp_on_premise_leaves_its_tenant_empty_and_nango_on_a_trial_says_it_cannot_connect(
+    qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
+) -> None:
+    halo = start_halo("on_premise", ticked=EVERY_SCOPE)
+    window = make_wizard()
+    export = to_form(qtbot, window, halo, "cipp", preset=None)
+    box = export.tool_form
+    assert box.title() == "Type these into CIPP"
+    values = _values(export)
+    assert list(values) == [
+        "HaloPSA Resource Server URL",
+        "HaloPSA Authorisation Endpoint URL",
+        "HaloPSA Tenant",
+        "HaloPSA Client ID",
+        "HaloPSA Client Secret",
+        "HaloPSA Ticket Type ID",
+    ]
+    assert values["HaloPSA Resource Server URL"] == f"{halo.url}/api"
+    assert values["HaloPSA Authorisation Endpoint URL"] == f"{halo.url}/auth"
+    # Nothing to copy for a field left empty or CIPP's own setting: the note says what to do.
+    assert values["HaloPSA Tenant"] == "" and box.copy_buttons["HaloPSA Tenant"] == []
+    assert box.notes["HaloPSA Tenant"].text().startswith("Leave it empty")
+    assert box.copy_buttons["HaloPSA Ticket Type ID"] == []
+    assert "the page's address" in box.notes["HaloPSA Ticket Type ID"].text()
+    shot(window, "form-cipp-on-premise", "10-export")
+    window.close_now()
+
+    trial = start_halo("trial", ticked=EVERY_SCOPE)
+    window = make_wizard()
+    export = to_form(qtbot, window, trial, "nango")
+    assert export.tool_form.title() == "Type these into Nango"
+    assert _values(export)["Hostname"] == trial.url.removeprefix("https://")
+    said = export.tool_form.notes["Hostname"].text()
+    assert said.startswith("Nango cannot connect to this Halo")
+    shot(window, "form-nango-trial", "10-export")
+
+
 def test_no_form_after_a_failed_test_and_the_page_says_why(
     qtbot: Any, make_wizard: WizardFactory, start_halo: HaloFactory
 ) -> None:

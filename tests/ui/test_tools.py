@@ -40,7 +40,8 @@ def test_the_tool_is_asked_after_welcome_and_next_waits_for_it(
     assert not window.button(NEXT).isEnabled()
     assert tool.blocked.text() == "To continue: choose the tool you are connecting."
     names = [button.text() for button in tool.tools.values()]
-    assert names[0] == "Rewst" and names[-1] == "Another tool" and len(names) == 7
+    assert names[0] == "Rewst" and names[-1] == "Another tool" and len(names) == 9
+    assert {"CIPP", "Nango"} <= set(names)
     assert not tool.chosen_note.isVisible()
     shot(window, "tools", "02-tool")
     click(qtbot, tool.tools["rewst"])
@@ -102,7 +103,12 @@ def test_choosing_n8n_ticks_its_scopes_and_warns_when_one_is_unticked(
     window = make_wizard()
     click(qtbot, page(window).existing)
     choose_tool(qtbot, window, "n8n")
-    click_next(qtbot, window, StepKey.IDENTITY)
+    identity = click_next(qtbot, window, StepKey.IDENTITY)
+    # n8n names no identity: the admin chooses, with the application's own offered where
+    # Halo has it.
+    assert not identity.agent.isChecked() and not identity.application.isChecked()
+    assert "where your Halo offers it" in identity.advice.label.plain_text()
+    click(qtbot, identity.agent)
     scopes = click_next(qtbot, window, StepKey.SCOPES)
     assert {"admin", "edit:tickets", "edit:customers"} <= _ticked(scopes)
     assert _ticked(scopes) - {"admin", "edit:tickets", "edit:customers"} == {
@@ -121,7 +127,8 @@ def test_choosing_n8n_ticks_its_scopes_and_warns_when_one_is_unticked(
     assert not scopes.boxes["edit:customers"].isChecked()
     assert scopes.tool_warning.isVisible()
     warning = scopes.tool_warning.label.text()
-    assert "with edit:customers unticked, Halo refuses every token n8n asks for" in warning
+    assert "with edit:customers unticked, n8n's token is expected to come without" in warning
+    assert "The test shows what Halo grants." in warning and "refuses" not in warning
     assert "n8n asks Halo for admin, edit:tickets, edit:customers itself" in warning
     # It is a warning, not a lock: the admin may know better.
     assert window.button(NEXT).isEnabled()
@@ -144,7 +151,9 @@ def test_the_live_test_judges_what_the_tool_needs(
     wait_idle(qtbot, window)
     report = window.context.flow.state.report
     assert report is not None and report.requested_scopes == ["all"]
-    assert report.granted_scopes == ["all"]
+    # Halo answers all with the names it stands for (reference §10): all granted.
+    assert report.granted_scopes is not None and "read:customers" in report.granted_scopes
+    assert "SCOPE_NOT_GRANTED" not in report.codes()
     codes = {view.finding.code for view in live_test.finding_views}
     assert "TOOL_NEEDS_OTHER_IDENTITY" in codes, codes
     # The all Rewst needs is said as such, not as more access than the connection needs.

@@ -8,6 +8,7 @@ last test. Exit codes are `check`'s: 0 works, 1 problems, 2 the command could no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -34,20 +35,36 @@ def add_command(commands: Any) -> None:
         "the connection names, or a hidden prompt in a terminal.",
     )
     source = diagnose.add_mutually_exclusive_group(required=True)
-    source.add_argument("--connection", metavar="FILE", help="a connection file")
-    source.add_argument("--profile", metavar="NAME", help="a saved profile (see `profiles list`)")
+    source.add_argument(
+        "--connection",
+        metavar="FILE",
+        help="test the connection saved in this connection file (as `check --save` or the "
+        "wizard's window writes it)",
+    )
+    source.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="test the connection saved as this profile (see `halo-wizard profiles list`)",
+    )
     source.add_argument(
         "--from-text",
         metavar="FILE",
-        help="a text file holding the values another tool's form asks for (Rewst, n8n, "
-        "Halo's custom integration, KEY=value lines); - reads standard input",
+        help="test the values typed into another tool's form, pasted into this text file "
+        "(Rewst, n8n, CIPP, Nango, Halo's custom integration, a Connect-HaloAPI line, "
+        'KEY=value lines, an e-mail, or this program\'s own "Type these into" block); - '
+        "reads standard input",
     )
-    diagnose.add_argument("--scopes", help="test these scopes instead of the connection's")
+    diagnose.add_argument(
+        "--scopes",
+        help="test these scopes instead of the connection's, separated by spaces or commas, "
+        'e.g. "read:tickets read:assets"',
+    )
     diagnose.add_argument(
         "--report",
         metavar="FILE.html",
-        help="also write a support report (an existing file only with --force; never a file "
-        "this command reads)",
+        help="also write a support report to this file: one web page, without the secret, "
+        "for whoever helps (an existing file only with --force; never a file this command "
+        "reads)",
     )
     diagnose.add_argument(
         "--client-secret-stdin",
@@ -69,7 +86,15 @@ def add_command(commands: Any) -> None:
         "last result; never its secret)",
     )
     diagnose.add_argument(
-        "--force", action="store_true", help="with --report: replace an existing file"
+        "--force", action="store_true", help="with --report or --record: replace an existing file"
+    )
+    diagnose.add_argument(
+        "--record",
+        metavar="FILE.json",
+        help="also write a trace of this test to FILE.json: each request and the shape of "
+        "Halo's answer, with Halo's error texts, never a secret, token or record content, "
+        "for whoever helps (`simulate --replay FILE.json` serves it again; an existing file "
+        "only with --force; never a file this command reads)",
     )
     diagnose.add_argument(
         "--ca-bundle",
@@ -84,7 +109,12 @@ def add_command(commands: Any) -> None:
         metavar="S",
         help="give up on any request after S seconds (default 10)",
     )
-    diagnose.add_argument("--json", action="store_true", help="print one JSON object")
+    diagnose.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (check's, with what changed since the last test) instead "
+        "of the readable report",
+    )
     diagnose.add_argument(
         "--for",
         dest="tool",
@@ -198,6 +228,7 @@ def run(
         except SaveRefused as refused:
             words = save_refused_words(refused, args)
             raise UsageError(f"No report was written: {words}") from None
+    record_path = _record_target(args)
     err = sys.stderr
     if connection is not None:
         host, client_id = connection.host, connection.client_id
@@ -223,6 +254,8 @@ def run(
         scopes = " ".join(recognised.scopes or ())
         known_token_url, last = None, None
     args.tool = _tool_of(args, connection, recognised, err)
+    if recognised is not None and recognised.scopes_from_tool and args.tool != recognised.tool:
+        scopes = ""  # the recognised tool's own request, not the --for tool's
     if args.scopes:
         scopes = args.scopes
     elif not parse_scopes(scopes) and args.tool is not None:
@@ -277,7 +310,10 @@ def run(
         tool=args.tool,
         **key_options,
     )
-    report = run_check_sync(request)
+    if record_path is None:
+        report = run_check_sync(request)
+    else:
+        report = _recorded(request, record_path, secret, err)
     found = changes(last, report)
     last_tested_at = last.tested_at if last is not None else None
     data = report.to_dict()
@@ -333,8 +369,8 @@ def _tool_of(
             chosen = recipes.recipe(found)
         except KeyError:
             return None
-        how = "was saved for" if connection is not None else "has the form labels of"
-        err.write(f"Judged as {chosen.name}'s connection: it {how} {chosen.name}.\n")
+        how = "it was saved for" if connection is not None else "the pasted text is the form of"
+        err.write(f"Judged as {chosen.name}'s connection: {how} {chosen.name}.\n")
         return chosen.id
     if recognised is not None:
         err.write(
@@ -445,3 +481,44 @@ def _write_report(
     except ExportError as exc:
         raise UsageError(f"The report was not written: {exc}") from None
     err.write(f"Wrote the support report to {os.path.abspath(path)} (it holds no secret).\n")
+
+
+def _record_target(args: argparse.Namespace) -> str | None:
+    """The file --record writes, checked before the test by the rules every save follows
+    (wizard/tasks/save.py): never the connection, profile, text or key this command reads,
+    nor the --report; an existing file only with --force."""
+    if not args.record:
+        return None
+    from wizard.cli.common import UsageError
+    from wizard.core import profiles
+    from wizard.tasks.save import SaveRefused, Target, check_target, same_file
+
+    if args.report and same_file(args.record, args.report):
+        raise UsageError("--record and --report name the same file; give the trace its own.")
+    reading = _inputs(args)
+    if args.profile:
+        with contextlib.suppress(profiles.ProfileError):  # no such profile: said below
+            reading.append(str(profiles.path_of(args.profile)))
+    try:
+        path = check_target(Target(path=args.record), reading=reading, force=args.force)
+    except SaveRefused as refused:
+        words = save_refused_words(refused, args)
+        raise UsageError(f"Nothing was tested or recorded: {words}") from None
+    return str(path)
+
+
+def _recorded(request: Any, path: str, secret: str, err: TextIO) -> CheckReport:
+    """The check, its trace written to `path` as soon as it ends (docs/trace.md)."""
+    from wizard.cli.common import UsageError
+    from wizard.core.connection_file import ExportError
+    from wizard.core.trace import record_check
+
+    try:
+        report = record_check(request, path, command="diagnose", secret=secret)
+    except ExportError as exc:
+        raise UsageError(f"The trace was not written: {exc}") from None
+    err.write(
+        f"Wrote the trace of this test to {path} (it holds no secret, token or record "
+        "content; see docs/trace.md).\n"
+    )
+    return report

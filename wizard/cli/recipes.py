@@ -13,7 +13,11 @@ def add_command(commands: Any) -> None:
         allow_abbrev=False,
         help="the tools with a recipe: the scopes and identity each needs, and its form",
     )
-    listing.add_argument("--json", action="store_true", help="print one JSON array")
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON array (one recipe per tool) instead of the readable list",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -31,7 +35,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             r.scopes_chosen_by, "a starting point: choose what you need"
         )
         out.write(f"{'':<{width}}  scopes {' '.join(r.scopes)} ({by})\n")
+        if r.requests is not None and tuple(r.requests) != tuple(r.scopes):
+            asks = " ".join(r.requests) if r.requests else "no scope unless one is set in it"
+            sure = r.cited("requests").sure
+            out.write(f"{'':<{width}}  its token request asks Halo for {asks} ({sure})\n")
         signs = "a client secret or a private key" if r.signs_with_a_key else "a client secret"
         out.write(f"{'':<{width}}  signs in with {signs}\n")
+        out.write(f"{'':<{width}}  source: {r.source} ({r.sure})\n")
     out.write("\nUse one with: halo-wizard check ... --for ID\n")
     return EXIT_OK

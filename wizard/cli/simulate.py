@@ -12,32 +12,62 @@ from wizard.cli.common import DEMO_SCOPES, EXIT_OK, SECRET_ENV, _known_scenario
 
 def add_command(commands: Any) -> None:
     simulate = commands.add_parser(
-        "simulate", help="run a simulated Halo on this computer, for trying things out"
+        "simulate",
+        help="run a simulated Halo on this computer, for trying things out",
+        description="Run a simulated Halo on this computer until Ctrl+C: it prints its "
+        "address, a Client ID and secret, and the `halo-wizard check` command to test it "
+        "with from another terminal. Nothing leaves this computer.",
     )
     simulate.add_argument(
-        "--scenario", default="healthy", help="how the simulated Halo behaves (see --list)"
+        "--scenario",
+        default="healthy",
+        help="how the simulated Halo behaves, e.g. wrong_secret (default healthy; --list "
+        "names them all)",
     )
-    simulate.add_argument("--port", type=int, default=0, help="port to listen on (default: any)")
     simulate.add_argument(
-        "--latency-ms", type=int, default=0, help="delay every answer by this many milliseconds"
+        "--port",
+        type=int,
+        default=0,
+        help="the port on 127.0.0.1 to listen on (default: any free port, printed at start)",
+    )
+    simulate.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="delay every answer by this many milliseconds, as a slow network would (default 0)",
     )
     simulate.add_argument(
         "--tls",
         action="store_true",
-        help="serve HTTPS with a freshly made certificate",
+        help="serve HTTPS with a freshly made certificate (its CA file is printed, for "
+        "check --ca-bundle) instead of plain HTTP",
     )
-    simulate.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    simulate.add_argument(
+        "--list", action="store_true", help="list the scenarios, one line each, and exit"
+    )
+    simulate.add_argument(
+        "--replay",
+        metavar="TRACE.json",
+        help="instead of a scenario, serve a trace written by `check --record` or `diagnose "
+        "--record`: each request answered as the recorded Halo answered it, for any secret "
+        "(docs/trace.md)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from wizard.sim import SimulatedHalo
-    from wizard.sim.scenarios import DEMO_SCENARIOS
+    from wizard.sim.scenarios import DEMO_SCENARIOS, INFERRED_SCENARIOS
 
     if args.list:
+        # "inferred": the scenario rests on our own inference, not on a real Halo seen so.
         width = max(len(name) for name in DEMO_SCENARIOS)
         for name, description in DEMO_SCENARIOS.items():
-            out.write(f"{name:<{width}}  {description}\n")
+            mark = "inferred" if name in INFERRED_SCENARIOS else ""
+            out.write(f"{name:<{width}}  {mark:<8}  {description}\n")
+        out.write("\ninferred: behaviour not seen from a real Halo, only reasoned out.\n")
         return EXIT_OK
+    if args.replay:
+        return _replay(args, out)
     _known_scenario(args.scenario)
     tls = None
     ca_path = None
@@ -81,3 +111,60 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if keys is not None:
             keys.cleanup()
     return EXIT_OK
+
+
+def _replay(args: argparse.Namespace, out: TextIO) -> int:
+    """simulate --replay: serve a recorded trace until Ctrl+C, saying how to check it."""
+    from wizard.cli.common import UsageError
+    from wizard.sim.replay import ReplayedHalo, ReplayError, load
+
+    try:
+        trace = load(args.replay)
+    except ReplayError as exc:
+        raise UsageError(f"--replay: {exc}") from None
+    tls = None
+    ca_path = None
+    if args.tls:
+        from wizard.sim.tls import make_tls
+
+        tls, ca_path = make_tls()
+    halo = ReplayedHalo(
+        trace,
+        port=args.port,
+        latency_ms=args.latency_ms,
+        tls=tls,
+        public_host="localhost" if tls else "127.0.0.1",
+    )
+    halo.start()
+    keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion else None
+    try:
+        out.write(halo.describe(args.replay).rstrip() + "\n\n")
+        words = [_quoted(argument) for argument in halo.check_arguments()]
+        if ca_path:
+            words += ["--ca-bundle", _quoted(ca_path)]
+        command = "halo-wizard check " + " ".join(words)
+        if keys is not None:
+            # Any key pair: the replay answers the token request as it was answered.
+            from wizard.core import assertion
+
+            files = assertion.write_key_pair(keys.name, assertion.generate_key_pair())
+            out.write(f"A private key to sign with (any will do): {files.private_key}\n\n")
+            command = f"{command} --private-key {_quoted(str(files.private_key))}"
+        else:
+            command = f"{SECRET_ENV}=any-secret {command}"
+        out.write(f"Check it from another terminal:\n  {command}\n\nPress Ctrl+C to stop.\n")
+        out.flush()
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        out.write("Stopped.\n")
+    finally:
+        halo.stop()
+        if keys is not None:
+            keys.cleanup()
+    return EXIT_OK
+
+
+def _quoted(argument: str) -> str:
+    """An argument as typed into a shell: in double quotes when it holds a space."""
+    plain = argument and all(c.isalnum() or c in "-_.:/=@+,%" for c in argument)
+    return argument if plain else '"' + argument.replace('"', '\\"') + '"'

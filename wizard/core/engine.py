@@ -46,7 +46,7 @@ _halo_error = judges.halo_error
 _dotnet_message = judges.dotnet_message
 _denial_text = judges.denial_text
 _shape_words = judges.shape_words
-_count_records = judges.count_records
+_read_listing = judges.read_listing
 _probe_outcome = judges.probe_outcome
 
 CLOCK_SKEW_LIMIT = 300.0
@@ -147,6 +147,14 @@ class Checker:
         finding = make(code, self._context, **kwargs)
         self._record([finding])
         return self.report.findings[-1]
+
+    def _count_requests(self) -> dict[str, Any]:
+        """The context, with how many requests this check has made so far (a rate limit is
+        shared by every integration on the instance, so the finding says how many were ours)."""
+        count = len(self._calls.exchanges)
+        one, many = messages.REQUESTS_MADE
+        self._context["requests_made"] = one if count == 1 else many.format(count=count)
+        return self._context
 
     def _note_clock(self, answers: list[stages.Answer]) -> None:
         for response in answers:
@@ -252,8 +260,9 @@ class Checker:
             self._add("SCOPES_CLEANED", removed=describe(parsed.removed))
         for scope in requested:
             if not scopes.is_known(scope):
+                # Never a reason not to ask: Halo has scopes no list has caught up with, and
+                # its own answer (a grant, or invalid_scope) is what decides.
                 self._add("SCOPE_UNKNOWN", scope=scope, suggestion=scopes.suggestion_for(scope))
-                failed = True
 
         pasted_id = credentials.clean_client_id(request.client_id)
         client_id = pasted_id.value
@@ -357,7 +366,7 @@ class Checker:
             self.request.tenant,
             self.request.auth_url,
             self.request.timeout,
-            self._context,
+            self._count_requests(),
         )
         self._context.update(verdict.context)
         self._name_the_product(verdict.context)
@@ -423,7 +432,7 @@ class Checker:
             token_url,
             self.report.requested_scopes,
             self.request.timeout,
-            self._context,
+            self._count_requests(),
             assertion=self._assertion_facts(token_url),
         )
         for secret in (verdict.token, *verdict.other_tokens):
@@ -445,9 +454,10 @@ class Checker:
         """The read scopes tested under a granted wildcard (all, all:standard), which has no
         read test of its own: the areas the chosen tool needs records of, and for every
         connection tickets, customers and assets, so that "works" never rests on one area
-        (an agent that may read customers but not tickets is found)."""
-        granted = self.report.granted_scopes
-        if granted is None or not set(granted) & {"all", "all:standard"}:
+        (an agent that may read customers but not tickets is found). Granted means by name,
+        or as the list of named scopes Halo gives for it (narrowed to what the application
+        allows), or with no list at all."""
+        if not scopes.wildcard_granted(requested, self.report.granted_scopes):
             return []
         chosen = self._tool_recipe()
         areas = [*(chosen.needs_records if chosen is not None else ()), *WILDCARD_AREAS]
@@ -473,13 +483,50 @@ class Checker:
         self._note_clock(answers.all())
 
         granted = self.report.granted_scopes
-        if judges.refused_everywhere(answers):
-            verdict = judges.judge_refused_everywhere(requested, granted, self._context)
+        if judges.refused_everywhere(answers, scopeless=not granted):
+            verdict = judges.judge_refused_everywhere(
+                checked, granted, self._context, answers.probes
+            )
             self._record(verdict.findings)
             self._set_scopes(verdict)
-            self._step("identity", StepStatus.FAILED, messages.SUMMARY_REFUSED.format(status=401))
+            identity = answers.identity
+            if isinstance(identity, Response) and identity.status in (401, 403):
+                summary = messages.SUMMARY_REFUSED.format(status=identity.status)
+                self._step("identity", StepStatus.FAILED, summary)
+            else:
+                # A token without scopes may still name its agent: say who it acts as.
+                self._judge_identity(answers)
             return
 
+        self._judge_identity(answers)
+        verdict = judges.judge_scopes(
+            checked,
+            granted,
+            self.report.identity,
+            answers.probes,
+            self.request.timeout,
+            self._context,
+            asked=requested,
+        )
+        self._set_scopes(verdict)
+        self._record(verdict.findings)
+        chosen = self._tool_recipe()
+        required = recipes.required_scopes(chosen) if chosen is not None else ()
+        self._record(
+            judges.judge_breadth(
+                requested, granted, self.report.identity, self._context, required=required
+            )
+        )
+        self._record(judges.judge_rate_limit(answers, self._count_requests()))
+        if chosen is not None:
+            found = recipes.judge(chosen, self.report)
+            self._record(
+                [replace(f, params=MappingProxyType({**self._context, **f.params})) for f in found]
+            )
+        self._flag_identity_row()
+
+    def _judge_identity(self, answers: stages.Answers) -> None:
+        """Who the connection acts as, from the agent record (or the id_token's claims)."""
         who = judges.judge_identity(
             answers.identity,
             self._claims,
@@ -491,24 +538,6 @@ class Checker:
         self.report.identity = who.identity
         self._record(who.findings)
         self._step("identity", who.status, who.summary)
-
-        verdict = judges.judge_scopes(
-            checked, granted, who.identity, answers.probes, self.request.timeout, self._context
-        )
-        self._set_scopes(verdict)
-        self._record(verdict.findings)
-        chosen = self._tool_recipe()
-        required = recipes.required_scopes(chosen) if chosen is not None else ()
-        self._record(
-            judges.judge_breadth(requested, granted, who.identity, self._context, required=required)
-        )
-        self._record(judges.judge_rate_limit(answers, self._context))
-        if chosen is not None:
-            found = recipes.judge(chosen, self.report)
-            self._record(
-                [replace(f, params=MappingProxyType({**self._context, **f.params})) for f in found]
-            )
-        self._flag_identity_row()
 
     def _flag_identity_row(self) -> None:
         """A row never shows a tick beside a warning about it: the identity row becomes a

@@ -59,6 +59,12 @@ NOTHING_CHANGED = "Nothing changed since the last test ({when})."
 CHANGED_SINCE = "Since the last test ({when}):"
 CHANGED_SINCE_UNKNOWN = "Since the last test:"
 NOT_RECORDED = "(not recorded)"
+# How to give support Halo's answers themselves (docs/trace.md).
+TRACE_COMMAND = "halo-wizard diagnose ... --record trace.json"
+TRACE_NOTE = (
+    "To show support exactly what Halo answered, run {command} and attach the file; it "
+    "holds no secret, token or record content."
+)
 REDACTION_NOTE = (
     "This report never holds the client secret, a token or an Authorization header: "
     f"wherever one appeared it is replaced by {MASK}."
@@ -66,6 +72,8 @@ REDACTION_NOTE = (
 
 SEVERITY_WORDS = {"error": "Problem", "warning": "Warning", "info": "Note"}
 VERDICT_WORDS = {"ok": "Works", "warning": "Works, with warnings", "error": "Not working yet"}
+# The banner's word for problems now in a connection whose last test worked: not "yet".
+VERDICT_STOPPED = "Stopped working"
 OUTCOME_WORDS = {
     "ok": "OK",
     "warning": "Warning",
@@ -136,6 +144,8 @@ def report_data(
             "duration_seconds": check.get("duration_seconds"),
         },
         "last_tested_at": last_tested_at,
+        # The recorded last test's result (null: none recorded, or not compared).
+        "worked_at_last_test": _worked_at_last_test(check, changes, last_tested_at),
         "changes": None if changes is None else [_change(item) for item in changes],
         "findings": findings,
         "steps": [
@@ -229,6 +239,18 @@ def _finding(item: Mapping[str, Any]) -> dict[str, Any]:
         "link": item.get("link"),
         "scope": item.get("scope"),
     }
+
+
+def _worked_at_last_test(
+    check: Mapping[str, Any], changes: Sequence[Mapping[str, Any]] | None, last: str | None
+) -> bool | None:
+    if changes is None:
+        return None
+    for change in changes:
+        if change.get("kind") == "result" and isinstance(change.get("before_value"), bool):
+            return bool(change["before_value"])
+    # The result did not change: it was what it is now, when a last test was recorded.
+    return bool(check.get("ok")) if last else None
 
 
 def _change(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -570,6 +592,12 @@ def _meta_line(data: Mapping[str, Any]) -> str:
     return " &middot; ".join(pieces)
 
 
+def _verdict_word(tone: str, data: Mapping[str, Any]) -> str:
+    if tone == "error" and data.get("worked_at_last_test") is True:
+        return VERDICT_STOPPED
+    return VERDICT_WORDS[tone]
+
+
 def _result_section(data: Mapping[str, Any]) -> list[str]:
     verdict = data.get("verdict") or {}
     kind = str(verdict.get("kind") or "error")
@@ -584,7 +612,7 @@ def _result_section(data: Mapping[str, Any]) -> list[str]:
     out = [
         '<section id="result">',
         f"<h2>{_e(HEADING_RESULT)}</h2>",
-        f'<p class="verdict {tone}"><span class="word">{_e(VERDICT_WORDS[tone])}</span>'
+        f'<p class="verdict {tone}"><span class="word">{_e(_verdict_word(tone, data))}</span>'
         f"{_e(verdict.get('sentence'))}</p>",
     ]
     out += _facts_table(
@@ -720,6 +748,8 @@ def _steps_section(data: Mapping[str, Any]) -> list[str]:
                 f"<td>{_e(exchange.get('halo_said') or '')}</td></tr>"
             )
         out.append("</tbody></table>")
+    command = f"<code>{_e(TRACE_COMMAND)}</code>"
+    out.append(f'<p class="muted">{_e(TRACE_NOTE).format(command=command)}</p>')
     out.append("</section>")
     return out
 

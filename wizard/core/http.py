@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -106,6 +106,27 @@ class Response:
         return " ".join(text.split())
 
 
+# ----- Observing: what a support trace (wizard/core/trace.py) is made from -----
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request as it was sent, for an observer: the caller's own mappings, not copies, so
+    the secret in a form and the token in a header too. An observer keeps none of it as it
+    is."""
+
+    method: str
+    url: str
+    params: Mapping[str, str]
+    data: Mapping[str, str]
+    headers: Mapping[str, str]
+
+
+# Called once per request, in the request's thread, with its outcome: the answer, or the
+# NetworkError the caller then gets. It must not raise.
+Observer = Callable[[Sent, "Response | NetworkError"], None]
+
+
 @dataclass(frozen=True)
 class TransportOptions:
     timeout: float = DEFAULT_TIMEOUT
@@ -115,6 +136,8 @@ class TransportOptions:
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     # The demo's simulated Halo under a hosted name (model.LocalRoutes); None otherwise.
     routes: LocalRoutes | None = None
+    # Told of every request and its outcome (see "Observing" above); None: nobody is.
+    observer: Observer | None = None
 
 
 # The socket each request thread is waiting on, so that a watchdog can cut it at the
@@ -411,7 +434,11 @@ class Transport:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> Response:
         """GET `url`; a body longer than `max_bytes` is cut there (Response.truncated)."""
-        return self._send("GET", url, params=params, headers=headers, max_bytes=max_bytes)
+        sent = Sent("GET", url, params or {}, {}, headers or {})
+        return self._observed(
+            sent,
+            lambda: self._send("GET", url, params=params, headers=headers, max_bytes=max_bytes),
+        )
 
     def post_form(
         self,
@@ -421,7 +448,23 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> Response:
-        return self._send("POST", url, data=data, headers=headers, max_bytes=max_bytes)
+        sent = Sent("POST", url, {}, data, headers or {})
+        return self._observed(
+            sent, lambda: self._send("POST", url, data=data, headers=headers, max_bytes=max_bytes)
+        )
+
+    def _observed(self, sent: Sent, send: Callable[[], Response]) -> Response:
+        """`send()`, with its outcome told to the observer when there is one."""
+        observer = self.options.observer
+        if observer is None:
+            return send()
+        try:
+            response = send()
+        except NetworkError as error:
+            observer(sent, error)
+            raise
+        observer(sent, response)
+        return response
 
     def _send(
         self,

@@ -171,32 +171,57 @@ def _size_words(size: int) -> str:
     return f"{size // 1024} KB"
 
 
-def count_records(body: object, list_key: str) -> int | None:
+@dataclass(frozen=True)
+class Listing:
+    """What a probe's listing showed: the records in the answer, and the total Halo stated."""
+
+    listed: int
+    # record_count, when Halo stated one that can be a total; None when it stated none.
+    total: int | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.listed > 0 or bool(self.total)
+
+
+def read_listing(body: object, list_key: str) -> Listing | None:
+    """The listing in a probe's answer (a bare array or an object holding it), or None when
+    the answer is no listing. A total is taken only from record_count, and only when it can
+    be one (not fewer than the records listed): the probes page by one record and never send
+    count=N, which makes Halo answer record_count=N instead of the total (reference §10)."""
     if isinstance(body, list):
         # A listing is a list of records (objects); ["unexpected"] is not one.
-        return len(body) if all(isinstance(item, dict) for item in body) else None
+        return Listing(len(body)) if all(isinstance(item, dict) for item in body) else None
     if not isinstance(body, dict):
         return None
-    count = body.get("record_count")
-    if isinstance(count, int) and not isinstance(count, bool):
-        return count
     listed = body.get(list_key)
-    if isinstance(listed, list):
-        return len(listed)
-    lists = [value for value in body.values() if isinstance(value, list)]
-    return len(lists[0]) if len(lists) == 1 else None
+    if not isinstance(listed, list):
+        lists = [value for value in body.values() if isinstance(value, list)]
+        listed = lists[0] if len(lists) == 1 else None
+    count = body.get("record_count")
+    stated = isinstance(count, int) and not isinstance(count, bool) and count >= 0
+    if listed is None:
+        return Listing(0, count) if stated and isinstance(count, int) else None
+    if stated and isinstance(count, int) and count >= len(listed):
+        return Listing(len(listed), count)
+    return Listing(len(listed))
 
 
-def probe_outcome(response: Response, probe: scopes.Probe) -> tuple[str, int | None]:
-    """("records", n) | ("denied", None) | ("rate_limited"|"server_error"|"unexpected", None)."""
+def probe_outcome(response: Response, probe: scopes.Probe) -> tuple[str, Listing | None]:
+    """("records", listing) | ("denied", None) | ("unauthorized", None) |
+    ("rate_limited"|"server_error"|"unexpected", None)."""
     status = response.status
     if status == 200:
-        records = count_records(response.json(), probe.list_key)
-        if records is not None:
-            return "records", records
+        listing = read_listing(response.json(), probe.list_key)
+        if listing is not None:
+            return "records", listing
         return "unexpected", None
     if status == 403:
         return "denied", None
+    if status == 401:
+        # Halo answers 401 for a token it does not accept, and from some areas for a scope
+        # the token does not carry (reference §10): which one, the other answers tell.
+        return "unauthorized", None
     if status == 400 and "access" in (denial_text(response) or "").lower():
         # Halo sometimes refuses an agent with 400 and a sentence ("You do not have access").
         return "denied", None
@@ -214,12 +239,21 @@ def network_finding(error: NetworkError, timeout: float, context: Context) -> Fi
 
 
 def rate_limit_note(response: Response) -> str:
+    """How Halo's 429 said how long to wait: Retry-After, or nothing (as seen so far)."""
     wait = retry_after(response)
     if wait is None:
-        return ""
+        return messages.RETRY_AFTER_NONE
     if wait > 0:
         return messages.RETRY_AFTER_NOTE.format(seconds=format_wait(wait))
     return ""
+
+
+def rate_limited(
+    response: Response, context: Context, note: str, severity: Severity = Severity.ERROR
+) -> Finding:
+    """RATE_LIMITED for Halo's 429, with its own words ("Rate Limit Reached - ...")."""
+    said = denial_text(response) if response.status == 429 else None
+    return make("RATE_LIMITED", context, retry_note=note, severity=severity, halo_said=said)
 
 
 # ----- discovery -----
@@ -246,9 +280,7 @@ def judge_not_halo(
     status = response.status
     domain = address.hosted_domain
     if status == 429:
-        finding = make(
-            "RATE_LIMITED", context, retry_note=rate_limit_note(response), severity=Severity.ERROR
-        )
+        finding = rate_limited(response, context, rate_limit_note(response))
         return Verdict([finding], StepStatus.FAILED, messages.SUMMARY_SLOW_DOWN)
     if 300 <= status < 400:
         reason = messages.NOT_HALO_REDIRECT.format(
@@ -429,9 +461,15 @@ def judge_token(
     if status == 200 and isinstance(token, str) and token:
         assert isinstance(body, dict)
         scope_field = body.get("scope")
-        granted = scopes.parse_scopes(scope_field) if isinstance(scope_field, str) else None
+        granted = (
+            scopes.permission_scopes(scopes.parse_scopes(scope_field))
+            if isinstance(scope_field, str)
+            else None
+        )
         if granted is None:
             summary = messages.SUMMARY_TOKEN_NO_SCOPES
+        elif not granted:
+            summary = messages.SUMMARY_TOKEN_NO_PERMISSIONS
         else:
             summary = messages.SUMMARY_TOKEN.format(
                 count=len(granted), s="" if len(granted) == 1 else "s"
@@ -460,14 +498,7 @@ def judge_token(
         findings = [make("AUTH_SERVER_NOT_FOUND", context, reason=reason)]
     elif status == 429:
         # No token, so nothing after this was tested: the connection cannot be called working.
-        findings = [
-            make(
-                "RATE_LIMITED",
-                context,
-                retry_note=rate_limit_note(response),
-                severity=Severity.ERROR,
-            )
-        ]
+        findings = [rate_limited(response, context, rate_limit_note(response))]
     elif status >= 500:
         findings = [
             make(
@@ -480,12 +511,33 @@ def judge_token(
         ]
     else:
         findings = [token_refusal(response, body, requested, context, assertion)]
-    summary = (
-        messages.SUMMARY_SLOW_DOWN
-        if status == 429
-        else messages.SUMMARY_REFUSED.format(status=status)
-    )
+    if 300 <= status < 400:
+        where = _redirect_target(token_url, response.headers.get("location"))
+        summary = messages.SUMMARY_TOKEN_REDIRECTED.format(status=status, where=where)
+    elif status == 200:
+        summary = messages.SUMMARY_NOT_A_TOKEN.format(what=shape_words(response), status=status)
+    elif status == 429:
+        summary = messages.SUMMARY_SLOW_DOWN
+    else:
+        summary = messages.SUMMARY_REFUSED.format(status=status)
     return TokenVerdict(findings, StepStatus.FAILED, summary)
+
+
+def _redirect_target(token_url: str, location: str | None) -> str:
+    """Where a redirect from the token address pointed, in a few words: its server."""
+    if not location:
+        return messages.REDIRECT_NOWHERE
+    from urllib.parse import urljoin
+
+    try:
+        target = urlsplit(urljoin(token_url, location)).hostname
+    except ValueError:
+        target = None
+    if target is None:
+        return messages.REDIRECT_NOWHERE
+    if target == urlsplit(token_url).hostname:
+        return messages.REDIRECT_SAME_SERVER
+    return target
 
 
 def token_refusal(
@@ -512,11 +564,13 @@ def token_refusal(
     if error == "unauthorized_client":
         return make("UNAUTHORIZED_CLIENT", context, halo_said=said)
     if error == "invalid_scope":
+        # A name Halo may not know (SCOPE_UNKNOWN said so before asking) cannot be ticked.
+        known = [scope for scope in requested if scopes.is_known(scope)] or list(requested)
         return make(
             "INVALID_SCOPE",
             context,
             scopes=" ".join(requested),
-            scopes_to_tick=", ".join(requested),
+            scopes_to_tick=", ".join(known),
             halo_said=said,
         )
     return make(
@@ -671,23 +725,47 @@ def fix_paths(identity: Identity | None, context: Context) -> dict[str, str]:
     }
 
 
-def refused_everywhere(answers: Answers) -> bool:
-    """Every request with the token was refused with 401: the token itself is not accepted."""
+def refused_everywhere(answers: Answers, *, scopeless: bool = False) -> bool:
+    """Whether the token itself is refused: every request made with it answered 401; or,
+    for a token that carries no permission scope (`scopeless`), every area answered 401 or
+    403, which Halo gives alike to such a token (reference §10)."""
+    if scopeless:
+        considered = list(answers.probes.values()) or [answers.identity]
+        return all(isinstance(a, Response) and a.status in (401, 403) for a in considered)
     return all(isinstance(a, Response) and a.status == 401 for a in answers.all())
 
 
 def judge_refused_everywhere(
-    requested: Sequence[str], granted: Sequence[str] | None, context: Context
+    requested: Sequence[str],
+    granted: Sequence[str] | None,
+    context: Context,
+    probes: Mapping[str, Answer] | None = None,
 ) -> ProbesVerdict:
+    """The token refused everywhere: a token without permission scopes (TOKEN_WITHOUT_SCOPE),
+    else one the API does not accept (API_UNAUTHORIZED); each scope's row says what its
+    area answered (`probes`, by Probe.key; 401 when not given)."""
     verdict = ProbesVerdict()
+    answered: dict[str, int] = {}
+    for scope in requested:
+        probe = scopes.probe_for(scope)
+        if probe is None:
+            continue
+        answer = (probes or {}).get(probe.key)
+        answered[scope] = answer.status if isinstance(answer, Response) else 401
     if not granted:
+        codes = sorted(set(answered.values())) or [401]
         verdict.findings.append(
-            make("TOKEN_WITHOUT_SCOPE", context, scopes_to_tick=", ".join(requested))
+            make(
+                "TOKEN_WITHOUT_SCOPE",
+                context,
+                scopes_to_tick=", ".join(requested),
+                statuses=" and ".join(str(code) for code in codes),
+            )
         )
     else:
         verdict.findings.append(make("API_UNAUTHORIZED", context))
     for scope in requested:
-        if scopes.probe_for(scope) is None:
+        if scope not in answered:
             verdict.scopes.append(
                 ScopeVerdict(
                     ScopeResult(scope, ScopeStatus.NOT_TESTED),
@@ -696,11 +774,12 @@ def judge_refused_everywhere(
                 )
             )
         else:
+            status = answered[scope]
             verdict.scopes.append(
                 ScopeVerdict(
-                    ScopeResult(scope, ScopeStatus.ERROR, http_status=401),
+                    ScopeResult(scope, ScopeStatus.ERROR, http_status=status),
                     StepStatus.FAILED,
-                    messages.SUMMARY_REFUSED.format(status=401),
+                    messages.SUMMARY_REFUSED.format(status=status),
                 )
             )
     return verdict
@@ -713,27 +792,36 @@ def judge_scopes(
     probes: Mapping[str, Answer],
     timeout: float,
     context: Context,
+    *,
+    asked: Sequence[str] | None = None,
 ) -> ProbesVerdict:
-    """Each requested scope's status from its probe's answer, and what to fix."""
+    """Each scope in `requested` (those asked for, and those tested for the tool under a
+    wildcard) judged by its probe's answer, and what to fix. `asked`: the scopes the token
+    request named (default `requested`), which tell a broad scope Halo answered as a list of
+    named scopes (scopes.granted_as_list)."""
     verdict = ProbesVerdict()
     add = verdict.findings.append
     reported_areas: set[tuple[str, str]] = set()
     network_reported = False
     paths: dict[str, Any] = dict(fix_paths(identity, context))
+    named = list(requested if asked is None else asked)
+    listed = None if granted is None else list(granted)
 
     def set_scope(result: ScopeResult, summary: str, status: StepStatus = StepStatus.OK) -> None:
         verdict.scopes.append(ScopeVerdict(result, status, summary))
 
     for scope in requested:
         probe = scopes.probe_for(scope)
-        carried = granted is None or scopes.covers(list(granted), scope)
+        carried = scopes.carried(scope, named, listed)
         area = scopes.area_name(scope)
         if probe is None:
-            set_scope(
-                ScopeResult(scope, ScopeStatus.NOT_TESTED),
-                messages.SUMMARY_NOT_TESTED,
-                StepStatus.SKIPPED,
-            )
+            summary = messages.SUMMARY_NOT_TESTED
+            if listed is not None and scopes.granted_as_list(scope, named, listed):
+                count = len(listed)
+                summary = messages.SUMMARY_GRANTED_AS_NAMES.format(
+                    count=count, s="" if count == 1 else "s"
+                )
+            set_scope(ScopeResult(scope, ScopeStatus.NOT_TESTED), summary, StepStatus.SKIPPED)
             if not carried:
                 add(make("SCOPE_NOT_GRANTED", context, scope=scope))
             continue
@@ -746,9 +834,18 @@ def judge_scopes(
                 network_reported = True
                 add(network_finding(answer, timeout, context))
             continue
-        kind, records = probe_outcome(answer, probe)
+        kind, listing = probe_outcome(answer, probe)
+        if kind == "unauthorized":
+            # The token is accepted elsewhere (the check stops before judging scopes when it
+            # is refused everywhere): a 401 from one area means its scope is not granted
+            # (reference §10), unless the token names the scope, when it is a refusal of
+            # the area like a 403.
+            kind = "denied"
+            carried = listed is not None and carried
         first_for_area = (kind, probe.key) not in reported_areas
         reported_areas.add((kind, probe.key))
+        visible = listing is not None and listing.visible
+        records = listing.total if listing is not None else None
         if kind in ("records", "denied") and scope.startswith("edit:") and not carried:
             # Reading works through another scope, but this token may not change anything.
             set_scope(
@@ -757,9 +854,7 @@ def judge_scopes(
                 StepStatus.FAILED,
             )
             add(make("SCOPE_NOT_GRANTED", context, scope=scope))
-        elif (
-            kind == "records" and records is not None and records > 0 and scope.startswith("edit:")
-        ):
+        elif kind == "records" and visible and scope.startswith("edit:"):
             # Only reading was tried: the token carries the scope, and that is all that is
             # known. A tick would say changing works.
             set_scope(
@@ -767,11 +862,14 @@ def judge_scopes(
                 messages.SUMMARY_EDIT_GRANTED,
                 StepStatus.SKIPPED,
             )
-        elif kind == "records" and records is not None and records > 0:
-            set_scope(
-                ScopeResult(scope, ScopeStatus.OK, records, answer.status),
-                messages.SUMMARY_VISIBLE.format(records=records, area=area),
+        elif kind == "records" and visible:
+            # A number only where Halo stated a total; a page of one record is no count.
+            summary = (
+                messages.SUMMARY_VISIBLE.format(records=records, area=area)
+                if records is not None
+                else messages.SUMMARY_RECORDS_VISIBLE
             )
+            set_scope(ScopeResult(scope, ScopeStatus.OK, records, answer.status), summary)
         elif kind == "records":
             set_scope(
                 ScopeResult(scope, ScopeStatus.EMPTY, 0, answer.status),
@@ -882,18 +980,24 @@ def judge_breadth(
 
 
 def judge_rate_limit(answers: Answers, context: Context) -> list[Finding]:
-    """A rate limit met while probing: an error if it stopped a probe, a note if waited out."""
+    """A rate limit met while probing: an error if it stopped a probe, a note if waited out.
+
+    Halo's 429 is seen without Retry-After, and its window is minutes long: such an answer
+    is not tried again (stages.probe), and the finding says so.
+    """
     limited = [a for a in answers.all() if isinstance(a, Response) and a.status == 429]
     if limited:
         if answers.refused_waits:
             wait = format_wait(max(answers.refused_waits))
             note = messages.RETRY_NOT_WAITED.format(wait=wait)
+        elif all(retry_after(a) is None for a in limited):
+            note = messages.RETRY_AFTER_NONE
         elif answers.waits:
             note = messages.RETRY_NOTE.format(seconds=f"{max(answers.waits):g}")
         else:
             note = ""
         # The test could not finish, so it cannot say the connection works.
-        return [make("RATE_LIMITED", context, retry_note=note, severity=Severity.ERROR)]
+        return [rate_limited(limited[0], context, note)]
     if answers.waits:
         note = messages.RETRY_NOTE_BRIEF.format(seconds=f"{max(answers.waits):g}")
         return [make("RATE_LIMITED", context, retry_note=note, severity=Severity.INFO)]

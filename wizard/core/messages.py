@@ -25,6 +25,8 @@ DEFAULT_CONTEXT = {
     "agent": "The agent the application logs in as",
     "area": "this area",
     "credential": "secret",
+    "requests_made": "a few requests",
+    "statuses": "401",
 }
 
 HALO_SAID = 'Halo\'s own words: "{text}"'
@@ -71,12 +73,14 @@ FINDINGS: dict[str, Template] = {
         ),
     ),
     "SCOPE_UNKNOWN": Template(
-        "error",
-        "Halo has no permission scope called {scope}",
-        "{scope} is not one of Halo's permission scopes, so Halo would refuse the whole "
-        "token request.",
+        "warning",
+        "{scope} is not a scope this program knows",
+        "{scope} is not among the Halo permission scopes this program knows. It was sent "
+        "to Halo all the same, since Halo has scopes beyond any published list: Halo's "
+        "answer decides. If Halo does not know it either, it refuses the whole token "
+        "request (invalid_scope).",
         (
-            "Remove {scope} from the scopes your tool asks for.",
+            "If Halo refuses the token request, remove {scope} from the scopes your tool asks for.",
             "{suggestion}",
         ),
     ),
@@ -477,10 +481,11 @@ FINDINGS: dict[str, Template] = {
     "TOKEN_WITHOUT_SCOPE": Template(
         "error",
         "The token carries no permission scopes, so every API call is refused",
-        "Halo issued a token without any scope, and the API refused it (HTTP 401) on every "
-        "call. This happens when a tool does not send the scope with its token request, or "
-        "when no scope is ticked on the application. Such a connection looks fine and then "
-        "nothing works.",
+        "Halo issued a token that carries none of its permission scopes, and the API "
+        "refused it on every call (HTTP {statuses}). This happens when a tool does not send "
+        "the scope with its token request, or when none of the scopes asked for is ticked "
+        "on the application. Such a connection looks fine and then nothing works; the "
+        "refusals look like the agent's permissions, but they are not.",
         (
             _OPEN_APP,
             "On the Permissions tab, tick {scopes_to_tick}, then click Save.",
@@ -565,12 +570,16 @@ FINDINGS: dict[str, Template] = {
     "RATE_LIMITED": Template(
         "warning",
         "Halo is limiting the number of requests",
-        "Halo answered that too many requests were made (HTTP 429){retry_note}. Another tool "
-        "using the same application may be making many calls.",
+        "Halo answered that too many requests were made (HTTP 429){retry_note}. Halo counts "
+        "requests over a rolling window several minutes long (about 300 requests per 5 "
+        "minutes has been seen), and every integration on this instance shares it, so other "
+        "tools' calls count too; this check made {requests_made}.",
         (
-            "Wait a few minutes, then run the test again.",
-            "Give each integration its own application, so that one busy tool does not slow "
-            "down the others.",
+            "Wait about 5 minutes, then run the test again: trying again at once only adds "
+            "to the count.",
+            "If it keeps happening, another integration on this instance is using up the "
+            "limit: pause or slow down the tools that call Halo's API often (scheduled "
+            "syncs, scripts), then test again.",
         ),
     ),
     "SERVER_ERROR": Template(
@@ -691,6 +700,8 @@ AREA_NAMES = {
     "sales": "sales",
     "software": "software",
     "distributionlists": "distribution lists",
+    "mailcampaign": "mail campaigns",
+    "events": "events",
 }
 
 # Words used inside findings' details.
@@ -777,11 +788,13 @@ VISIBILITY_FIX_PATH_UNKNOWN = (
 )
 
 RETRY_AFTER_NOTE = " and asked to wait {seconds}"
+RETRY_AFTER_NONE = " without saying how long to wait"
 RETRY_NOT_WAITED = (
     " and asked to wait {wait}; the test does not wait that long, so it stopped there"
 )
 RETRY_NOTE = ", even after waiting {seconds} seconds as it asked"
 RETRY_NOTE_BRIEF = "; the test waited {seconds} seconds as Halo asked and then succeeded"
+REQUESTS_MADE = ("1 request", "{count} requests")
 
 # ----- what was taken out of a pasted value (wizard/core/cleaning.py) -----
 
@@ -865,16 +878,29 @@ SUMMARY_NOT_HALO = "Not a Halo API"
 SUMMARY_AUTH_URL_UNUSABLE = "Authorisation server address unusable"
 SUMMARY_NO_TOKEN_ANSWER = "No answer from the token service"
 SUMMARY_REFUSED = "Refused (HTTP {status})"
+# The token request answered with something that is not a token, or sent elsewhere.
+SUMMARY_NOT_A_TOKEN = "Got {what} instead of a token (HTTP {status})"
+SUMMARY_TOKEN_REDIRECTED = (
+    "Redirected (HTTP {status}) to {where}, not followed: probably the wrong address, or a proxy"
+)
+REDIRECT_SAME_SERVER = "another page of the same server"
+REDIRECT_NOWHERE = "an address it did not give"
 SUMMARY_TOKEN = "Token issued with {count} scope{s}"
 SUMMARY_TOKEN_NO_SCOPES = "Token issued, without a list of scopes"
+SUMMARY_TOKEN_NO_PERMISSIONS = "Token issued, without any permission scope"
 SUMMARY_NOT_IN_TOKEN = "Not in the token: not ticked on the application"
 SUMMARY_NOT_TESTED = "No read-only test for this scope"
+# A broad scope (all) Halo answered with the names it stands for, narrowed to what the
+# application allows (reference §10).
+SUMMARY_GRANTED_AS_NAMES = "Granted as {count} named scope{s}; no read-only test of its own"
 SUMMARY_IDENTITY_UNREADABLE = "Could not be read"
 SUMMARY_APPLICATION_IDENTITY = "Application identity"
 SUMMARY_AGENT = "Agent: {agent_name}"
 SUMMARY_PERSON_SUFFIX = " (a person's account)"
 SUMMARY_API_ONLY_SUFFIX = " (API-only)"
+# A number only where Halo stated a total (record_count); otherwise no number at all.
 SUMMARY_VISIBLE = "{records} {area} visible"
+SUMMARY_RECORDS_VISIBLE = "Records visible (Halo gave no total)"
 ACCESS_TO_READ = 'at least "Read"'
 ACCESS_TO_CHANGE = (
     "high enough to change {area}, not only to read them: the scopes chosen include changing {area}"

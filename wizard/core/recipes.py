@@ -43,9 +43,16 @@ SOURCES = (
     "assertion_audience",
     "assertion_issuer",
     "private_key_file",
+    "tool_setting",
 )
 # "signed": only for a connection that signs with a private key (JWT Assertion).
 WHEN = ("always", "hosted", "on_premise", "auth_differs", "signed")
+# The situations a field's note can depend on (note_if): a trial's shared sign-in server
+# (auth_differs), an on-premise Halo, a hosted one.
+NOTE_IF = ("auth_differs", "on_premise", "hosted")
+# The facts of a recipe that can name a source of their own (scopes_source, scopes_sure...);
+# each defaults to the recipe's source and sureness.
+FACTS = ("scopes", "requests", "identity", "methods")
 # How a tool can sign in: Client ID and Secret (Services), JWT Assertion (Services).
 METHODS = ("client_secret", "jwt_assertion")
 SECRET_PLACEHOLDER = "<client secret>"
@@ -60,6 +67,17 @@ class RecipeError(ValueError):
 
 
 @dataclass(frozen=True)
+class Cited:
+    """Where a fact comes from, and how sure it is (one of SURENESS)."""
+
+    source: str
+    sure: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "sure": self.sure}
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     label: str
     source: str
@@ -69,6 +87,18 @@ class FieldSpec:
     text: str | None = None
     hosted: str | None = None
     on_premise: str | None = None
+    # Notes for a situation (NOTE_IF), in the order given: the first that applies replaces
+    # `note`.
+    notes_if: tuple[tuple[str, str], ...] = ()
+    # Where the label and the value come from, when not the recipe's own source.
+    cited: str | None = None
+
+    def note_for(self, facts: Facts) -> str | None:
+        """The note shown beside the value for this connection."""
+        for situation, note in self.notes_if:
+            if _situation(situation, facts):
+                return note
+        return self.note
 
 
 @dataclass(frozen=True)
@@ -87,6 +117,12 @@ class Recipe:
     source: str
     sure: str
     fields: tuple[FieldSpec, ...]
+    # What the tool itself asks Halo for in its token request, when its code fixes it
+    # (n8n's three, CIPP's all), () for no scope unless one is set in the tool (Nango); None
+    # when it asks for what the admin gives it, or no source says.
+    requests: tuple[str, ...] | None = None
+    # Where each of FACTS comes from, when not the recipe's own source: (fact, Cited) pairs.
+    facts_cited: tuple[tuple[str, Cited], ...] = ()
 
     @property
     def scopes_fixed(self) -> bool:
@@ -98,6 +134,14 @@ class Recipe:
         """The tool can sign an assertion with a private key (JWT Assertion) instead of
         sending a secret."""
         return "jwt_assertion" in self.methods
+
+    def cited(self, fact: str) -> Cited:
+        """Where `fact` (one of FACTS, or "recipe") comes from, and how sure it is."""
+        return dict(self.facts_cited).get(fact, Cited(self.source, self.sure))
+
+    def field_cited(self, spec: FieldSpec) -> Cited:
+        """Where a field's label and value come from, and how sure they are."""
+        return Cited(spec.cited or self.source, spec.sure or self.sure)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +159,15 @@ class Recipe:
             "source": self.source,
             "sure": self.sure,
             "fields": [spec.label for spec in self.fields],
+            "requests": None if self.requests is None else list(self.requests),
+            "sources": {
+                fact: self.cited(fact).to_dict()
+                for fact in ("recipe", *FACTS)
+                if fact != "requests" or self.requests is not None
+            },
+            "field_sources": [
+                {"label": spec.label, **self.field_cited(spec).to_dict()} for spec in self.fields
+            ],
         }
 
 
@@ -247,6 +300,46 @@ def _methods(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(methods))
 
 
+def _notes_if(table: Mapping[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    notes = table.get("note_if", {})
+    if not isinstance(notes, dict):
+        raise RecipeError(f"{where}: note_if must be a table")
+    for situation in notes:
+        _choice({"note_if": situation}, "note_if", NOTE_IF, where)
+    return tuple((situation, _text(notes, situation, where)) for situation in notes)
+
+
+def _facts_cited(entry: Mapping[str, Any], where: str) -> tuple[tuple[str, Cited], ...]:
+    """The (fact, Cited) pairs of the facts that name a source or sureness of their own."""
+    found = []
+    for fact in FACTS:
+        source = _text(entry, f"{fact}_source", where, optional=True)
+        sure = entry.get(f"{fact}_sure")
+        if source is None and sure is None:
+            continue
+        found.append(
+            (
+                fact,
+                Cited(
+                    source or _text(entry, "source", where),
+                    _choice(entry, f"{fact}_sure", SURENESS, where)
+                    if sure is not None
+                    else _choice(entry, "sure", SURENESS, where),
+                ),
+            )
+        )
+    return tuple(found)
+
+
+def _requests(entry: Mapping[str, Any], where: str) -> tuple[str, ...] | None:
+    values = entry.get("requests")
+    if values is None:
+        return None
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise RecipeError(f"{where}: requests must be a list of texts")
+    return tuple(values)
+
+
 def _field(table: Mapping[str, Any], where: str) -> FieldSpec:
     source = _choice(table, "from", SOURCES, where)
     spec = FieldSpec(
@@ -258,7 +351,11 @@ def _field(table: Mapping[str, Any], where: str) -> FieldSpec:
         text=_text(table, "text", where, optional=source != "text"),
         hosted=_text(table, "hosted", where, optional=source != "hosting"),
         on_premise=_text(table, "on_premise", where, optional=source != "hosting"),
+        notes_if=_notes_if(table, where),
+        cited=_text(table, "source", where, optional=True),
     )
+    if source == "tool_setting" and spec.note is None:
+        raise RecipeError(f"{where}: a tool_setting field needs a note saying where to find it")
     return spec
 
 
@@ -293,6 +390,8 @@ def parse(document: Mapping[str, Any]) -> tuple[Recipe, ...]:
                 fields=tuple(
                     _field(spec, f"{where}, field {i}") for i, spec in enumerate(fields, 1)
                 ),
+                requests=_requests(entry, where),
+                facts_cited=_facts_cited(entry, where),
             )
         )
     ids = [recipe.id for recipe in recipes]
@@ -310,7 +409,11 @@ def all_recipes() -> tuple[Recipe, ...]:
         return parse(tomllib.load(file))
 
 
-_COMMON_LABELS = frozenset({"client id", "client secret", "tenant", "scope", "scopes"})
+# Labels many forms share: they never say which tool a pasted form is ("Hostname", Nango's
+# only label of its own, is as common as any).
+_COMMON_LABELS = frozenset(
+    {"client id", "client secret", "tenant", "scope", "scopes", "hostname", "host name"}
+)
 
 
 def tool_of_labels(labels: Sequence[str]) -> str | None:
@@ -370,6 +473,15 @@ def _powershell(facts: Facts) -> str:
     return " ".join(parts)
 
 
+def _situation(situation: str, facts: Facts) -> bool:
+    """Whether the connection is in `situation` (one of NOTE_IF)."""
+    if situation == "auth_differs":
+        return facts.auth_differs
+    if situation == "on_premise":
+        return facts.on_premise
+    return not facts.on_premise  # hosted
+
+
 def _applies(spec: FieldSpec, facts: Facts, signed: Signed | None) -> bool:
     if signed is not None and spec.source in SECRET_SOURCES:
         return False  # there is no secret to give
@@ -404,6 +516,9 @@ def _value(spec: FieldSpec, facts: Facts, signed: Signed | None) -> str:
         "scopes": " ".join(facts.scopes),
         "text": spec.text or "",
         "hosting": (spec.on_premise if facts.on_premise else spec.hosted) or "",
+        # The tool's own setting, which no test of the connection can give: its note says
+        # where the admin finds it.
+        "tool_setting": "",
     }
     return values[spec.source]
 
@@ -420,15 +535,16 @@ def form(chosen: Recipe, facts: Facts, *, signed: Signed | None = None) -> list[
         if not _applies(spec, facts, signed):
             continue
         sure = spec.sure or chosen.sure
+        note = spec.note_for(facts)
         if spec.source == "secret":
-            fields.append(FormField(spec.label, None, True, spec.note, sure))
+            fields.append(FormField(spec.label, None, True, note, sure))
         elif spec.source == "powershell":
             template = _powershell(facts)
             shown = template.replace("{secret}", _powershell_quoted(SECRET_PLACEHOLDER))
-            fields.append(FormField(spec.label, shown, True, spec.note, sure, template))
+            fields.append(FormField(spec.label, shown, True, note, sure, template))
         else:
             value = _value(spec, facts, signed)
-            fields.append(FormField(spec.label, value, False, spec.note, sure))
+            fields.append(FormField(spec.label, value, False, note, sure))
     return fields
 
 

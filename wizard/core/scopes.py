@@ -32,10 +32,19 @@ AREAS: tuple[str, ...] = (
     "kb",
     "assets",
     "distributionlists",
+    # Seen in a live token answer (reference §10); no read-only test is known for them.
+    "mailcampaign",
+    "events",
 )
+
+# The sign-in (OpenID Connect) names a token answer may list beside Halo's scopes (seen in
+# a live answer, reference §10). They are no permission area: never judged as one.
+OPENID_SCOPES: tuple[str, ...] = ("openid", "email", "profile", "roles", "offline_access")
 
 # Scopes that cover everything (or all administration): worth a warning.
 BROAD_SCOPES: frozenset[str] = frozenset({"all", "all:standard", "all:teams", "admin"})
+# Broad scopes that let a token read every area, so that no area has a test of its own.
+WILDCARD_SCOPES: frozenset[str] = frozenset({"all", "all:standard"})
 
 KNOWN_SCOPES: tuple[str, ...] = (
     *(f"{verb}:{area}" for area in AREAS for verb in ("read", "edit")),
@@ -47,7 +56,7 @@ KNOWN_SCOPES: tuple[str, ...] = (
     "all:standard",
     "all:teams",
     "admin",
-    "offline_access",
+    *OPENID_SCOPES,
 )
 _CANONICAL = {scope.lower(): scope for scope in KNOWN_SCOPES}
 
@@ -66,32 +75,30 @@ class Probe:
 
 
 def _paged(path: str, key: str) -> Probe:
+    # Never count=N: Halo then answers record_count=N instead of the total (reference §10).
     return Probe(path, key, {"pageinate": "true", "page_size": "1", "page_no": "1"})
 
 
-def _counted(path: str, key: str) -> Probe:
-    # Lists without paging honour count=N; a page size alone would be ignored.
-    return Probe(path, key, {"pageinate": "true", "page_size": "1", "count": "1"})
-
-
+# One probe per area whose listing path the reference names (§4); mailcampaign, events,
+# sales, software and distributionlists have none, and are reported as not tested.
 PROBES: dict[str, Probe] = {
     "tickets": _paged("/api/Tickets", "tickets"),
     "customers": _paged("/api/Client", "clients"),
     "assets": _paged("/api/Asset", "assets"),
-    "invoices": _counted("/api/Invoice", "invoices"),
-    "items": _counted("/api/Item", "items"),
-    "projects": _counted("/api/Projects", "tickets"),
-    "crm": _counted("/api/Opportunities", "tickets"),
-    "quotes": _counted("/api/Quotation", "quotes"),
-    "sos": _counted("/api/SalesOrder", "salesorders"),
-    "pos": _counted("/api/PurchaseOrder", "purchaseorders"),
-    "contracts": _counted("/api/ClientContract", "contracts"),
-    "suppliers": _counted("/api/Supplier", "suppliers"),
-    "kb": _counted("/api/KBArticle", "articles"),
-    "reporting": _counted("/api/Report", "reports"),
-    "softwarelicensing": _counted("/api/SoftwareLicence", "licences"),
-    "calendar": _counted("/api/Appointment", "appointments"),
-    "timesheets": _counted("/api/Timesheet", "timesheets"),
+    "invoices": _paged("/api/Invoice", "invoices"),
+    "items": _paged("/api/Item", "items"),
+    "projects": _paged("/api/Projects", "tickets"),
+    "crm": _paged("/api/Opportunities", "tickets"),
+    "quotes": _paged("/api/Quotation", "quotes"),
+    "sos": _paged("/api/SalesOrder", "salesorders"),
+    "pos": _paged("/api/PurchaseOrder", "purchaseorders"),
+    "contracts": _paged("/api/ClientContract", "contracts"),
+    "suppliers": _paged("/api/Supplier", "suppliers"),
+    "kb": _paged("/api/KBArticle", "articles"),
+    "reporting": _paged("/api/Report", "reports"),
+    "softwarelicensing": _paged("/api/SoftwareLicence", "licences"),
+    "calendar": _paged("/api/Appointment", "appointments"),
+    "timesheets": _paged("/api/Timesheet", "timesheets"),
 }
 
 IDENTITY_PATH = "/api/Agent/me"
@@ -166,11 +173,19 @@ def parse_scopes(text: str | Iterable[str]) -> list[str]:
 
 
 def is_known(scope: str) -> bool:
+    """Whether this program knows `scope`. Halo may know more (it had areas the reference
+    missed): an unknown name is sent anyway, and Halo's own answer decides."""
     return scope in _CANONICAL.values()
 
 
+def permission_scopes(names: Iterable[str]) -> list[str]:
+    """Halo's permission scopes among `names` (a token answer's scope), without the sign-in
+    names (openid, email, profile, roles, offline_access) that may come with them."""
+    return [name for name in names if name not in OPENID_SCOPES]
+
+
 def suggestion_for(scope: str) -> str:
-    """A plain-English hint for a scope Halo does not have."""
+    """A plain-English hint for a scope this program does not know."""
     area = scope.partition(":")[2].lower()
     if area in ("actions", "action"):
         return messages.SCOPE_SUGGEST_ACTIONS
@@ -191,6 +206,41 @@ def covers(granted: Iterable[str], scope: str) -> bool:
     if verb == "read" and f"edit:{area}" in granted_set:
         return True
     return area_of(scope) is not None and bool(granted_set & {"all", "all:standard"})
+
+
+def granted_as_list(scope: str, asked: Iterable[str], granted: Iterable[str] | None) -> bool:
+    """Whether a broad scope asked for (all, admin...) came back as a list of named scopes.
+
+    Halo narrows a request for all to the scopes the application allows, and lists their
+    names rather than the word asked for (reference §10). A named scope in the answer that
+    was not asked for by name (nor implied by an edit: asked for) can only have come from
+    the broad one; an answer holding only the names asked for has dropped it.
+    """
+    if scope not in BROAD_SCOPES or granted is None:
+        return False
+    listed = set(granted)
+    if scope in listed:
+        return False
+    named = set(with_implied(asked))
+    return any(name not in named and name not in BROAD_SCOPES for name in listed)
+
+
+def carried(scope: str, asked: Iterable[str], granted: Iterable[str] | None) -> bool:
+    """Whether the token carries `scope`: by name, through a scope that implies it, or (for
+    a broad scope) as the list of names Halo gave for it. True when the answer listed no
+    scopes at all, as nothing then says it is missing."""
+    if granted is None:
+        return True
+    listed = list(granted)
+    return covers(listed, scope) or granted_as_list(scope, asked, listed)
+
+
+def wildcard_granted(asked: Iterable[str], granted: Iterable[str] | None) -> bool:
+    """Whether a scope asked for that reads every area (all, all:standard) was granted, by
+    name or as a list of named scopes; also when the answer listed no scopes at all."""
+    asked = list(asked)
+    listed = None if granted is None else list(granted)
+    return any(scope in WILDCARD_SCOPES and carried(scope, asked, listed) for scope in asked)
 
 
 def with_implied(scopes: Iterable[str]) -> list[str]:

@@ -30,10 +30,11 @@ TOKEN_MAX_BYTES = 64 * 1024
 PROBE_MAX_BYTES = 1024 * 1024
 # The agent record can be megabytes; the fields needed come first.
 IDENTITY_MAX_BYTES = 256 * 1024
-# Longest Retry-After a probe honours before the rate limit is reported instead.
+# Longest Retry-After a probe honours before the rate limit is reported instead. A 429
+# without Retry-After (the only kind seen from Halo) is never tried again: Halo's window is
+# minutes long and shared by every integration on the instance, so a quick second try only
+# adds to it (reference §6, §10).
 MAX_RETRY_WAIT = 10.0
-# The wait when Halo says 429 without saying how long.
-DEFAULT_RETRY_WAIT = 2.0
 
 
 class Credential(Protocol):
@@ -84,7 +85,7 @@ class Answers:
 
     identity: Answer
     probes: Mapping[str, Answer]
-    # The Retry-After waits honoured before a second try.
+    # The Retry-After waits honoured before a second try (never without Retry-After).
     waits: tuple[float, ...] = ()
     # Rate limits not retried because Halo asked for a longer wait than MAX_RETRY_WAIT.
     refused_waits: tuple[float, ...] = ()
@@ -223,7 +224,8 @@ async def probe(
         answer = await send()
         if isinstance(answer, Response) and answer.status == 429:
             wait = retry_after(answer)
-            wait = DEFAULT_RETRY_WAIT if wait is None else wait
+            if wait is None:
+                return answer
             if wait > MAX_RETRY_WAIT:
                 # Never sleep for what Halo asks when it is long: say so instead.
                 refused.append(wait)

@@ -70,8 +70,9 @@ def scopes_as_recipe(state: WizardState) -> bool:
 
 
 def missing_tool_scopes(state: WizardState) -> tuple[str, ...]:
-    """The scopes a tool asks Halo for itself that are not ticked: Halo then refuses every
-    token that tool asks for. Empty when the tool lets the admin choose."""
+    """The scopes a tool asks Halo for itself that are not ticked: Halo was seen narrowing
+    such a request to what the application allows (one tenant), so the tool's token would
+    lack them. Empty when the tool lets the admin choose."""
     chosen = tool_recipe(state)
     if chosen is None or not chosen.scopes_fixed:
         return ()

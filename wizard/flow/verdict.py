@@ -12,6 +12,7 @@ from enum import StrEnum
 from wizard.core import CheckReport
 from wizard.core.findings import Severity
 from wizard.core.model import ScopeStatus, StepStatus
+from wizard.core.scopes import granted_as_list
 from wizard.flow.state import WizardState
 from wizard.flow.steps import StepKey
 
@@ -117,7 +118,14 @@ def _scopes_verdict(report: CheckReport | None) -> StepVerdict:
     granted = set(report.granted_scopes or ())
     if all(
         result.status in (ScopeStatus.OK, ScopeStatus.GRANTED)
-        or (result.status is ScopeStatus.NOT_TESTED and result.scope in granted)
+        or (
+            result.status is ScopeStatus.NOT_TESTED
+            and (
+                result.scope in granted
+                # all, answered as the named scopes it stands for (reference §10)
+                or granted_as_list(result.scope, report.requested_scopes, granted)
+            )
+        )
         for result in report.scopes
     ):
         return StepVerdict.VERIFIED  # each scope read records, or Halo granted it by name

@@ -94,10 +94,12 @@ class SimulatedHalo:
         tick_all: bool = False,
         assertion_public_key: str | None = None,
         assertion_issuer: str | None = None,
+        extra_scopes: frozenset[str] = frozenset(),
     ) -> None:
         """`assertion_public_key`: the public key (PEM) of a JWT Assertion (Services)
         application, in any scenario; `assertion_issuer`: the Issuer that application names
-        (the `iss` it accepts; None: the Client ID)."""
+        (the `iss` it accepts; None: the Client ID); `extra_scopes`: scope names this Halo
+        has beyond the known ones (a newer Halo), accepted and ticked in every scenario."""
         _check_scenario(scenario)
         if names is not None and tls is None:
             raise ValueError("a simulator with public names serves HTTPS: give it tls")
@@ -107,6 +109,7 @@ class SimulatedHalo:
         # The demo: every box the wizard may tell the admin to tick is ticked (all, admin...),
         # except in the situations about boxes left unticked, which keep their own.
         self._tick_all = tick_all
+        self._extra_scopes = extra_scopes
         self._scenario = scenario
         self._bind = bind
         self._port = port
@@ -341,6 +344,12 @@ class SimulatedHalo:
                 scenario = dataclasses.replace(scenario, ticked=self._ticked)
             elif self._tick_all and scenario.ticked == READ_EDIT_SCOPES:
                 scenario = dataclasses.replace(scenario, ticked=REAL_SCOPES)
+            if self._extra_scopes:
+                scenario = dataclasses.replace(
+                    scenario,
+                    extra_scopes=scenario.extra_scopes | self._extra_scopes,
+                    ticked=scenario.ticked | self._extra_scopes,
+                )
             if not self._addressed_to_instance(listener, request, scenario):
                 # Another subdomain of a hosted domain: no instance by that name.
                 scenario = dataclasses.replace(scenario, unknown_instance=True, trial=False)
@@ -392,7 +401,9 @@ class SimulatedHalo:
         lifetime = self.token_lifetime_s
         access_token = self._tokens.issue(outcome, lifetime)
         identity = id_token(self._auth_url(scenario), outcome.client_id, scenario.agent, lifetime)
-        return token_response(access_token, outcome, lifetime, identity)
+        return token_response(
+            access_token, outcome, lifetime, identity, openid_names=scenario.openid_names
+        )
 
     def _api(self, request: RecordedRequest, scenario: Scenario, path: str) -> Reply:
         retry_after = self._count_api_call()
@@ -402,7 +413,7 @@ class SimulatedHalo:
                 f"Rate Limit Reached - {self.rate_limit_requests} Requests per rolling"
                 f" {window_min:g} minute window"
             )
-            return replies.rate_limited(retry_after, message)
+            return replies.rate_limited(retry_after if scenario.retry_after else None, message)
         if request.method not in ("GET", "HEAD"):
             return replies.empty(405, {"Allow": "GET"})  # our client must never write
         if scenario.unknown_instance:
@@ -421,14 +432,14 @@ class SimulatedHalo:
         if area is None and path != "/api/agent/me":
             return replies.empty(404)
         if scenario.rate_limit == "always":
-            return replies.rate_limited(2)
+            return replies.rate_limited(2 if scenario.retry_after else None)
         authorization = request.headers.get("authorization", "")
         if scenario.rate_limit == "first":
             with self._lock:
                 first = (path, authorization) not in self._first_calls_seen
                 self._first_calls_seen.add((path, authorization))
             if first:
-                return replies.rate_limited(1)
+                return replies.rate_limited(1 if scenario.retry_after else None)
         token = self._tokens.lookup(authorization)
         if area is None:
             return agent_me(scenario, token)

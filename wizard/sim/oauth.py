@@ -25,7 +25,14 @@ import jwt
 
 from . import replies
 from .replies import oauth_error
-from .scenarios import REAL_SCOPES, WILDCARD_SCOPES, Agent, Scenario
+from .scenarios import (
+    OPENID_NAMES,
+    READ_EDIT_ORDER,
+    REAL_SCOPES,
+    WILDCARD_SCOPES,
+    Agent,
+    Scenario,
+)
 from .server import RecordedRequest, Reply
 
 REDIRECT_TARGET = "https://login.elsewhere.example/auth/token"
@@ -111,6 +118,25 @@ def scope_allowed(scope: str, ticked: frozenset[str]) -> bool:
     return scope in ticked or (verb == "read" and f"edit:{area}" in ticked)
 
 
+def granted_scopes(requested: list[str], scenario: Scenario) -> tuple[str, ...]:
+    """The scopes a token is issued with: those asked for that the application allows.
+
+    A request for all is narrowed to the read:/edit: scopes the application allows and
+    answered as their names (seen, reference §10), unless all is ticked and the scenario
+    says all is answered as itself (inferred).
+    """
+    ticked = scenario.ticked
+    granted: list[str] = []
+    for scope in requested:
+        if scope == "all" and not (scenario.all_granted_as == "all" and "all" in ticked):
+            granted.extend(
+                name for name in READ_EDIT_ORDER if "all" in ticked or scope_allowed(name, ticked)
+            )
+        elif scope_allowed(scope, ticked):
+            granted.append(scope)
+    return tuple(dict.fromkeys(granted))
+
+
 def token_opens(scopes: tuple[str, ...], area: str) -> bool:
     """Whether a token's scopes open the read probe of an area."""
     return any(s in WILDCARD_SCOPES or s in (f"read:{area}", f"edit:{area}") for s in scopes)
@@ -168,12 +194,13 @@ def token_request(
         return Grant(client_id, None)
     requested = list(dict.fromkeys(form["scope"].split()))
     for scope in requested:
-        if scope not in REAL_SCOPES:
+        if scope not in REAL_SCOPES and scope not in scenario.extra_scopes:
             return oauth_error(400, "invalid_scope", "The specified 'scope' is not supported.")
-    granted = tuple(s for s in requested if scope_allowed(s, scenario.ticked))
+    granted = granted_scopes(requested, scenario)
     if scenario.reject_unticked:
         for scope in requested:
-            if scope not in granted:
+            # all is narrowed, never refused (seen); the names are what this scenario refuses.
+            if scope not in granted and scope != "all" and scope not in OPENID_NAMES:
                 return oauth_error(
                     400,
                     "invalid_scope",
@@ -311,14 +338,19 @@ def _client_credentials(request: RecordedRequest) -> tuple[str, str]:
     return unquote(client_id), unquote(client_secret)
 
 
-def token_response(access_token: str, grant: Grant, lifetime_s: int, id_token: str) -> Reply:
+def token_response(
+    access_token: str, grant: Grant, lifetime_s: int, id_token: str, *, openid_names: bool = False
+) -> Reply:
+    """The token answer; `openid_names`: its scope lists the sign-in names first, as a live
+    answer did (reference §10)."""
     payload: dict[str, Any] = {
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": lifetime_s,
     }
     if grant.scopes is not None:
-        payload["scope"] = " ".join(grant.scopes)
+        names = [*OPENID_NAMES, *grant.scopes] if openid_names else list(grant.scopes)
+        payload["scope"] = " ".join(dict.fromkeys(names))
     payload["id_token"] = id_token
     return replies.json_reply(200, payload, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 

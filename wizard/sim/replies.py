@@ -88,5 +88,7 @@ def unauthorized() -> Reply:
     return empty(401, {"WWW-Authenticate": "Bearer"})
 
 
-def rate_limited(retry_after_s: int, message: str = RATE_LIMIT_TEXT) -> Reply:
-    return text(429, message, {"Retry-After": str(retry_after_s)})
+def rate_limited(retry_after_s: int | None = None, message: str = RATE_LIMIT_TEXT) -> Reply:
+    """Halo's 429: its text, and Retry-After only when given (Halo was never seen sending it)."""
+    headers = {} if retry_after_s is None else {"Retry-After": str(retry_after_s)}
+    return text(429, message, headers)

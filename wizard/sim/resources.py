@@ -17,9 +17,17 @@ HUGE_AGENT_BYTES = 3_000_000
 _CLAIM_TEMPLATE = '{{"id":"claim-{:07d}","type":"feature_access","value":"tickets:read"}}'
 
 
-def authorise(token: IssuedToken | None, scenario: Scenario) -> Reply | None:
-    """401 unless the request carries a live token that has a scope and the API accepts."""
-    if token is None or token.scopes is None or scenario.api_rejects_tokens:
+def authorise(
+    token: IssuedToken | None, scenario: Scenario, area: Area | None = None
+) -> Reply | None:
+    """401 unless the request carries a live token that has a scope and the API accepts; a
+    token without any scope draws 403 instead from the areas the scenario says (seen: such
+    a token gets 401 or 403, reference §10)."""
+    if token is None or scenario.api_rejects_tokens:
+        return replies.unauthorized()
+    if token.scopes is None:
+        if area is not None and area.scope_area in scenario.forbidden_when_scopeless:
+            return replies.empty(403)
         return replies.unauthorized()
     return None
 
@@ -29,11 +37,16 @@ def probe(
 ) -> Reply:
     if area.scope_area == "tickets" and scenario.tickets_reply == "html":
         return replies.html(200, replies.SIGN_IN_PAGE)  # a proxy answers before Halo checks
-    refused = authorise(token, scenario)
+    refused = authorise(token, scenario, area)
     if refused is not None:
         return refused
     assert token is not None and token.scopes is not None
-    if not token_opens(token.scopes, area.scope_area) or area.scope_area in scenario.denied_areas:
+    if not token_opens(token.scopes, area.scope_area):
+        # Some areas answer 401 for a scope the token lacks, others 403 (reference §10).
+        if area.scope_area in scenario.unauthorized_areas:
+            return replies.unauthorized()
+        return replies.empty(403)
+    if area.scope_area in scenario.denied_areas:
         return replies.empty(403)
     if area.scope_area == "tickets" and scenario.tickets_reply == "server_error":
         return replies.json_reply(500, replies.DOTNET_EXCEPTION)
@@ -60,7 +73,9 @@ def _records(request: RecordedRequest, scenario: Scenario, area: Area) -> Reply:
     records = [_record(area, i) for i in ids]
     if area.key is None:
         return replies.json_reply(200, records)
-    return replies.json_reply(200, {"record_count": total, area.key: records})
+    # count=N overrides the total: Halo answers record_count=N (seen, reference §10).
+    stated = max(0, numbers["count"]) if "count" in numbers else total
+    return replies.json_reply(200, {"record_count": stated, area.key: records})
 
 
 def _record(area: Area, number: int) -> dict[str, Any]:

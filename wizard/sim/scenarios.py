@@ -5,21 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# The resource areas that have read:/edit: scopes (reference §4).
+# The resource areas that have read:/edit: scopes (reference §4, and §10 for mailcampaign
+# and events, seen in a live token answer).
 SCOPE_AREAS: tuple[str, ...] = (
     "tickets", "calendar", "customers", "crm", "timesheets", "contracts", "suppliers",
     "items", "projects", "sales", "quotes", "sos", "pos", "invoices", "reporting",
-    "software", "softwarelicensing", "kb", "assets", "distributionlists",
+    "software", "softwarelicensing", "kb", "assets", "distributionlists", "mailcampaign",
+    "events",
 )  # fmt: skip
 
-READ_EDIT_SCOPES: frozenset[str] = frozenset(
+# Every read:/edit: scope, in the order a token answer lists them: read: first, as seen.
+READ_EDIT_ORDER: tuple[str, ...] = tuple(
     f"{verb}:{area}" for verb in ("read", "edit") for area in SCOPE_AREAS
 )
+READ_EDIT_SCOPES: frozenset[str] = frozenset(READ_EDIT_ORDER)
+
+# The sign-in names a live token answer listed before Halo's scopes (reference §10, seen).
+OPENID_NAMES: tuple[str, ...] = ("openid", "email", "profile", "offline_access", "roles")
 
 # Every scope name Halo accepts; anything else is invalid_scope (read:actions, read:sites...).
 REAL_SCOPES: frozenset[str] = READ_EDIT_SCOPES | {
     "all", "all:standard", "all:teams", "admin", "admin:webhooks",
-    "editMine:timesheets", "access:chat", "access:adpasswordreset",
+    "editMine:timesheets", "access:chat", "access:adpasswordreset", *OPENID_NAMES,
 }  # fmt: skip
 
 # Scopes that open every read probe whatever the area.
@@ -88,6 +95,11 @@ HUMAN_ADMIN = Agent(
     ("Administrator",), ("Service Desk", "2nd Line", "Management"),
 )  # fmt: skip
 
+# The areas that answer 401, not 403, to a token that lacks their scope. Seen: a read-only
+# token got 401 from /api/Webhook and 403 from /api/ServiceStatus (reference §10); which of
+# the probed areas behave so is inferred.
+UNAUTHORIZED_WHEN_NOT_GRANTED: frozenset[str] = frozenset({"assets"})
+
 Transport = Literal["normal", "not_halo", "never_answers", "drip"]
 TokenReply = Literal["json", "missing", "redirect", "html"]
 TicketsReply = Literal["json", "server_error", "html"]
@@ -99,6 +111,9 @@ class Scenario:
 
     description: str  # what is simulated, in an admin's words
     title: str = ""  # the situation's short name, as the demo's list shows it
+    # The behaviour rests on our own inference, not on anything seen from a real Halo
+    # (the description says what is inferred; `simulate --list` marks it).
+    inferred: bool = False
     # The instance's own name in the demo (the simulator with public names); None: the
     # hosted acme.halopsa.com. Names under .example never resolve anywhere real.
     host: str | None = None
@@ -116,13 +131,30 @@ class Scenario:
     grant_error: str | None = None  # an OAuth error code every token request gets
     token_reply: TokenReply = "json"
     ticked: frozenset[str] = READ_EDIT_SCOPES
+    # Scope names this Halo accepts beyond REAL_SCOPES: a newer Halo has areas no list has
+    # caught up with (mailcampaign and events were once such).
+    extra_scopes: frozenset[str] = frozenset()
     reject_unticked: bool = False
+    # A token answer lists the sign-in names (openid email profile offline_access roles)
+    # before Halo's scopes, as a live answer did (reference §10).
+    openid_names: bool = True
+    # How a token answer gives a request for all: "names", the read:/edit: scopes the
+    # application allows (seen when all was not ticked; reference §10); "all", the word
+    # itself when all is ticked (inferred: not seen either way).
+    all_granted_as: Literal["names", "all"] = "names"
     token_without_scope: bool = False
+    # The areas that answer 403, not 401, to a token without any scope (seen: such a token
+    # draws 401 or 403, reference §10; which area answers which is inferred).
+    forbidden_when_scopeless: frozenset[str] = frozenset()
+    # The areas that answer 401, not 403, when the token lacks their scope.
+    unauthorized_areas: frozenset[str] = UNAUTHORIZED_WHEN_NOT_GRANTED
     api_rejects_tokens: bool = False
     agent: Agent | None = API_AGENT  # None: the application identity
     denied_areas: frozenset[str] = frozenset()
     sees_nothing: bool = False
     rate_limit: Literal["always", "first"] | None = None
+    # A 429 carries Retry-After. Never seen from Halo (reference §10): off by default.
+    retry_after: bool = False
     tickets_reply: TicketsReply = "json"
     huge_agent: bool = False
     clock_skew_s: int = 0
@@ -138,7 +170,8 @@ class Scenario:
 SCENARIO_DATA: dict[str, Scenario] = {
     "healthy": Scenario(
         "A correctly set up hosted HaloPSA: the instance is found, a token is issued and every"
-        " area the connection needs can be read.",
+        " area the connection needs can be read; the token answer lists the sign-in names and"
+        " gives all as the scopes it stands for, as a live Halo did.",
         title="All set up right",
     ),
     "wrong_secret": Scenario(
@@ -155,8 +188,10 @@ SCENARIO_DATA: dict[str, Scenario] = {
     ),
     "inactive_app": Scenario(
         "The application is not ticked Active in Halo, or uses another authentication method, so"
-        " Halo refuses to issue a token.",
+        " Halo refuses to issue a token. (Inferred: Halo's answer to an inactive application"
+        " has not been seen.)",
         title="App not active",
+        inferred=True,
         grant_error="unauthorized_client",
     ),
     "trial": Scenario(
@@ -221,20 +256,27 @@ SCENARIO_DATA: dict[str, Scenario] = {
         token_reply="html",
     ),
     "unsupported_grant": Scenario(
-        "The sign-in server does not allow the Client ID and Secret method this connection uses.",
+        "The sign-in server does not allow the Client ID and Secret method this connection uses."
+        " (Inferred: Halo's answer to it has not been seen.)",
         title="Sign-in refused",
+        inferred=True,
         grant_error="unsupported_grant_type",
     ),
     "scope_not_ticked": Scenario(
-        "Only read:tickets and read:customers are ticked on the application in Halo, so every"
-        " other area is refused.",
+        "Only read:tickets and read:customers are ticked on the application in Halo: the token"
+        " leaves the other scopes out, and their areas refuse it, assets with 401 and the"
+        " others with 403. (Inferred: dropping named scopes, seen only for all, and which"
+        " areas answer 401.)",
         title="Boxes not ticked",
+        inferred=True,
         ticked=frozenset({"read:tickets", "read:customers"}),
     ),
     "scope_rejected": Scenario(
         "Only read:tickets is ticked on the application, and Halo refuses to issue a token that"
-        " asks for anything more.",
+        " asks for any other scope by name. (Inferred: Halo has been seen narrowing a request,"
+        " not refusing it.)",
         title="Permission refused",
+        inferred=True,
         ticked=frozenset({"read:tickets"}),
         reject_unticked=True,
     ),
@@ -243,6 +285,23 @@ SCENARIO_DATA: dict[str, Scenario] = {
         " refused.",
         title="Token lacks rights",
         token_without_scope=True,
+    ),
+    "no_scope_token_mixed": Scenario(
+        "Halo issues a token that carries no permissions; tickets and assets refuse it with 403"
+        " and the rest with 401, which looks like the agent's permissions. (Inferred: which"
+        " area answers which.)",
+        title="No rights, mixed refusals",
+        inferred=True,
+        token_without_scope=True,
+        forbidden_when_scopeless=frozenset({"tickets", "assets"}),
+    ),
+    "all_kept_as_all": Scenario(
+        "all is ticked on the application, and a token asked for all says all instead of"
+        " listing the scopes it stands for. (Inferred: not seen either way.)",
+        title="all said as all",
+        inferred=True,
+        ticked=READ_EDIT_SCOPES | {"all"},
+        all_granted_as="all",
     ),
     "api_unauthorized": Scenario(
         "Halo issues tokens, but its API does not accept them: every request made with one is"
@@ -272,20 +331,26 @@ SCENARIO_DATA: dict[str, Scenario] = {
     ),
     "application_identity": Scenario(
         "The application acts as itself (Halo 2.234 and later) rather than as an agent, so there"
-        " is no agent to report.",
+        " is no agent to report. (Inferred: how Halo reports this identity has not been"
+        " seen.)",
         title="Application identity",
+        inferred=True,
         agent=None,
     ),
     "rate_limited": Scenario(
-        "Halo says too many requests were made and asks to wait, every time; finding the"
-        " instance and the token still work.",
+        "Halo says too many requests were made, every time, without saying how long to wait;"
+        " finding the instance and the token still work.",
         title="Too many requests",
         rate_limit="always",
     ),
     "rate_limited_briefly": Scenario(
-        "Halo asks to wait a second the first time each area is read; asking again then works.",
+        "Halo asks to wait a second the first time each area is read, and says how long;"
+        " asking again then works. (Inferred: Halo has not been seen saying how long to"
+        " wait.)",
         title="Briefly too busy",
+        inferred=True,
         rate_limit="first",
+        retry_after=True,
     ),
     "server_error": Scenario(
         "Reading tickets fails with an error inside Halo; everything else works.",
@@ -315,14 +380,18 @@ SCENARIO_DATA: dict[str, Scenario] = {
     ),
     "jwt_assertion": Scenario(
         "The application uses JWT Assertion (Services): it holds a public key, and a token is"
-        " issued for an assertion signed by its private key, never for a secret.",
+        " issued for an assertion signed by its private key, never for a secret. (Inferred:"
+        " the audience and issuer Halo expects are not published.)",
         title="Signed with a key",
+        inferred=True,
         jwt_assertion=True,
     ),
     "jwt_wrong_key": Scenario(
         "The application uses JWT Assertion (Services), but the public key pasted into Halo"
-        " is not the one that matches the private key used, so every assertion is refused.",
+        " is not the one that matches the private key used, so every assertion is refused."
+        " (Inferred: Halo's answer to it has not been seen.)",
         title="Key does not match",
+        inferred=True,
         jwt_assertion=True,
         assertion_key_replaced=True,
     ),
@@ -342,3 +411,7 @@ SCENARIOS: dict[str, str] = {
 }
 DEMO_SCENARIOS: dict[str, str] = {name: data.description for name, data in SCENARIO_DATA.items()}
 SCENARIO_TITLES: dict[str, str] = {name: data.title for name, data in SCENARIO_DATA.items()}
+# The scenarios whose behaviour rests on our own inference rather than on a real Halo.
+INFERRED_SCENARIOS: frozenset[str] = frozenset(
+    name for name, data in SCENARIO_DATA.items() if data.inferred
+)

@@ -107,7 +107,9 @@ class ToolFormBox(QGroupBox):
             secret = push_button(text.FORM_COPY_SECRET, text.FORM_COPY_SECRET_NAME)
             secret.clicked.connect(functools.partial(self._copy_secret, field, tool))
             made.append(secret)
-        else:
+        elif field.value:
+            # An empty value (a field to leave empty, or the tool's own setting) has nothing
+            # to copy: its note says what to do.
             copy = push_button(text.FORM_COPY, text.FORM_COPY_NAME.format(label=field.label))
             copy.clicked.connect(functools.partial(self._copy_value, field))
             made.append(copy)

@@ -1,0 +1,2 @@
+"""Replays of notable situations: traces recorded from the simulator (make.py), replayed as
+regression tests by tests/sim/test_replay.py."""
