@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import subprocess
 import sys
 import venv
@@ -77,7 +78,21 @@ def main(argv: list[str]) -> int:
         args = [python, "-m", "wizard", *rest]
     else:
         args = [python, "-m", "pytest", *rest]
-    return subprocess.run(args, cwd=ROOT).returncode
+    env = dict(os.environ)
+    if command in ("demo", "wizard"):
+        # What the wizard tells to run instead of its window where it cannot open (no
+        # display): its command line, which is in .venv here, not on PATH.
+        env["HALO_WIZARD_LAUNCHER"] = _launcher()
+    return subprocess.run(args, cwd=ROOT, env=env).returncode
+
+
+def _launcher() -> str:
+    """`python3 run.py wizard`, as it would be typed where this was started."""
+    here = Path(__file__).resolve()
+    script = here.name if Path.cwd().resolve() == here.parent else str(here)
+    if os.name == "nt":
+        return f'py "{script}" wizard' if " " in script else f"py {script} wizard"
+    return f"python3 {shlex.quote(script)} wizard"
 
 
 if __name__ == "__main__":

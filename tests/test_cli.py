@@ -151,7 +151,7 @@ def test_wrong_secret_exits_1_and_names_the_problem(
 @pytest.mark.parametrize(
     ("extra", "says"),
     [
-        (["--bogus-option"], "unrecognized arguments"),
+        (["--bogus-option"], "unknown option --bogus-option"),
         (["--timeout", "0"], "--timeout"),
         (["--timeout", "-3"], "--timeout"),
         (["--scopes", " , "], "--scopes"),
@@ -708,12 +708,16 @@ def test_no_engine_module_imports_qt() -> None:
 
 
 def test_linux_without_the_x11_cursor_library_gets_the_package_to_install() -> None:
-    from wizard.cli import missing_linux_display_library as missing
+    from wizard.cli import DisplayProblem, display_problem
 
     x11 = {"DISPLAY": ":0"}
-    assert missing(x11, "linux", lambda name: None, frozen=False) == "libxcb-cursor0"
-    assert missing(x11, "linux", lambda name: "libxcb-cursor.so.0", frozen=False) is None
-    assert missing({}, "linux", lambda name: None) is None, "no display: nothing to say"
-    assert missing({**x11, "QT_QPA_PLATFORM": "offscreen"}, "linux", lambda name: None) is None
-    assert missing(x11, "darwin", lambda name: None) is None
-    assert missing(x11, "linux", lambda name: None, frozen=True) is None, "the app carries it"
+    cursor = "libxcb-cursor.so.0"
+    problem = display_problem(x11, "linux", lambda name: name != cursor, frozen=False)
+    assert problem == DisplayProblem((cursor,)) and problem.packages == ["libxcb-cursor0"]
+    works = display_problem(x11, "linux", lambda name: True, frozen=False, answers=lambda d: True)
+    assert works is None
+    assert display_problem({}, "linux", lambda name: False) == DisplayProblem(), "no display"
+    assert display_problem({**x11, "QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem(x11, "darwin", lambda name: False) is None
+    frozen = display_problem(x11, "linux", lambda name: False, frozen=True, answers=lambda d: True)
+    assert frozen is None, "the app carries it"

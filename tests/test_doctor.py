@@ -6,6 +6,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import secrets
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, REPO, _env
+from tests.test_cli import EXIT_OK, EXIT_PROBLEMS, REPO, _env, check_args, run_cli
 from wizard.core import doctor
 from wizard.core.doctor import (
     MACOS_SOURCE,
@@ -27,6 +28,7 @@ from wizard.core.doctor import (
     windows_auto_proxy,
     windows_name,
 )
+from wizard.sim import SimulatedHalo
 
 # Variables that would change what doctor reports; each test sets the ones it is about.
 _UNSET = (
@@ -303,3 +305,26 @@ def test_windows_11_is_called_so_even_where_python_says_10() -> None:
         "Windows 11 Professional 10.0.22631 (AMD64)"
     )
     assert windows_name("10", "10.0.19045", None, "AMD64") == "Windows 10 10.0.19045 (AMD64)"
+
+
+def test_doctor_names_the_profiles_folder_and_how_many_are_saved(
+    halo: SimulatedHalo, ca_bundle: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    folder = data / "halo-wizard-profiles-test"
+    env = {"HALO_WIZARD_DATA_DIR": str(folder)}
+    profiles = folder / "profiles"
+    report = doctor_json(**env)
+    assert report["folders"]["profiles"] == str(profiles)
+    assert report["folders"]["profiles_saved"] == 0
+    readable = run_doctor(**env)
+    assert re.search(rf"^  profiles kept in: +{re.escape(str(profiles))}$", readable.stdout, re.M)
+    assert re.search(r"^  profiles saved: +none yet$", readable.stdout, re.M)
+    saved = run_cli(
+        *check_args(halo, ca_bundle, "--save-profile", "acme", "--secret-store", "none"),
+        secret=halo.client_secret,
+        **env,
+    )
+    assert saved.returncode == EXIT_OK, saved.stderr
+    assert doctor_json(**env)["folders"]["profiles_saved"] == 1
+    assert re.search(r"^  profiles saved: +1$", run_doctor(**env).stdout, re.M)

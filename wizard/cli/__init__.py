@@ -44,15 +44,16 @@ from wizard.cli.common import (
     _Parser,
     _qt_versions,
 )
-from wizard.cli.window import missing_linux_display_library
+from wizard.cli.window import DisplayProblem, display_problem
 
 __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
+    "DisplayProblem",
     "UsageError",
+    "display_problem",
     "main",
-    "missing_linux_display_library",
 ]
 
 

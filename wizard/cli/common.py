@@ -4,15 +4,17 @@ report, the options check and diagnose share. Imports no other module of the com
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import json
 import logging
 import math
 import os
-import ssl
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from wizard.core.kinds import SecretFrom
 
@@ -43,13 +45,159 @@ class UsageError(Exception):
     """A command line that cannot be run as given; exit code 2."""
 
 
+# What an option or a command name looks like. Only such a word is repeated back in an
+# error: anything else given where an option or a command was expected (a value that begins
+# with a dash, a secret pasted in the wrong place) is not.
+_OPTION_NAME = re.compile(r"^--?[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_COMMAND_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_LONGEST_NAME = 40
+_NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")
+NOT_REPEATED = "not repeated here, in case it is a secret"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, except that it never repeats an unknown argument: it may be a secret."""
+    """argparse, except that it never repeats a value from the command line (it may be a
+    secret), names a mistyped option or command with the nearest real one ("unknown option
+    --scope; did you mean --scopes?") before anything else it would say, and takes no
+    abbreviations: `--scope` is a mistake, not `--scopes`, in every command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self._given: list[str] = []
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(sys.argv[1:] if args is None else args)
+        parsed, extras = super().parse_known_args(args, namespace)
+        # A command's own parser says what it was given and does not take, with its own
+        # usage, rather than the parser above it (every parser here is for parse_args).
+        if extras:
+            self.error("unrecognized arguments")
+        return parsed, extras
 
     def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
+        words = self._unknown_command_words(message)
+        if words is not None and (unknown := self._unknown_option(before_command=True)):
+            # `halo-wizard --host acme...`: the address was taken for the command.
+            message = self._unknown_option_words(unknown)
+        elif words is not None:
+            message = words
+        elif (unknown := self._unknown_option()) is not None:
+            # Before whatever else is wrong: a mistyped option explains the rest (--scope
+            # given, so "the following arguments are required: --scopes").
+            message = self._unknown_option_words(unknown)
+        elif message.startswith("unrecognized arguments"):
             message = "unrecognized arguments (not repeated here, in case one is a secret)"
         super().error(message)
+
+    # ----- what was mistyped -----
+
+    def _commands(self) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return action
+        return None
+
+    def _unknown_option(self, *, before_command: bool = False) -> str | None:
+        """The first option given to this parser (not to a command after it) that it does
+        not have, as given before any "="; None when there is none. `before_command`: only
+        before the first word that is not an option."""
+        commands = self._commands()
+        tokens = self._given
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            at += 1
+            if token == "--" or (commands is not None and token in commands.choices):
+                return None  # the rest is positional, or the command's own
+            if not token.startswith("-") or token == "-" or _NEGATIVE_NUMBER.match(token):
+                if before_command:
+                    return None
+                continue
+            name, equals, _ = token.partition("=")
+            action = self._option_string_actions.get(name)
+            if action is None:
+                return name
+            if not equals:
+                at = _after_values(action, tokens, at)
+        return None
+
+    def _unknown_option_words(self, name: str) -> str:
+        if len(name) > _LONGEST_NAME or not _OPTION_NAME.match(name):
+            return f"unknown option ({NOT_REPEATED}); see {self.prog} --help"
+        shown = [
+            option
+            for option, action in self._option_string_actions.items()
+            if option.startswith("--") and action.help is not argparse.SUPPRESS
+        ]
+        nearest = difflib.get_close_matches(name, shown, n=1, cutoff=0.6)
+        if nearest:
+            return f"unknown option {name}; did you mean {nearest[0]}?"
+        commands = self._commands()
+        if commands is not None:
+            # An option of a command given before the command (or with none): say where it goes.
+            owners = [
+                command
+                for command, parser in commands.choices.items()
+                if name in parser._option_string_actions
+            ]
+            if owners:
+                return f"unknown option {name}; did you mean {self.prog} {owners[0]} {name}?"
+        return f"unknown option {name}; see {self.prog} --help"
+
+    def _unknown_command_words(self, message: str) -> str | None:
+        """argparse's message for a command that does not exist, said again without the
+        word given unless it looks like a command's name; None for any other message."""
+        commands = self._commands()
+        if commands is None:
+            return None
+        label = commands.metavar or commands.dest
+        if not message.startswith(f"argument {label}: "):
+            return None
+        given = self._given_command()
+        names = list(commands.choices)
+        nearest = difflib.get_close_matches(given or "", names, n=1, cutoff=0.6)
+        shown = given is not None and len(given) <= _LONGEST_NAME and _COMMAND_NAME.match(given)
+        said = f"unknown command {given}" if shown else f"unknown command ({NOT_REPEATED})"
+        if nearest:
+            return f"{said}; did you mean {nearest[0]}?"
+        return f"{said}; the commands are {', '.join(names)}"
+
+    def _given_command(self) -> str | None:
+        """The word given where this parser expects its command."""
+        tokens = self._given
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            at += 1
+            if token == "--":
+                return tokens[at] if at < len(tokens) else None
+            if not token.startswith("-") or token == "-":
+                return token
+            name, equals, _ = token.partition("=")
+            action = self._option_string_actions.get(name)
+            if action is not None and not equals:
+                at = _after_values(action, tokens, at)
+        return None
+
+
+def _after_values(action: argparse.Action, tokens: Sequence[str], at: int) -> int:
+    """Where the next option or positional starts, after `action`'s values from `at`."""
+    nargs = action.nargs
+    if nargs is None:
+        return at + 1
+    if isinstance(nargs, int):
+        return at + nargs
+    if nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE, argparse.ONE_OR_MORE):
+        while at < len(tokens) and not (
+            tokens[at].startswith("-") and not _NEGATIVE_NUMBER.match(tokens[at])
+        ):
+            at += 1
+            if nargs == argparse.OPTIONAL:
+                break
+    return at
 
 
 SECRET_NOTES = {
@@ -210,6 +358,8 @@ def _print_report(report: object, as_json: bool, out: TextIO) -> None:
 
 
 def _check_ca_bundle(path: str) -> None:
+    import ssl  # here, not at the top: the window's first paint does without it
+
     if not os.path.isfile(path):
         raise UsageError(f"--ca-bundle: no such file: {path}")
     try:

@@ -16,7 +16,12 @@ def add_command(commands: Any) -> None:
         "pasted into the application in Halo; DIR/halo-private-key.pem stays on this "
         "computer, readable only by you, and is given to `check --private-key`.",
     )
-    keygen.add_argument("--out", required=True, metavar="DIR", help="the folder for the files")
+    keygen.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="the folder to write halo-private-key.pem and halo-public-key.pem to",
+    )
     keygen.add_argument(
         "--force",
         action="store_true",

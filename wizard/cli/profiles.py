@@ -20,21 +20,27 @@ def add_command(commands: Any, parser_class: type[argparse.ArgumentParser]) -> N
         dest="profiles_action", metavar="ACTION", required=True, parser_class=parser_class
     )
     listing = actions.add_parser("list", help="every profile, with its last result")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument(
+        "--json", action="store_true", help="print one JSON array instead of the readable list"
+    )
     show = actions.add_parser("show", help="one profile's connection and last result")
-    show.add_argument("name")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("name", help="the profile's name, as `profiles list` shows it")
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help="print the profile as one JSON object (its secret is never shown)",
+    )
     rename = actions.add_parser("rename", help="give a profile another name")
-    rename.add_argument("name")
-    rename.add_argument("new_name")
+    rename.add_argument("name", help="the profile's name now")
+    rename.add_argument("new_name", help="the name it gets (no profile may have it yet)")
     duplicate = actions.add_parser("duplicate", help="copy a profile under another name")
-    duplicate.add_argument("name")
-    duplicate.add_argument("new_name")
+    duplicate.add_argument("name", help="the profile to copy")
+    duplicate.add_argument("new_name", help="the copy's name (no profile may have it yet)")
     delete = actions.add_parser(
         "delete",
         help="delete a profile and the keychain entry made for it alone (a damaged profile too)",
     )
-    delete.add_argument("name")
+    delete.add_argument("name", help="the profile to delete")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 

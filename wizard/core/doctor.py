@@ -437,6 +437,16 @@ def export_folder() -> str:
     return os.path.expanduser("~")
 
 
+def _profiles_folder() -> dict[str, Any]:
+    from wizard.core import profiles
+
+    try:
+        saved: int | None = len(profiles.names())
+    except profiles.ProfileError:
+        saved = None
+    return {"profiles": str(profiles.profiles_folder()), "profiles_saved": saved}
+
+
 # ----- the whole report -----
 
 
@@ -463,7 +473,9 @@ def collect(
     "http": url}: what requests go through, from urllib.request.getproxies()), bypass
     (str|null), automatic ({source, pac_url, auto_detect, evaluated (always false),
     error}|null: a PAC file or detection set in the OS), error (str|null), notes ([str])},
-    folders: {log (str), export_default (str)},
+    folders: {log (str), export_default (str), profiles (str: where saved profiles are
+    kept, made when the first is saved), profiles_saved (int|null: how many there are;
+    null when the folder cannot be read)},
     log_file (str), log: {writing (bool), reason (str|null), debug (bool)},
     and with try_keychain: keychain_round_trip: {ok (bool), detail (str), account (str: the
     test entry's account, "doctor-test-<uuid>@doctor.invalid")}.
@@ -474,7 +486,11 @@ def collect(
     report["keychain"] = _keychain()
     report["certificates"] = _certificates(environ)
     report["proxies"] = _proxies(environ)
-    report["folders"] = {"log": str(status.file.parent), "export_default": export_folder()}
+    report["folders"] = {
+        "log": str(status.file.parent),
+        "export_default": export_folder(),
+        **_profiles_folder(),
+    }
     report["log_file"] = str(status.file)
     report["log"] = {"writing": status.writing, "reason": status.reason, "debug": status.debug}
     if try_keychain:
@@ -511,6 +527,12 @@ def _aligned(title: str, rows: Sequence[tuple[str, object]]) -> list[str]:
                 lines.append(f"  {prefix:<{width}} {part}")
                 prefix = ""
     return lines
+
+
+def _saved_words(saved: int | None) -> str:
+    if saved is None:
+        return "unknown: the folder cannot be read"
+    return str(saved) if saved else "none yet"
 
 
 def render(report: Mapping[str, Any]) -> str:
@@ -580,6 +602,8 @@ def render(report: Mapping[str, Any]) -> str:
                 ("log written", _yes(log["writing"]) + (" (debug)" if log["debug"] else "")),
                 ("why not", log["reason"]),
                 ("export saves to", report["folders"]["export_default"]),
+                ("profiles kept in", report["folders"]["profiles"]),
+                ("profiles saved", _saved_words(report["folders"]["profiles_saved"])),
             ],
         )
     )
