@@ -54,15 +54,17 @@ def test_the_recipes_json_names_each_facts_source() -> None:
     )
 
 
-def form_of(halo: SimulatedHalo, ca_bundle: str, tool: str) -> tuple[dict[str, Any], str]:
+def form_of(
+    halo: SimulatedHalo, ca_bundle: str, tool: str, exit_code: int = EXIT_OK
+) -> tuple[dict[str, Any], str]:
     """`check --for TOOL` against `halo`: the JSON form's fields by label, and the readable
     report's "Type these into" part."""
     as_json = run_cli(*check_for(halo, ca_bundle, tool, "--json"), secret=halo.client_secret)
-    assert as_json.returncode == EXIT_OK, as_json.stdout + as_json.stderr
+    assert as_json.returncode == exit_code, as_json.stdout + as_json.stderr
     data = json.loads(as_json.stdout)
     assert data["for"]["tool"] == tool
     readable = run_cli(*check_for(halo, ca_bundle, tool), secret=halo.client_secret)
-    assert readable.returncode == EXIT_OK, readable.stdout + readable.stderr
+    assert readable.returncode == exit_code, readable.stdout + readable.stderr
     assert halo.client_secret not in as_json.stdout + readable.stdout
     return {f["label"]: f for f in data["for"]["fields"]}, readable.stdout
 
@@ -105,9 +107,11 @@ def test_check_for_nango_says_it_cannot_connect_to_a_trial(
     assert "401 or 403" in fields["Scopes"]["note"]
     assert "cannot connect" not in said
     trial = start_halo("trial")
-    fields, said = form_of(trial, ca_bundle, "nango")
+    # The test itself passes (it signs in where the trial does); Nango would not: an error.
+    fields, said = form_of(trial, ca_bundle, "nango", exit_code=1)
     assert fields["Hostname"]["note"].startswith("Nango cannot connect to this Halo")
     assert "Nango cannot connect to this Halo" in said
+    assert "Nango cannot sign in to this Halo" in said
     own = start_halo("on_premise")
     fields, said = form_of(own, ca_bundle, "nango")
     assert fields["Hostname"]["value"] == own.url.removeprefix("https://")

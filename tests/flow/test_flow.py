@@ -235,8 +235,10 @@ def test_next_is_refused_until_the_step_is_complete() -> None:
     flow.go_next()
     flow.update(identity=IdentityChoice.AGENT)
     flow.go_next()
-    flow.update(scopes=("read:actions",))
-    assert not flow.can_go_next(), "an unknown scope cannot be chosen"
+    flow.update(scopes=())
+    assert not flow.can_go_next(), "at least one scope is chosen"
+    flow.update(scopes=("read:mystery",))
+    assert flow.can_go_next(), "a name this program does not know is sent: Halo decides"
     flow.update(scopes=("read:tickets",))
     flow.go_next()
     flow.update(host_text="acme..halopsa.com")

@@ -645,6 +645,18 @@ FINDINGS: dict[str, Template] = {
             "click Save, and run the test again.",
         ),
     ),
+    "TOOL_CANNOT_SIGN_IN": Template(
+        "error",
+        "{tool} cannot sign in to this Halo",
+        "{tool} signs in only at {own_token_url}, without a tenant, but this Halo signs in "
+        "at {auth_url}, a shared server that needs the tenant, as trials do. The test "
+        "passed because it uses that server; {tool} would be refused.",
+        (
+            "Connect {tool} to a Halo that signs in on its own address (a hosted or "
+            "on-premise instance, not a trial).",
+            "Or use a tool that lets you type the Authorisation Server URL and the tenant.",
+        ),
+    ),
     "TOOL_SEES_NO_RECORDS": Template(
         "warning",
         "{tool} will find no {area}",

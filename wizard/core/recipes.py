@@ -123,6 +123,9 @@ class Recipe:
     requests: tuple[str, ...] | None = None
     # Where each of FACTS comes from, when not the recipe's own source: (fact, Cited) pairs.
     facts_cited: tuple[tuple[str, Cited], ...] = ()
+    # The tool signs in only at the Halo's own address (https://HOST/auth/token, no tenant),
+    # as Nango does: it cannot use a sign-in server elsewhere, as trials have.
+    signs_in_at_host: bool = False
 
     @property
     def scopes_fixed(self) -> bool:
@@ -392,6 +395,7 @@ def parse(document: Mapping[str, Any]) -> tuple[Recipe, ...]:
                 ),
                 requests=_requests(entry, where),
                 facts_cited=_facts_cited(entry, where),
+                signs_in_at_host=_flag(entry, "signs_in_at_host", where),
             )
         )
     ids = [recipe.id for recipe in recipes]
@@ -566,6 +570,13 @@ def required_scopes(chosen: Recipe) -> tuple[str, ...]:
     return chosen.scopes if chosen.scopes_chosen_by in ("tool", "guide") else ()
 
 
+def _flag(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise RecipeError(f"{where}: {key} must be true or false")
+    return value
+
+
 def judge(chosen: Recipe, report: CheckReport) -> list[Finding]:
     """What this tool needs that the tested connection does not give, as findings."""
     found: list[Finding] = []
@@ -582,6 +593,17 @@ def judge(chosen: Recipe, report: CheckReport) -> list[Finding]:
                 ).format(tool=chosen.name, scopes=" and ".join(broad)),
             )
         )
+    if chosen.signs_in_at_host and report.host and report.auth_url:
+        own = f"{report.host.rstrip('/')}/auth"
+        if report.auth_url.rstrip("/") != own:
+            found.append(
+                make(
+                    "TOOL_CANNOT_SIGN_IN",
+                    context,
+                    own_token_url=f"{own}/token",
+                    auth_url=report.auth_url.rstrip("/"),
+                )
+            )
     identity = report.identity
     if identity is not None and chosen.identity != "either" and identity.kind != chosen.identity:
         found.append(make("TOOL_NEEDS_OTHER_IDENTITY", context, wanted=chosen.identity))

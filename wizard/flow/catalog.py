@@ -20,8 +20,8 @@ NOT_RECOMMENDED = frozenset({"everything"})
 
 # Areas grouped as an admin thinks of them.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "service_desk": ("tickets", "kb", "calendar", "timesheets", "projects"),
-    "customers": ("customers", "crm", "contracts", "distributionlists"),
+    "service_desk": ("tickets", "kb", "calendar", "timesheets", "projects", "events"),
+    "customers": ("customers", "crm", "contracts", "distributionlists", "mailcampaign"),
     "assets": ("assets", "items", "software", "softwarelicensing", "suppliers"),
     "finance": ("invoices", "quotes", "sales", "sos", "pos"),
     "reporting": ("reporting",),

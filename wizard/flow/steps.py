@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from wizard.core import scopes as halo_scopes
 from wizard.flow.state import AppChoice, WizardState
 
 
@@ -46,7 +45,9 @@ def _identity_done(state: WizardState) -> bool:
 
 
 def _scopes_done(state: WizardState) -> bool:
-    return bool(state.scopes) and all(halo_scopes.is_known(s) for s in state.scopes)
+    # A name this program does not know is no reason to stop: it is sent, with a warning
+    # beforehand, and Halo's own answer decides (halo-api-reference.md §10).
+    return bool(state.scopes)
 
 
 def _hostname_done(state: WizardState) -> bool:

@@ -347,6 +347,9 @@ AREA_WORDS = {
     "crm": "opportunities",
     "contracts": "contracts",
     "distributionlists": "distribution lists",
+    # Seen in a live token answer (halo-api-reference.md §10); no read-only test for either.
+    "mailcampaign": "mail campaigns",
+    "events": "events (Halo's Events list)",
     "assets": "assets",
     "items": "items (products and stock)",
     "software": "software",
@@ -387,7 +390,9 @@ SCOPES_TOOL_RESTORE = "&Use {name}'s scopes"
 SCOPES_TOOL_RESTORE_NAME = "Tick the tool's own scopes again"
 SCOPES_TOOL_MISSING = (
     "{name} asks Halo for {scopes} itself, whatever is ticked here: with {missing} "
-    "unticked, Halo refuses every token {name} asks for."
+    "unticked, {name}'s token is expected to come without {missing} (Halo was seen giving "
+    "only what the application allows), and what {name} does with it fails. The test shows "
+    "what Halo grants."
 )
 SCOPES_TOOL_RETICK = "&Tick them again"
 SCOPES_BROAD_FROM_TOOL = (
@@ -687,8 +692,9 @@ OPEN_TEXT_PLACEHOLDER = (
     "Client ID: 1a2b3c4d-0000-4000-8000-123456789abc"
 )
 OPEN_TEXT_HINT = (
-    "From Rewst, n8n, a Halo custom integration, Halo's API details page, or lines such as "
-    "HALO_HOST=yourcompany.halopsa.com. A secret in the text is never used: you type it below."
+    "From Rewst, n8n, CIPP, Nango, a Halo custom integration, Halo's API details page, a "
+    "Connect-HaloAPI line, an e-mail, or lines such as HALO_HOST=yourcompany.halopsa.com. A "
+    "secret in the text is never used: you type it below."
 )
 OPEN_TEXT_READ = "R&ead these values"
 OPEN_TEXT_READ_NAME = "Read the pasted values"
@@ -696,6 +702,8 @@ OPEN_TEXT_EMPTY = "Paste the values first, then click Read these values."
 OPEN_TEXT_FOUND = "Found:"
 OPEN_TEXT_FOUND_NOTHING = "Found no Halo connection settings in the text."
 OPEN_TEXT_FIELD = "\u2022 {what} (from {labels})"
+# A value no label gave, taken for its shape alone (the one GUID, a plainly Halo address).
+OPEN_TEXT_FIELD_BY_SHAPE = "\u2022 {what} (by its shape, on {line})"
 OPEN_TEXT_FIELDS = {
     "host": "Halo address: {value}",
     "auth_url": "Authorisation server: {value}",
@@ -719,6 +727,11 @@ OPEN_TEXT_SECRET_NOTE = (
     "A client secret is in the text (under {labels}). It is not used from there: type it "
     "below. If the text is kept in a file, take the secret out of it."
 )
+# Replaces the command line's advice about a masked secret (or a placeholder) in the text.
+OPEN_TEXT_SECRET_MASKED_NOTE = (
+    "The client secret under {labels} is hidden (masked or a placeholder), so the text does "
+    "not give it: type it below."
+)
 OPEN_TEXT_NOTE = "Note: {note}"
 OPEN_TEXT_INCOMPLETE = (
     "The text does not give {missing}, so there is nothing to test yet. Add it to the text "
@@ -734,6 +747,11 @@ OPEN_FACT_CLIENT_ID = "Client ID:"
 OPEN_FACT_SCOPES = "S&copes to test:"
 OPEN_FACT_SCOPES_NAME = "Scopes to test"
 OPEN_SCOPES_PLACEHOLDER = "read:tickets read:customers"
+OPEN_SCOPES_UNKNOWN = (
+    "This program does not know {names}. The test sends it as typed, and Halo's answer "
+    "decides: if Halo refuses it, check the spelling against the application's Permissions "
+    "tab."
+)
 OPEN_FACT_TENANT = "Tenant:"
 OPEN_FACT_LAST = "Last test:"
 OPEN_FACT_SECRET = "Secret:"

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.kinds import KeyStore, SecretFrom
 from wizard.core.log import register_secret
-from wizard.core.scopes import parse_scopes
+from wizard.core.scopes import is_known, parse_scopes
 from wizard.flow import StepKey
 from wizard.flow.diagnosis import (
     Diagnosis,
@@ -206,6 +206,11 @@ class OpenPage(FlowPage):
         grid.addWidget(scopes_label, row, 0)
         grid.addWidget(self.scopes, row, 1, 1, 2)
         row += 1
+        # Names this program does not know are sent as typed: said before the test.
+        self.scopes_note = Callout("warning")
+        self.scopes_note.setVisible(False)
+        grid.addWidget(self.scopes_note, row, 1, 1, 2)
+        row += 1
         self.secret_fact = QLabel(text.OPEN_FACT_SECRET)
         grid.addWidget(self.secret_fact, row, 0, Qt.AlignmentFlag.AlignTop)
         self.secret_where = WrapLabel()
@@ -348,6 +353,13 @@ class OpenPage(FlowPage):
             tenant = text.TENANT_NONE
         self.fact_tenant.setText(tenant)
         self.fact_last.setText(_last_text(diagnosis))
+        unknown_scopes = [name for name in state.scopes if not is_known(name)]
+        self.scopes_note.show_message(
+            "warning",
+            text.OPEN_SCOPES_UNKNOWN.format(names=", ".join(unknown_scopes))
+            if unknown_scopes
+            else "",
+        )
         index = self.tool.findData(state.tool)
         if index >= 0 and index != self.tool.currentIndex():
             self.tool.blockSignals(True)
@@ -741,14 +753,20 @@ def found_lines(recognised: RecognisedText) -> list[str]:
     }
     lines = []
     for field in ("host", "auth_url", "tenant", "client_id", "on_premise", "scopes", "secret"):
-        labels = [found.label for found in recognised.found if found.field == field]
-        if not labels:
+        found = [given for given in recognised.found if given.field == field]
+        if not found:
             continue
         if field == "on_premise":
             what = text.OPEN_TEXT_ON_PREMISE if recognised.on_premise else text.OPEN_TEXT_HOSTED
         else:
             what = text.OPEN_TEXT_FIELDS[field].format(value=values.get(field) or "")
-        lines.append(text.OPEN_TEXT_FIELD.format(what=what, labels=_quoted(labels)))
+        labels = [f.label for f in found if not f.by_shape]
+        if labels:
+            lines.append(text.OPEN_TEXT_FIELD.format(what=what, labels=_quoted(labels)))
+        else:
+            # No label gave it: taken for its shape alone ("line 3").
+            where = found[0].label
+            lines.append(text.OPEN_TEXT_FIELD_BY_SHAPE.format(what=what, line=where))
     lines.insert(0, text.OPEN_TEXT_FOUND if lines else text.OPEN_TEXT_FOUND_NOTHING)
     missing = list(recognised.missing)
     if recognised.scopes is None:
@@ -763,12 +781,19 @@ def note_lines(recognised: RecognisedText) -> list[str]:
     """The recogniser's notes, the one about a secret in the text in the window's words."""
     from wizard.core import fromtext
 
-    before, _, after = fromtext.NOTE_SECRET.partition("{labels}")
+    # The command line's words for where the secret comes from, in the window's.
+    own_words = (
+        (fromtext.NOTE_SECRET, text.OPEN_TEXT_SECRET_NOTE),
+        (fromtext.NOTE_SECRET_MASKED, text.OPEN_TEXT_SECRET_MASKED_NOTE),
+    )
     lines = []
     for note in recognised.notes:
-        if before and note.startswith(before) and note.endswith(after):
-            labels = note[len(before) : len(note) - len(after)]
-            note = text.OPEN_TEXT_SECRET_NOTE.format(labels=labels)
+        for said, worded in own_words:
+            before, _, after = said.partition("{labels}")
+            if before and note.startswith(before) and note.endswith(after):
+                labels = note[len(before) : len(note) - len(after)]
+                note = worded.format(labels=labels)
+                break
         lines.append(text.OPEN_TEXT_NOTE.format(note=note))
     return lines
 
