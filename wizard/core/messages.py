@@ -629,7 +629,7 @@ FINDINGS: dict[str, Template] = {
             'API"), tick "Is an API-only Agent", give it a role with only the access the '
             "tool needs, and Save.",
             _OPEN_APP + ' Set "Agent to log in as" to the new agent, or to "Application '
-            'identity" on Halo 2.234 or later, then click Save.',
+            'identity" where your Halo offers it (from v2.234), then click Save.',
             "Changing the login type can make Halo generate a new secret: copy it if one is shown.",
         ),
     ),

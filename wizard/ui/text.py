@@ -261,11 +261,12 @@ IDENTITY_AGENT_TEXT = (
     "may do only what both allow: the application's permission scopes and the agent's "
     "role, teams and customer restrictions. Its changes are recorded under the agent's name."
 )
-IDENTITY_APPLICATION = "The application's own &identity (Halo 2.234 and later)"
+IDENTITY_APPLICATION = "The application's own &identity (from Halo 2.234, where your Halo offers it)"
 IDENTITY_APPLICATION_TEXT = (
     "No agent is needed: the application acts as itself, with the Identity Roles you give "
     "it. Its changes are recorded as the application's. The simplest way to grant the least "
-    "access, if your Halo is recent enough."
+    "access where your Halo offers it: if \"Agent to log in as\" has no \"Application "
+    "identity\", choose an API-only agent instead."
 )
 IDENTITY_WARNING_TITLE = "Never use a person's own account"
 IDENTITY_WARNING = (
