@@ -44,8 +44,9 @@ class Finding:
         """What identifies this finding across two checks: (code, scope)."""
         return (self.code, self.scope)
 
-    def _fill(self) -> Fill:
-        fill = Fill(self.params)
+    def _fill(self, front: messages.Front = messages.Front.COMMAND_LINE) -> Fill:
+        # The places a fix names are the front end's own (a page, or an option).
+        fill = Fill({**messages.FRONT_WORDS[front], **self.params})
         if self.scope is not None:
             fill.setdefault("scope", self.scope)
         return fill
@@ -63,7 +64,13 @@ class Finding:
 
     @property
     def fix(self) -> tuple[str, ...]:
-        fill = self._fill()
+        """The steps of the fix, in the command line's words (its options and commands)."""
+        return self.fix_for(messages.Front.COMMAND_LINE)
+
+    def fix_for(self, front: messages.Front) -> tuple[str, ...]:
+        """The steps of the fix in `front`'s words: the window names its pages, the command
+        line its options; neither names the other's."""
+        fill = self._fill(front)
         return tuple(step.format_map(fill) for step in messages.FINDINGS[self.code].fix)
 
     @property
@@ -73,7 +80,7 @@ class Finding:
             messages.NOTE_STEPS_HEADING if self.severity is Severity.INFO else messages.FIX_HEADING
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, front: messages.Front = messages.Front.COMMAND_LINE) -> dict[str, Any]:
         # The same keys always (docs/json.md): null where there is nothing to say.
         return {
             "code": self.code,
@@ -81,7 +88,7 @@ class Finding:
             "scope": self.scope,
             "title": self.title,
             "detail": self.detail,
-            "fix": list(self.fix),
+            "fix": list(self.fix_for(front)),
             "link": self.link,
         }
 

@@ -8,6 +8,7 @@ check does not know reads as "(unknown)", never as an error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -41,23 +42,63 @@ _NEW_TOKEN = (
     "Run the test again: it always asks Halo for a new token, so the change is seen at once."
 )
 _AGENT = "Configuration > Teams & Agents > Agents"
-# The last step of a fix that needs a value typed again: it ends where the test reads it.
-_ENTER_AGAIN = (
-    "Enter the corrected {what} where the test reads it: on the wizard's Client ID and secret "
-    "page, or for halo-wizard check {where}; then run the test again."
-)
-# Where the assertion's audience and issuer are typed in the wizard.
-_ADVANCED = (
-    "in the wizard: Advanced, on its Client ID page, or on Open the connection when diagnosing"
-)
-# A new key pair, in the window or on the command line.
-_NEW_KEY_PAIR = (
-    "If that key is lost or cannot be used, make a new pair: in the wizard, choose JWT "
-    "Assertion on its Create the API application page; or run halo-wizard keygen --out FOLDER."
-)
-_ENTER_SECRET = _ENTER_AGAIN.format(
-    what="Client ID or secret", where="in --client-id and HALO_CLIENT_SECRET"
-)
+
+
+# Where each front end's admin types a value a fix names, or does what it asks: a fix names
+# only places that exist where it is read ({enter_secret}, {correct_address}, ...).
+class Front(StrEnum):
+    WINDOW = "window"
+    COMMAND_LINE = "command line"
+
+
+FRONT_WORDS: dict[Front, dict[str, str]] = {
+    Front.WINDOW: {
+        "enter_secret": (
+            "Enter the corrected Client ID or secret on the Client ID and secret page (when "
+            'diagnosing a saved connection: on Open the connection, tick "I generated a new '
+            'secret in Halo" and paste it there), then run the test again.'
+        ),
+        "correct_address": "correct it on the Halo address page",
+        "tenant_where": (
+            "on the Find your Halo page under Advanced (or clear the box there to use the "
+            "tenant found), and in your tool's settings"
+        ),
+        "assertion_where": (
+            "under Advanced, on the Client ID page (when diagnosing: on Open the connection)"
+        ),
+        "public_key_from": "the wizard showed it on its Create the API application page",
+        "private_key_from": "the one the wizard made with the public key",
+        "new_key_pair": (
+            "If that key is lost or cannot be used, make a new pair: go Back to Create the "
+            "API application and choose JWT Assertion there."
+        ),
+    },
+    Front.COMMAND_LINE: {
+        "enter_secret": (
+            "Run the check again with the corrected --client-id and the secret in "
+            "HALO_CLIENT_SECRET (or on standard input with --client-secret-stdin). For a "
+            "saved connection, halo-wizard diagnose --profile NAME --rotate-secret (or "
+            "--connection FILE --rotate-secret) tests the new secret and keeps it once Halo "
+            "accepts it."
+        ),
+        "correct_address": "run the check again with the corrected --host",
+        "tenant_where": (
+            "in --tenant (or leave it out to use the tenant found), and in your tool's settings"
+        ),
+        "assertion_where": "with --assertion-issuer and --assertion-audience URL",
+        "public_key_from": "halo-wizard keygen wrote it to halo-public-key.pem",
+        "private_key_from": (
+            "the file halo-private-key.pem (not halo-public-key.pem) that halo-wizard keygen "
+            "wrote, given with --private-key FILE"
+        ),
+        "new_key_pair": (
+            "If that key is lost or cannot be used, make a new pair: halo-wizard keygen "
+            "--out FOLDER."
+        ),
+    },
+}
+_ENTER_SECRET = "{enter_secret}"
+_NEW_KEY_PAIR = "{new_key_pair}"
 
 FINDINGS: dict[str, Template] = {
     # ----- what the admin typed -----
@@ -118,9 +159,8 @@ FINDINGS: dict[str, Template] = {
         "The test signs its token request with a private key instead of a secret (JWT "
         "Assertion), and the key given cannot be used: {reason}.",
         (
-            "Use the private key made together with the public key that Halo holds: the one "
-            "the wizard made, or the file halo-private-key.pem (not halo-public-key.pem) that "
-            "halo-wizard keygen wrote, given to halo-wizard check with --private-key FILE.",
+            "Use the private key made together with the public key that Halo holds: "
+            "{private_key_from}.",
             _NEW_KEY_PAIR,
             _OPEN_APP,
             "Paste the new public key whole into its public key field, click Save, and test "
@@ -203,8 +243,7 @@ FINDINGS: dict[str, Template] = {
         "company network.",
         (
             "Check the address for a typo: the test looked up {server}. Compare it with your "
-            "browser's address bar when you are signed in to {product}, and correct it on the "
-            "Halo address page.",
+            "browser's address bar when you are signed in to {product}, and {correct_address}.",
             "If the address is right, check that this computer is online and, for an "
             "on-premise Halo, connected to the company network or VPN.",
         ),
@@ -216,7 +255,7 @@ FINDINGS: dict[str, Template] = {
         (
             "Check the address for a typo, the port included: the test connected to "
             "{server}. Compare it with your browser's address bar when you are signed in to "
-            "{product}, and correct it on the Halo address page.",
+            "{product}, and {correct_address}.",
             "If the address is right, open it in a browser on this computer. If the browser "
             "cannot open it either, ask your network team to allow outgoing HTTPS to it.",
             "If your company uses a proxy, set it in this computer's network settings; this "
@@ -312,7 +351,7 @@ FINDINGS: dict[str, Template] = {
         (
             "Check the address for a typo: the test used {host}. Sign in to {product} in your "
             "browser, compare it with the address bar (for example "
-            "https://yourcompany.halopsa.com), and correct it on the Halo address page.",
+            "https://yourcompany.halopsa.com), and {correct_address}.",
             "Do not use the self-service portal address or your company's website.",
         ),
     ),
@@ -341,9 +380,7 @@ FINDINGS: dict[str, Template] = {
         "The tenant {given_tenant} is not this instance's tenant",
         "{reason} The test went on with the tenant Halo reports.",
         (
-            "Use the tenant {expected_tenant} where it was typed: in the wizard, on the Find "
-            "your Halo page under Advanced (or clear the box there to use the tenant found); "
-            "in your tool's settings; or in --tenant for halo-wizard check.",
+            "Use the tenant {expected_tenant} where it was typed: {tenant_where}.",
             "You can check it in {product} under Configuration > Integrations > {api_menu} "
             "(API Details).",
         ),
@@ -435,23 +472,20 @@ FINDINGS: dict[str, Template] = {
             _OPEN_APP,
             'On the Details tab, check that Authentication Method is "JWT Assertion (Services)" '
             "and that Active is ticked.",
-            "Copy the public key made together with the private key the test used (the "
-            "wizard shows it on its Create the API application page; halo-wizard keygen wrote "
-            "it to halo-public-key.pem), all of it, from -----BEGIN PUBLIC KEY----- to -----END "
+            "Copy the public key made together with the private key the test used "
+            "({public_key_from}), all of it, from -----BEGIN PUBLIC KEY----- to -----END "
             "PUBLIC KEY-----, and paste it whole into the application's public key field, "
             "replacing what was there.",
             "Click Save: the method and the key count only once saved. Then copy the Client ID "
             "again (it can change on Save) and compare it with {client_id}.",
-            "If the application names an Issuer, give the test the same value ("
-            + _ADVANCED
-            + "; for halo-wizard check: --assertion-issuer); the test used {assertion_issuer}.",
+            "If the application names an Issuer, give the test the same value "
+            "({assertion_where}); the test used {assertion_issuer}.",
             "Check this computer's date, time and time zone (set them to update automatically): "
             "each assertion is valid for five minutes from this computer's time, so a clock "
             "that is off makes it look expired or not yet valid.",
             "Check the audience: the test used {assertion_audience}. Halo does not publish "
-            "which audience it expects; try {audience_alternatives} instead ("
-            + _ADVANCED
-            + "; for halo-wizard check: --assertion-audience URL).",
+            "which audience it expects; try {audience_alternatives} instead "
+            "({assertion_where}).",
         ),
     ),
     "INVALID_SCOPE": Template(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.findings import Finding, has_errors
+from wizard.core.messages import Front
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -228,7 +229,9 @@ class CheckReport:
     def codes(self) -> list[str]:
         return [finding.code for finding in self.findings]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, front: Front = Front.COMMAND_LINE) -> dict[str, Any]:
+        """The report as data; each finding's fix in `front`'s words (the JSON's are the
+        command line's)."""
         return {
             "ok": self.ok,
             "host": self.host,
@@ -242,7 +245,7 @@ class CheckReport:
             "requested_scopes": list(self.requested_scopes),
             "granted_scopes": self.granted_scopes,
             "scopes": [result.to_dict() for result in self.scopes],
-            "findings": [finding.to_dict() for finding in self.findings],
+            "findings": [finding.to_dict(front) for finding in self.findings],
             "steps": [step.to_dict() for step in self.steps],
             "address_notes": list(self.address_notes),
             "started_at": self.started_at,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from wizard.core import messages
 from wizard.core.findings import Finding, Severity, by_severity
+from wizard.core.messages import Front
 from wizard.core.model import CheckReport, ScopeStatus, StepStatus
 
 _RESET = "\033[0m"
@@ -35,8 +36,15 @@ _SEVERITY_WORD = {Severity.ERROR: "Problem", Severity.WARNING: "Warning", Severi
 _SEVERITY_STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
-def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -> str:
-    """The report as text lines; colour uses ANSI escapes, unicode=False keeps to ASCII."""
+def render(
+    report: CheckReport,
+    *,
+    colour: bool = False,
+    unicode: bool = True,
+    front: Front = Front.COMMAND_LINE,
+) -> str:
+    """The report as text lines; colour uses ANSI escapes, unicode=False keeps to ASCII.
+    Each fix is in `front`'s words (the window's report names its pages)."""
 
     def paint(text: str, style: str) -> str:
         return f"{_STYLE[style]}{text}{_RESET}" if colour else text
@@ -67,7 +75,7 @@ def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -
 
     ordered = by_severity(report.findings)
     for number, finding in enumerate(ordered, 1):
-        lines.extend(_render_finding(number, finding, paint))
+        lines.extend(_render_finding(number, finding, paint, front))
         lines.append("")
 
     kind, sentence = result_sentence(report)
@@ -75,15 +83,18 @@ def render(report: CheckReport, *, colour: bool = False, unicode: bool = True) -
     return "\n".join(lines) + "\n"
 
 
-def _render_finding(number: int, finding: Finding, paint: object) -> list[str]:
+def _render_finding(
+    number: int, finding: Finding, paint: object, front: Front = Front.COMMAND_LINE
+) -> list[str]:
     assert callable(paint)
     word = _SEVERITY_WORD[finding.severity]
     head = paint(f"{number}. {word}: {finding.title}", _SEVERITY_STYLE[finding.severity])
     lines = [f"{head}  {paint('[' + finding.code + ']', 'dim')}"]
     lines.extend(_wrap(finding.detail, "   "))
-    if finding.fix:
+    fix = finding.fix_for(front)
+    if fix:
         lines.append(f"   {finding.fix_heading}")
-        for index, step in enumerate(finding.fix, 1):
+        for index, step in enumerate(fix, 1):
             lines.extend(_wrap(step, f"     {index}. ", "        "))
     if finding.link:
         lines.append(f"   Open in Halo: {finding.link}")

@@ -261,7 +261,9 @@ IDENTITY_AGENT_TEXT = (
     "may do only what both allow: the application's permission scopes and the agent's "
     "role, teams and customer restrictions. Its changes are recorded under the agent's name."
 )
-IDENTITY_APPLICATION = "The application's own &identity (from Halo 2.234, where your Halo offers it)"
+IDENTITY_APPLICATION = (
+    "The application's own &identity (from Halo 2.234, where your Halo offers it)"
+)
 IDENTITY_APPLICATION_TEXT = (
     "No agent is needed: the application acts as itself, with the Identity Roles you give "
     "it. Its changes are recorded as the application's. The simplest way to grant the least "

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from wizard.core import CheckReport, CheckRequest, Finding, Step
 from wizard.core.findings import Severity, by_severity
 from wizard.core.kinds import SecretFrom
+from wizard.core.messages import Front
 from wizard.core.textreport import render, result_sentence
 from wizard.flow import StepKey
 from wizard.flow.diagnosis import Source, what_changed
@@ -361,7 +362,7 @@ class LiveTestPage(FlowPage):
         diagnosis = state.diagnosis
         assert report is not None and diagnosis is not None
         found = what_changed(state) or []
-        checked = report.to_dict()
+        checked = report.to_dict(Front.WINDOW)
         # Where the secret the test used came from, as the command line's JSON says it.
         if state.uses_assertion:
             used = SecretFrom.NONE
@@ -455,7 +456,7 @@ class LiveTestPage(FlowPage):
     def _copy_report(self) -> None:
         report = self.flow.state.report
         if report is not None:
-            copy_to_clipboard(render(report, colour=False, unicode=True))
+            copy_to_clipboard(render(report, colour=False, unicode=True, front=Front.WINDOW))
             self._say(text.COPIED)
 
     def _say(self, message: str) -> None:
