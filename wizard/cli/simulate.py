@@ -43,6 +43,13 @@ def add_command(commands: Any) -> None:
         "check --ca-bundle) instead of plain HTTP",
     )
     simulate.add_argument(
+        "--identity",
+        metavar="FILE",
+        help="keep the simulated application's Client ID and secret in FILE (readable by you "
+        "alone; made at the first run, reused after), so that a connection saved against it "
+        "can be tested again after a restart with another --scenario (use a fixed --port too)",
+    )
+    simulate.add_argument(
         "--list", action="store_true", help="list the scenarios, one line each, and exit"
     )
     simulate.add_argument(
@@ -69,6 +76,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.replay:
         return _replay(args, out)
     _known_scenario(args.scenario)
+    identity = _identity(args.identity) if args.identity else None
     tls = None
     ca_path = None
     if args.tls:
@@ -82,8 +90,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         tls=tls,
         public_host="localhost" if tls else "127.0.0.1",
     )
-    halo.start()
+    if identity is not None:
+        halo.client_id, halo.client_secret = identity
+    try:
+        _start(halo, args.port)
+    except BaseException:
+        _remove_ca(ca_path)
+        raise
     keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion() else None
+    stop_on_sigterm()
     try:
         out.write(halo.describe().rstrip() + "\n\n")
         extra = f" --ca-bundle {ca_path}" if ca_path else ""
@@ -110,7 +125,92 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         halo.stop()
         if keys is not None:
             keys.cleanup()
+        _remove_ca(ca_path)
     return EXIT_OK
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, `kill`) stops the simulator as Ctrl+C does: its key and
+    CA files are removed on the way out."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set a handler (tests run commands in threads)
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _start(halo: Any, port: int) -> None:
+    """Start `halo`; a port already in use is said in one sentence."""
+    import errno
+
+    from wizard.cli.common import UsageError
+
+    try:
+        halo.start()
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            raise UsageError(
+                f"Port {port} on 127.0.0.1 is already in use (another simulator, or another "
+                "program): choose another with --port, or leave --port out to take any free "
+                "port."
+            ) from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UsageError(
+                f"Port {port} on 127.0.0.1 cannot be used by you (ports below 1024 need an "
+                "administrator): choose one above 1024 with --port."
+            ) from None
+        raise
+
+
+def _remove_ca(ca_path: str | None) -> None:
+    """Remove the CA file made for --tls, and its folder."""
+    if ca_path:
+        import shutil
+        from pathlib import Path
+
+        shutil.rmtree(Path(ca_path).parent, ignore_errors=True)
+
+
+def _identity(path: str) -> tuple[str, str]:
+    """The Client ID and secret kept in `path` (made there, owner-only, at the first run)."""
+    import json
+    import os
+    import uuid
+
+    from wizard.cli.common import UsageError
+
+    where = os.path.abspath(os.path.expanduser(path))
+    try:
+        with open(where, encoding="utf-8") as file:
+            data = json.load(file)
+    except FileNotFoundError:
+        made = {
+            "what": "the simulated Halo's application (halo-wizard simulate --identity)",
+            "client_id": str(uuid.uuid4()),
+            "client_secret": f"{uuid.uuid4()}-{uuid.uuid4()}",
+        }
+        try:
+            descriptor = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise UsageError(f"--identity: {where} cannot be written ({exc.strerror}).") from None
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(made, file, indent=2)
+            file.write("\n")
+        return made["client_id"], made["client_secret"]
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not JSON"
+        raise UsageError(f"--identity: {where} cannot be read ({reason}).") from None
+    client_id = data.get("client_id") if isinstance(data, dict) else None
+    secret = data.get("client_secret") if isinstance(data, dict) else None
+    if not isinstance(client_id, str) or not isinstance(secret, str) or not client_id:
+        raise UsageError(
+            f"--identity: {where} is not a simulator identity (no client_id and client_secret)."
+        )
+    return client_id, secret
 
 
 def _replay(args: argparse.Namespace, out: TextIO) -> int:
@@ -135,8 +235,13 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         tls=tls,
         public_host="localhost" if tls else "127.0.0.1",
     )
-    halo.start()
+    try:
+        _start(halo, args.port)
+    except BaseException:
+        _remove_ca(ca_path)
+        raise
     keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion else None
+    stop_on_sigterm()
     try:
         out.write(halo.describe(args.replay).rstrip() + "\n\n")
         words = [_quoted(argument) for argument in halo.check_arguments()]
@@ -161,6 +266,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         halo.stop()
         if keys is not None:
             keys.cleanup()
+        _remove_ca(ca_path)
     return EXIT_OK
 
 
