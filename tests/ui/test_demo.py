@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import WizardFactory
 from tests.ui.driver import QT_LOG_MARKS, choose_tool, click, click_next, page, shot, wait_idle
+from wizard.core.messages import Front
 from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.app import demo_state
@@ -180,7 +181,7 @@ def test_a_mistyped_hosted_name_in_the_demo_is_explained_as_on_a_real_instance(
     finding = views["NOT_HALO"].finding
     assert "https://acmee.halopsa.com" in finding.detail
     assert "mistyped" in finding.detail
-    assert "support" not in " ".join((finding.detail, *finding.fix)).lower()
+    assert "support" not in " ".join((finding.detail, *finding.fix_for(Front.WINDOW))).lower()
     shot(window, "demo-mistyped-name", "06-tenant")
     # Its button goes back to the address, selected, ready for the right name.
     button = views["NOT_HALO"].fix_button
@@ -204,7 +205,7 @@ def test_a_mistyped_port_in_the_demo_says_to_check_the_address_first(
     tenant = walk_to_the_tenant_page(qtbot, window, "acme.halopsa.com:8443")
     views = {view.finding.code: view for view in tenant.finding_views}
     assert "CONNECT_FAILED" in views, list(views)
-    first_step = views["CONNECT_FAILED"].finding.fix[0]
+    first_step = views["CONNECT_FAILED"].finding.fix_for(Front.WINDOW)[0]
     assert first_step.startswith("Check the address for a typo")
     assert "acme.halopsa.com:8443" in first_step
     assert views["CONNECT_FAILED"].fix_button is not None

@@ -26,6 +26,7 @@ from tests.ui.test_jargon import Reader
 from wizard.core import assertion, profiles
 from wizard.core.connection_file import AssertionEntry, ConnectionFile
 from wizard.core.kinds import KeyStore
+from wizard.core.messages import Front
 from wizard.core.secrets import is_own_account
 from wizard.flow import AuthMethod, StepKey
 from wizard.sim import SimulatedHalo
@@ -361,7 +362,9 @@ def test_a_wrong_saved_audience_is_refused_then_cleared_on_the_open_page_and_sav
     report = window.context.flow.state.report
     assert report is not None and "ASSERTION_REFUSED" in report.codes()
     (refused,) = [v for v in live_test.finding_views if v.finding.code == "ASSERTION_REFUSED"]
-    assert "or on Open the connection when diagnosing" in " ".join(refused.finding.fix)
+    assert "when diagnosing: on Open the connection" in " ".join(
+        refused.finding.fix_for(Front.WINDOW)
+    )
 
     click(qtbot, window.button(window.WizardButton.BackButton))
     assert page(window) is opener

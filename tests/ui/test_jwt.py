@@ -31,6 +31,7 @@ from tests.ui.driver import (
 from tests.ui.test_paths import save_file
 from wizard.core import assertion
 from wizard.core.connection_file import ConnectionFile
+from wizard.core.messages import Front
 from wizard.core.secrets import PRIVATE_KEY_SUFFIX, account_for, is_own_account
 from wizard.flow import AuthMethod, StepKey
 from wizard.sim import SimulatedHalo
@@ -202,7 +203,7 @@ def test_a_key_halo_does_not_hold_is_refused_with_what_to_check(
     views = {view.finding.code: view for view in live_test.finding_views}
     assert "ASSERTION_REFUSED" in views, sorted(views)
     finding = views["ASSERTION_REFUSED"].finding
-    checks = " ".join(finding.fix)
+    checks = " ".join(finding.fix_for(Front.WINDOW))
     for what in ("JWT Assertion (Services)", "public key", "Save", "clock", "audience"):
         assert what in checks, what
     shot(window, "jwt-wrong-key", "08-test")

@@ -29,6 +29,7 @@ from tests.ui.test_diagnose_key import assert_no_key_in, assert_signed_without_a
 from tests.ui.test_jargon import Reader
 from tests.ui.test_paths import save_file
 from wizard.core import assertion
+from wizard.core.messages import Front
 from wizard.flow import AuthMethod, StepKey
 from wizard.sim import SimulatedHalo
 from wizard.ui.window import WizardWindow
@@ -182,7 +183,7 @@ def test_a_key_halo_does_not_hold_is_refused_on_an_existing_application(
     wait_idle(qtbot, window)
     views = {view.finding.code: view for view in live_test.finding_views}
     assert "ASSERTION_REFUSED" in views, sorted(views)
-    assert "public key" in " ".join(views["ASSERTION_REFUSED"].finding.fix)
+    assert "public key" in " ".join(views["ASSERTION_REFUSED"].finding.fix_for(Front.WINDOW))
     assert live_test.summary.mark.kind == "error"
     shot(window, "jwt-existing-wrong-key", "08-test")
 

@@ -430,7 +430,7 @@ def test_every_control_has_an_accessible_name_and_labels_have_buddies(
 ) -> None:
     window = make_wizard()
     missing = []
-    for page_widget in window.pages.values():
+    for page_widget in [window.page_for(key) for key in StepKey]:
         for widget in page_widget.findChildren(QWidget):
             focusable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             if isinstance(widget, QAbstractButton | QLineEdit | QComboBox) or (

@@ -18,21 +18,10 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from wizard import __version__
-from wizard.cli import (
-    check,
-    demo,
-    diagnose,
-    doctor,
-    keygen,
-    licences,
-    profiles,
-    recipes,
-    simulate,
-    window,
-)
+from wizard.cli import window
 from wizard.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -57,7 +46,49 @@ __all__ = [
 ]
 
 
-def _parser() -> argparse.ArgumentParser:
+# The commands, each a module of its own, imported only when the command line names one: the
+# window (no command) starts without them.
+COMMANDS = (
+    "check",
+    "diagnose",
+    "profiles",
+    "keygen",
+    "recipes",
+    "doctor",
+    "simulate",
+    "demo",
+    "licences",
+)
+# The options of the window alone; with nothing else on the command line, no command's
+# module is loaded (the first page paints sooner).
+_WINDOW_FLAGS = ("--demo", "--exit-after-first-paint")
+_WINDOW_VALUES = ("--scenario", "--ca-bundle")
+
+
+def _window_only(arguments: Sequence[str]) -> bool:
+    """Whether `arguments` only open the window (no command, no --help or --version)."""
+    waiting_value = False
+    for argument in arguments:
+        if waiting_value:
+            waiting_value = False
+            continue
+        name = argument.split("=", 1)[0]
+        if name in _WINDOW_FLAGS:
+            continue
+        if name in _WINDOW_VALUES:
+            waiting_value = "=" not in argument
+            continue
+        return False
+    return not waiting_value
+
+
+def _command(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"wizard.cli.{name}")
+
+
+def _parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="halo-wizard",
         allow_abbrev=False,
@@ -88,17 +119,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     # For the packaged app's smoke test and start-up benchmark: open, paint, close, exit 0.
     window.add_argument("--exit-after-first-paint", action="store_true", help=argparse.SUPPRESS)
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    check.add_command(commands)
-    diagnose.add_command(commands)
-    profiles.add_command(commands, _Parser)
-    keygen.add_command(commands)
-    recipes.add_command(commands)
-    doctor.add_command(commands)
-    simulate.add_command(commands)
-    demo.add_command(commands)
-    licences.add_command(commands)
+    for name in COMMANDS:
+        if name == "profiles":
+            _command(name).add_command(commands, _Parser)
+        else:
+            _command(name).add_command(commands)
     return parser
 
 
@@ -172,7 +201,7 @@ def main(
             "--client-secret-stdin.\n"
         )
         return EXIT_USAGE
-    parser = _parser()
+    parser = _parser(with_commands=not _window_only(arguments))
     args = parser.parse_args(arguments)
     _start_log(args, arguments)
     try:
@@ -189,27 +218,20 @@ def main(
 
 
 def _dispatch(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    command = "licences" if args.command == "licenses" else args.command
     try:
-        if args.command == "check":
-            return check.run(args, stdin, out)
-        if args.command == "doctor":
-            return doctor.run(args, out)
-        if args.command == "simulate":
-            return simulate.run(args, out)
-        if args.command == "demo":
-            return demo.run(args, out)
-        if args.command == "diagnose":
-            return diagnose.run(
-                args, stdin, out, check_options=_check_common, qt_versions=_qt_versions
+        if command in ("check", "profiles"):
+            return int(_command(command).run(args, stdin, out))
+        if command == "diagnose":
+            return int(
+                _command(command).run(
+                    args, stdin, out, check_options=_check_common, qt_versions=_qt_versions
+                )
             )
-        if args.command == "profiles":
-            return profiles.run(args, stdin, out)
-        if args.command == "keygen":
-            return keygen.run(args, out)
-        if args.command == "recipes":
-            return recipes.run(args, out)
-        if args.command in ("licences", "licenses"):
-            return licences.run(out)
+        if command == "licences":
+            return int(_command(command).run(out))
+        if command is not None:
+            return int(_command(command).run(args, out))
         return window.run(args)
     except UsageError as exc:
         _log.info("usage error: %s", exc)

@@ -182,6 +182,7 @@ def log_start(command: str) -> None:
         command,
         "frozen" if getattr(sys, "frozen", False) else "not frozen",
         platform.python_version(),
-        platform.platform(),
+        # Not platform.platform(): it asks libc and runs `uname -p`, 10 ms at every start.
+        f"{platform.system()} {platform.release()}",
         platform.machine(),
     )

@@ -6,16 +6,17 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from wizard.core import CheckReport
-from wizard.core.address import HostAddress, HostInvalid, normalise_host
-from wizard.core.cleaning import clean_address, clean_tenant
-from wizard.core.credentials import clean_client_id, clean_secret
 from wizard.core.kinds import AuthMethod as AuthMethod
 from wizard.core.kinds import IdentityKind
 from wizard.core.kinds import KeyStore as KeyStore
 
 if TYPE_CHECKING:
+    from wizard.core import CheckReport
+    from wizard.core.address import HostAddress
     from wizard.flow.diagnosis import Diagnosis
+
+# The address and the entries are cleaned and parsed by wizard.core's modules, imported when
+# first needed (the first entry typed), not with the window: its first page paints sooner.
 
 
 class AppChoice(StrEnum):
@@ -89,6 +90,8 @@ class WizardState:
 
     @property
     def address(self) -> HostAddress | None:
+        from wizard.core.address import HostInvalid, normalise_host
+
         try:
             return normalise_host(self.host_text)
         except HostInvalid:
@@ -97,6 +100,9 @@ class WizardState:
     @property
     def address_error(self) -> str | None:
         """Why the address cannot be used, or None; checked without any network."""
+        from wizard.core.address import HostInvalid, normalise_host
+        from wizard.core.cleaning import clean_address
+
         # Nothing but invisible characters is as good as nothing typed yet.
         if not clean_address(self.host_text).value:
             return None
@@ -109,6 +115,8 @@ class WizardState:
     @property
     def tenant(self) -> str | None:
         """The tenant the live test and the connection file use."""
+        from wizard.core.cleaning import clean_tenant
+
         override = clean_tenant(self.tenant_override).value
         if override:
             return override
@@ -116,26 +124,36 @@ class WizardState:
 
     @property
     def tenant_differs(self) -> bool:
+        from wizard.core.cleaning import clean_tenant
+
         override = clean_tenant(self.tenant_override).value
         return bool(override) and self.discovery is not None and override != self.discovery.tenant
 
     @property
     def client_id(self) -> str:
+        from wizard.core.credentials import clean_client_id
+
         return clean_client_id(self.client_id_text).value
 
     @property
     def client_id_was_cleaned(self) -> tuple[str, ...]:
         """What was removed from the pasted Client ID (invisible characters...), if anything."""
+        from wizard.core.credentials import clean_client_id
+
         return clean_client_id(self.client_id_text).removed
 
     @property
     def secret(self) -> str:
+        from wizard.core.credentials import clean_secret
+
         return clean_secret(self.secret_text).value
 
     @property
     def secret_was_trimmed(self) -> tuple[str, ...]:
         """What was removed from the pasted secret (spaces, quotes, invisible characters...) and
         where, never which characters of the secret were next to it."""
+        from wizard.core.credentials import clean_secret
+
         return clean_secret(self.secret_text).removed
 
     @property

@@ -5,31 +5,32 @@ python -m wizard --demo       the wizard connected to a simulated Halo on this c
 
 An unhandled error anywhere in the window opens wizard.ui.crash's dialog rather than
 ending the program in silence.
+
+The first page is painted before anything it does not need is loaded: the window is made
+with its first page only (the others are made when first shown), and Qt's own loop shows
+it; the asyncio loop (qasync) starts once it has been painted.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import qasync  # type: ignore[import-untyped]  # qasync ships no type information
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from wizard import __version__
 from wizard.assets import APP_ICON, resource_path
-from wizard.flow import WizardFlow, WizardState
 from wizard.ui import text
-from wizard.ui.context import UiContext
-from wizard.ui.crash import CrashReporter
-from wizard.ui.window import WizardWindow
 
 if TYPE_CHECKING:
+    from wizard.flow import WizardState
+    from wizard.ui.crash import CrashReporter
     from wizard.ui.demo import DemoSession
+    from wizard.ui.window import WizardWindow
 
 
 def application(argv: Sequence[str] | None = None) -> QApplication:
@@ -61,6 +62,8 @@ def _icon() -> QIcon | None:
 
 def demo_state(session: DemoSession) -> WizardState:
     """The entries a demo starts with: the simulated Halo's address, Client ID and secret."""
+    from wizard.flow import WizardState
+
     return WizardState(
         host_text=session.url,
         client_id_text=session.client_id,
@@ -71,65 +74,97 @@ def demo_state(session: DemoSession) -> WizardState:
 # Read by the packaged app's smoke test and the start-up benchmark: keep it exactly so.
 FIRST_PAINT_LINE = "first page painted: {title}"
 
+# How long the window waits for its first paint before the rest starts anyway: a window
+# that is never drawn (started minimised, on a display that does not draw it) still works.
+FIRST_PAINT_WAIT_MS = 1000
+
 
 class FirstPaint(QObject):
-    """Closes the window, through its own close_now, once its first page has been painted."""
+    """Notices the window's first paint; with `exit_after`, then closes the window through its
+    own close_now (the packaged app's smoke test and the start-up benchmark).
 
-    def __init__(self, window: WizardWindow) -> None:
+    Signals:
+        painted: the first page has been painted (emitted once the paint is done).
+    """
+
+    painted = Signal()
+
+    def __init__(self, window: WizardWindow, *, exit_after: bool = False) -> None:
         super().__init__(window)
         self._window = window
+        self.exit_after = exit_after
         self.title: str | None = None
-        app = QApplication.instance()
-        assert app is not None
-        self._app = app
-        app.installEventFilter(self)
+        # The window's own events only: Qt paints it first, before the widgets on it. (A
+        # filter on the whole application would have PySide6 wrap every object that gets an
+        # event, some of them Qt's private classes, which is slow the first time.)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             self.title is None
             and event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self._window
+            and watched is self._window
             and self._window.isVisible()
         ):
             self.title = self._window.currentPage().title()
-            self._app.removeEventFilter(self)
+            self._window.removeEventFilter(self)
             # After this event: the paint it announces has then been done.
-            QTimer.singleShot(0, self._painted)
+            QTimer.singleShot(0, self, self._painted)
         return False
 
     def _painted(self) -> None:
-        print(FIRST_PAINT_LINE.format(title=self.title), flush=True)
-        self._window.close_now()
+        if self.exit_after:
+            print(FIRST_PAINT_LINE.format(title=self.title), flush=True)
+        self.painted.emit()
+        if self.exit_after:
+            self._window.close_now()
+
+
+def paint_first(window: WizardWindow, *, exit_after_first_paint: bool = False) -> FirstPaint:
+    """Show the window and run Qt's own loop until its first page is painted (or the window
+    is closed, or FIRST_PAINT_WAIT_MS passed): asyncio and qasync load after that."""
+    first_paint = FirstPaint(window, exit_after=exit_after_first_paint)
+    loop = QEventLoop()
+    waited = QTimer(loop)
+    waited.setSingleShot(True)
+    waited.timeout.connect(loop.quit)
+    first_paint.painted.connect(loop.quit)
+    window.finished.connect(loop.quit)
+    window.show()
+    waited.start(FIRST_PAINT_WAIT_MS)
+    loop.exec()
+    waited.stop()
+    first_paint.painted.disconnect(loop.quit)
+    window.finished.disconnect(loop.quit)
+    return first_paint
 
 
 async def show_wizard(
-    context: UiContext,
+    window: WizardWindow,
     *,
     crash: CrashReporter | None = None,
-    exit_after_first_paint: bool = False,
+    first_paint: FirstPaint | None = None,
 ) -> int:
-    """Show the window and wait until it is closed; 0 when finished, 1 when cancelled.
+    """Wait until the shown window is closed; 0 when finished, 1 when cancelled.
 
-    With exit_after_first_paint the window closes once its first page is painted, and the
-    result is 0.
+    When it closed after its first paint (exit_after_first_paint), the result is 0.
     """
-    window = WizardWindow(context)
-    loop = asyncio.get_running_loop()
+    import asyncio
+
     if crash is not None:
-        crash.watch(loop)
-        crash.quit = window.close_now
-    closed: asyncio.Future[int] = loop.create_future()
+        crash.watch(asyncio.get_running_loop())
+    if window.isVisible():
+        closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
-    def finished(result: int) -> None:
-        if not closed.done():
-            closed.set_result(result)
+        def finished(result: int) -> None:
+            if not closed.done():
+                closed.set_result(result)
 
-    window.finished.connect(finished)
-    first_paint = FirstPaint(window) if exit_after_first_paint else None
-    window.show()
-    result = await closed
-    if first_paint is not None and first_paint.title is not None:
+        window.finished.connect(finished)
+        result = await closed
+    else:
+        result = window.result()  # closed before the asyncio loop started
+    if first_paint is not None and first_paint.title is not None and first_paint.exit_after:
         return 0
     return 0 if result == 1 else 1
 
@@ -143,6 +178,11 @@ def run(
     exit_after_first_paint: bool = False,
 ) -> int:
     """Open the wizard and return the exit code once its window is closed."""
+    from wizard.flow import WizardFlow
+    from wizard.ui.context import UiContext
+    from wizard.ui.crash import CrashReporter
+    from wizard.ui.window import WizardWindow
+
     application(argv)
     session: DemoSession | None = None
     flow = WizardFlow()
@@ -157,7 +197,13 @@ def run(
     crash = CrashReporter(secrets=lambda: (flow.state.secret_text, flow.state.kept_secret))
     crash.install()
     try:
-        wizard = show_wizard(context, crash=crash, exit_after_first_paint=exit_after_first_paint)
+        window = WizardWindow(context)
+        crash.quit = window.close_now
+        first_paint = paint_first(window, exit_after_first_paint=exit_after_first_paint)
+        # After the first paint: the asyncio loop the pages' tasks run on.
+        import qasync  # type: ignore[import-untyped]  # qasync ships no type information
+
+        wizard = show_wizard(window, crash=crash, first_paint=first_paint)
         return int(qasync.run(wizard))
     except Exception as error:
         # The window is gone, or never opened: say so before the program ends. Not for a

@@ -9,7 +9,6 @@ dialog's text and the report are redacted like the log: no secret ever reaches e
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import threading
@@ -17,7 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -35,6 +34,9 @@ from wizard import __version__
 from wizard.core.log import log_status, redact, register_secret
 from wizard.ui import text, theme
 from wizard.ui.widgets import WrapLabel, copy_to_clipboard, push_button
+
+if TYPE_CHECKING:
+    import asyncio
 
 _log = logging.getLogger(__name__)
 

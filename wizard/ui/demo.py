@@ -251,15 +251,16 @@ class DemoPanel(QFrame):
             self._subscribed = True
         state = flow.state
         current = flow.current
-        test_page = window.page_for(StepKey.TEST)
-        tenant_page = window.page_for(StepKey.TENANT)
+        # Pages not made yet have nothing running and nothing to clear.
+        test_page = window.made_page(StepKey.TEST)
+        tenant_page = window.made_page(StepKey.TENANT)
         # A test or a search still running would mix the two situations: it is stopped.
         for running in (test_page, tenant_page):
-            if running.busy:
+            if running is not None and running.busy:
                 running.cancel()  # type: ignore[attr-defined]  # both pages have cancel()
         # The live test's checklist is the old situation's too.
         checklist = getattr(test_page, "checklist", None)
-        if state.report is None and checklist is not None:
+        if state.report is None and checklist is not None and test_page is not None:
             checklist.clear()
             test_page.changed()
         if state.discovery is None and current is StepKey.TENANT:

@@ -6,7 +6,6 @@ once rather than on every keystroke, and never fall back to a plain file in sile
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -188,4 +187,6 @@ class _TimedStore:
 
 def _fingerprint(account: str, secret: str) -> str:
     # Remember what was saved without keeping a second copy of the secret around.
+    import hashlib  # on first use, not with the window
+
     return hashlib.sha256(f"{account}\0{secret}".encode()).hexdigest()

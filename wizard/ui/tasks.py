@@ -7,19 +7,23 @@ tasks, so an unreferenced one can vanish mid-flight), and cancels the task it re
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from wizard.core.threads import DaemonExecutor
+if TYPE_CHECKING:
+    # asyncio is imported where a task starts, not with the window: the first page paints
+    # before the asyncio loop exists (wizard.ui.app).
+    import asyncio
+
+    from wizard.core.threads import DaemonExecutor
 
 # How long reading or writing one of the wizard's files may take before the page says so.
 FILE_TIMEOUT = 30.0
 
 T = TypeVar("T")
 
-_DAEMON_THREADS = DaemonExecutor()
+_DAEMON_THREADS: DaemonExecutor | None = None
 
 # Every task started here, until it ends: a strong reference so none is garbage-collected.
 _RUNNING: set[asyncio.Task[Any]] = set()
@@ -50,6 +54,8 @@ class TaskSlot:
         return self._generation
 
     def start(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        import asyncio
+
         self._cancel_task()
         self._generation += 1
         task = asyncio.ensure_future(coroutine)
@@ -100,6 +106,13 @@ async def run_blocking(function: Callable[..., T], *args: Any, timeout: float) -
     A daemon thread per call rather than a pool: a locked Secret Service can block forever,
     and a pool's worker would then keep the program from exiting.
     """
+    import asyncio
+
+    global _DAEMON_THREADS
+    if _DAEMON_THREADS is None:
+        from wizard.core.threads import DaemonExecutor
+
+        _DAEMON_THREADS = DaemonExecutor()
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(_DAEMON_THREADS, functools.partial(function, *args))
     try:

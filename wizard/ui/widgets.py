@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
@@ -37,8 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core import Finding, Step
 from wizard.ui import text, theme
+
+if TYPE_CHECKING:
+    # Names for annotations only: the engine's model loads when a check first runs.
+    import asyncio
+
+    from wizard.core import Finding, Step
 
 SEVERITY_KIND = {"error": "error", "warning": "warning", "info": "info"}
 STEP_KIND = {
@@ -551,9 +556,12 @@ def finding_as_text(finding: Finding) -> str:
     """The finding as plain text for the clipboard: to paste into a ticket or an e-mail."""
     word = text.SEVERITY_WORD.get(str(finding.severity), "")
     lines = [f"{word}: {finding.title}", finding.detail]
-    if finding.fix:
+    from wizard.core.messages import Front
+
+    fix = finding.fix_for(Front.WINDOW)  # the window's own words: its pages, not options
+    if fix:
         lines.append(finding.fix_heading)
-        lines.extend(f"{number}. {step}" for number, step in enumerate(finding.fix, 1))
+        lines.extend(f"{number}. {step}" for number, step in enumerate(fix, 1))
     if finding.link:
         lines.append(finding.link)
     lines.append(f"[{finding.code}]")
@@ -602,15 +610,18 @@ class FindingView(QFrame):
         self.detail = WrapLabel(finding.detail, selectable=True)
         layout.addWidget(self.detail)
         self.steps: NumberedSteps | None = None
-        if finding.fix:
+        from wizard.core.messages import Front
+
+        fix = finding.fix_for(Front.WINDOW)
+        if fix:
             layout.addWidget(heading(finding.fix_heading))
-            self.steps = NumberedSteps(finding.fix)
+            self.steps = NumberedSteps(fix)
             layout.addWidget(self.steps)
 
         self.copy_button: QPushButton | None = None
         self.open_button: QPushButton | None = None
         self.fix_button: QPushButton | None = None
-        if finding.fix or finding.link:
+        if fix or finding.link:
             buttons = QHBoxLayout()
             buttons.setSpacing(8)
             if go_to_fix is not None:
@@ -732,6 +743,8 @@ async def answer_of(box: QMessageBox, action: QAbstractButton) -> bool:
     open(), not exec(): a nested event loop would stall every running task. The box is
     deleted once answered.
     """
+    import asyncio
+
     answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
     def answered(_result: int) -> None:

@@ -23,7 +23,7 @@ from wizard.flow import AppChoice, StepKey, WizardState
 from wizard.flow.verdict import StepVerdict, step_verdict
 from wizard.ui import text, theme
 from wizard.ui.context import UiContext
-from wizard.ui.pages import PAGE_TYPES
+from wizard.ui.pages import page_type
 from wizard.ui.pages.base import FlowPage, page_id, step_of
 from wizard.ui.widgets import StatusMark
 
@@ -147,11 +147,11 @@ class WizardWindow(QWizard):
         if isinstance(app, QApplication):
             app.setApplicationDisplayName(title)
         self.setWindowTitle(title)
+        # The pages made so far. Only the first is made now; each other page (and the
+        # modules it needs) is made when the flow first goes to it, or page_for asks for it:
+        # the first page paints without waiting for the rest.
         self.pages: dict[StepKey, FlowPage] = {}
-        for key in StepKey:
-            page = PAGE_TYPES[key](context)
-            self.pages[key] = page
-            self.setPage(page_id(key), page)
+        self.page_for(StepKey.WELCOME)
         self.setStartId(page_id(StepKey.WELCOME))
         self.steps = StepList(context)
         self.setSideWidget(self.steps)
@@ -174,7 +174,17 @@ class WizardWindow(QWizard):
     # ----- keeping QWizard and the flow in step -----
 
     def page_for(self, key: StepKey) -> FlowPage:
-        return self.pages[key]
+        """The page of `key`, made (and given to QWizard) the first time it is asked for."""
+        page = self.pages.get(key)
+        if page is None:
+            page = page_type(key)(self.context)
+            self.pages[key] = page
+            self.setPage(page_id(key), page)
+        return page
+
+    def made_page(self, key: StepKey) -> FlowPage | None:
+        """The page of `key` if it has been made, without making it."""
+        return self.pages.get(key)
 
     def current_page(self) -> FlowPage:
         page = self.currentPage()
@@ -192,7 +202,8 @@ class WizardWindow(QWizard):
             return flow.can_finish(busy=page.busy)
         if not flow.can_go_next(busy=page.busy):
             return False
-        flow.go_next()
+        # QWizard goes to the next page's id once this returns: its page must exist by then.
+        self.page_for(flow.go_next())
         return True
 
     def cleanupPage(self, id: int) -> None:

@@ -1,33 +1,44 @@
-"""One module per wizard page, keyed by the flow's step."""
+"""One module per wizard page, keyed by the flow's step.
+
+A page's module is imported when its page is first made (`page_type`), not with the window:
+the first page paints without loading what the later pages need (the engine, the keychain,
+the connection file, the recipes).
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from wizard.flow import StepKey
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.pages.create_app import CreateAppPage
-from wizard.ui.pages.credentials import CredentialsPage
-from wizard.ui.pages.export import ExportPage
-from wizard.ui.pages.hostname import HostnamePage
-from wizard.ui.pages.identity import IdentityPage
-from wizard.ui.pages.live_test import LiveTestPage
-from wizard.ui.pages.open_connection import OpenPage
-from wizard.ui.pages.scopes import ScopesPage
-from wizard.ui.pages.tenant import TenantPage
-from wizard.ui.pages.tool import ToolPage
-from wizard.ui.pages.welcome import WelcomePage
 
-PAGE_TYPES: dict[StepKey, type[FlowPage]] = {
-    StepKey.WELCOME: WelcomePage,
-    StepKey.TOOL: ToolPage,
-    StepKey.OPEN: OpenPage,
-    StepKey.CREATE_APP: CreateAppPage,
-    StepKey.IDENTITY: IdentityPage,
-    StepKey.SCOPES: ScopesPage,
-    StepKey.HOSTNAME: HostnamePage,
-    StepKey.TENANT: TenantPage,
-    StepKey.CREDENTIALS: CredentialsPage,
-    StepKey.TEST: LiveTestPage,
-    StepKey.EXPORT: ExportPage,
+# The module (in this package) and the class of each step's page.
+PAGE_CLASSES: dict[StepKey, tuple[str, str]] = {
+    StepKey.WELCOME: ("welcome", "WelcomePage"),
+    StepKey.TOOL: ("tool", "ToolPage"),
+    StepKey.OPEN: ("open_connection", "OpenPage"),
+    StepKey.CREATE_APP: ("create_app", "CreateAppPage"),
+    StepKey.IDENTITY: ("identity", "IdentityPage"),
+    StepKey.SCOPES: ("scopes", "ScopesPage"),
+    StepKey.HOSTNAME: ("hostname", "HostnamePage"),
+    StepKey.TENANT: ("tenant", "TenantPage"),
+    StepKey.CREDENTIALS: ("credentials", "CredentialsPage"),
+    StepKey.TEST: ("live_test", "LiveTestPage"),
+    StepKey.EXPORT: ("export", "ExportPage"),
 }
 
-__all__ = ["PAGE_TYPES", "FlowPage"]
+
+def page_module(key: StepKey) -> str:
+    """The full name of the module that has the page of `key`."""
+    return f"{__name__}.{PAGE_CLASSES[key][0]}"
+
+
+def page_type(key: StepKey) -> type[FlowPage]:
+    """The class of the page of `key`, its module imported on first use."""
+    class_name = PAGE_CLASSES[key][1]
+    page_class = getattr(importlib.import_module(page_module(key)), class_name)
+    assert isinstance(page_class, type) and issubclass(page_class, FlowPage), page_class
+    return page_class
+
+
+__all__ = ["PAGE_CLASSES", "FlowPage", "page_module", "page_type"]

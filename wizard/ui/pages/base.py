@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -24,13 +25,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from wizard.core import Finding
 from wizard.flow import STEPS, StepKey, WizardFlow
 from wizard.flow.fixes import FixPlace, fix_place
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.tasks import TaskSlot
 from wizard.ui.widgets import FindingView, WrapLabel
+
+if TYPE_CHECKING:
+    from wizard.core import Finding
 
 ORDER: tuple[StepKey, ...] = tuple(StepKey)
 # Rounds of layout requests a page needs to settle once a wrapped message changed.
@@ -88,7 +91,12 @@ class FlowPage(QWizardPage):
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         content = ScrollContent()
         content.setAutoFillBackground(False)
-        self.scroll_area.viewport().setAutoFillBackground(False)
+        # The area's viewport, as Qt makes it, but made here: the first call of viewport()
+        # costs PySide6 about 10 ms, which the first page would wait for.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setAutoFillBackground(False)
+        self.scroll_area.setViewport(viewport)
         self.body = QVBoxLayout(content)
         self.body.setContentsMargins(0, 0, 12, 0)
         self.body.setSpacing(12)
