@@ -417,9 +417,14 @@ def test_a_label_inside_a_sentence_is_not_a_field() -> None:
         "Enter the Tenant ID shown in Configuration > Integrations > Halo API.\n"
         "Client ID: ID for the Application registered in Halo PSA\n"
     )
-    assert result.client_id is None and result.tenant is None
-    assert result.found == ()
+    assert result.tenant is None, '"shown" is no tenant'
     assert notes_with(result, 'under "Client ID" has spaces')
+    # No label gives the one GUID in the text: it is the Client ID by its shape, said so.
+    assert result.client_id == client_id
+    assert result.found == (FoundField("client_id", "line 2", client_id),)
+    assert result.found[0].by_shape
+    (note,) = notes_with(result, "No label names the Client ID")
+    assert "(line 2) is the only code in the text shaped like one" in note
 
 
 def test_on_premise_no_means_hosted_and_the_tenant_is_then_needed() -> None:
@@ -531,11 +536,13 @@ def test_comments_are_not_read() -> None:
     )
     assert result.host == "https://acme.halopsa.com"
     assert result.tenant is None
-    assert result.notes == ()
+    assert labels(result, "host") == ["Resource Server"]
+    assert not secret_noted(result)
+    assert not [note for note in result.notes if "old" in note or "secret" in note]
 
 
 def test_a_bare_address_is_no_label() -> None:
-    result = recognise("https://acme.halopsa.com/api\nacme.halopsa.com:8443\n")
+    result = recognise("https://intranet.example.com/wiki\nacme.halopsa.com:8443\n")
     assert result.found == ()
     assert result.notes == ()
 

@@ -831,3 +831,128 @@ def test_pasted_values_in_no_tools_labels_ask_which_tool_they_are_for(
     opener.tool.setCurrentIndex(opener.tool.findData("rewst"))
     assert window.context.flow.state.tool == "rewst"
     assert not opener.tool_note.isVisible()
+
+
+# ----- whatever the window shows, it reads back -----
+
+
+def _window_form(qtbot: Any, tool: str, facts: Any) -> tuple[str, str]:
+    """The window's "Type these into ..." box for `tool`, as copied from it: its title, then
+    each label, value and note on lines of their own; and the same in columns (a tab between
+    label, value and note, as a table pasted into an e-mail)."""
+    from wizard.core import recipes
+    from wizard.flow.tools import ToolForm
+    from wizard.ui.pages.tool_form import ToolFormBox
+
+    chosen = recipes.recipe(tool)
+    box = ToolFormBox(lambda: "")
+    qtbot.addWidget(box)
+    box.show_form(ToolForm(chosen, tuple(recipes.form(chosen, facts))))
+    rows = []
+    for label, value in box.values.items():
+        note = box.notes.get(label)
+        rows.append([label, value.plain_text(), note.plain_text() if note else ""])
+    lines = "\n".join([box.title(), *("\n".join(cell for cell in row if cell) for row in rows)])
+    columns = "\n".join([box.title(), *("\t".join(row).rstrip("\t") for row in rows)])
+    return lines, columns
+
+
+def test_each_tools_form_as_the_window_shows_it_is_read_back(
+    qtbot: Any, make_wizard: WizardFactory
+) -> None:
+    """Support pastes what the last page showed (the box "Type these into n8n"): the same
+    connection, judged as that tool's, the secret's place said to be hidden, never a secret
+    in the text; n8n's own scopes offered, so the scopes are not said to be missing."""
+    import uuid
+
+    from wizard.core import recipes
+    from wizard.flow.tools import SCRIPT
+
+    facts = recipes.Facts(
+        host="https://acme.halopsa.com",
+        client_id=str(uuid.uuid4()),
+        auth_url="https://acme.halopsa.com/auth",
+        token_url="https://acme.halopsa.com/auth/token?tenant=acme",
+        tenant="acme",
+        scopes=("read:tickets",),
+    )
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_text)
+    for chosen in recipes.all_recipes():
+        if chosen.id == SCRIPT:
+            continue  # the window shows a script's variables and file, not a form
+        for pasted in _window_form(qtbot, chosen.id, facts):
+            opener.pasted.setPlainText(pasted)
+            click(qtbot, opener.read_button)
+            qtbot.waitUntil(opener.loaded_box.isVisible, timeout=WAIT_MS)
+            said = opener.text_result.label.text().splitlines()
+            where = f"{chosen.id}:\n{pasted}\n---\n" + "\n".join(said)
+            assert said[0] == "Found:", where
+            assert any(line.startswith(f"• Halo address: {facts.host} (from") for line in said)
+            assert any(line.startswith(f"• Client ID: {facts.client_id} (from") for line in said)
+            assert not any("client secret is in the text" in line for line in said), where
+            assert any(
+                line.startswith("Note: The client secret under") and line.endswith("type it below.")
+                for line in said
+            ), where
+            assert not any("not understood" in line for line in said), where
+            state = window.context.flow.state
+            assert state.diagnosing and state.tool == chosen.id, where
+            assert state.secret == ""
+            fixed = chosen.scopes_fixed and not any(
+                spec.source in ("scopes", "powershell") for spec in chosen.fields
+            )
+            scopes_missing = any(
+                line.startswith("Not found:") and "the scopes (enter them below)" in line
+                for line in said
+            )
+            if fixed:
+                assert not scopes_missing, where
+                assert state.scopes == chosen.scopes
+                assert any(f"{chosen.name}'s own request" in line for line in said), where
+            elif not any(spec.source in ("scopes", "powershell") for spec in chosen.fields):
+                assert scopes_missing, where
+
+
+def test_an_email_and_a_masked_secret_pasted_in_the_window(
+    qtbot: Any, make_wizard: WizardFactory
+) -> None:
+    """A one-line e-mail with the secret masked: the values found, how they were read, and
+    the secret to type below; an unlabelled Halo address and Client ID by their shape."""
+    import uuid
+
+    client_id = str(uuid.uuid4())
+    window = make_wizard()
+    opener = to_open(qtbot, window)
+    click(qtbot, opener.from_text)
+    opener.pasted.setPlainText(
+        f"Hi, the url is https://acme.halopsa.com and the client id is {client_id}, tenant "
+        "acme. The secret is ********.\n"
+    )
+    click(qtbot, opener.read_button)
+    qtbot.waitUntil(opener.loaded_box.isVisible, timeout=WAIT_MS)
+    said = opener.text_result.label.text().splitlines()
+    assert said[:4] == [
+        "Found:",
+        "• Halo address: https://acme.halopsa.com (from “url”)",
+        "• Tenant: acme (from “tenant”)",
+        f"• Client ID: {client_id} (from “client id”)",
+    ]
+    assert "Not found: the scopes (enter them below)." in said, "no tool, so no scopes offered"
+    assert any(line.startswith("Note: Read from the sentence on line 1:") for line in said)
+    assert (
+        'Note: The client secret under "secret" is hidden (masked or a placeholder), so the '
+        "text does not give it: type it below."
+    ) in said
+    assert not any("client secret is in the text" in line for line in said)
+
+    opener.pasted.setPlainText(f"Here you go:\nhttps://acme.halopsa.com/api\n{client_id}\n")
+    click(qtbot, opener.read_button)
+    qtbot.waitUntil(opener.loaded_box.isVisible, timeout=WAIT_MS)
+    said = opener.text_result.label.text().splitlines()
+    assert said[1:3] == [
+        "• Halo address: https://acme.halopsa.com (by its shape, on line 2)",
+        f"• Client ID: {client_id} (by its shape, on line 3)",
+    ]
+    assert window.context.flow.state.host_text == "https://acme.halopsa.com"

@@ -240,8 +240,10 @@ def run(
         from wizard.core import fromtext
 
         err.write(fromtext.describe(recognised) + "\n")
+        untrue = _tool_scopes_notes(args, recognised)
         for note in recognised.notes:
-            err.write(f"Note: {note}\n")
+            if note not in untrue:
+                err.write(f"Note: {note}\n")
         if recognised.host is None or recognised.client_id is None:
             missing = " and ".join(
                 {"host": "the Halo address", "client_id": "the Client ID"}[name]
@@ -378,6 +380,27 @@ def _tool_of(
             "(see `halo-wizard recipes`) to judge it as your tool's.\n"
         )
     return None
+
+
+def _tool_scopes_notes(args: argparse.Namespace, recognised: Any) -> set[str]:
+    """The note saying the scopes the pasted tool asks for itself are tested (n8n's), when
+    they are not: --scopes names others, or --for names another tool."""
+    from wizard.core import fromtext, recipes
+
+    if not recognised.scopes_from_tool or recognised.tool is None:
+        return set()
+    if not args.scopes:
+        try:
+            judged = recipes.recipe(args.tool).id if args.tool else recognised.tool
+        except KeyError:
+            judged = recognised.tool  # an unknown --for is refused with its own message
+        if judged == recognised.tool:
+            return set()
+    found = recipes.recipe(recognised.tool)
+    return {
+        fromtext.NOTE_SCOPES_OF_COMMAND,
+        fromtext.NOTE_SCOPES_OF_TOOL.format(name=found.name, scopes=" ".join(found.scopes)),
+    }
 
 
 def _ca_bundle_of(args: argparse.Namespace, connection: ConnectionFile, err: TextIO) -> None:

@@ -2,18 +2,30 @@
 
 Used by `halo-wizard diagnose --from-text FILE` and the wizard's "paste text" box to start a
 diagnosis from what is already set up elsewhere: Rewst's Halo integration form, n8n's HaloPSA
-credential, a Halo custom integration (runbooks), Halo's own API Details page, environment
-files and shell commands (`export HALO_HOST=...`, `$env:HALO_HOST = "..."`,
-`set "HALO_HOST=..."`, as `connection_file.environment_variables` writes them), and JSON-ish
-`"client_id": "..."` lines.
+credential, CIPP's HaloPSA settings, Nango's host name, a Halo custom integration (runbooks),
+Halo's own API Details page, environment files and shell commands (`export HALO_HOST=...`,
+`$env:HALO_HOST = "..."`, `set "HALO_HOST=..."`, as `connection_file.environment_variables`
+writes them), JSON-ish `"client_id": "..."` lines, the `Connect-HaloAPI` command of the HaloAPI
+PowerShell module, and this program's own "Type these into Rewst:" blocks (whatever it prints,
+it reads back: the remark after a value, "   (the host name only...)", or a note column after
+two spaces or a tab, is not part of the value).
 
 A line is read as a label and a value separated by a colon, `=`, a tab or two or more spaces;
 a label alone on its line takes its value from the next line that is not itself a label (as
 text copied from a web form comes). Labels are matched whatever their case, spacing and
-punctuation ("Client ID", "client_id", "clientId", "CLIENT-ID" are one label), and only
-whole: a label inside a sentence is not a field.
+punctuation ("Client ID", "client_id", "clientId", "CLIENT-ID", "Client  ID" are one label),
+and a label misspelt by a letter ("Cleint ID", "Tennant") is read with a note saying so.
 
-Pure: no network, no Qt. The client secret is never kept: only that one was in the text.
+An e-mail is read too: in a sentence, a label followed by "is", a colon or the end of the
+clause gives its value ("the url is https://acme.halopsa.com and the client id is ...,
+tenant acme"); a label inside a sentence that is followed by more words ("Enter the Tenant ID
+shown in...") is not a field. Without any label, the one code shaped like a Client ID and
+an https address that is plainly Halo's (under halopsa.com and the like, or ending /auth or
+/api) are used, with a note saying so.
+
+Pure: no network, no Qt. The client secret is never kept: only that one was in the text. A
+secret that is masked ("********", "<hidden>", "[redacted]", this program's own "(your
+client secret: never printed here)") is not in the text at all, and is said to be so.
 """
 
 from __future__ import annotations
@@ -23,7 +35,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as _field
-from urllib.parse import unquote_plus
+from functools import lru_cache
+from urllib.parse import unquote_plus, urlsplit
 
 from wizard.core import messages
 from wizard.core.address import HostAddress, HostInvalid, normalise_host, normalise_url
@@ -66,6 +79,10 @@ _LABELS: dict[str, str] = {
             "hostname",
             "halourl",  # HALO_URL
             "haloaddress",
+            "haloconnectioncheck",  # this program's report: "Halo connection check: https://..."
+            "url",  # an e-mail: "URL: https://acme.halopsa.com"
+            "address",
+            "instance",
         ),
         "host",
     ),
@@ -80,6 +97,10 @@ _LABELS: dict[str, str] = {
             "authorizationserver",
             "authorisationserverurl",  # n8n: "HaloPSA Authorisation Server URL"
             "authorizationserverurl",
+            "authorisationendpointurl",  # CIPP: "HaloPSA Authorisation Endpoint URL"
+            "authorizationendpointurl",
+            "authorisationendpoint",
+            "authorizationendpoint",
             "authorisationurl",
             "authorizationurl",
         ),
@@ -87,8 +108,9 @@ _LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(("accesstokenurl", "tokenurl", "tokenendpoint"), _TOKEN),
     **dict.fromkeys(("tenant", "tenantid", "tenantname"), "tenant"),
-    "clientid": "client_id",
-    **dict.fromkeys(("clientsecret", "secret"), "secret"),
+    **dict.fromkeys(("clientid", "client"), "client_id"),
+    # "Your client secret: not shown here." is this program's own window, in place of it.
+    **dict.fromkeys(("clientsecret", "secret", "yourclientsecret", "yoursecret"), "secret"),
     **dict.fromkeys(
         ("isonpremise", "onpremise", "isonpremises", "onpremises", "onprem", "hostingtype"),
         "on_premise",
@@ -112,6 +134,11 @@ _LABELS: dict[str, str] = {
             "description",
             "connection",
             "permissions",
+            "tickettypeid",  # CIPP's own setting: "HaloPSA Ticket Type ID"
+            # This program's own report around the form ("Product: Halo ITSM 2.228").
+            "product",
+            "result",
+            "openinhalo",
             # Headings of a table of settings ("| Field | Value |").
             "field",
             "setting",
@@ -125,6 +152,12 @@ _LABELS: dict[str, str] = {
 }
 # Product names put before a label: "HaloPSA Resource Server", HALO_CLIENT_ID.
 _PRODUCT_PREFIXES = ("halopsa", "haloitsm", "haloservicedesk", "halocrm", "halo")
+# Labels that often mean something else in an e-mail ("Client: Acme Ltd", "Address: 1 High
+# Street"): their value is used only when it has the field's shape, else passed over quietly.
+_WEAK_LABELS = frozenset({"client", "address", "instance"})
+# A label misspelt by a letter is read as the label it is nearest to ("Cleint ID", "Tennant"),
+# when it is this long, starts and ends as that label does, and is near no other field's.
+_LEAST_FUZZY = 6
 
 # What "Is On-Premise" and n8n's "Hosting Type" are set to, compared as labels are.
 _ON_PREMISE_VALUES: dict[str, bool] = {
@@ -232,10 +265,64 @@ WHY_FIRST = "it comes first in the text; correct the other if it is the right on
 WHY_LAST = "a later line sets {label} again, and the last one counts, as in a shell or .env file"
 WHY_EXPLICIT = "it is given as the tenant itself rather than read from an address"
 NOTE_NOT_UNDERSTOOD = 'The line labelled "{label}" was not understood, so it is not used.'
+NOTE_SECRET_MASKED = (
+    "The client secret under {labels} is hidden (masked or a placeholder), so the text does "
+    "not give it: the secret is read from HALO_CLIENT_SECRET, standard input or the keychain, "
+    "or asked for."
+)
+NOTE_MASKED = (
+    'The {name} under "{label}" is hidden (masked or a placeholder), so it cannot be read; it '
+    "is not used."
+)
+NOTE_TENANT_NONE = (
+    'The tenant under "{label}" is none, which CIPP reads as no tenant (as for a Halo on your '
+    "own server): it is read as no tenant."
+)
+NOTE_FUZZY = 'Read "{label}" as {name}.'
+NOTE_SENTENCE = "Read from the sentence on line {line}: {what}."
+NOTE_SHAPE_HOST = (
+    "No label names the Halo address; {host} (line {line}) has the shape of one, so it is used."
+)
+NOTE_SHAPE_AUTH = (
+    "No label names the authorisation server; {auth} (line {line}) has the shape of one, so "
+    "it is used."
+)
+NOTE_SHAPE_SEVERAL_HOSTS = (
+    "No label names the Halo address, and the text has several that could be it ({hosts}); "
+    'none is used. Put "Resource Server:" before the right one.'
+)
+NOTE_SHAPE_CLIENT_ID = (
+    "No label names the Client ID; {client_id} (line {line}) is the only code in the text "
+    "shaped like one, so it is used."
+)
+NOTE_SHAPE_SEVERAL_IDS = (
+    "No label names the Client ID, and the text has {count} codes shaped like one; none is "
+    'used. Put "Client ID:" before the right one.'
+)
+NOTE_SCOPES_OF_TOOL = (
+    "{name}'s form has no field for scopes: {name} asks Halo for {scopes} itself, so those "
+    "are tested. They are {name}'s own request, not read from the text."
+)
+NOTE_SCOPES_OF_COMMAND = (
+    "The Connect-HaloAPI command has no -Scopes, so Connect-HaloAPI asks Halo for all: all is "
+    "tested. It is the module's own default, not read from the text."
+)
 NOTE_INVISIBLE = (
     'Removed {what} from the line labelled "{label}": such characters come with copied text '
     "and are never part of a value."
 )
+
+# What a label is read as, in NOTE_FUZZY.
+_AS_WHAT = {
+    "host": "the Halo address",
+    "auth_url": "the authorisation server",
+    _TOKEN: "the token URL",
+    "tenant": "the tenant",
+    "client_id": "the Client ID",
+    "on_premise": "whether Halo is on-premise",
+    "scopes": "the scopes",
+    "secret": "the client secret",
+}
 
 _PLURAL_WHAT = {
     "host": "Halo addresses",
@@ -256,11 +343,14 @@ class FoundField:
 
     `value` is the value as written, without the spaces, quotes and invisible characters
     around it (before it is read as an address); for "secret" it is always "(hidden)".
+    `by_shape`: no label gave it; it was taken for its shape alone, and `label` says where
+    ("line 3").
     """
 
     field: str
     label: str
     value: str
+    by_shape: bool = _field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -276,8 +366,12 @@ class RecognisedText:
     found: tuple[FoundField, ...]
     missing: tuple[str, ...]
     notes: tuple[str, ...]
-    # The tool whose own form the labels are (a recipe's id), when they say so.
+    # The tool whose own form the labels are (a recipe's id), when they say so (or this
+    # program's "Type these into n8n:" heading, or a Connect-HaloAPI command).
     tool: str | None = None
+    # The scopes are not in the text: they are what the tool asks Halo for itself (n8n's
+    # credential has no field for them), said in a note.
+    scopes_from_tool: bool = False
 
 
 # ----- reading lines -----
@@ -286,6 +380,8 @@ _KEEP_KINDS = frozenset({"space", "tab"})
 _AS_SPACE_KINDS = frozenset({"nbsp", "unicode_space", "line_break", "unicode_line_break"})
 _BULLET = re.compile(r"^(?:[-*+>\u2022\u00b7\u2013\u2014]+|\d{1,2}[.)])\s+")
 _COMMENT = re.compile(r"^(?:#|//|;|rem\b|::)", re.IGNORECASE)
+# A step of this program's report ("OK Get a token   Token issued"): no label of a form.
+_STEP_MARK = re.compile(r"^(?:OK|!!?|XX|--|\.\.|[\u2714\u2718\u2026])\s")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _EXPORT = re.compile(rf"^(?:export|set)\s+[\"']?(?P<name>{_NAME})\s*=(?P<value>.*)$", re.I)
 _SETX = re.compile(rf"^setx\s+(?P<name>{_NAME})\s+(?P<value>\S.*?)(?:\s+/m)?$", re.I)
@@ -316,6 +412,55 @@ def _field_of(key: str) -> str | None:
     return None
 
 
+def _distance(a: str, b: str, limit: int) -> int:
+    """The edits from a to b (a letter added, removed or changed, or two neighbours swapped),
+    or limit + 1 once there are more than limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = int(a[i - 1] != b[j - 1])
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[len(b)]
+
+
+def _near(key: str) -> set[str]:
+    """The fields of the known labels `key` is a slip of: a letter off (two for a long label),
+    the same first and last letters ("clientip" is not "clientid")."""
+    fields: set[str] = set()
+    keys = [key] + [key[len(p) :] for p in _PRODUCT_PREFIXES if key.startswith(p)]
+    for candidate in keys:
+        if len(candidate) < _LEAST_FUZZY:
+            continue
+        for known, field in _LABELS.items():
+            if len(known) < _LEAST_FUZZY or (known[0], known[-1]) != (candidate[0], candidate[-1]):
+                continue
+            limit = 1 if len(known) < 12 else 2
+            if _distance(candidate, known, limit) <= limit:
+                fields.add(field)
+    return fields
+
+
+@lru_cache(maxsize=1024)
+def _resolve(label: str, *, fuzzy: bool = True) -> tuple[str | None, bool]:
+    """(what the label gives, whether only as a slip of a known label); (None, False) for an
+    unknown label."""
+    key = _key(label)
+    field = _field_of(key)
+    if field is not None or not fuzzy or not key or len(label) > _LABEL_LIMIT:
+        return field, False
+    near = _near(key)
+    if len(near) == 1:
+        return near.pop(), True
+    return None, False
+
+
 def _visible(line: str) -> tuple[str, Counter[str]]:
     """The line without invisible characters (counted by kind); odd spaces become spaces."""
     kept: list[str] = []
@@ -339,11 +484,19 @@ class _Line:
     field: str | None  # what the label gives (_IGNORED, _TOKEN or a field); None if unknown
     value: str  # the text after the label, "" for none
     removed: Counter[str]
+    fuzzy: bool = False  # the label is a slip of a known one ("Cleint ID")
+    weak: bool = False  # the value is used only when it has the field's shape (_WEAK_LABELS)
 
 
 def _display_label(label: str) -> str:
     label = label.strip(_LABEL_DECORATION)
     return label.rstrip(":").strip(_LABEL_DECORATION)
+
+
+# A label and its value after a colon or "=", tried before _PAIR when the label is known:
+# "Client  ID: x" is "Client  ID" and x, not "Client" and "ID: x".
+_COLON_PAIR = re.compile(r"^(?P<label>[^:=\t]*?[^\s:=])(?P<sep>\s*[:=])(?P<value>.*)$")
+_WIDE_GAP = re.compile(r"\s{2,}|\t")
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -357,7 +510,13 @@ def _split(text: str) -> tuple[str, str] | None:
         if len(cells) >= 2 and cells[0]:
             return cells[0], cells[1]
         return None
-    match = _PAIR.match(text)
+    match = _COLON_PAIR.match(text)
+    if (
+        match is None
+        or match["value"].startswith("//")
+        or _resolve(_display_label(match["label"]))[0] is None
+    ):
+        match = _PAIR.match(text)
     if not match:
         return None
     label, value = match["label"], match["value"]
@@ -376,22 +535,41 @@ def _split(text: str) -> tuple[str, str] | None:
     return label, value
 
 
+def _alone(text: str, *, strict: bool) -> tuple[str, str, bool] | None:
+    """(label, field, fuzzy) of a line that is a label alone ("Client  ID", "Tennant:"), its
+    value on the next line; None otherwise. `strict`: only the decoration around the label
+    may follow it ("**Client ID:**", not "Client Secret: ********")."""
+    label = _display_label(text)
+    if not label or any(char in label for char in ":=\t"):
+        return None
+    if (text[0], text[-1]) in (("<", ">"), ("[", "]")):
+        return None  # a placeholder ("<client secret>"), not a label
+    if strict:
+        lead = len(text) - len(text.lstrip(_LABEL_DECORATION))
+        rest = re.sub(r"[\s:]", "", text[text.find(label) + len(label) :])
+        if len(rest) > lead:
+            return None
+    field, fuzzy = _resolve(label, fuzzy=not _WIDE_GAP.search(label))
+    return None if field is None else (label, field, fuzzy)
+
+
 def _parse(number: int, raw: str) -> _Line:
     visible, removed = _visible(raw)
     text = visible.strip()
     if not text or _COMMENT.match(text):
         return _Line(number, text, None, None, "", removed)
     text = _BULLET.sub("", text)
-    parts = _split(text)
+    parts = None if (alone := _alone(text, strict=True)) else _split(text)
     if parts is None:
-        label = _display_label(text)
-        field = _field_of(_key(label)) if label else None
-        if field is None:
+        alone = alone or _alone(text, strict=False)
+        if alone is None:
             return _Line(number, text, None, None, "", removed)
-        return _Line(number, text, label, field, "", removed)
-    label, value = parts
-    label = _display_label(label)
-    return _Line(number, text, label, _field_of(_key(label)), value.strip(), removed)
+        label, field, fuzzy = alone
+        return _Line(number, text, label, field, "", removed, fuzzy, _key(label) in _WEAK_LABELS)
+    label = _display_label(parts[0])
+    found, fuzzy = _resolve(label)
+    weak = _key(label) in _WEAK_LABELS
+    return _Line(number, text, label, found, parts[1].strip(), removed, fuzzy, weak)
 
 
 # ----- reading values -----
@@ -406,6 +584,7 @@ class _Value:
     line: int
     env: bool  # the label is a variable name (HALO_HOST), set again by a later line
     derived: bool = False  # a tenant read from a ?tenant= query
+    by_shape: bool = False  # no label gave it: taken for its shape (label is "line 3")
 
 
 @dataclass
@@ -415,6 +594,116 @@ class _Reading:
     secrets: list[str]  # labels under which a secret was given
     # Labels under which the "secret" is shaped like a Client ID (the two may be swapped).
     secrets_like_ids: list[str] = _field(default_factory=list)
+    # Labels under which the secret is masked or a placeholder: no secret is in the text.
+    masked: list[str] = _field(default_factory=list)
+    # Labels of a tenant set to None (CIPP's word for no tenant).
+    tenant_none: list[str] = _field(default_factory=list)
+    # The tool the text says it is for: a Connect-HaloAPI command, or this program's own
+    # "Type these into n8n:" heading.
+    tool: str | None = None
+    # For a Connect-HaloAPI command: whether it gives -Scopes.
+    command_scopes: bool | None = None
+
+
+# ----- what is around a value, and values that are no values -----
+
+# Characters that hide a secret: "********", "••••••", "xxxx…".
+_MASK_CHARS = "*#\u2022\u25cf\u25cb\u00b7\u2219\u25e6\u2026"
+# A masked value in words, compared as labels are ("<hidden>" and "[redacted]" are brackets).
+_MASK_WORDS = frozenset(
+    {
+        "hidden",
+        "redacted",
+        "masked",
+        "removed",
+        "omitted",
+        "censored",
+        "secret",
+        "clientsecret",
+        "yoursecret",
+        "yourclientsecret",
+        "notshown",
+        "placeholder",
+    }
+)
+# ...and in a sentence put in its place ("Your client secret: not shown here.").
+_MASK_PHRASES = ("hidden", "redact", "masked", "notshown", "neverprinted", "placeholder")
+
+
+def _remark_start(value: str) -> int | None:
+    """Where the remark in brackets that ends the value starts, after a space; None if none."""
+    if not value.endswith(")"):
+        return None
+    depth = 0
+    for index in range(len(value) - 1, -1, -1):
+        if value[index] == ")":
+            depth += 1
+        elif value[index] == "(":
+            depth -= 1
+            if depth == 0:
+                return index if index and value[index - 1].isspace() else None
+    return None
+
+
+def _without_remark(value: str) -> str:
+    """The value without the remark after it, "   (copy it from ...)"; a remark alone stays."""
+    value = value.strip()
+    for _ in range(3):
+        start = _remark_start(value)
+        if start is None or not value[:start].strip():
+            break
+        value = value[:start].rstrip()
+    return value
+
+
+def _scope_words(text: str) -> bool:
+    words = re.split(r"[\s,;]+", text.strip().strip(QUOTES).strip("[]"))
+    return all(":" in word or word.lower() in _ONE_WORD_SCOPES for word in words if word)
+
+
+def _first_cell(field: str | None, value: str) -> str:
+    """The value without a note column after two spaces or a tab ("acme  the host name")."""
+    cells = [cell.strip() for cell in _WIDE_GAP.split(value) if cell.strip()]
+    if len(cells) < 2:
+        return value
+    if field == "scopes":
+        kept: list[str] = []
+        for cell in cells:
+            if not _scope_words(cell):
+                break
+            kept.append(cell)
+        return " ".join(kept) or cells[0]
+    return cells[0]
+
+
+def _value_of(field: str | None, value: str) -> str:
+    return _first_cell(field, _without_remark(value))
+
+
+def _only_remark(value: str) -> bool:
+    """A value that is a remark in brackets: this program's "(Leave it empty: ...)"."""
+    value = value.strip()
+    return len(value) >= 2 and value[0] == "(" and value[-1] == ")"
+
+
+def _masked(value: str) -> bool:
+    """Whether a value is masked or a placeholder rather than a value: "********", "••••",
+    "xxxx…", "<hidden>", "[redacted]", "(your client secret: never printed here)", "$secret"."""
+    text = value.strip().strip(QUOTES).strip()
+    if not text:
+        return False
+    if text[0] in "<[({" and text[-1] in ">])}":
+        return not looks_like_guid(text[1:-1].strip())  # "{1a2b...}" is a Client ID
+    if text[0] == "$":
+        return True  # a variable in a script: the secret is elsewhere
+    letters = re.sub(r"[^a-z]", "", text.lower())
+    if letters in _MASK_WORDS:
+        return True
+    if _has_space(text) and any(phrase in letters for phrase in _MASK_PHRASES):
+        return True
+    if sum(char in _MASK_CHARS for char in text) >= 3 or "\u2026" in text or "..." in text:
+        return True
+    return bool(re.fullmatch(r"[xX\-_.]+", text)) and text.lower().count("x") >= 3
 
 
 def _is_env_name(label: str) -> bool:
@@ -464,14 +753,30 @@ def _read(reading: _Reading, line: _Line, value: str) -> None:
     """Add what the value under the line's label gives."""
     field, label = line.field, line.label or ""
     env = _is_env_name(label)
+    value = _value_of(field, value)
+    if field is None or field == _IGNORED or not value.strip():
+        return
+    if line.weak and not _fits(field, value):
+        return  # "Client: Acme Ltd" is a customer, not a Client ID
+    if field != "secret" and _only_remark(value):
+        return  # an empty value, with this program's remark on it
+    if line.fuzzy:
+        note = NOTE_FUZZY.format(label=label, name=_AS_WHAT[field])
+        if note not in reading.notes:
+            reading.notes.append(note)
 
     def add(field: str, shown: str, read: str | bool | tuple[str, ...]) -> None:
         reading.values.append(_Value(field, label, shown, read, line.number, env))
 
     if field == "secret":
         secret = clean(value).value
+        if not secret:
+            return
+        if _masked(secret):
+            reading.masked.append(label)
+            return
         # Words of a sentence ("Authentication secret for the Application") are no secret.
-        if secret and len(secret.split()) < 3:
+        if len(secret.split()) < 3:
             reading.secrets.append(label)
             if looks_like_guid(secret.strip("{}")):
                 reading.secrets_like_ids.append(label)
@@ -493,7 +798,12 @@ def _read(reading: _Reading, line: _Line, value: str) -> None:
         tenant = clean_tenant(value).value
         if not tenant:
             return
-        if looks_like_secret(tenant):
+        if tenant.casefold() == "none":
+            reading.tenant_none.append(label)
+            reading.notes.append(NOTE_TENANT_NONE.format(label=label))
+        elif _masked(tenant):
+            reading.notes.append(NOTE_MASKED.format(name="tenant", label=label))
+        elif looks_like_secret(tenant):
             reading.notes.append(NOTE_TENANT_IS_SECRET.format(label=label))
         elif "/" in tenant or ":" in tenant:
             from_query = _tenant_in_query(tenant)
@@ -509,6 +819,9 @@ def _read(reading: _Reading, line: _Line, value: str) -> None:
     if field == "client_id":
         client_id = clean(value).value
         if not client_id:
+            return
+        if _masked(client_id):
+            reading.notes.append(NOTE_MASKED.format(name="Client ID", label=label))
             return
         if _has_space(client_id):
             reading.notes.append(NOTE_HAS_SPACES.format(label=label, name="Client ID"))
@@ -538,7 +851,9 @@ def _read(reading: _Reading, line: _Line, value: str) -> None:
 
 
 def _fits(field: str, text: str) -> bool:
-    """Whether a line on its own can be the value of a label on the line before."""
+    """Whether a line on its own can be the value of a label on the line before (or a word
+    in a sentence the value of the label before it)."""
+    text = _value_of(field, text)
     address_field = field in ("host", "auth_url", _TOKEN)
     value = (clean_address(text) if address_field else clean(text)).value
     if not value:
@@ -546,8 +861,9 @@ def _fits(field: str, text: str) -> bool:
     if field == "on_premise":
         return _key(value) in _ON_PREMISE_VALUES
     if field == "scopes":
-        words = re.split(r"[\s,;]+", value.strip("[]"))
-        return all(":" in word or word.lower() in _ONE_WORD_SCOPES for word in words if word)
+        return _scope_words(value)
+    if field == "secret" and _masked(value):
+        return True  # said to be masked
     if _has_space(value):
         return False
     if address_field:
@@ -565,6 +881,7 @@ def _fits(field: str, text: str) -> bool:
         # characters long.
         return len(value) >= _LEAST_SECRET
     # A Client ID: a GUID, or at least a code with a digit in it rather than a word.
+    value = value[1:-1] if value[0] == "{" and value[-1] == "}" else value
     return looks_like_guid(value) or (
         len(value) >= _LEAST_CLIENT_ID
         and any(char.isdigit() for char in value)
@@ -593,19 +910,33 @@ def _invisible_note(line: _Line) -> str | None:
 
 
 def _read_lines(text: str) -> _Reading:
-    lines = [_parse(number, raw) for number, raw in enumerate(text.splitlines(), start=1)]
+    raws = _joined_commands(text.splitlines())
+    lines = [_parse(number, raw) for number, raw in enumerate(raws, start=1)]
     reading = _Reading([], [], [])
     used: set[int] = set()
+    free: list[_Line] = []  # lines without a known label: read as sentences, then by shape
+    not_understood: list[tuple[int, str]] = []  # (line, note) of an unknown label
     for index, line in enumerate(lines):
-        if index in used:
+        if index in used or not line.text or _COMMENT.match(line.text):
+            continue
+        if _read_command(reading, line):
+            continue
+        heading = _heading_tool(line.text)
+        if heading is not None:
+            reading.tool = reading.tool or heading
             continue
         if line.label is None:
+            free.append(line)
             continue
         if line.field is None:
-            if line.value and len(line.value.split()) <= 3 and _looks_like_label(line.label):
-                note = NOTE_NOT_UNDERSTOOD.format(label=line.label)
-                if note not in reading.notes:
-                    reading.notes.append(note)
+            if (
+                line.value
+                and len(line.value.split()) <= 3
+                and _looks_like_label(line.label)
+                and not _STEP_MARK.match(line.text)
+            ):
+                not_understood.append((line.number, NOTE_NOT_UNDERSTOOD.format(label=line.label)))
+            free.append(line)
             continue
         if line.field == _IGNORED:
             continue
@@ -620,7 +951,305 @@ def _read_lines(text: str) -> _Reading:
         if invisible is not None:
             reading.notes.append(invisible)
         _read(reading, line, value)
+    _read_sentences(reading, free)
+    _read_shapes(reading, free)
+    # An unknown label is said not to be understood unless its line gave a value after all
+    # ("Here you go: https://acme.halopsa.com").
+    gave = {value.line for value in reading.values}
+    for number, note in not_understood:
+        if number not in gave and note not in reading.notes:
+            reading.notes.append(note)
     return reading
+
+
+# ----- a Connect-HaloAPI command, and this program's own headings -----
+
+HALOAPI_MODULE = "haloapi-powershell"  # the recipe of the Connect-HaloAPI command
+_CONNECT = re.compile(r"connect-haloapi(?=\s+-[A-Za-z])", re.IGNORECASE)
+# A word of a PowerShell command: 'single', "double" (with `escapes), or bare (-Name:'x').
+_PS_QUOTED = r"'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\""
+_PS_WORD = re.compile(rf"{_PS_QUOTED}|[^\s'\"]+(?:{_PS_QUOTED})?")
+_PS_PARAMETER = re.compile(r"-(?P<name>[A-Za-z][A-Za-z0-9]*)(?::(?P<value>.*))?", re.DOTALL)
+_PS_FIELDS = {
+    "url": "host",
+    "clientid": "client_id",
+    "clientsecret": "secret",
+    "scopes": "scopes",
+    "scope": "scopes",
+    "tenant": "tenant",
+}
+# "Type these into Rewst:" (the command line), "Type these into n8n" (the window),
+# "The command for the PowerShell HaloAPI module".
+_HEADING = re.compile(r"^(?:type these into|the command for the)\s+(?P<name>.+?)\s*:?$", re.I)
+_YOUR_TOOL = "your tool"  # the heading of the "Another tool" recipe's form
+OTHER_TOOL = "other"
+
+
+def _joined_commands(raws: list[str]) -> list[str]:
+    """The lines, a Connect-HaloAPI command continued over lines ending in a backtick joined
+    into its first line (the others left empty, so line numbers hold)."""
+    lines = list(raws)
+    index = 0
+    while index < len(lines):
+        if "connect-haloapi" in lines[index].lower():
+            following = index
+            while lines[index].rstrip().endswith("`") and following + 1 < len(lines):
+                following += 1
+                lines[index] = lines[index].rstrip()[:-1] + " " + lines[following]
+                lines[following] = ""
+            index = following
+        index += 1
+    return lines
+
+
+def _ps_unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"`(.)", r"\1", value[1:-1])
+    return value
+
+
+def _command(text: str) -> list[tuple[str, str]] | None:
+    """The parameters of the Connect-HaloAPI command in the line, (name, value) in order;
+    None for a line without one."""
+    matches = list(_CONNECT.finditer(text))
+    if not matches:
+        return None
+    words = _PS_WORD.findall(text[matches[-1].end() :])
+    found: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        match = _PS_PARAMETER.fullmatch(words[index])
+        index += 1
+        if match is None:
+            continue
+        value = match["value"]
+        if value is None:
+            value = ""
+            if index < len(words) and _PS_PARAMETER.fullmatch(words[index]) is None:
+                value = words[index]
+                index += 1
+        found.append((match["name"], _ps_unquoted(value)))
+    return found
+
+
+def _read_command(reading: _Reading, line: _Line) -> bool:
+    """Read the line's Connect-HaloAPI command, if it has one (the command line prints it
+    after its label, "Connect-HaloAPI  Connect-HaloAPI -URL ...")."""
+    parameters = _command(line.text)
+    if parameters is None:
+        return False
+    reading.tool = HALOAPI_MODULE
+    scopes = False
+    for name, value in parameters:
+        field = _PS_FIELDS.get(name.lower())
+        if field is None:
+            continue
+        scopes = scopes or field == "scopes"
+        _read(reading, _Line(line.number, line.text, f"-{name}", field, value, Counter()), value)
+    reading.command_scopes = bool(reading.command_scopes) or scopes
+    return True
+
+
+def _heading_tool(text: str) -> str | None:
+    """The recipe a heading of this program's own form names ("Type these into n8n:")."""
+    match = _HEADING.match(text)
+    if match is None:
+        return None
+    from wizard.core.recipes import all_recipes
+
+    name = match["name"].casefold()
+    if name == _YOUR_TOOL:
+        return OTHER_TOOL
+    return next((chosen.id for chosen in all_recipes() if chosen.name.casefold() == name), None)
+
+
+# ----- sentences, and values known by their shape alone -----
+
+_SENTENCE_FIELDS = frozenset(
+    {"host", "auth_url", _TOKEN, "tenant", "client_id", "secret", "scopes"}
+)
+_CONNECTORS = frozenset({"is", "was", "are", "=", ":", "-", "\u2013", "\u2014", "->", "=>"})
+_CLAUSE_WORDS = frozenset({"and", "or", "but", "then", "also", "plus"})
+_NEGATIONS = frozenset({"no", "not", "without", "any"})
+# Words after "tenant" in a sentence that are no tenant ("the tenant itself").
+_NOT_TENANTS = frozenset(
+    {
+        "itself",
+        "name",
+        "id",
+        "here",
+        "there",
+        "below",
+        "above",
+        "field",
+        "value",
+        "too",
+        "only",
+        "again",
+        "it",
+        "shown",
+        "settings",
+        "page",
+        "empty",
+        "blank",
+        "none",
+        "required",
+        "needed",
+        "optional",
+    }
+)
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*")
+_OPENING = "([{<" + QUOTES
+_CLOSING = ".,;:!?)]}>" + QUOTES
+
+
+def _label_at(words: Sequence[str], index: int) -> tuple[int, str, str, bool, bool] | None:
+    """(words, field, label, fuzzy, followed by a colon) of a label of up to three words
+    starting at words[index] ("client id", "URL:"); None when none starts there."""
+    for size in (3, 2, 1):
+        chunk = list(words[index : index + size])
+        if len(chunk) < size:
+            continue
+        colon = chunk[-1].endswith((":", "="))
+        chunk[-1] = chunk[-1].rstrip(":=")
+        if not all(_LABEL_WORD.fullmatch(word) for word in chunk):
+            continue
+        label = " ".join(chunk)
+        field, fuzzy = _resolve(label)
+        if field in _SENTENCE_FIELDS:
+            return size, field, label, fuzzy, colon
+    return None
+
+
+def _in_sentence(field: str, value: str, connected: bool, ends: bool) -> bool:
+    """Whether a word after a label in a sentence is its value: it has the field's shape,
+    and "is" (or a colon) comes between, or the clause ends with it ("tenant acme")."""
+    if not value or not _fits(field, value):
+        return False
+    if field in ("host", "auth_url", _TOKEN) and "@" in value:
+        return False  # an e-mail address
+    if field == "tenant":
+        return ends and value.casefold() not in _NOT_TENANTS
+    return connected or ends
+
+
+def _sentence_values(text: str) -> list[tuple[str, str, str, bool]]:
+    """(field, label, value, fuzzy) of each label in a sentence with its value after it."""
+    words = text.split()
+    found: list[tuple[str, str, str, bool]] = []
+    index = 0
+    while index < len(words):
+        hit = _label_at(words, index)
+        if hit is None:
+            index += 1
+            continue
+        size, field, label, fuzzy, connected = hit
+        if index and words[index - 1].lower() in _NEGATIONS:
+            index += size  # "no tenant", "without a Client ID"
+            continue
+        at = index + size
+        while at < len(words) and words[at].lower() in _CONNECTORS:
+            connected = True
+            at += 1
+        if at >= len(words):
+            break
+        word = words[at]
+        value = word.lstrip(_OPENING).rstrip(_CLOSING)
+        ends = at + 1 == len(words) or word[-1] in ",;.!?" or words[at + 1].lower() in _CLAUSE_WORDS
+        bracketed = word[0] in "([<" and field != "client_id"  # "tenant [ON_PREMISE]"
+        if not bracketed and _in_sentence(field, value, connected, ends):
+            found.append((field, label, value, fuzzy))
+            index = at + 1
+        else:
+            index += 1
+    return found
+
+
+def _read_sentences(reading: _Reading, free: Sequence[_Line]) -> None:
+    """The values a sentence gives ("the url is ... and the client id is ..."), for the
+    fields no label gave."""
+    given = {value.field for value in reading.values}
+    for line in free:
+        read: list[str] = []
+        for field, label, value, fuzzy in _sentence_values(line.text):
+            gives = "auth_url" if field == _TOKEN else field
+            if gives in given:
+                continue
+            before = len(reading.values)
+            _read(
+                reading, _Line(line.number, line.text, label, field, value, Counter(), fuzzy), value
+            )
+            if len(reading.values) > before:
+                read.append(f'{_AS_WHAT[field]} (after "{label}")')
+        if read:
+            reading.notes.append(NOTE_SENTENCE.format(line=line.number, what=_joined(read)))
+
+
+def _plain_address(word: str) -> tuple[str, str] | None:
+    """("host" or "auth_url", URL) of an https address that is plainly Halo's: under one of
+    Halo's cloud domains, or ending /api or /auth (the authorisation server)."""
+    if not word.lower().startswith("https://"):
+        return None
+    try:
+        address = normalise_host(word)
+        path = urlsplit(word).path.lower().rstrip("/")
+        auth = _TOKEN_PATH.sub("", normalise_url(word))
+    except (HostInvalid, ValueError):
+        return None
+    domain = address.hosted_domain
+    if "." not in address.host or address.host == domain or address.host.startswith("www."):
+        return None  # Halo's own site, not an instance
+    if path == "/auth" or path.startswith("/auth/"):
+        return "auth_url", auth
+    if domain is None and not (path == "/api" or path.startswith("/api/")):
+        return None
+    return "host", address.url
+
+
+def _read_shapes(reading: _Reading, free: Sequence[_Line]) -> None:
+    """Without a label for them, the one Client ID-shaped code and the one plainly Halo
+    address in the text (each with a note), never a secret's."""
+    given = {value.field for value in reading.values}
+    ids: dict[str, tuple[str, int]] = {}
+    found: dict[str, dict[str, int]] = {"host": {}, "auth_url": {}}
+    for line in free:
+        for word in line.text.split():
+            token = word.lstrip(_OPENING).rstrip(_CLOSING)
+            if looks_like_guid(token):
+                ids.setdefault(token.lower(), (token, line.number))
+                continue
+            plain = _plain_address(token)
+            if plain is not None:
+                found[plain[0]].setdefault(plain[1], line.number)
+
+    def add(field: str, url: str, line: int) -> None:
+        label = f"line {line}"
+        reading.values.append(_Value(field, label, url, url, line, False, by_shape=True))
+
+    if "client_id" not in given and len(ids) == 1:
+        ((client_id, number),) = ids.values()
+        add("client_id", client_id, number)
+        reading.notes.append(NOTE_SHAPE_CLIENT_ID.format(client_id=client_id, line=number))
+    elif "client_id" not in given and len(ids) > 1:
+        reading.notes.append(NOTE_SHAPE_SEVERAL_IDS.format(count=len(ids)))
+    host = next((v.value for v in reading.values if v.field == "host"), None)
+    if "host" not in given:
+        hosts = found["host"] or {
+            normalise_host(url).url: number for url, number in found["auth_url"].items()
+        }
+        if len(hosts) == 1:
+            ((host, number),) = hosts.items()
+            add("host", host, number)
+            reading.notes.append(NOTE_SHAPE_HOST.format(host=host, line=number))
+        elif len(hosts) > 1:
+            reading.notes.append(NOTE_SHAPE_SEVERAL_HOSTS.format(hosts=_joined(list(hosts))))
+    if "auth_url" not in given and len(found["auth_url"]) == 1:
+        ((auth, number),) = found["auth_url"].items()
+        if not isinstance(host, str) or auth.lower() != f"{host}/auth".lower():
+            add("auth_url", auth, number)
+            reading.notes.append(NOTE_SHAPE_AUTH.format(auth=auth, line=number))
 
 
 def _value_line(lines: Sequence[_Line], index: int) -> int | None:
@@ -763,18 +1392,25 @@ def recognise(text: str) -> RecognisedText:
 
     if reading.secrets:
         notes.append(NOTE_SECRET.format(labels=_quoted_labels(reading.secrets)))
+    if reading.masked:
+        notes.append(NOTE_SECRET_MASKED.format(labels=_quoted_labels(reading.masked)))
 
     found = [
-        FoundField(v.field, v.label, v.shown)
+        FoundField(v.field, v.label, v.shown, by_shape=v.by_shape)
         for v in sorted((v for vs in chosen.values() for v in vs), key=lambda v: v.line)
     ]
     found.extend(FoundField("secret", label, HIDDEN) for label in dict.fromkeys(reading.secrets))
 
     missing = [name for name, value in (("host", host), ("client_id", client_id)) if not value]
-    if tenant is None and _hosted(on_premise, address):
+    if tenant is None and _hosted(on_premise, address) and not reading.tenant_none:
         missing.append("tenant")
     from wizard.core.recipes import tool_of_labels
 
+    tool = reading.tool or tool_of_labels([f.label for f in found if not f.by_shape])
+    scopes_from_tool = False
+    if scopes is None and tool is not None:
+        scopes = _scopes_of_tool(tool, reading, notes)
+        scopes_from_tool = scopes is not None
     return RecognisedText(
         host=host,
         auth_url=auth_url,
@@ -785,8 +1421,29 @@ def recognise(text: str) -> RecognisedText:
         found=tuple(found),
         missing=tuple(missing),
         notes=tuple(notes),
-        tool=tool_of_labels([f.label for f in found]),
+        tool=tool,
+        scopes_from_tool=scopes_from_tool,
     )
+
+
+def _scopes_of_tool(tool: str, reading: _Reading, notes: list[str]) -> tuple[str, ...] | None:
+    """The scopes a tool asks Halo for itself when its form has no field for them (n8n's
+    credential), with a note saying so; None when the text should have named them."""
+    from wizard.core.recipes import recipe
+
+    if tool == HALOAPI_MODULE and reading.command_scopes is False:
+        notes.append(NOTE_SCOPES_OF_COMMAND)
+        return ("all",)
+    try:
+        chosen = recipe(tool)
+    except KeyError:
+        return None
+    if not chosen.scopes_fixed or any(
+        spec.source in ("scopes", "powershell") for spec in chosen.fields
+    ):
+        return None
+    notes.append(NOTE_SCOPES_OF_TOOL.format(name=chosen.name, scopes=" ".join(chosen.scopes)))
+    return chosen.scopes
 
 
 def _text(value: _Value | None) -> str | None:
@@ -831,10 +1488,15 @@ def describe(result: RecognisedText) -> str:
     missing. Never includes the secret. The notes are not repeated here."""
     parts = []
     for field in FIELDS:
-        labels = [found.label for found in result.found if found.field == field]
-        if labels:
+        labels = [f.label for f in result.found if f.field == field and not f.by_shape]
+        where = [f"from {_quoted_labels(labels)}"] if labels else []
+        # Taken for its shape alone, no label saying what it is.
+        where += [
+            f"by its shape, on {f.label}" for f in result.found if f.field == field and f.by_shape
+        ]
+        if where:
             unused = ", not used" if field == "secret" else ""
-            parts.append(f"{_what(result, field)} (from {_quoted_labels(labels)}{unused})")
+            parts.append(f"{_what(result, field)} ({', '.join(where)}{unused})")
     lines = ["Found: " + ", ".join(parts) + "." if parts else "Found no Halo connection settings."]
     if result.missing:
         lines.append(
