@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 
 from tests.conftest import HaloFactory, check
+from wizard.core.messages import Front
 from wizard.core import assertion
 from wizard.core.assertion import ClientAssertion, KeyFileError, KeyFilesExist
 from wizard.core.log import redact
@@ -425,11 +426,15 @@ def test_a_wrong_key_says_what_to_check_with_halos_own_words(
         "clock",
         f"the test used {halo.url}/auth/token.",
         "--assertion-audience",
-        # The window's own places, beside the command line's options.
-        "the wizard shows it on its Create the API application page",
-        "in the wizard: Advanced, on its Client ID page",
     ):
         assert words in fix, words
+    # The window's own places, in the window's words only.
+    window = " ".join(finding.fix_for(Front.WINDOW))
+    for words in (
+        "the wizard showed it on its Create the API application page",
+        "under Advanced, on the Client ID page",
+    ):
+        assert words in window and words not in fix, words
     assert finding.link == f"{halo.url}/config/integrations/api/applications"
     assert "INVALID_CLIENT" not in report.codes()
 
@@ -483,8 +488,8 @@ def test_a_private_key_that_cannot_be_used_stops_before_any_request(
     assert "holds a public key" in finding.detail and "halo-private-key.pem" in finding.detail
     assert any("halo-wizard keygen" in step for step in finding.fix)
     assert any(
-        "choose JWT Assertion on its Create the API application page" in step
-        for step in finding.fix
+        "Create the API application and choose JWT Assertion" in step
+        for step in finding.fix_for(Front.WINDOW)
     )
     assert halo.requests == []
 

@@ -45,6 +45,10 @@ CASES: dict[str, Case] = {
     "client_id_changed": Case("client_id_changed", ("INVALID_CLIENT",)),
     "inactive_app": Case("inactive_app", ("UNAUTHORIZED_CLIENT",)),
     "trial": Case("trial", ("AUTH_SERVER_SEPARATE", "TENANT_DETECTED"), ok=True),
+    # Nango signs in only at the host's own /auth/token, without a tenant: never on a trial.
+    "nango_on_a_trial": Case(
+        "trial", ("TOOL_CANNOT_SIGN_IN", "AUTH_SERVER_SEPARATE"), entered={"tool": "nango"}
+    ),
     "on_premise": Case("on_premise", ("ON_PREMISE",), ok=True),
     "custom_domain": Case("custom_domain", ("TENANT_DETECTED",), ok=True),
     "agent_url_differs": Case("agent_url_differs", ("AGENT_URL_DIFFERS",), ok=True),
