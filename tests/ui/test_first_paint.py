@@ -75,6 +75,12 @@ NOT_BEFORE_THE_FIRST_PAINT = (
     "wizard.tasks",
     "wizard.ui.demo",
     "wizard.ui.about",
+    # Started once the first page is painted: the log and the crash reporter (an error
+    # before then is held and reported by it), and the verdict's engine modules.
+    "wizard.core.log",
+    "wizard.ui.crash",
+    "wizard.core.model",
+    "logging.handlers",
     *(page_module(key) for key in StepKey if key is not StepKey.WELCOME),
 )
 

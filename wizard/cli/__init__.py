@@ -203,7 +203,12 @@ def main(
         return EXIT_USAGE
     parser = _parser(with_commands=not _window_only(arguments))
     args = parser.parse_args(arguments)
-    _start_log(args, arguments)
+    if args.command is None:
+        # The window starts its log once its first page is painted (the log's modules and
+        # its file are not needed to show it).
+        args.start_log = lambda: _start_log(args, arguments)
+    else:
+        _start_log(args, arguments)
     try:
         code = _dispatch(args, stdin, out)
     except BrokenPipeError:

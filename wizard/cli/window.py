@@ -207,4 +207,5 @@ def run(args: argparse.Namespace) -> int:
         scenario=args.gui_scenario,
         ca_bundle=args.gui_ca_bundle,
         exit_after_first_paint=args.exit_after_first_paint,
+        after_first_paint=getattr(args, "start_log", None),
     )

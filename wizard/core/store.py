@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from wizard.core.log import register_secret
-
 if TYPE_CHECKING:
     # Loaded when first used: the keychain library is slow to import, and the window (the
     # demo's too) must paint its first page fast.
@@ -85,6 +83,8 @@ class MemoryStore:
         self._check()
         if not value:
             raise ValueError("There is no secret to store.")
+        from wizard.core.log import register_secret  # the log loads when first needed
+
         register_secret(value)
         self.entries[account] = value
 

@@ -8,13 +8,17 @@ page's discovery, or the live test (which discovers again and asks for a token).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from wizard.core import CheckReport
-from wizard.core.findings import Severity
-from wizard.core.model import ScopeStatus, StepStatus
-from wizard.core.scopes import granted_as_list
-from wizard.flow.state import WizardState
 from wizard.flow.steps import StepKey
+
+if TYPE_CHECKING:
+    from wizard.core import CheckReport
+    from wizard.core.model import StepStatus
+    from wizard.flow.state import WizardState
+
+# The engine's modules are loaded only when there is a check to judge: with none, nothing is
+# verified, and the window's first page paints without them.
 
 
 class StepVerdict(StrEnum):
@@ -70,6 +74,8 @@ def _status(report: CheckReport, key: str) -> StepStatus | None:
 
 
 def _refused_entry(report: CheckReport, codes: frozenset[str]) -> bool:
+    from wizard.core.findings import Severity
+
     return any(
         finding.code in codes and finding.severity is Severity.ERROR for finding in report.findings
     )
@@ -86,6 +92,8 @@ def _latest_discovery(state: WizardState) -> CheckReport | None:
 
 
 def _errors(report: CheckReport) -> set[str]:
+    from wizard.core.findings import Severity
+
     return {f.code for f in report.findings if f.severity is Severity.ERROR}
 
 
@@ -94,8 +102,11 @@ def _network_failure(report: CheckReport) -> bool:
 
 
 def _address_verdict(discovery: CheckReport | None) -> StepVerdict:
+
     if discovery is None:
         return StepVerdict.UNCHECKED
+    from wizard.core.model import StepStatus
+
     status = _status(discovery, "discovery")
     if status in (StepStatus.OK, StepStatus.WARNING):
         return StepVerdict.VERIFIED  # Halo answered at this address
@@ -109,8 +120,12 @@ def _address_verdict(discovery: CheckReport | None) -> StepVerdict:
 def _scopes_verdict(report: CheckReport | None) -> StepVerdict:
     """Permissions: a problem with a scope asked for; verified when every scope tested gave
     what it should (a scope with a problem of its own, or untested, is not verified)."""
+
     if report is None:
         return StepVerdict.UNCHECKED
+    from wizard.core.model import ScopeStatus, StepStatus
+    from wizard.core.scopes import granted_as_list
+
     if _errors(report) & _SCOPE_CODES:
         return StepVerdict.PROBLEM
     if not report.scopes or _status(report, "token") not in (StepStatus.OK, StepStatus.WARNING):
@@ -136,8 +151,12 @@ def _identity_verdict(report: CheckReport | None) -> StepVerdict:
     """Who it acts as: a problem when what the identity may see is at fault (an error);
     never ticked beside a warning about it (another identity than the tool needs, an agent
     that is not API-only); verified when Halo said who it is and nothing warns about it."""
+
     if report is None:
         return StepVerdict.UNCHECKED
+    from wizard.core.findings import Severity
+    from wizard.core.model import StepStatus
+
     errors = _errors(report)
     warnings = {f.code for f in report.findings if f.severity is Severity.WARNING}
     if errors & _ACCESS_CODES:
@@ -150,9 +169,13 @@ def _identity_verdict(report: CheckReport | None) -> StepVerdict:
 
 
 def _tenant_verdict(state: WizardState) -> StepVerdict:
+
     discovery = _latest_discovery(state)
     if discovery is None:
         return StepVerdict.UNCHECKED
+    from wizard.core.findings import Severity
+    from wizard.core.model import StepStatus
+
     status = _status(discovery, "discovery")
     mismatch = any(
         finding.code == "TENANT_MISMATCH" and finding.severity is Severity.ERROR
@@ -178,8 +201,11 @@ def _opened_verdict(state: WizardState) -> StepVerdict:
 
 
 def _credentials_verdict(report: CheckReport | None) -> StepVerdict:
+
     if report is None:
         return StepVerdict.UNCHECKED
+    from wizard.core.model import StepStatus
+
     status = _status(report, "token")
     if status in (StepStatus.OK, StepStatus.WARNING):
         return StepVerdict.VERIFIED  # Halo issued a token for this Client ID and secret

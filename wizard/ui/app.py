@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
@@ -176,11 +177,15 @@ def run(
     ca_bundle: str | None = None,
     argv: Sequence[str] | None = None,
     exit_after_first_paint: bool = False,
+    after_first_paint: Callable[[], None] | None = None,
 ) -> int:
-    """Open the wizard and return the exit code once its window is closed."""
+    """Open the wizard and return the exit code once its window is closed.
+
+    `after_first_paint` runs once the first page is painted (the command line starts its
+    log there); the crash reporter is installed then too. An error before that is shown by
+    the same reporter, made when it happens."""
     from wizard.flow import WizardFlow
     from wizard.ui.context import UiContext
-    from wizard.ui.crash import CrashReporter
     from wizard.ui.window import WizardWindow
 
     application(argv)
@@ -194,13 +199,35 @@ def run(
         _keep_profiles_in(session.folder)
         flow = WizardFlow(demo_state(session))
     context = UiContext(flow=flow, ca_bundle=ca_bundle, demo=session)
-    crash = CrashReporter(secrets=lambda: (flow.state.secret_text, flow.state.kept_secret))
-    crash.install()
+    crash: CrashReporter | None = None
+
+    def reporter() -> CrashReporter:
+        from wizard.ui.crash import CrashReporter
+
+        return CrashReporter(secrets=lambda: (flow.state.secret_text, flow.state.kept_secret))
+
+    # Until the crash reporter is made (after the first paint), an error in a slot is held,
+    # then reported by it: never lost to the terminal.
+    held: list[tuple[type[BaseException], BaseException, TracebackType | None]] = []
+    previous_hook = sys.excepthook
+
+    def hold(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        held.append((kind, error, trace))
+
+    sys.excepthook = hold
     try:
         window = WizardWindow(context)
-        crash.quit = window.close_now
         first_paint = paint_first(window, exit_after_first_paint=exit_after_first_paint)
-        # After the first paint: the asyncio loop the pages' tasks run on.
+        # After the first paint: the log, the crash reporter, and the asyncio loop the
+        # pages' tasks run on.
+        if after_first_paint is not None:
+            after_first_paint()
+        sys.excepthook = previous_hook
+        crash = reporter()
+        crash.install()
+        crash.quit = window.close_now
+        for kind, error, trace in held:
+            crash.excepthook(kind, error, trace)
         import qasync  # type: ignore[import-untyped]  # qasync ships no type information
 
         wizard = show_wizard(window, crash=crash, first_paint=first_paint)
@@ -209,10 +236,13 @@ def run(
         # The window is gone, or never opened: say so before the program ends. Not for a
         # smoke test, which nobody is watching and which needs the traceback, not a wait.
         if not exit_after_first_paint:
-            crash.show_final(error)
+            (crash or reporter()).show_final(error)
         raise
     finally:
-        crash.uninstall()
+        if sys.excepthook is hold:
+            sys.excepthook = previous_hook
+        if crash is not None:
+            crash.uninstall()
         if session is not None:
             session.stop()
 
