@@ -155,6 +155,19 @@ class DemoSession(QObject):
         return self.halo.client_secret
 
 
+def short_description(description: str, limit: int = 90) -> str:
+    """A situation's description for the narrow side panel: its first sentence without
+    remarks in brackets; a long one up to its colon, or cut at a word with an ellipsis."""
+    import re
+
+    text = re.sub(r"\s*\([^()]*\)", "", description).split(". ", 1)[0].rstrip(". ")
+    if len(text) > limit and 30 <= text.find(": ") < limit:
+        text = text[: text.find(": ")]
+    if len(text) > limit:
+        return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return f"{text}." if text else ""
+
+
 class DemoPanel(QFrame):
     """The "Demo: simulated Halo" banner, with the chooser of the simulated situation."""
 
@@ -229,7 +242,12 @@ class DemoPanel(QFrame):
 
     def _show_description(self) -> None:
         name = self.scenarios.currentData()
-        self.description.setText(DEMO_SCENARIOS.get(name, "") if isinstance(name, str) else "")
+        full = DEMO_SCENARIOS.get(name, "") if isinstance(name, str) else ""
+        # The narrow side panel shows the situation's first clause; the whole of it is the
+        # tooltip and what a screen reader says.
+        self.description.setText(short_description(full))
+        self.description.setToolTip(full)
+        self.description.setAccessibleDescription(full)
 
     # ----- after a change of situation -----
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QSizePolicy,
     QSpacerItem,
     QVBoxLayout,
@@ -154,7 +156,19 @@ class WizardWindow(QWizard):
         self.page_for(StepKey.WELCOME)
         self.setStartId(page_id(StepKey.WELCOME))
         self.steps = StepList(context)
-        self.setSideWidget(self.steps)
+        # In a scroll area of its own: with a large system font the steps and the demo panel
+        # may be taller than the window, and nothing of them is ever cut off.
+        side = QScrollArea()
+        side.setWidget(self.steps)
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setFixedWidth(self.steps.width() + side.verticalScrollBar().sizeHint().width())
+        # The window's own background behind the steps, as without the scroll area.
+        for part in (side, side.viewport(), self.steps):
+            part.setBackgroundRole(QPalette.ColorRole.Window)
+        self.side_scroll = side
+        self.setSideWidget(side)
         # In characters and lines, so larger fonts get a larger window; Qt scales for the
         # screen itself (200% doubles the pixels, not the layout).
         metrics = self.fontMetrics()
