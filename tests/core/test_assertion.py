@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 
 from tests.conftest import HaloFactory, check
-from wizard.core.messages import Front
 from wizard.core import assertion
 from wizard.core.assertion import ClientAssertion, KeyFileError, KeyFilesExist
 from wizard.core.log import redact
+from wizard.core.messages import Front
 from wizard.core.model import CheckRequest
 
 CLIENT_ID = "6f1c0c0e-1b2a-4c3d-9e8f-0a1b2c3d4e5f"
