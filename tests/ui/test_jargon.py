@@ -370,7 +370,9 @@ def test_a_linux_keychain_is_called_the_desktops_keyring(
     export = to_export(qtbot, window, halo)
     credentials: Any = window.page_for(StepKey.CREDENTIALS)
     desktop = "your desktop's keyring (Secret Service)"
-    assert credentials.keychain_note.text().startswith(f"Kept in {desktop}, where your tool")
+    assert credentials.keychain_note.text().startswith(
+        f"Kept in {desktop}, where programs running as you on this computer can read it"
+    )
     qtbot.waitUntil(lambda: window.context.keychain.checked, timeout=5000)
     assert export.keychain_note.text() == f"In {desktop}; the file only says where to find it."
     data = save_file(qtbot, window)

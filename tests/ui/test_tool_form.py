@@ -111,7 +111,12 @@ def test_rewst_on_a_hosted_halo_gets_its_fields_and_the_secret_only_from_its_own
     assert _clipboard() != halo.client_secret, "not before its own button is clicked"
     click(qtbot, secret_button)
     assert _clipboard() == halo.client_secret
-    assert "so that the secret does not stay on the clipboard" in box.copied.text()
+    assert (
+        box.copied.text()
+        == "Copied the client secret: paste it into Rewst's Client Secret field now."
+    )
+    # What to do next is beside the button, read before it is clicked.
+    assert "so that it does not stay on the clipboard" in box.notes["Client Secret"].text()
     assert halo.client_secret not in box.copied.text()
     shot(window, "form-rewst-hosted", "10-export-copied-secret")
 

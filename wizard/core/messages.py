@@ -72,6 +72,10 @@ FRONT_WORDS: dict[Front, dict[str, str]] = {
             "If that key is lost or cannot be used, make a new pair: go Back to Create the "
             "API application and choose JWT Assertion there."
         ),
+        "use_key": (
+            "choose JWT Assertion as the method in the wizard (asked on the Client ID and "
+            "secret page for an application that exists already) and give its private key file"
+        ),
     },
     Front.COMMAND_LINE: {
         "enter_secret": (
@@ -95,6 +99,7 @@ FRONT_WORDS: dict[Front, dict[str, str]] = {
             "If that key is lost or cannot be used, make a new pair: halo-wizard keygen "
             "--out FOLDER."
         ),
+        "use_key": "test it with --private-key FILE (its private key) instead of a secret",
     },
 }
 _ENTER_SECRET = "{enter_secret}"
@@ -436,9 +441,15 @@ FINDINGS: dict[str, Template] = {
         "The token service answered that the client credentials are invalid. Usually the "
         "secret is wrong (it was regenerated, or only part of it was copied), or the "
         "Client ID was copied before the application was saved (it can change on Save), or "
-        "the application belongs to another Halo instance.",
+        "the application belongs to another Halo instance. Halo refuses a secret the same "
+        'way when the application is set to sign with a key (Authentication Method "JWT '
+        'Assertion (Services)"): it takes no secret at all.',
         (
             _OPEN_APP,
+            'On the Details tab, look at Authentication Method. If it is "JWT Assertion '
+            '(Services)", the application signs with a key and takes no secret: set it to '
+            '"Client ID and Secret (Services)" and click Save (then generate a secret as '
+            "below), or keep it and {use_key}.",
             "Copy the Client ID again from the Details tab and compare it with the one you "
             "entered.",
             "If you are not sure of the secret, click Generate next to Client Secret, copy the "
@@ -952,16 +963,26 @@ ACCESS_TO_CHANGE = (
     "high enough to change {area}, not only to read them: the scopes chosen include changing {area}"
 )
 # ----- the one sentence that sums up a result (textreport.result_sentence) -----
+# The verdict alone, short; what was and was not verified, and each warning and problem by
+# name, are in its details (textreport.result_details) and the findings.
 
 RESULT_WORKS = "The connection works"
-RESULT_WORKS_READING = (
-    "The connection works for reading (changing, with {scopes}, is granted but not tried)"
-)
-RESULT_WARNINGS = "{works}, but {count} warning{s} worth fixing: {names}."
-RESULT_PROBLEMS = "{count} problem{s} to fix before the connection works: {names}."
-RESULT_MORE = "and {count} more"
+# Changing (edit:) is granted but never tried: the details say so, naming the scopes.
+RESULT_WORKS_READING = "The connection works for reading"
+RESULT_WARNINGS = "{works}, but {count} warning{s} worth fixing."
+RESULT_PROBLEM = "1 problem to fix before the connection works: {name}."
+RESULT_PROBLEMS = "{count} problem{s} to fix before the connection works."
 # No error, but some areas returned no records: "works" would overstate it.
 RESULT_NO_RECORDS = "Halo accepted the connection, but it sees no {areas}."
+RESULT_NO_RECORDS_COUNTED = "Halo accepted the connection, but it sees no records in {count} areas."
+# The details under the sentence, each a sentence of its own.
+RESULT_NOT_TRIED = (
+    "Changing ({scopes}) is granted but not tried: the test never changes anything in Halo."
+)
+RESULT_PROBLEM_NAMES = "To fix: {names}."
+RESULT_WARNING_NAMES = "Worth fixing: {names}."
+RESULT_NO_RECORDS_NAMES = "No records in: {areas}."
+RESULT_MORE = "and {count} more"
 
 SUMMARY_EDIT_GRANTED = "Granted; not tried (the test never changes anything in Halo)"
 SUMMARY_NONE_VISIBLE = "No {area} visible"

@@ -25,6 +25,9 @@ RECIPES_FILE = ("recipes.toml",)
 SURENESS = ("seen", "documented", "inferred")
 CHOSEN_BY = ("tool", "guide", "admin")
 IDENTITIES = ("agent", "application", "either")
+# Where the tool runs: in the cloud (its vendor's, or a server of yours: never this
+# computer, so it cannot read this computer's keychain), on this computer, or either.
+RUNS = ("cloud", "this_computer", "either")
 SOURCES = (
     "host",
     "host_name",
@@ -126,6 +129,32 @@ class Recipe:
     # The tool signs in only at the Halo's own address (https://HOST/auth/token, no tenant),
     # as Nango does: it cannot use a sign-in server elsewhere, as trials have.
     signs_in_at_host: bool = False
+    # Where the tool runs (one of RUNS): a tool in the cloud cannot read this computer's
+    # keychain, so the wizard does not offer to keep the secret there for it by default.
+    runs: str = "either"
+    # How a sentence names the tool mid-sentence ("your script" for "A script of my own");
+    # the name itself when the recipe gives none. See `called`.
+    in_sentence: str | None = None
+    # An example name for the application (and the agent) in Halo ("Rewst API"); None for a
+    # tool whose name is not known ("Another tool"): the pages then give a generic one.
+    example_name: str | None = None
+
+    @property
+    def called(self) -> str:
+        """The tool as a sentence names it mid-sentence: "What your script needs"."""
+        return self.in_sentence or self.name
+
+    @property
+    def called_first(self) -> str:
+        """The tool at a sentence's start: "Your script", but "n8n" (a name keeps its case)."""
+        if self.in_sentence is None:
+            return self.name
+        return self.in_sentence[:1].upper() + self.in_sentence[1:]
+
+    @property
+    def in_the_cloud(self) -> bool:
+        """The tool runs elsewhere than on this computer: it cannot read its keychain."""
+        return self.runs == "cloud"
 
     @property
     def scopes_fixed(self) -> bool:
@@ -396,6 +425,9 @@ def parse(document: Mapping[str, Any]) -> tuple[Recipe, ...]:
                 requests=_requests(entry, where),
                 facts_cited=_facts_cited(entry, where),
                 signs_in_at_host=_flag(entry, "signs_in_at_host", where),
+                runs=_choice({"runs": entry.get("runs", "either")}, "runs", RUNS, where),
+                in_sentence=_text(entry, "in_sentence", where, optional=True),
+                example_name=_text(entry, "example_name", where, optional=True),
             )
         )
     ids = [recipe.id for recipe in recipes]

@@ -123,37 +123,74 @@ def _names(titles: Sequence[str], shown: int = 3) -> str:
     return "; ".join(named)
 
 
-def result_sentence(report: CheckReport, extra_warnings: Sequence[str] = ()) -> tuple[str, str]:
-    """("ok" | "warning" | "error", the one sentence that sums up `report`).
+# The verdict is one short sentence: a headline, and the command line's last line.
+HEADLINE_LIMIT = 120
 
-    It says what was verified and nothing more: problems and warnings are counted and
-    named, and edit: scopes, which the test never tries, are called granted, not working.
-    `extra_warnings` are the titles of warnings the caller found besides the report's.
-    """
+
+def _short(sentence: str, shorter: str) -> str:
+    return sentence if len(sentence) <= HEADLINE_LIMIT else shorter
+
+
+def _verdict_parts(
+    report: CheckReport, extra_warnings: Sequence[str]
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(problems, warnings, areas without records, edit scopes granted but not tried)."""
     ordered = by_severity(report.findings)
     errors = [f.title for f in ordered if f.severity is Severity.ERROR]
-    if errors:
-        count = len(errors)
-        sentence = messages.RESULT_PROBLEMS.format(
-            count=count, s="" if count == 1 else "s", names=_names(errors)
-        )
-        return "error", sentence
     warnings = [*(f.title for f in ordered if f.severity is Severity.WARNING), *extra_warnings]
     empty = [s.scope for s in report.scopes if s.status is ScopeStatus.EMPTY]
-    if empty:
+    areas = list(dict.fromkeys(scope.partition(":")[2] or scope for scope in empty))
+    untried = [s.scope for s in report.scopes if s.status is ScopeStatus.GRANTED]
+    return errors, warnings, areas, untried
+
+
+def result_sentence(report: CheckReport, extra_warnings: Sequence[str] = ()) -> tuple[str, str]:
+    """("ok" | "warning" | "error", the one short sentence that sums up `report`).
+
+    The verdict alone, in at most HEADLINE_LIMIT characters: it says what was verified and
+    nothing more (a connection whose edit: scopes were granted but never tried works "for
+    reading"; one that sees no records is not said to work), and counts the problems and
+    warnings; one problem is named when the sentence stays short. The rest is in
+    `result_details` and the findings. `extra_warnings` are the titles of warnings the
+    caller found besides the report's.
+    """
+    errors, warnings, areas, untried = _verdict_parts(report, extra_warnings)
+    if errors:
+        count = len(errors)
+        counted = messages.RESULT_PROBLEMS.format(count=count, s="" if count == 1 else "s")
+        if count == 1:
+            return "error", _short(messages.RESULT_PROBLEM.format(name=errors[0]), counted)
+        return "error", counted
+    if areas:
         # "Works" only where records came back: a connection that sees nothing is not said
         # to work; the findings below say why and what to do.
-        areas = " or ".join(dict.fromkeys(scope.partition(":")[2] or scope for scope in empty))
-        return "warning", messages.RESULT_NO_RECORDS.format(areas=areas)
-    untried = [s.scope for s in report.scopes if s.status is ScopeStatus.GRANTED]
-    if untried:
-        works = messages.RESULT_WORKS_READING.format(scopes=", ".join(untried))
-    else:
-        works = messages.RESULT_WORKS
+        named = messages.RESULT_NO_RECORDS.format(areas=" or ".join(areas))
+        counted = messages.RESULT_NO_RECORDS_COUNTED.format(count=len(areas))
+        return "warning", _short(named, counted)
+    works = messages.RESULT_WORKS_READING if untried else messages.RESULT_WORKS
     if warnings:
         count = len(warnings)
         sentence = messages.RESULT_WARNINGS.format(
-            works=works, count=count, s=" is" if count == 1 else "s are", names=_names(warnings)
+            works=works, count=count, s=" is" if count == 1 else "s are"
         )
         return "warning", sentence
     return "ok", works + "."
+
+
+def result_details(report: CheckReport, extra_warnings: Sequence[str] = ()) -> list[str]:
+    """What the verdict's sentence leaves out, a sentence each: the problems or warnings by
+    name, the areas without records, the edit: scopes granted but not tried."""
+    errors, warnings, areas, untried = _verdict_parts(report, extra_warnings)
+    sentence = result_sentence(report, extra_warnings)[1]
+    details: list[str] = []
+    if errors:
+        if sentence != messages.RESULT_PROBLEM.format(name=errors[0]):
+            details.append(messages.RESULT_PROBLEM_NAMES.format(names=_names(errors)))
+        return details
+    if areas and sentence != messages.RESULT_NO_RECORDS.format(areas=" or ".join(areas)):
+        details.append(messages.RESULT_NO_RECORDS_NAMES.format(areas=", ".join(areas)))
+    if warnings:
+        details.append(messages.RESULT_WARNING_NAMES.format(names=_names(warnings)))
+    if untried:
+        details.append(messages.RESULT_NOT_TRIED.format(scopes=", ".join(untried)))
+    return details

@@ -116,14 +116,19 @@ WELCOME_BODY = (
 )
 WELCOME_QUESTION = "Is there already an API application in Halo for this tool?"
 WELCOME_NEW = "No: create a new API application (the wizard shows you how)"
+# One answer for each case, each saying when it is the one.
+WELCOME_NEW_NOTE = "Choose this when Halo has no API application for this tool yet."
 WELCOME_EXISTING = "Yes: I already have one (skip the instructions)"
-WELCOME_EXISTING_NOTE = "Checking a broken setup without its connection file? Choose this one."
+WELCOME_EXISTING_NOTE = (
+    "Choose this to set up your tool with an application already made in Halo: the wizard "
+    "skips the steps that create it."
+)
 WELCOME_DIAGNOSE_QUESTION = "Or is the connection set up already, and has it stopped working?"
 WELCOME_DIAGNOSE = "Diagnose an existing connection"
 WELCOME_DIAGNOSE_NOTE = (
-    "For support staff, and admins whose integration stopped working: open its connection "
-    "file or saved profile, or paste the values from your tool's form. The wizard tests it "
-    "again and says what changed since it last worked."
+    "Choose this when a tool was connected and has stopped working, with or without its "
+    "connection file: open the file or a saved profile, or paste the values from the tool's "
+    "form. The wizard tests it again and says what changed since it last worked."
 )
 WELCOME_BLOCKED = "choose one of the answers above."
 
@@ -144,6 +149,7 @@ TOOL_IDENTITY_WORDS = {
     "either": "",
 }
 TOOL_ENDING_FORM = "The last page shows each value to type into {name}, under its own labels."
+TOOL_ENDING_COMMAND = "The last page gives the {command} command to run, with the tested values."
 TOOL_ENDING_SCRIPT = (
     "The last page gives the settings as environment variables and as a connection file."
 )
@@ -160,7 +166,7 @@ CREATE_STEPS = (
     "In Halo, go to <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu}, "
     "click <b>View Applications</b>, then <b>New</b>.",
     "<b>Application Name</b>: type a name that says which tool uses it, for example "
-    "<i>Ticket sync (your tool's name)</i>.",
+    "<i>{example}</i>.",
     "Tick <b>Active</b>.",
     "<b>Authentication Method</b>: choose <b>Client ID and Secret (Services)</b>.",
     "Click <b>Generate</b> next to <b>Client Secret</b>. Copy the secret at once and keep it "
@@ -171,12 +177,15 @@ CREATE_STEPS = (
     "Only now copy the <b>Client ID</b>: it can change when the application is saved.",
 )
 CREATE_STEPS_NAME = "Steps in Halo"
+# The example application name ({example} above) when the tool's own name is not known; a
+# known tool's is its recipe's example_name ("Rewst API").
+CREATE_EXAMPLE_ANY = "Ticket sync (your tool's name)"
 # The same steps for an application that signs in with a key (JWT Assertion (Services)).
 CREATE_STEPS_KEY = (
     "In Halo, go to <b>Configuration</b> &gt; <b>Integrations</b> &gt; {api_menu}, "
     "click <b>View Applications</b>, then <b>New</b>.",
     "<b>Application Name</b>: type a name that says which tool uses it, for example "
-    "<i>Ticket sync (your tool's name)</i>.",
+    "<i>{example}</i>.",
     "Tick <b>Active</b>.",
     "<b>Authentication Method</b>: choose <b>JWT Assertion (Services)</b>.",
     "Paste the whole public key shown below into the application's public key field.",
@@ -267,8 +276,8 @@ IDENTITY_APPLICATION = (
 IDENTITY_APPLICATION_TEXT = (
     "No agent is needed: the application acts as itself, with the Identity Roles you give "
     "it. Its changes are recorded as the application's. The simplest way to grant the least "
-    "access where your Halo offers it: if \"Agent to log in as\" has no \"Application "
-    "identity\", choose an API-only agent instead."
+    'access where your Halo offers it: if "Agent to log in as" has no "Application '
+    'identity", choose an API-only agent instead.'
 )
 IDENTITY_WARNING_TITLE = "Never use a person's own account"
 IDENTITY_WARNING = (
@@ -279,8 +288,8 @@ IDENTITY_WARNING = (
 IDENTITY_HOW_TITLE = "How to set it up in Halo"
 IDENTITY_HOW_AGENT = (
     "Go to <b>Configuration</b> &gt; <b>Teams &amp; Agents</b> &gt; <b>Agents</b> &gt; <b>New</b>.",
-    "Name it, for example <i>Integration API</i>, and tick <b>Is an API-only Agent</b>.",
-    "Give it a role with only the access your tool needs, and add it to the teams whose "
+    "Name it, for example <i>{example}</i>, and tick <b>Is an API-only Agent</b>.",
+    "Give it a role with only the access {tool} needs, and add it to the teams whose "
     "tickets it must see. Click <b>Save</b>.",
     "Open your API application and set <b>Agent to log in as</b> to this agent. Click <b>Save</b>.",
 )
@@ -288,18 +297,22 @@ IDENTITY_HOW_APPLICATION = (
     "Open your API application (<b>Configuration</b> &gt; <b>Integrations</b> &gt; "
     "{api_menu} &gt; <b>View Applications</b>).",
     "Set <b>Agent to log in as</b> to <b>Application identity</b>.",
-    "On the <b>Identity Roles</b> tab, add a role with only the access your tool needs. "
+    "On the <b>Identity Roles</b> tab, add a role with only the access {tool} needs. "
     "Click <b>Save</b>.",
 )
+# The agent's example name ({example} above) and the tool ({tool}) when no tool is chosen.
+IDENTITY_EXAMPLE_ANY = "Integration API"
+IDENTITY_TOOL_ANY = "your tool"
 # The chosen tool's recipe: what the identity needs (its advice follows the title).
 IDENTITY_TOOL_NEEDS = "What {name} needs:"
+# {Name} is the tool at a sentence's start ("Your custom integration"), {name} within one.
 IDENTITY_TOOL_DIFFERS = {
     "agent": (
-        "{name} works as an agent (see above): with the application's own identity the "
+        "{Name} works as an agent (see above): with the application's own identity the "
         "test warns, and {name} may not see what it needs."
     ),
     "application": (
-        "{name} works as the application's own identity (see above): with an agent the test warns."
+        "{Name} works as the application's own identity (see above): with an agent the test warns."
     ),
 }
 IDENTITY_HOW_NONE = "Choose one of the two above to see the steps."
@@ -309,6 +322,7 @@ IDENTITY_BLOCKED = "choose who the connection acts as."
 
 SCOPES_TITLE = "What the connection may do"
 SCOPES_SUBTITLE = "Choose only what your tool needs: if the secret leaks, that is all it opens."
+SCOPES_SUBTITLE_TOOL = "Choose only what {name} needs: if the secret leaks, that is all it opens."
 SCOPES_INTRO = (
     "Permission scopes limit what the application may read and change. Start from the "
     "purpose of your tool, then adjust the boxes below if needed."
@@ -329,6 +343,10 @@ PRESET_TEXTS = {
     "everything": "The whole of Halo. One leaked secret would open all of it.",
 }
 PRESET_CUSTOM = "Your own choice (below)"
+# The broad preset when the chosen tool asks for it (its code or its guide), or has it as its
+# default: named for the tool, its caution (PRESET_TEXTS) beside it, never "not recommended".
+PRESET_EVERYTHING_FOR_TOOL = "Everything: {name} asks for this"
+PRESET_EVERYTHING_TOOL_DEFAULT = "Everything: {name}'s default"
 SCOPES_LIST_TITLE = "All permission scopes"
 GROUP_NAMES = {
     "service_desk": "Service desk",
@@ -339,6 +357,8 @@ GROUP_NAMES = {
     "special": "Special",
     "broad": "Broad access (not recommended)",
 }
+# The broad group when what is ticked there is what the chosen tool asks for.
+GROUP_BROAD_FOR_TOOL = "Broad access (what {name} asks for)"
 # The plain-English line of each read:/edit: scope, by area.
 AREA_WORDS = {
     "tickets": "tickets, their actions and attachments",
@@ -391,8 +411,9 @@ SCOPES_TOOL_FIXED = "Ticked for {name}, which asks Halo for exactly these itself
 SCOPES_TOOL_CHANGED = "Suggested for {name}:"
 SCOPES_TOOL_RESTORE = "&Use {name}'s scopes"
 SCOPES_TOOL_RESTORE_NAME = "Tick the tool's own scopes again"
+# {Name} is the tool at a sentence's start, {name} within one.
 SCOPES_TOOL_MISSING = (
-    "{name} asks Halo for {scopes} itself, whatever is ticked here: with {missing} "
+    "{Name} asks Halo for {scopes} itself, whatever is ticked here: with {missing} "
     "unticked, {name}'s token is expected to come without {missing} (Halo was seen giving "
     "only what the application allows), and what {name} does with it fails. The test shows "
     "what Halo grants."
@@ -517,17 +538,28 @@ KEYCHAIN_NAMES = {
 # What the keychain is called before it has been looked for.
 KEYCHAIN_FALLBACK_NAME = "this computer's keychain"
 # Check boxes and radio buttons cannot wrap: their texts stay short, details go below.
-CRED_REMEMBER = "&Remember the secret in this computer's keychain"
-CRED_REMEMBER_NAME = "Remember the secret in this computer's keychain"
+CRED_KEEP_TITLE = "Where to keep the secret"
+CRED_REMEMBER = "In this computer's &keychain"
+CRED_REMEMBER_NAME = "Keep the secret in this computer's keychain"
+# Each place says who can read the secret there.
 CRED_REMEMBER_WHERE = (
-    "Kept in {name}, where your tool can read it. It is saved there when you save the "
-    "connection file or click Finish."
+    "Kept in {name}, where programs running as you on this computer can read it: your own "
+    "scripts, through the connection file, and this wizard, to test the connection again."
 )
+# After CRED_REMEMBER_WHERE, for a tool that runs in the cloud ({Name}: at a sentence's start).
+CRED_REMEMBER_CLOUD = "{Name} does not run on this computer, so it cannot read it there."
+CRED_REMEMBER_WHEN = "It is saved there when you save the connection file or click Finish."
 CRED_REMEMBER_DEMO = (
     "In this demo the secret stays in memory and is forgotten when the demo closes; a real "
-    "connection keeps it in this computer's keychain, where your tool can read it."
+    "connection can keep it in this computer's keychain, where programs running as you on "
+    "this computer can read it."
 )
-CRED_REMEMBER_OFF = "The secret is kept in memory only, and forgotten when you close the wizard."
+CRED_REMEMBER_NOWHERE = "No&where: I will type it into my tool"
+CRED_REMEMBER_NOWHERE_NAME = "Keep the secret nowhere: I will type it into my tool"
+CRED_REMEMBER_OFF = (
+    "Only this wizard holds it, in memory, and forgets it when you close the wizard: type it "
+    "into {name} before then."
+)
 CRED_KEYCHAIN_CHECKING = "Checking this computer's keychain…"
 CRED_KEYCHAIN_NONE = (
     "No keychain can be used on this computer: {reason} The secret is kept in memory only, "
@@ -968,6 +1000,11 @@ FORM_TEST_FAILED = (
 )
 FORM_SECRET_HIDDEN = "Your client secret: not shown here."
 FORM_INFERRED = "(label as the tool's guide describes it)"
+# Beside the button that copies the secret, read before it is clicked.
+FORM_SECRET_NOTE = (
+    "Paste the secret as soon as it is copied, then copy something else, so that it does not "
+    "stay on the clipboard."
+)
 FORM_COPY = "Copy"
 FORM_COPY_NAME = "Copy {label}"
 FORM_COPY_SECRET = "Copy the secret"
@@ -979,13 +1016,10 @@ FORM_COPIED_PLACEHOLDER = (
     "Copied {label}, with a placeholder where the secret goes: replace it, or click Copy "
     "with the secret."
 )
-FORM_COPIED_SECRET = (
-    "Copied the client secret. Paste it into {name}'s {label} field now, then copy "
-    "something else, so that the secret does not stay on the clipboard."
-)
+# What to do after pasting is said beside the button (FORM_SECRET_NOTE).
+FORM_COPIED_SECRET = "Copied the client secret: paste it into {name}'s {label} field now."
 FORM_COPIED_WITH_SECRET = (
-    "Copied {label} with the client secret in it. Paste it where it is used now, then copy "
-    "something else, so that the secret does not stay on the clipboard."
+    "Copied {label} with the client secret in it: paste it where it is used now."
 )
 FORM_NO_SECRET = "There is no secret to copy: go Back and enter it."
 EXPORT_FILE_FOR_LATER = (

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from wizard.core.product import APPLICATIONS_PAGE, product_names
 from wizard.flow import AuthMethod, StepKey, WizardState
+from wizard.flow.tools import tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import HostFieldPage
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.pages.key_file import MethodChoice
 from wizard.ui.tasks import BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
@@ -51,6 +53,13 @@ def api_menu_for(state: WizardState) -> str:
         return api_menu_words(product_names(discovery.product, None)[0])
     address = state.address
     return api_menu_words(address.product_hint if address else None)
+
+
+def example_name(state: WizardState) -> str | None:
+    """An example name for the application and its agent in Halo, after the chosen tool
+    ("Rewst API"); None when the tool's name is not known."""
+    chosen = tool_recipe(state)
+    return chosen.example_name if chosen is not None else None
 
 
 def applications_page(host_url: str) -> str:
@@ -146,6 +155,9 @@ class CreateAppPage(HostFieldPage):
         self.key_box.setVisible(False)
         return self.key_box
 
+    def entered(self) -> None:
+        show_focus_on_entry(self)
+
     def _method_toggled(self, button: QRadioButton, checked: bool) -> None:
         if checked:
             self.apply()
@@ -212,7 +224,8 @@ class CreateAppPage(HostFieldPage):
         menu = api_menu_for(state)
         key = state.uses_assertion
         chosen = text.CREATE_STEPS_KEY if key else text.CREATE_STEPS
-        steps = [step.format(api_menu=menu) for step in chosen]
+        example = html.escape(example_name(state) or text.CREATE_EXAMPLE_ANY)
+        steps = [step.format(api_menu=menu, example=example) for step in chosen]
         if steps != self.steps.texts():
             self.steps.set_items(steps)
         order = text.CREATE_ORDER_KEY if key else text.CREATE_ORDER

@@ -10,21 +10,25 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QButtonGroup,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from wizard.core.credentials import describe_removed, looks_like_guid, looks_like_secret
 from wizard.flow import AppChoice, KeyStore, StepKey
+from wizard.flow.tools import tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.pages.key_file import AssertionFields, KeyFileChooser, MethodChoice
-from wizard.ui.widgets import Callout, WrapLabel, push_button, secret_field
+from wizard.ui.widgets import Callout, WrapLabel, heading, push_button, secret_field
 
 
 class CredentialsPage(FlowPage):
@@ -94,23 +98,44 @@ class CredentialsPage(FlowPage):
 
         self._assertion_box()
 
-        self.remember = QCheckBox(text.CRED_REMEMBER)
-        self.remember.setAccessibleName(text.CRED_REMEMBER_NAME)
-        self.body.addWidget(self.remember)
-        self.keychain_note = WrapLabel()
-        self.keychain_note.setIndent(self.remember.sizeHint().height())
-        self.body.addWidget(self.keychain_note)
+        self._keep_box()
         self.body.addStretch(1)
 
         self.client_id.textEdited.connect(self.apply)
         self.secret.textEdited.connect(self.apply)
-        self.remember.toggled.connect(self.apply)
+        self.keep_group.buttonToggled.connect(self._keep_toggled)
         self.reveal.toggled.connect(self._reveal)
         self.audience.textEdited.connect(self.apply)
         self.issuer.textEdited.connect(self.apply)
         self.method.group.buttonToggled.connect(self._method_toggled)
         self.key_chooser.button.clicked.connect(self.start_choose_key)
         context.keychain.changed.connect(self.refresh)
+
+    def _keep_box(self) -> None:
+        """Where to keep the secret: each place, and below it who can read the secret there."""
+        self.keep_title = heading(text.CRED_KEEP_TITLE)
+        self.body.addWidget(self.keep_title)
+        self.keep_group = QButtonGroup(self)
+        self.remember = QRadioButton(text.CRED_REMEMBER)
+        self.remember.setAccessibleName(text.CRED_REMEMBER_NAME)
+        self.nowhere = QRadioButton(text.CRED_REMEMBER_NOWHERE)
+        self.nowhere.setAccessibleName(text.CRED_REMEMBER_NOWHERE_NAME)
+        self.keychain_note = WrapLabel()
+        self.nowhere_note = WrapLabel()
+        places = QVBoxLayout()
+        places.setSpacing(6)
+        options = ((self.remember, self.keychain_note), (self.nowhere, self.nowhere_note))
+        for button, note in options:
+            self.keep_group.addButton(button)
+            note.setIndent(button.sizeHint().height())
+            places.addWidget(button)
+            places.addSpacing(-4)
+            places.addWidget(note)
+        self.body.addLayout(places)
+
+    def _keep_toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self.apply()
 
     @property
     def asks_method(self) -> bool:
@@ -155,6 +180,7 @@ class CredentialsPage(FlowPage):
 
     def entered(self) -> None:
         self.context.keychain.ensure_checked()
+        show_focus_on_entry(self)
 
     def load(self) -> None:
         state = self.flow.state
@@ -177,9 +203,12 @@ class CredentialsPage(FlowPage):
         if self.secret.text() != state.secret_text:
             changes["secret_text"] = self.secret.text()
         changes.update(self.assertion.changes(state))
-        # While no keychain can be used the box is off and disabled; the wish is kept.
-        if self.remember.isEnabled() and self.remember.isChecked() != state.remember_secret:
-            changes["remember_secret"] = self.remember.isChecked()
+        # While no keychain can be used its choice is off and disabled; the wish is kept.
+        chosen = self.keep_group.checkedButton() is not None
+        if chosen and self.remember.isEnabled():
+            remember = self.remember.isChecked()
+            if remember != state.remember_secret:
+                changes["remember_secret"] = remember
         if changes:
             self.flow.update(**changes)
 
@@ -214,9 +243,18 @@ class CredentialsPage(FlowPage):
         chosen_file = key and self.asks_method
         self.setSubTitle(self._subtitle(key, chosen_file))
         self.setTitle(self._title(key, chosen_file))
-        for widget in (self.secret_label, self.secret, self.reveal, self.remember):
+        secret_widgets: tuple[QWidget, ...] = (
+            self.secret_label,
+            self.secret,
+            self.reveal,
+            self.keep_title,
+            self.remember,
+            self.keychain_note,
+            self.nowhere,
+            self.nowhere_note,
+        )
+        for widget in secret_widgets:
             widget.setVisible(not key)
-        self.keychain_note.setVisible(not key)
         if key:
             self.secret_note.setVisible(False)
             self.secret_warning.setVisible(False)
@@ -254,33 +292,39 @@ class CredentialsPage(FlowPage):
         return text.CRED_SUBTITLE_KEY if key else text.CRED_SUBTITLE
 
     def _show_keychain(self) -> None:
+        """Where the secret is kept, as the state says, and who can read it in each place."""
         keychain = self.context.keychain
-        remember = self.flow.state.remember_secret
-        self.remember.blockSignals(True)
+        state = self.flow.state
+        remember = state.remember_secret
+        recipe = tool_recipe(state)
+        tool = recipe.called if recipe is not None else text.IDENTITY_TOOL_ANY
+        usable = not keychain.checked or keychain.available
+        self.keep_group.blockSignals(True)
+        self.remember.setEnabled(usable)
+        self.remember.setChecked(usable and remember)
+        self.nowhere.setChecked(not (usable and remember))
+        self.keep_group.blockSignals(False)
+        cloud = ""
+        if recipe is not None and recipe.in_the_cloud:
+            cloud = " " + text.CRED_REMEMBER_CLOUD.format(Name=recipe.called_first)
         if not keychain.checked:
-            self.remember.setEnabled(True)
-            self.remember.setChecked(remember)
             note = text.CRED_KEYCHAIN_CHECKING
+        elif keychain.available and keychain.in_memory:
+            # The demo never touches this computer's keychain: no program could read it.
+            note = text.CRED_REMEMBER_DEMO + cloud
         elif keychain.available:
-            name = keychain.name or ""
-            self.remember.setEnabled(True)
-            self.remember.setChecked(remember)
-            if not remember:
-                note = text.CRED_REMEMBER_OFF
-            elif keychain.in_memory:
-                # The demo never touches this computer's keychain: no tool could read it.
-                note = text.CRED_REMEMBER_DEMO
-            else:
-                note = text.CRED_REMEMBER_WHERE.format(name=name)
+            where = text.CRED_REMEMBER_WHERE.format(name=keychain.name or "")
+            note = f"{where}{cloud} {text.CRED_REMEMBER_WHEN}"
+        elif keychain.timed_out:
+            note = text.CRED_KEYCHAIN_TIMEOUT.format(seconds=f"{keychain.timeout:g}")
         else:
-            self.remember.setChecked(False)
-            self.remember.setEnabled(False)
-            if keychain.timed_out:
-                note = text.CRED_KEYCHAIN_TIMEOUT.format(seconds=f"{keychain.timeout:g}")
-            else:
-                note = text.CRED_KEYCHAIN_NONE.format(reason=keychain.reason or "")
-        self.remember.blockSignals(False)
+            note = text.CRED_KEYCHAIN_NONE.format(reason=keychain.reason or "")
         self.keychain_note.setText(note)
+        nowhere = text.CRED_REMEMBER_OFF.format(name=tool)
+        self.nowhere_note.setText(nowhere)
+        # A screen reader says who can read the secret there with each choice.
+        self.remember.setAccessibleDescription(note)
+        self.nowhere.setAccessibleDescription(nowhere)
 
     def _reveal(self, shown: bool) -> None:
         self.secret.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import re
 import sys
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core import CheckReport
 from wizard.core.kinds import SecretStoreKind
-from wizard.core.textreport import result_sentence
+from wizard.core.textreport import result_details, result_sentence
 from wizard.flow import KeyStore, StepKey
 from wizard.flow.diagnosis import Diagnosis, Source, secret_to_keep
 from wizard.flow.tools import OTHER_TOOL, has_form, is_command, tool_form, tool_recipe
@@ -37,7 +38,7 @@ from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
 from wizard.ui.pages.export_key import KeyBox
-from wizard.ui.pages.tool_form import ToolFormBox
+from wizard.ui.pages.tool_form import NoteSpace, ToolFormBox
 from wizard.ui.tasks import FILE_TIMEOUT, BlockingTimeout, run_blocking
 from wizard.ui.widgets import (
     Callout,
@@ -110,8 +111,11 @@ class ExportPage(FlowPage):
         # describes once it is saved (its keychain entry), without reading it back.
         self._saved: tuple[str, ConnectionFile] | None = None
         self.replace_question: QMessageBox | None = None
+        # The report the copy notes were said about: a new one clears them.
+        self._noted: CheckReport | None = None
 
-        self.test_status = Callout("ok")
+        # The test's verdict, one sentence, with its details below it.
+        self.test_status = Callout("ok", rich=True)
         self.body.addWidget(self.test_status)
 
         # The tool's own form, first: what the admin came for.
@@ -201,6 +205,11 @@ class ExportPage(FlowPage):
         shell_label = QLabel(text.EXPORT_SHELL_LABEL)
         self.shell = QComboBox()
         self.shell.setAccessibleName(text.EXPORT_SHELL_NAME)
+        # Narrower than its longest choice when the window is: never a sideways scroll bar.
+        self.shell.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.shell.setMinimumContentsLength(12)
         for shell, name in text.SHELL_NAMES.items():
             self.shell.addItem(name, shell)
         self.shell.setCurrentIndex(self.shell.findData(default_shell()))
@@ -210,8 +219,8 @@ class ExportPage(FlowPage):
         env_row.addWidget(self.shell, 1)
         env_row.addWidget(self.env_button)
         env_layout.addLayout(env_row)
-        self.env_result = WrapLabel()
-        self.env_result.setVisible(False)
+        # Room kept for what a copy says: the note appearing moves nothing below it.
+        self.env_result = NoteSpace()
         env_layout.addWidget(self.env_result)
         self.body.addWidget(env_box)
 
@@ -369,7 +378,13 @@ class ExportPage(FlowPage):
         self.context.keychain.ensure_checked()
         self.save_result.setVisible(False)
         self.finish_status.setVisible(False)
+        self._clear_notes()
+
+    def _clear_notes(self) -> None:
+        """What the last copies said is about the page as it was: not said again."""
         self._env_says("")
+        self.tool_form.clear_note()
+        self._noted = self.flow.state.report
 
     @property
     def diagnosis(self) -> Diagnosis | None:
@@ -430,18 +445,14 @@ class ExportPage(FlowPage):
     def refresh(self) -> None:
         state = self.flow.state
         report = state.report
+        if report is not self._noted:
+            self._clear_notes()
         if report is not None:
-            extra = [text.MISMATCH_WARNING_NAME] if state.identity_mismatch else []
-            kind, sentence = result_sentence(report, extra)
-            when = tested_when(report)
-            result = sentence[:1].lower() + sentence[1:]
-            message = text.EXPORT_TESTED.format(when=when, result=result)
-            if kind == "error":
-                message = f"{message} {text.EXPORT_TEST_FAILED_ADVICE}"
+            kind, message = self._verdict(report)
             self.test_status.show_message(kind, message)
         else:
             # The test's result was dropped (the demo's situation changed, say): nothing holds.
-            self.test_status.show_message("warning", text.EXPORT_NOT_TESTED)
+            self.test_status.show_message("warning", html.escape(text.EXPORT_NOT_TESTED, False))
 
         keychain = self.context.keychain
         where = self._keychain_words(
@@ -467,6 +478,21 @@ class ExportPage(FlowPage):
         self.choose_button.setEnabled(not busy)
         self.path.setEnabled(not busy)
 
+    def _verdict(self, report: CheckReport) -> tuple[str, str]:
+        """(kind, rich text): the test's one sentence in bold, then its details."""
+        state = self.flow.state
+        extra = [text.MISMATCH_WARNING_NAME] if state.identity_mismatch else []
+        kind, sentence = result_sentence(report, extra)
+        result = sentence[:1].lower() + sentence[1:]
+        headline = text.EXPORT_TESTED.format(when=tested_when(report), result=result)
+        details = result_details(report, extra)
+        if kind == "error":
+            details.append(text.EXPORT_TEST_FAILED_ADVICE)
+        shown = f"<b>{html.escape(headline, False)}</b>"
+        if details:
+            shown += "<br>" + html.escape(" ".join(details), False)
+        return kind, shown
+
     def _show_tool_form(self) -> None:
         state = self.flow.state
         form = tool_form(state)
@@ -480,6 +506,8 @@ class ExportPage(FlowPage):
             self.file_for_later.setText(text.EXPORT_FILE_FOR_LATER.format(name=name))
         # The environment variables are for the admin's own script (or no tool named).
         self.env_box.setVisible(not has_form(state))
+        key = state.uses_assertion
+        self.env_result.reserve([text.EXPORT_ENV_COPIED_KEY if key else text.EXPORT_ENV_COPIED])
 
     def _form_secret(self) -> str:
         """The secret the form's own button copies: the one the test passed with."""
@@ -512,6 +540,11 @@ class ExportPage(FlowPage):
     def start_save(self) -> None:
         self.folder_button.setVisible(False)
         self.tasks.start(self.save())
+
+    def _save_says(self, kind: str, message: str) -> None:
+        """What Save did, in view: it is below the button, often under the page's edge."""
+        self.save_result.show_message(kind, message)
+        self.scroll_to(self.save_result)
 
     def connection_file(self, *, secret_in_keychain: bool) -> ConnectionFile:
         """The connection as the environment-variables box describes it (where its secret or
@@ -588,10 +621,10 @@ class ExportPage(FlowPage):
             # A bare file name goes where the suggested one would, not to the working folder.
             path = os.path.join(self.context.save_folder, path)
         if not path:
-            self.save_result.show_message("error", text.EXPORT_NO_PATH)
+            self._save_says("error", text.EXPORT_NO_PATH)
             return
         if profile is None and os.path.exists(path) and not await self.ask_to_replace(path):
-            self.save_result.show_message("info", text.EXPORT_KEPT.format(path=path))
+            self._save_says("info", text.EXPORT_KEPT.format(path=path))
             # Once this task has ended: the path field is disabled while the page is busy.
             task = asyncio.current_task()
             if task is not None:
@@ -601,7 +634,7 @@ class ExportPage(FlowPage):
             await self.context.keychain.check()
         state = self.flow.state
         if state.uses_assertion and self.key_mode() is KeyStore.FILE and state.key_file is None:
-            self.save_result.show_message("error", text.EXPORT_KEY_NO_FILE)
+            self._save_says("error", text.EXPORT_KEY_NO_FILE)
             return
         await self._save(path, profile)
 
@@ -649,7 +682,7 @@ class ExportPage(FlowPage):
             force=True,  # the admin was asked (or it is the profile being diagnosed)
             updating=updating,
         )
-        self.save_result.show_message("running", text.EXPORT_SAVING)
+        self._save_says("running", text.EXPORT_SAVING)
         try:
             outcome = await run_blocking(save, timeout=keychain.timeout + FILE_TIMEOUT)
         except BlockingTimeout:
@@ -657,10 +690,10 @@ class ExportPage(FlowPage):
                 name=text.sentence_start(keychain.name or text.KEYCHAIN_FALLBACK_NAME),
                 seconds=f"{keychain.timeout:g}",
             )
-            self.save_result.show_message("error", message)
+            self._save_says("error", message)
             return
         except SaveRefused as refused:
-            self.save_result.show_message("error", self._refused_words(refused))
+            self._save_says("error", self._refused_words(refused))
             return
         if outcome.account is not None:
             keychain.remember(outcome.account, key.pem if key and key.pem else secret or "")
@@ -674,7 +707,7 @@ class ExportPage(FlowPage):
         from wizard.tasks.save import Kept
 
         kind = "warning" if outcome.kept is Kept.NOT_ACCEPTED else "ok"
-        self.save_result.show_message(kind, f"{saved}\n{self._kept_words(outcome, key)}")
+        self._save_says(kind, f"{saved}\n{self._kept_words(outcome, key)}")
         self.folder_button.setVisible(True)
 
     def _kept_words(self, outcome: Any, key: Any) -> str:
@@ -754,8 +787,8 @@ class ExportPage(FlowPage):
         self._env_says(text.EXPORT_ENV_COPIED_KEY if key else text.EXPORT_ENV_COPIED)
 
     def _env_says(self, message: str) -> None:
+        # Below its button, in room kept for it: nothing moves.
         self.env_result.setText(message)
-        self.env_result.setVisible(bool(message))
 
     def _open_folder(self) -> None:
         path = self.flow.state.exported_to
@@ -789,12 +822,22 @@ class ExportPage(FlowPage):
             return True
         if self.key_mode() is KeyStore.FILE:
             self.finish_status.show_message("error", text.EXPORT_KEY_FINISH_NO_FILE)
+            self.scroll_to(self.finish_status)
             return False
         if not self.busy:
             self.tasks.start(self.finish())
         return False
 
     async def finish(self) -> None:
+        """Keep the secret or key before the window closes, saying so at the page's end (in
+        view: the admin clicked Finish, under it)."""
+        try:
+            await self._finish()
+        finally:
+            if self.finish_status.isVisibleTo(self):
+                self.scroll_to(self.finish_status)
+
+    async def _finish(self) -> None:
         keychain = self.context.keychain
         if not keychain.checked:
             await keychain.check()

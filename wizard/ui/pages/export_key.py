@@ -115,25 +115,26 @@ class KeyBox(QGroupBox):
         if not folder:
             return
         folder = os.path.abspath(os.path.expanduser(folder))
-        self.key_file_result.show_message("running", text.EXPORT_KEY_WRITING)
+        self._says("running", text.EXPORT_KEY_WRITING)
         try:
             files = await run_blocking(
                 assertion.write_key_pair, folder, state.private_key, timeout=FILE_TIMEOUT
             )
         except assertion.KeyFilesExist:
-            self.key_file_result.show_message(
-                "error", text.EXPORT_KEY_FILES_EXIST.format(folder=folder)
-            )
+            self._says("error", text.EXPORT_KEY_FILES_EXIST.format(folder=folder))
             return
         except (assertion.KeyFileError, BlockingTimeout) as exc:
-            self.key_file_result.show_message(
-                "error", text.EXPORT_KEY_NOT_WRITTEN.format(reason=exc)
-            )
+            self._says("error", text.EXPORT_KEY_NOT_WRITTEN.format(reason=exc))
             return
         page.flow.update(key_file=str(files.private_key), key_store=KeyStore.FILE)
         # What Finish asked for is done.
         page.finish_status.setVisible(False)
-        self.key_file_result.show_message(
+        self._says(
             "ok",
             text.EXPORT_KEY_WRITTEN.format(path=files.private_key, public=files.public_key),
         )
+
+    def _says(self, kind: str, message: str) -> None:
+        """What writing the key file did, in view (below the button, maybe off the page)."""
+        self.key_file_result.show_message(kind, message)
+        self.page.scroll_to(self.key_file_result)

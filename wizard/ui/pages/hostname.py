@@ -10,6 +10,7 @@ from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import HostFieldPage
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.widgets import Callout, WrapLabel, heading
 
 
@@ -59,6 +60,9 @@ class HostnamePage(HostFieldPage):
         self.body.addWidget(self.error)
         self.body.addStretch(1)
         self.address.textEdited.connect(self.apply)
+
+    def entered(self) -> None:
+        show_focus_on_entry(self)
 
     def refresh(self) -> None:
         state = self.flow.state

@@ -11,7 +11,8 @@ from wizard.flow.tools import identity_differs, tool_recipe
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
-from wizard.ui.pages.create_app import api_menu_for
+from wizard.ui.pages.create_app import api_menu_for, example_name
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.widgets import Callout, NumberedSteps, WrapLabel
 
 
@@ -85,14 +86,24 @@ class IdentityPage(FlowPage):
             if choice is not self.flow.state.identity:
                 self.flow.update(identity=choice)
 
+    def entered(self) -> None:
+        show_focus_on_entry(self)
+
     def refresh(self) -> None:
-        identity = self.flow.state.identity
+        state = self.flow.state
+        identity = state.identity
+        recipe = tool_recipe(state)
+        # Rich text: the example and the tool as the chosen tool's recipe names them.
+        words = {
+            "example": html.escape(example_name(state) or text.IDENTITY_EXAMPLE_ANY),
+            "tool": html.escape(recipe.called if recipe else text.IDENTITY_TOOL_ANY),
+            "api_menu": api_menu_for(state),
+        }
         steps: list[str] = []
         if identity is IdentityChoice.AGENT:
-            steps = list(text.IDENTITY_HOW_AGENT)
+            steps = [step.format(**words) for step in text.IDENTITY_HOW_AGENT]
         elif identity is IdentityChoice.APPLICATION:
-            menu = api_menu_for(self.flow.state)
-            steps = [step.format(api_menu=menu) for step in text.IDENTITY_HOW_APPLICATION]
+            steps = [step.format(**words) for step in text.IDENTITY_HOW_APPLICATION]
         if steps != self.how.texts():
             self.how.set_items(steps)
         self.how_hint.setVisible(not steps)
@@ -105,7 +116,7 @@ class IdentityPage(FlowPage):
             self.advice.setVisible(False)
             self.tool_differs.setVisible(False)
             return
-        title = text.IDENTITY_TOOL_NEEDS.format(name=recipe.name)
+        title = text.IDENTITY_TOOL_NEEDS.format(name=recipe.called)
         advice = text.sentence_start(recipe.identity_advice)
         self.advice.label.setText(f"<b>{html.escape(title)}</b> {html.escape(advice)}")
         self.advice.label.setAccessibleName(f"{title} {advice}")
@@ -113,7 +124,9 @@ class IdentityPage(FlowPage):
         wanted = identity_differs(state)
         self.tool_differs.show_message(
             "warning",
-            text.IDENTITY_TOOL_DIFFERS[wanted].format(name=recipe.name) if wanted else "",
+            text.IDENTITY_TOOL_DIFFERS[wanted].format(Name=recipe.called_first, name=recipe.called)
+            if wanted
+            else "",
         )
 
     def blocked_reason(self) -> str | None:

@@ -114,7 +114,10 @@ class LiveTestPage(FlowPage):
 
         self.mismatch = Callout("warning")
         self.body.addWidget(self.mismatch)
-        self.body.addWidget(heading(text.TEST_CHECKLIST_TITLE))
+        # Shown once there is something in it: after a change of situation in the demo the
+        # result is dropped, and an empty list under "Not tested yet." says nothing.
+        self.checklist_title = heading(text.TEST_CHECKLIST_TITLE)
+        self.body.addWidget(self.checklist_title)
         self.checklist = Checklist()
         self.checklist.setAccessibleName(text.TEST_CHECKLIST_NAME)
         self.body.addWidget(self.checklist)
@@ -290,6 +293,9 @@ class LiveTestPage(FlowPage):
             self.again_button.setFocus()
         self.busy_bar.setVisible(running)
         self.cancel_button.setVisible(running)
+        listed = running or report is not None or bool(self.checklist.step_keys())
+        self.checklist_title.setVisible(listed)
+        self.checklist.setVisible(listed)
 
         mismatch = state.identity_mismatch
         if mismatch is not None and state.diagnosing and state.identity is not None:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QRadioButton,
-    QScrollArea,
+    QWidget,
 )
 
 from wizard.flow import StepKey, catalog
@@ -30,6 +29,7 @@ from wizard.flow.tools import (
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.widgets import Callout, WrapLabel, copy_to_clipboard, heading, push_button
 
 CUSTOM = "custom"
@@ -51,6 +51,52 @@ def _groups() -> dict[str, list[str]]:
     groups["special"] = list(catalog.SPECIAL_SCOPES)
     groups["broad"] = list(catalog.BROAD_SCOPES)
     return groups
+
+
+class TickList(QWidget):
+    """The boxes to tick in Halo, one per line, always whole: in columns of at most ROWS
+    lines (more when there are more than COLUMNS columns' worth), never scrolled."""
+
+    ROWS = 6
+    COLUMNS = 3
+
+    def __init__(self, font: QFont) -> None:
+        super().__init__()
+        self._font = font
+        self._scopes: list[str] = []
+        self.columns: list[WrapLabel] = []
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(QFontMetrics(font).horizontalAdvance("    "))
+        self._layout.addStretch(1)
+        self.setAccessibleName(text.SCOPES_TICK_TITLE)
+        self.show_scopes([])
+
+    def show_scopes(self, scopes: list[str]) -> None:
+        self._scopes = list(scopes)
+        lines = self._scopes or [text.SCOPES_TICK_NONE]
+        rows = max(self.ROWS, -(-len(lines) // self.COLUMNS))
+        chunks = [lines[start : start + rows] for start in range(0, len(lines), rows)]
+        while len(self.columns) < len(chunks):
+            column = WrapLabel(selectable=True)
+            # A scope name is never broken across lines: the column is as wide as its longest.
+            column.setWordWrap(False)
+            column.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            self._layout.insertWidget(len(self.columns), column, 0, Qt.AlignmentFlag.AlignTop)
+            self.columns.append(column)
+        for index, column in enumerate(self.columns):
+            shown = "\n".join(chunks[index]) if index < len(chunks) else ""
+            column.setFont(self._font)
+            column.setText(shown)
+            column.setAccessibleName(", ".join(chunks[index]) if index < len(chunks) else "")
+            column.setVisible(index < len(chunks))
+
+    def text(self) -> str:
+        """The list, one scope per line (or what is said while there is none)."""
+        return "\n".join(self._scopes) if self._scopes else text.SCOPES_TICK_NONE
+
+    def lines(self) -> list[str]:
+        return list(self._scopes)
 
 
 class ScopesPage(FlowPage):
@@ -108,8 +154,10 @@ class ScopesPage(FlowPage):
         self.body.addWidget(heading(text.SCOPES_LIST_TITLE))
         self.boxes: dict[str, QCheckBox] = {}
         self.lines: dict[str, QLabel] = {}
+        self.groups: dict[str, QGroupBox] = {}
         for group, scopes in _groups().items():
             box = QGroupBox(text.GROUP_NAMES[group])
+            self.groups[group] = box
             layout = QGridLayout(box)
             layout.setColumnStretch(1, 1)
             layout.setHorizontalSpacing(14)
@@ -145,22 +193,10 @@ class ScopesPage(FlowPage):
         grid.setColumnStretch(1, 2)
         grid.setHorizontalSpacing(16)
         grid.addWidget(WrapLabel(text.SCOPES_TICK_INTRO, rich=True), 0, 0)
-        self.tick_list = WrapLabel(selectable=True)
-        self.tick_list.setFont(mono)
-        self.tick_list.setAccessibleName(text.SCOPES_TICK_TITLE)
-        self.tick_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # A long hand-made list scrolls inside the box rather than pushing the page down.
-        self.tick_scroll = QScrollArea()
-        self.tick_scroll.setWidgetResizable(True)
-        self.tick_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.tick_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tick_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.tick_scroll.viewport().setAutoFillBackground(False)
-        self.tick_scroll.setWidget(self.tick_list)
-        self.tick_list.setAutoFillBackground(False)  # setWidget turned it on
-        lines = QFontMetrics(mono).lineSpacing() * 5 + 4
-        self.tick_scroll.setMaximumHeight(lines)
-        grid.addWidget(self.tick_scroll, 0, 1, 2, 1)
+        # Whole, never in a scroll box of its own: a line scrolled out of sight is a box left
+        # unticked in Halo. A long list flows into columns instead of growing down.
+        self.tick_list = TickList(mono)
+        grid.addWidget(self.tick_list, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
         row_layout = QHBoxLayout()
         self.copy_button = QPushButton(text.SCOPES_COPY_LIST)
         self.copy_button.setAccessibleName(text.SCOPES_COPY_LIST_NAME)
@@ -174,14 +210,16 @@ class ScopesPage(FlowPage):
         return tick
 
     def entered(self) -> None:
-        # The keyboard starts on the purposes, not on Copy above them. Once the page is
-        # shown: QWizard gives the focus to the page's first control after this.
-        QTimer.singleShot(0, self, self._focus_purposes)
+        # The keyboard starts on the purposes, not on Copy above them, with its frame drawn.
+        # Once the page is shown: QWizard gives the focus to the page's first control after
+        # this.
+        show_focus_on_entry(self, self._purpose)
 
-    def _focus_purposes(self) -> None:
+    def _purpose(self) -> QRadioButton:
         checked = self.preset_group.checkedButton()
-        first = next(iter(self.preset_buttons.values()))
-        (checked if checked is not None and checked.isEnabled() else first).setFocus()
+        if isinstance(checked, QRadioButton) and checked.isEnabled():
+            return checked
+        return next(iter(self.preset_buttons.values()))
 
     # ----- widgets to flow -----
 
@@ -243,22 +281,55 @@ class ScopesPage(FlowPage):
         self.preset_group.setExclusive(True)
         self.preset_group.blockSignals(False)
 
-        if broad_scopes_from_tool(state):
-            recipe = tool_recipe(state)
-            assert recipe is not None
+        recipe = tool_recipe(state)
+        from_tool = broad_scopes_from_tool(state)
+        if from_tool and recipe is not None:
             broad = [scope for scope in state.scopes if scope in catalog.BROAD_SCOPES]
             self.broad_warning.show_message(
                 "info",
-                text.SCOPES_BROAD_FROM_TOOL.format(scopes=", ".join(broad), name=recipe.name),
+                text.SCOPES_BROAD_FROM_TOOL.format(scopes=", ".join(broad), name=recipe.called),
             )
         else:
             self.broad_warning.show_message("warning", text.SCOPES_BROAD_WARNING)
             self.broad_warning.setVisible(catalog.is_broad(selected))
+        self.groups["broad"].setTitle(
+            text.GROUP_BROAD_FOR_TOOL.format(name=recipe.called)
+            if from_tool and recipe is not None
+            else text.GROUP_NAMES["broad"]
+        )
+        self._name_presets()
         self._show_tool()
         ticks = catalog.boxes_to_tick(state.scopes)
-        self.tick_list.setText("\n".join(ticks) if ticks else text.SCOPES_TICK_NONE)
+        self.tick_list.show_scopes(ticks)
         self.copy_button.setEnabled(bool(ticks))
         self.copied.setText("")
+
+    def _name_presets(self) -> None:
+        """A broad preset the chosen tool asks for (or has as its default) is named for the
+        tool, not "not recommended"; its caution stays beside it."""
+        state = self.flow.state
+        recipe = tool_recipe(state)
+        subtitle = (
+            text.SCOPES_SUBTITLE_TOOL.format(name=recipe.called)
+            if recipe is not None
+            else text.SCOPES_SUBTITLE
+        )
+        if self.subTitle() != subtitle:
+            self.setSubTitle(subtitle)
+        for name in catalog.NOT_RECOMMENDED:
+            title = text.PRESET_NAMES[name]
+            if recipe is not None and set(catalog.PRESETS[name]) <= set(recipe.scopes):
+                chosen_by_tool = recipe.scopes_chosen_by in ("tool", "guide")
+                words = (
+                    text.PRESET_EVERYTHING_FOR_TOOL
+                    if chosen_by_tool
+                    else text.PRESET_EVERYTHING_TOOL_DEFAULT
+                )
+                title = words.format(name=recipe.called)
+            button = self.preset_buttons[name]
+            if button.text() != title:
+                button.setText(title)
+                button.setAccessibleName(title)
 
     def _show_tool(self) -> None:
         state = self.flow.state
@@ -269,7 +340,7 @@ class ScopesPage(FlowPage):
             return
         scopes = html.escape(", ".join(recipe.scopes))
         note = html.escape(recipe.scopes_note)
-        name = html.escape(recipe.name)
+        name = html.escape(recipe.called)
         as_recipe = scopes_as_recipe(state)
         if recipe.scopes_fixed:
             title = text.SCOPES_TOOL_FIXED.format(name=name)
@@ -280,16 +351,18 @@ class ScopesPage(FlowPage):
         self.recipe_note.label.setText(f"<b>{title}</b> {scopes}. {note}")
         self.recipe_note.label.setAccessibleName(f"{title} {', '.join(recipe.scopes)}.")
         self.recipe_note.setVisible(True)
-        self.restore_button.setText(text.SCOPES_TOOL_RESTORE.format(name=recipe.name))
-        self.restore_button.setAccessibleName(
-            text.SCOPES_TOOL_RESTORE.format(name=recipe.name).replace("&", "")
-        )
+        restore = text.SCOPES_TOOL_RESTORE.format(name=recipe.called)
+        self.restore_button.setText(restore)
+        self.restore_button.setAccessibleName(restore.replace("&", ""))
         self.restore_button.setVisible(not as_recipe and not recipe.scopes_fixed)
         missing = missing_tool_scopes(state)
         self.tool_warning.show_message(
             "warning",
             text.SCOPES_TOOL_MISSING.format(
-                name=recipe.name, missing=", ".join(missing), scopes=", ".join(recipe.scopes)
+                Name=recipe.called_first,
+                name=recipe.called,
+                missing=", ".join(missing),
+                scopes=", ".join(recipe.scopes),
             )
             if missing
             else "",

@@ -21,6 +21,7 @@ from wizard.flow import StepKey
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.focus import show_focus, show_focus_on_entry
 from wizard.ui.widgets import BusyBar, Callout, FindingView, SummaryLine, WrapLabel, push_button
 
 IDLE, SEARCHING, CANCELLED = "idle", "searching", "cancelled"
@@ -105,6 +106,7 @@ class TenantPage(FlowPage):
         discovery = self.flow.state.discovery
         if discovery is None or not discovery.ok:
             self.start()
+        show_focus_on_entry(self)
 
     def start(self) -> None:
         if self.flow.state.address is None:
@@ -178,8 +180,9 @@ class TenantPage(FlowPage):
         self.advanced.setVisible(found or bool(state.tenant_override.strip()))
         self.override_box.setVisible(self.advanced.isChecked() and self.advanced.isVisible())
         if not searching and self.cancel_button.hasFocus():
-            # Not on to Back, where Return would go back: to what comes next here.
-            (self.again_button if failed else self.advanced).setFocus()
+            # Not on to Back, where Return would go back: to what comes next here, with its
+            # frame, as the focus was where the keyboard was.
+            show_focus(self.again_button if failed else self.advanced)
         self.busy_bar.setVisible(searching)
         self.cancel_button.setVisible(searching)
 

@@ -3,15 +3,35 @@ for the admin, and the last page shows the values to type into it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QButtonGroup, QRadioButton, QVBoxLayout
 
+from wizard.core.recipes import Recipe
+from wizard.core.recipes import recipe as recipe_of
 from wizard.flow import StepKey
-from wizard.flow.tools import OTHER_TOOL, SCRIPT, choose_tool, tool_choices, tool_recipe
+from wizard.flow.tools import (
+    OTHER_TOOL,
+    SCRIPT,
+    choose_tool,
+    is_command,
+    tool_choices,
+    tool_recipe,
+)
 from wizard.ui import text
 from wizard.ui.context import UiContext
 from wizard.ui.pages.base import FlowPage
+from wizard.ui.pages.focus import show_focus_on_entry
 from wizard.ui.widgets import ArrowKeysChoose, Callout, WrapLabel
+
+
+def ending(chosen: Recipe) -> str:
+    """What the last page gives for the tool: its form, its command, or the settings."""
+    if chosen.id == SCRIPT:
+        return text.TOOL_ENDING_SCRIPT
+    if chosen.id == OTHER_TOOL:
+        return text.TOOL_ENDING_OTHER
+    if is_command(chosen):
+        return text.TOOL_ENDING_COMMAND.format(command=chosen.fields[0].label)
+    return text.TOOL_ENDING_FORM.format(name=chosen.called)
 
 
 class ToolPage(FlowPage):
@@ -49,13 +69,15 @@ class ToolPage(FlowPage):
         self.group.buttonToggled.connect(self._toggled)
 
     def entered(self) -> None:
-        # Once the page is shown: QWizard gives the focus to its first control after this.
-        QTimer.singleShot(0, self, self._focus_choice)
+        # Once the page is shown (QWizard gives the focus to its first control after this),
+        # on the tool chosen, with its frame drawn.
+        show_focus_on_entry(self, self._choice)
 
-    def _focus_choice(self) -> None:
+    def _choice(self) -> QRadioButton:
         checked = self.group.checkedButton()
-        first = next(iter(self.tools.values()))
-        (checked or first).setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(checked, QRadioButton):
+            return checked
+        return next(iter(self.tools.values()))
 
     def _toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:
@@ -75,25 +97,23 @@ class ToolPage(FlowPage):
             return
         changes = choose_tool(self.flow.state, str(button.property("tool")))
         if changes:
+            # A tool that runs in the cloud cannot read this computer's keychain: its secret
+            # is kept nowhere unless the admin chooses otherwise (Client ID page, Save page).
+            chosen = recipe_of(str(changes["tool"]))
+            changes["remember_secret"] = not chosen.in_the_cloud
             self.flow.update(**changes)
 
     def refresh(self) -> None:
-        recipe = tool_recipe(self.flow.state)
-        if recipe is None:
+        chosen = tool_recipe(self.flow.state)
+        if chosen is None:
             self.chosen_note.show_message("info", "")
             return
-        if recipe.id == SCRIPT:
-            ending = text.TOOL_ENDING_SCRIPT
-        elif recipe.id == OTHER_TOOL:
-            ending = text.TOOL_ENDING_OTHER
-        else:
-            ending = text.TOOL_ENDING_FORM.format(name=recipe.name)
         self.chosen_note.show_message(
             "info",
             text.TOOL_CHOSEN.format(
-                scopes=", ".join(recipe.scopes),
-                identity=text.TOOL_IDENTITY_WORDS[recipe.identity],
-                ending=ending,
+                scopes=", ".join(chosen.scopes),
+                identity=text.TOOL_IDENTITY_WORDS[chosen.identity],
+                ending=ending(chosen),
             ),
         )
 
