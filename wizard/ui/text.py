@@ -1028,6 +1028,10 @@ EXPORT_FILE_FOR_LATER = (
 )
 EXPORT_SECRET_TITLE = "Where the secret is kept"
 EXPORT_SECRET_KEYCHAIN = "In this computer's &keychain (recommended)"
+# For a tool that runs in the cloud: it cannot read the keychain of this computer.
+EXPORT_SECRET_KEYCHAIN_CLOUD = (
+    "In this computer's &keychain (for your own scripts: {name} cannot read it)"
+)
 EXPORT_SECRET_KEYCHAIN_WHERE = "In {name}; the file only says where to find it."
 EXPORT_SECRET_KEYCHAIN_UNAVAILABLE = "Not available: {reason}"
 EXPORT_SECRET_EMBED = "In the connection file &itself"

@@ -455,6 +455,13 @@ class ExportPage(FlowPage):
             self.test_status.show_message("warning", html.escape(text.EXPORT_NOT_TESTED, False))
 
         keychain = self.context.keychain
+        # A tool in the cloud cannot read this computer's keychain: no "(recommended)" then.
+        recipe = tool_recipe(state)
+        label = text.EXPORT_SECRET_KEYCHAIN
+        if recipe is not None and recipe.in_the_cloud:
+            label = text.EXPORT_SECRET_KEYCHAIN_CLOUD.format(name=recipe.name)
+        self.keychain_radio.setText(label)
+        self.keychain_radio.setAccessibleName(label.replace("&", ""))
         where = self._keychain_words(
             self.keychain_radio,
             text.EXPORT_SECRET_DEMO_KEYCHAIN,
