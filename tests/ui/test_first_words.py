@@ -327,7 +327,8 @@ def test_the_save_page_follows_the_choice_and_nothing_reaches_the_keychain(
     assert export.none_radio.isChecked() and not export.keychain_radio.isChecked()
     # Never "recommended" where the tool cannot read it.
     label = export.keychain_radio.text()
-    assert "recommended" not in label and "Rewst cannot read it" in label
+    assert "recommended" not in label
+    assert "Rewst runs elsewhere and cannot read it" in export.keychain_note.text()
     look(window, "first-words-cloud-rewst", "10-export")
     data = save_file(qtbot, window)
     assert data["secret"] == {"store": "none"}

@@ -1028,9 +1028,11 @@ EXPORT_FILE_FOR_LATER = (
 )
 EXPORT_SECRET_TITLE = "Where the secret is kept"
 EXPORT_SECRET_KEYCHAIN = "In this computer's &keychain (recommended)"
-# For a tool that runs in the cloud: it cannot read the keychain of this computer.
-EXPORT_SECRET_KEYCHAIN_CLOUD = (
-    "In this computer's &keychain (for your own scripts: {name} cannot read it)"
+# For a tool that runs in the cloud: it cannot read the keychain of this computer, so the
+# keychain is not recommended, and the note below the choice says who can read it.
+EXPORT_SECRET_KEYCHAIN_CLOUD = "In this computer's &keychain"
+EXPORT_SECRET_KEYCHAIN_CLOUD_NOTE = (
+    "{name} runs elsewhere and cannot read it: this is for your own scripts on this computer."
 )
 EXPORT_SECRET_KEYCHAIN_WHERE = "In {name}; the file only says where to find it."
 EXPORT_SECRET_KEYCHAIN_UNAVAILABLE = "Not available: {reason}"

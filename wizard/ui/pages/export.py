@@ -459,7 +459,7 @@ class ExportPage(FlowPage):
         recipe = tool_recipe(state)
         label = text.EXPORT_SECRET_KEYCHAIN
         if recipe is not None and recipe.in_the_cloud:
-            label = text.EXPORT_SECRET_KEYCHAIN_CLOUD.format(name=recipe.name)
+            label = text.EXPORT_SECRET_KEYCHAIN_CLOUD
         self.keychain_radio.setText(label)
         self.keychain_radio.setAccessibleName(label.replace("&", ""))
         where = self._keychain_words(
@@ -468,6 +468,8 @@ class ExportPage(FlowPage):
             text.EXPORT_SECRET_DEMO_MEMORY,
             text.EXPORT_SECRET_KEYCHAIN_WHERE,
         )
+        if recipe is not None and recipe.in_the_cloud and not keychain.in_memory:
+            where = f"{where} {text.EXPORT_SECRET_KEYCHAIN_CLOUD_NOTE.format(name=recipe.name)}"
         self.keychain_note.setText(where)
         self.keychain_radio.setAccessibleDescription(where)
         self.keychain_radio.setEnabled(keychain.available or not keychain.checked)
