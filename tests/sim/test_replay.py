@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shlex
 import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from ssl import SSLContext
@@ -23,6 +20,7 @@ import pytest
 
 from tests.canary import Canary
 from tests.conftest import HaloFactory
+from tests.test_simulate_cli import simulator
 from wizard.cli import main
 from wizard.sim.replay import ReplayedHalo, load
 from wizard.sim.scenarios import DEMO_SCENARIOS
@@ -191,24 +189,8 @@ def test_simulate_replay_prints_how_to_connect_and_that_any_secret_will_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trace_path = REPLAYS / "agent-no-permission.json"
-    env = {k: v for k, v in os.environ.items() if k != "HALO_CLIENT_SECRET"}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "simulate", "--replay", str(trace_path), "--tls"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        printed = []
-        for line in server.stdout:
-            printed.append(line)
-            if line.startswith("Press Ctrl+C"):
-                break
-        text = "".join(printed)
+    with simulator("--replay", str(trace_path), "--tls") as (server, text):
+        printed = text.splitlines(keepends=True)
         trace = load(trace_path)
         assert f"Client ID:     {trace['check']['client_id']}" in text
         assert "Client secret: any" in text
@@ -218,7 +200,6 @@ def test_simulate_replay_prints_how_to_connect_and_that_any_secret_will_do(
         assert words[1:3] == ["halo-wizard", "check"] and "--ca-bundle" in words
         replayed = run(words[2:], monkeypatch, "any-secret")
         assert verdict(replayed) == verdict(trace["result"])
-    finally:
         server.send_signal(signal.SIGINT)
         out, _ = server.communicate(timeout=30)
     assert server.returncode == 0

@@ -21,7 +21,7 @@ from wizard.cli.common import (
 from wizard.cli.saving import add_save_options
 
 if TYPE_CHECKING:
-    from wizard.core.model import CheckReport, CheckRequest
+    pass
 
 
 def add_command(commands: Any) -> None:
@@ -67,14 +67,7 @@ def add_command(commands: Any) -> None:
         "--json", action="store_true", help="print one JSON object instead of the readable report"
     )
     add_save_options(check)
-    check.add_argument(
-        "--record",
-        metavar="FILE.json",
-        help="also write a trace of this test to FILE.json: each request and the shape of "
-        "Halo's answer, with Halo's error texts, never a secret, token or record content, "
-        "for whoever helps (`simulate --replay FILE.json` serves it again; an existing file "
-        "only with --force; never a file this command reads)",
-    )
+    saving.add_record_option(check)
     tools.add_check_options(check)
     signing.add_check_options(check)
 
@@ -101,7 +94,7 @@ def run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             raise UsageError(f"--save-profile: {exc}") from None
     # Before the test, so nobody waits for a test whose result cannot be saved.
     saving.check_save_target(args)
-    record_path = _record_target(args)
+    record_path = saving.record_target(args, saving._inputs(args), ("--save", args.save))
     origin = "none"
 
     def read() -> str:
@@ -126,7 +119,7 @@ def run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     if record_path is None:
         report = run_check_sync(request)
     else:
-        report = _recorded(request, record_path, secret)
+        report = saving.recorded(request, record_path, secret, "check", sys.stderr)
     if args.json:
         data = report.to_dict()
         data["secret_from"] = origin
@@ -143,37 +136,3 @@ def run(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     saving.save_after_check(args, report, secret, sys.stderr)
     del secret
     return EXIT_OK if report.ok else EXIT_PROBLEMS
-
-
-def _record_target(args: argparse.Namespace) -> str | None:
-    """The file --record writes, checked before the test by the rules every save follows
-    (wizard/tasks/save.py); UsageError when it must not be written."""
-    if not args.record:
-        return None
-    from wizard.cli.saving import _inputs, save_refused_words
-    from wizard.tasks.save import SaveRefused, Target, check_target, same_file
-
-    if args.save and same_file(args.record, args.save):
-        raise UsageError("--record and --save name the same file; give the trace its own.")
-    try:
-        path = check_target(Target(path=args.record), reading=_inputs(args), force=args.force)
-    except SaveRefused as refused:
-        words = save_refused_words(refused, args)
-        raise UsageError(f"Nothing was tested or recorded: {words}") from None
-    return str(path)
-
-
-def _recorded(request: CheckRequest, path: str, secret: str | None) -> CheckReport:
-    """The check, its trace written to `path` as soon as it ends (docs/trace.md)."""
-    from wizard.core.connection_file import ExportError
-    from wizard.core.trace import record_check
-
-    try:
-        report = record_check(request, path, command="check", secret=secret)
-    except ExportError as exc:
-        raise UsageError(f"The trace was not written: {exc}") from None
-    sys.stderr.write(
-        f"Wrote the trace of this test to {path} (it holds no secret, token or record "
-        "content; see docs/trace.md).\n"
-    )
-    return report

@@ -16,7 +16,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.cli.common import read_secret, secret_origin_words
-from wizard.cli.saving import _inputs, save_refused_words
+from wizard.cli.saving import (
+    _inputs,
+    add_record_option,
+    record_target,
+    recorded,
+    save_refused_words,
+)
 
 if TYPE_CHECKING:
     from wizard.core.connection_file import ConnectionFile
@@ -88,14 +94,7 @@ def add_command(commands: Any) -> None:
     diagnose.add_argument(
         "--force", action="store_true", help="with --report or --record: replace an existing file"
     )
-    diagnose.add_argument(
-        "--record",
-        metavar="FILE.json",
-        help="also write a trace of this test to FILE.json: each request and the shape of "
-        "Halo's answer, with Halo's error texts, never a secret, token or record content, "
-        "for whoever helps (`simulate --replay FILE.json` serves it again; an existing file "
-        "only with --force; never a file this command reads)",
-    )
+    add_record_option(diagnose)
     diagnose.add_argument(
         "--ca-bundle",
         metavar="FILE",
@@ -315,7 +314,7 @@ def run(
     if record_path is None:
         report = run_check_sync(request)
     else:
-        report = _recorded(request, record_path, secret, err)
+        report = recorded(request, record_path, secret, "diagnose", err)
     found = changes(last, report)
     last_tested_at = last.tested_at if last is not None else None
     data = report.to_dict()
@@ -507,41 +506,12 @@ def _write_report(
 
 
 def _record_target(args: argparse.Namespace) -> str | None:
-    """The file --record writes, checked before the test by the rules every save follows
-    (wizard/tasks/save.py): never the connection, profile, text or key this command reads,
-    nor the --report; an existing file only with --force."""
-    if not args.record:
-        return None
-    from wizard.cli.common import UsageError
+    """The file --record writes: never the connection, profile, text or key this command
+    reads, nor the --report (saving.record_target's rules)."""
     from wizard.core import profiles
-    from wizard.tasks.save import SaveRefused, Target, check_target, same_file
 
-    if args.report and same_file(args.record, args.report):
-        raise UsageError("--record and --report name the same file; give the trace its own.")
     reading = _inputs(args)
-    if args.profile:
+    if args.record and args.profile:
         with contextlib.suppress(profiles.ProfileError):  # no such profile: said below
             reading.append(str(profiles.path_of(args.profile)))
-    try:
-        path = check_target(Target(path=args.record), reading=reading, force=args.force)
-    except SaveRefused as refused:
-        words = save_refused_words(refused, args)
-        raise UsageError(f"Nothing was tested or recorded: {words}") from None
-    return str(path)
-
-
-def _recorded(request: Any, path: str, secret: str, err: TextIO) -> CheckReport:
-    """The check, its trace written to `path` as soon as it ends (docs/trace.md)."""
-    from wizard.cli.common import UsageError
-    from wizard.core.connection_file import ExportError
-    from wizard.core.trace import record_check
-
-    try:
-        report = record_check(request, path, command="diagnose", secret=secret)
-    except ExportError as exc:
-        raise UsageError(f"The trace was not written: {exc}") from None
-    err.write(
-        f"Wrote the trace of this test to {path} (it holds no secret, token or record "
-        "content; see docs/trace.md).\n"
-    )
-    return report
+    return record_target(args, reading, ("--report", args.report))

@@ -7,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from wizard.core.model import CheckReport
+    from wizard.core.model import CheckReport, CheckRequest
 
 
 SECRET_STORE_CHOICES = ("keychain", "file", "none")
@@ -171,3 +171,59 @@ def kept_words(outcome: Any) -> str:
         Kept.NOT_ACCEPTED: "Halo did not accept the secret or key, so it was not kept; "
         "nothing kept before was touched",
     }[outcome.kept]
+
+
+# ----- --record: a redacted trace of the test (check and diagnose) -----
+
+
+def add_record_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--record",
+        metavar="FILE.json",
+        help="also write a trace of this test to FILE.json: each request and the shape of "
+        "Halo's answer, with Halo's error texts, never a secret, token or record content, "
+        "for whoever helps (`simulate --replay FILE.json` serves it again; an existing file "
+        "only with --force; never a file this command reads)",
+    )
+
+
+def record_target(
+    args: argparse.Namespace, reading: list[str], other: tuple[str, str | None]
+) -> str | None:
+    """The file --record writes, checked before the test by the rules every save follows
+    (wizard/tasks/save.py): never a file in `reading`, nor the command's other output
+    `other` (its option and file); an existing file only with --force. UsageError when it
+    must not be written."""
+    if not args.record:
+        return None
+    from wizard.cli.common import UsageError
+    from wizard.tasks.save import SaveRefused, Target, check_target, same_file
+
+    option, written = other
+    if written and same_file(args.record, written):
+        raise UsageError(f"--record and {option} name the same file; give the trace its own.")
+    try:
+        path = check_target(Target(path=args.record), reading=reading, force=args.force)
+    except SaveRefused as refused:
+        words = save_refused_words(refused, args)
+        raise UsageError(f"Nothing was tested or recorded: {words}") from None
+    return str(path)
+
+
+def recorded(
+    request: CheckRequest, path: str, secret: str | None, command: str, err: TextIO
+) -> CheckReport:
+    """The check, its trace written to `path` as soon as it ends (docs/trace.md)."""
+    from wizard.cli.common import UsageError
+    from wizard.core.connection_file import ExportError
+    from wizard.core.trace import record_check
+
+    try:
+        report = record_check(request, path, command=command, secret=secret)
+    except ExportError as exc:
+        raise UsageError(f"The trace was not written: {exc}") from None
+    err.write(
+        f"Wrote the trace of this test to {path} (it holds no secret, token or record "
+        "content; see docs/trace.md).\n"
+    )
+    return report

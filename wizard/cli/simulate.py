@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import threading
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from wizard.cli.common import DEMO_SCOPES, EXIT_OK, SECRET_ENV, _known_scenario
@@ -77,12 +78,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _replay(args, out)
     _known_scenario(args.scenario)
     identity = _identity(args.identity) if args.identity else None
-    tls = None
-    ca_path = None
-    if args.tls:
-        from wizard.sim.tls import make_tls
-
-        tls, ca_path = make_tls()
+    tls, ca_path = _tls(args)
     halo = SimulatedHalo(
         args.scenario,
         port=args.port,
@@ -92,30 +88,47 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     )
     if identity is not None:
         halo.client_id, halo.client_secret = identity
-    try:
-        _start(halo, args.port)
-    except BaseException:
-        _remove_ca(ca_path)
-        raise
-    keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion() else None
-    stop_on_sigterm()
-    try:
+
+    def introduce(keys: str | None) -> str:
         out.write(halo.describe().rstrip() + "\n\n")
         extra = f" --ca-bundle {ca_path}" if ca_path else ""
         command = (
             f"halo-wizard check --host {halo.url} --client-id {halo.client_id} "
             f'--scopes "{DEMO_SCOPES}"{extra}'
         )
-        if keys is not None:
-            # The admin's half of the simulated application's key pair, owner-only.
-            from wizard.core import assertion
+        if keys is None:
+            return f"{SECRET_ENV}=<the secret above> {command}"
+        # The admin's half of the simulated application's key pair, owner-only.
+        from wizard.core import assertion
 
-            key = assertion.load_private_key_pem(halo.assertion_private_key)
-            files = assertion.write_key_pair(keys.name, key)
-            out.write(f"The private key of this application: {files.private_key}\n\n")
-            command = f"{command} --private-key {files.private_key}"
-        else:
-            command = f"{SECRET_ENV}=<the secret above> {command}"
+        key = assertion.load_private_key_pem(halo.assertion_private_key)
+        files = assertion.write_key_pair(keys, key)
+        out.write(f"The private key of this application: {files.private_key}\n\n")
+        return f"{command} --private-key {files.private_key}"
+
+    return _serve(halo, args.port, ca_path, halo.uses_assertion(), introduce, out)
+
+
+def _serve(
+    halo: Any,
+    port: int,
+    ca_path: str | None,
+    signs: bool,
+    introduce: Callable[[str | None], str],
+    out: TextIO,
+) -> int:
+    """Serve `halo` until Ctrl+C or SIGTERM, after `introduce` has said what it is and
+    returned the check command to run against it (given a folder for a private key when the
+    application `signs`); the key and CA files are removed on the way out, whatever ends it."""
+    try:
+        _start(halo, port)
+    except BaseException:
+        _remove_ca(ca_path)
+        raise
+    keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if signs else None
+    stop_on_sigterm()
+    try:
+        command = introduce(keys.name if keys is not None else None)
         out.write(f"Check it from another terminal:\n  {command}\n\nPress Ctrl+C to stop.\n")
         out.flush()
         threading.Event().wait()
@@ -164,6 +177,15 @@ def _start(halo: Any, port: int) -> None:
                 "administrator): choose one above 1024 with --port."
             ) from None
         raise
+
+
+def _tls(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """With --tls: a server context with a certificate made now, and its CA file's path."""
+    if not args.tls:
+        return None, None
+    from wizard.sim.tls import make_tls
+
+    return make_tls()
 
 
 def _remove_ca(ca_path: str | None) -> None:
@@ -222,12 +244,7 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         trace = load(args.replay)
     except ReplayError as exc:
         raise UsageError(f"--replay: {exc}") from None
-    tls = None
-    ca_path = None
-    if args.tls:
-        from wizard.sim.tls import make_tls
-
-        tls, ca_path = make_tls()
+    tls, ca_path = _tls(args)
     halo = ReplayedHalo(
         trace,
         port=args.port,
@@ -235,39 +252,23 @@ def _replay(args: argparse.Namespace, out: TextIO) -> int:
         tls=tls,
         public_host="localhost" if tls else "127.0.0.1",
     )
-    try:
-        _start(halo, args.port)
-    except BaseException:
-        _remove_ca(ca_path)
-        raise
-    keys = tempfile.TemporaryDirectory(prefix="halo-wizard-sim-") if halo.uses_assertion else None
-    stop_on_sigterm()
-    try:
+
+    def introduce(keys: str | None) -> str:
         out.write(halo.describe(args.replay).rstrip() + "\n\n")
         words = [_quoted(argument) for argument in halo.check_arguments()]
         if ca_path:
             words += ["--ca-bundle", _quoted(ca_path)]
         command = "halo-wizard check " + " ".join(words)
-        if keys is not None:
-            # Any key pair: the replay answers the token request as it was answered.
-            from wizard.core import assertion
+        if keys is None:
+            return f"{SECRET_ENV}=any-secret {command}"
+        # Any key pair: the replay answers the token request as it was answered.
+        from wizard.core import assertion
 
-            files = assertion.write_key_pair(keys.name, assertion.generate_key_pair())
-            out.write(f"A private key to sign with (any will do): {files.private_key}\n\n")
-            command = f"{command} --private-key {_quoted(str(files.private_key))}"
-        else:
-            command = f"{SECRET_ENV}=any-secret {command}"
-        out.write(f"Check it from another terminal:\n  {command}\n\nPress Ctrl+C to stop.\n")
-        out.flush()
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        out.write("Stopped.\n")
-    finally:
-        halo.stop()
-        if keys is not None:
-            keys.cleanup()
-        _remove_ca(ca_path)
-    return EXIT_OK
+        files = assertion.write_key_pair(keys, assertion.generate_key_pair())
+        out.write(f"A private key to sign with (any will do): {files.private_key}\n\n")
+        return f"{command} --private-key {_quoted(str(files.private_key))}"
+
+    return _serve(halo, args.port, ca_path, halo.uses_assertion, introduce, out)
 
 
 def _quoted(argument: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-import threading
 import time
 import uuid
 from collections import deque
@@ -33,7 +32,7 @@ from .scenarios import (
     SCENARIOS,
     Scenario,
 )
-from .server import Listener, RecordedRequest, Reply
+from .server import RecordedRequest, Reply, Served
 
 HOSTED_GROUP = "US16-Stable8"
 
@@ -76,7 +75,7 @@ class PublicNames:
 Override = Callable[[RecordedRequest, Reply], Reply]
 
 
-class SimulatedHalo:
+class SimulatedHalo(Served):
     """A simulated Halo: the agent web app (API, auth) and, for trials, a separate auth host."""
 
     def __init__(
@@ -111,10 +110,9 @@ class SimulatedHalo:
         self._tick_all = tick_all
         self._extra_scopes = extra_scopes
         self._scenario = scenario
-        self._bind = bind
+        super().__init__(bind, tls)
         self._port = port
         self._public_host = public_host
-        self._tls = tls
         self.latency_ms = latency_ms
         self._override = override
         self.client_id = str(uuid.uuid4())
@@ -134,60 +132,16 @@ class SimulatedHalo:
         self.token_lifetime_s = 3600
         self.rate_limit_requests = 300
         self.rate_limit_window_s = 300.0
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._tokens = TokenStore()
         self._api_calls: deque[float] = deque()
         self._first_calls_seen: set[tuple[str, str]] = set()
-        self._listeners: dict[str, Listener] = {}
-        self._threads: list[threading.Thread] = []
-        self._stopped = False
 
     # Lifecycle
 
     def start(self) -> None:
         """Start both listeners in daemon threads; returns once they are listening."""
-        if self._listeners or self._stopped:
-            raise RuntimeError("a SimulatedHalo can be started only once")
         # The auth listener always runs so that switching to "trial" works while running.
-        for name, port in (("agent", self._port), ("auth", 0)):
-            try:
-                listener = Listener(
-                    (self._bind, port), name, self._app(name), self._tls, self._stopping
-                )
-            except OSError:
-                self.stop()
-                raise
-            self._listeners[name] = listener
-            thread = threading.Thread(
-                target=listener.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"SimulatedHalo-{name}",
-                daemon=True,
-            )
-            thread.start()
-            self._threads.append(thread)
-
-    def stop(self) -> None:
-        """Stop listening and cut every connection, interrupting hanging answers; idempotent."""
-        with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
-        self._stopping.set()
-        listeners = list(self._listeners.values())
-        for listener in listeners:
-            listener.abort()
-        # shutdown() waits out a poll interval; wait for both listeners at once.
-        stoppers = [threading.Thread(target=listener.shutdown) for listener in listeners]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join()
-        for listener in listeners:
-            listener.server_close()
-        for thread in self._threads:
-            thread.join(timeout=1.0)
+        self._serve((("agent", self._port), ("auth", 0)))
 
     def __enter__(self) -> Self:
         self.start()

@@ -19,14 +19,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from ssl import SSLContext
 from types import TracebackType
 from typing import Any, Self
 
-from .server import Listener, RecordedRequest, Reply
+from .server import RecordedRequest, Reply, Served
 
 FORMAT = "halo-wizard-trace"
 VERSIONS = (1,)
@@ -99,7 +98,7 @@ def _key(server: str, method: str, path: str, query: object) -> tuple[str, str, 
     return server, method.upper(), path.lower().rstrip("/") or "/", "&".join(names)
 
 
-class ReplayedHalo:
+class ReplayedHalo(Served):
     """Serves a trace: one listener for the instance, and one for each other server the
     recorded check sent requests to (a trial's sign-in host, a separate auth server)."""
 
@@ -114,16 +113,10 @@ class ReplayedHalo:
         latency_ms: int = 0,
     ) -> None:
         self.trace = check(dict(trace))
-        self._bind = bind
+        super().__init__(bind, tls)
         self._port = port
         self._public_host = public_host
-        self._tls = tls
         self.latency_ms = latency_ms
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._listeners: dict[str, Listener] = {}
-        self._threads: list[threading.Thread] = []
-        self._stopped = False
         # Every request received, and those no recorded one matched ("METHOD path").
         self.requests: list[RecordedRequest] = []
         self.unmatched: list[str] = []
@@ -147,45 +140,8 @@ class ReplayedHalo:
     # ----- lifecycle -----
 
     def start(self) -> None:
-        if self._listeners or self._stopped:
-            raise RuntimeError("a ReplayedHalo can be started only once")
-        for server in self._servers:
-            port = self._port if server == INSTANCE else 0
-            try:
-                listener = Listener(
-                    (self._bind, port), server, self._app(server), self._tls, self._stopping
-                )
-            except OSError:
-                self.stop()
-                raise
-            self._listeners[server] = listener
-            thread = threading.Thread(
-                target=listener.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"ReplayedHalo-{server}",
-                daemon=True,
-            )
-            thread.start()
-            self._threads.append(thread)
-
-    def stop(self) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
-        self._stopping.set()
-        listeners = list(self._listeners.values())
-        for listener in listeners:
-            listener.abort()
-        stoppers = [threading.Thread(target=listener.shutdown) for listener in listeners]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join()
-        for listener in listeners:
-            listener.server_close()
-        for thread in self._threads:
-            thread.join(timeout=1.0)
+        """Listen for each server the recorded check reached; returns once they listen."""
+        self._serve((server, self._port if server == INSTANCE else 0) for server in self._servers)
 
     def __enter__(self) -> Self:
         self.start()

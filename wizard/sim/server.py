@@ -301,3 +301,65 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             except OSError:
                 return
+
+
+class Served:
+    """Listeners, each served in a daemon thread: started together, stopped at once (every
+    connection cut, hanging answers interrupted). SimulatedHalo and ReplayedHalo are served
+    so; each says which listeners it has and what answers on them (`_app`)."""
+
+    def __init__(self, bind: str, tls: ssl.SSLContext | None) -> None:
+        self._bind = bind
+        self._tls = tls
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._listeners: dict[str, Listener] = {}
+        self._threads: list[threading.Thread] = []
+        self._stopped = False
+
+    def _app(self, name: str) -> App:
+        raise NotImplementedError
+
+    def _serve(self, places: Iterable[tuple[str, int]]) -> None:
+        """Listen on each (name, port) and serve it in a daemon thread; returns once all
+        listen. Can be done once; a port that cannot be had stops what was started."""
+        if self._listeners or self._stopped:
+            raise RuntimeError(f"a {type(self).__name__} can be started only once")
+        for name, port in places:
+            try:
+                listener = Listener(
+                    (self._bind, port), name, self._app(name), self._tls, self._stopping
+                )
+            except OSError:
+                self.stop()
+                raise
+            self._listeners[name] = listener
+            thread = threading.Thread(
+                target=listener.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"{type(self).__name__}-{name}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop listening and cut every connection, interrupting hanging answers; idempotent."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        self._stopping.set()
+        listeners = list(self._listeners.values())
+        for listener in listeners:
+            listener.abort()
+        # shutdown() waits out a poll interval; wait for every listener at once.
+        stoppers = [threading.Thread(target=listener.shutdown) for listener in listeners]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
+        for listener in listeners:
+            listener.server_close()
+        for thread in self._threads:
+            thread.join(timeout=1.0)
